@@ -1,0 +1,7 @@
+"""``python -m searchtrail`` runs the command line."""
+
+import sys
+
+from searchtrail.cli import main
+
+sys.exit(main())

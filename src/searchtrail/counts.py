@@ -1,0 +1,448 @@
+"""Every number the reports show, computed once.
+
+:func:`compute_counts` turns a validated :class:`~searchtrail.searchlog.Review` into
+:class:`ReviewCounts`: per search, per source, in total, and per PRISMA 2020 box. The
+pipeline writes it to ``counts.json``; every report reads its numbers from there and
+nothing else does arithmetic. :func:`verify` checks that the parts add up to the wholes
+(sources to totals, searches to boxes, per-source lines to their box) and is run when the
+counts are made and again whenever they are read.
+
+A count the log does not state is unknown, never zero. :class:`Count` keeps the sum of the
+numbers that are stated apart from the number of searches that state none, so a report can
+say "9,331 + 13 searches with no count" instead of pretending the sum is complete.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from searchtrail.errors import CountMismatchError
+from searchtrail.searchlog import DATABASE_KINDS, Review, Search
+
+FORMAT: Final = "searchtrail-counts/1"
+
+# Why a box has no number yet. Reports print these words as they are.
+NEEDS_RECORDS: Final = "needs the exported records and deduplication"
+NEEDS_SCREENING: Final = "needs title/abstract screening decisions"
+NEEDS_RETRIEVAL: Final = "needs retrieval decisions"
+NEEDS_ELIGIBILITY: Final = "needs full-text eligibility decisions"
+
+
+@dataclass(frozen=True)
+class Count:
+    """A number as far as it is known.
+
+    ``value`` is the sum of the numbers that are known (``None`` when none is); ``unstated``
+    is how many searches contribute no number; ``pending`` says why a stage has no number
+    yet (the pipeline lacks the data for it).
+    """
+
+    value: int | None
+    unstated: int = 0
+    pending: str | None = None
+
+    @classmethod
+    def of(cls, values: Iterable[int | None]) -> Count:
+        """Sum counts stated by searches; ``None`` stands for a search that states none."""
+        items = list(values)
+        stated = [value for value in items if value is not None]
+        unstated = len(items) - len(stated)
+        if not items:
+            return cls(0)
+        return cls(sum(stated) if stated else None, unstated)
+
+    @classmethod
+    def waiting(cls, reason: str) -> Count:
+        """A count that cannot be made yet, and why."""
+        return cls(None, 0, reason)
+
+    @property
+    def is_exact(self) -> bool:
+        """True when the number is known completely."""
+        return self.pending is None and self.value is not None and self.unstated == 0
+
+    def __add__(self, other: Count) -> Count:
+        pending = self.pending or other.pending
+        if pending:
+            return Count.waiting(pending)
+        if self.value is None and other.value is None:
+            value = None
+        else:
+            value = (self.value or 0) + (other.value or 0)
+        return Count(value, self.unstated + other.unstated)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain data for ``counts.json``."""
+        return {"n": self.value, "searches_without_count": self.unstated, "pending": self.pending}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Count:
+        """Inverse of :meth:`to_json`."""
+        return cls(data["n"], data["searches_without_count"], data["pending"])
+
+
+def total(counts: Iterable[Count]) -> Count:
+    """Sum of several counts (an empty sum is an exact 0)."""
+    result = Count(0)
+    for count in counts:
+        result = result + count
+    return result
+
+
+@dataclass(frozen=True)
+class SearchCounts:
+    """The numbers of one search."""
+
+    id: str
+    source: str
+    kind: str
+    round: int
+    identified: int | None
+    for_assessment: int | None
+
+
+@dataclass(frozen=True)
+class SourceCounts:
+    """The numbers of every search of one source, summed."""
+
+    source: str
+    kinds: tuple[str, ...]
+    countries: tuple[str, ...]
+    search_ids: tuple[str, ...]
+    identified: Count
+    for_assessment: Count
+
+    @property
+    def searches(self) -> int:
+        """Number of searches run in this source."""
+        return len(self.search_ids)
+
+
+# PRISMA 2020 boxes, by the data names of the PRISMA2020 R package's template.
+IDENTIFICATION_BOXES: Final[dict[str, tuple[str, ...]]] = {
+    "database_results": ("database",),
+    "register_results": ("register",),
+    "website_results": ("website",),
+    "organisation_results": ("organisation",),
+    "citations_results": ("citation_search",),
+    "other_results": ("other",),
+}
+PENDING_BOXES: Final[dict[str, str]] = {
+    "duplicates": NEEDS_RECORDS,
+    "excluded_automatic": NEEDS_RECORDS,
+    "excluded_other": NEEDS_RECORDS,
+    "records_screened": NEEDS_SCREENING,
+    "records_excluded": NEEDS_SCREENING,
+    "dbr_sought_reports": NEEDS_SCREENING,
+    "dbr_notretrieved_reports": NEEDS_RETRIEVAL,
+    "dbr_assessed": NEEDS_RETRIEVAL,
+    "dbr_excluded": NEEDS_ELIGIBILITY,
+    "other_notretrieved_reports": NEEDS_RETRIEVAL,
+    "other_assessed": NEEDS_RETRIEVAL,
+    "other_excluded": NEEDS_ELIGIBILITY,
+    "new_studies": NEEDS_ELIGIBILITY,
+    "new_reports": NEEDS_ELIGIBILITY,
+    "total_studies": NEEDS_ELIGIBILITY,
+    "total_reports": NEEDS_ELIGIBILITY,
+}
+
+
+@dataclass(frozen=True)
+class PrismaCounts:
+    """The numbers of the PRISMA 2020 flow diagram.
+
+    ``boxes`` maps template data names to counts; ``breakdown`` lists, for each
+    identification box, the count of each source in it (in log order).
+    """
+
+    databases_column: bool
+    other_column: bool
+    previous_column: bool
+    boxes: dict[str, Count]
+    breakdown: dict[str, tuple[tuple[str, Count], ...]]
+
+
+@dataclass(frozen=True)
+class RecordFileCounts:
+    """How many records a record file holds."""
+
+    id: str
+    holds: str
+    records: int
+    complete: bool
+
+
+@dataclass(frozen=True)
+class ReviewCounts:
+    """All numbers of a review; the one place reports read them from."""
+
+    searches: tuple[SearchCounts, ...]
+    sources: tuple[SourceCounts, ...]
+    identified: Count
+    for_assessment: Count
+    prisma: PrismaCounts
+    record_files: tuple[RecordFileCounts, ...] = ()
+    inputs: dict[str, str] = field(default_factory=dict)
+
+    def source(self, name: str) -> SourceCounts:
+        """The counts of source ``name``."""
+        for source in self.sources:
+            if source.source == name:
+                return source
+        raise KeyError(name)
+
+
+def compute_counts(
+    review: Review,
+    *,
+    record_file_sizes: Mapping[str, int] | None = None,
+    inputs: Mapping[str, str] | None = None,
+) -> ReviewCounts:
+    """Compute every count from the review's search log.
+
+    ``record_file_sizes`` gives the number of records in each record file (by id), as read
+    by the caller; ``inputs`` names the input files and their hashes, for the audit trail.
+    """
+    searches = tuple(
+        SearchCounts(s.id, s.source, s.kind, s.round, s.identified, s.for_assessment)
+        for s in review.searches
+    )
+    sources = _per_source(review.searches)
+    prisma = _prisma(review.searches)
+    sizes = record_file_sizes or {}
+    record_files = tuple(
+        RecordFileCounts(r.id, r.holds, sizes[r.id], r.complete)
+        for r in review.record_files
+        if r.id in sizes
+    )
+    counts = ReviewCounts(
+        searches=searches,
+        sources=sources,
+        identified=Count.of(s.identified for s in review.searches),
+        for_assessment=Count.of(s.for_assessment for s in review.searches),
+        prisma=prisma,
+        record_files=record_files,
+        inputs=dict(sorted((inputs or {}).items())),
+    )
+    verify(counts)
+    return counts
+
+
+def _per_source(searches: Iterable[Search]) -> tuple[SourceCounts, ...]:
+    grouped: dict[str, list[Search]] = {}
+    for search in searches:
+        grouped.setdefault(search.source, []).append(search)
+    return tuple(
+        SourceCounts(
+            source=name,
+            kinds=_unique(s.kind for s in items),
+            countries=_unique(s.country for s in items if s.country),
+            search_ids=tuple(s.id for s in items),
+            identified=Count.of(s.identified for s in items),
+            for_assessment=Count.of(s.for_assessment for s in items),
+        )
+        for name, items in grouped.items()
+    )
+
+
+def _prisma(searches: tuple[Search, ...]) -> PrismaCounts:
+    boxes: dict[str, Count] = {}
+    breakdown: dict[str, tuple[tuple[str, Count], ...]] = {}
+    for box, kinds in IDENTIFICATION_BOXES.items():
+        members = [s for s in searches if s.kind in kinds]
+        boxes[box] = Count.of(s.identified for s in members)
+        breakdown[box] = tuple(
+            (source.source, source.identified) for source in _per_source(members)
+        )
+    other = [s for s in searches if s.kind not in DATABASE_KINDS]
+    boxes["other_sought_reports"] = Count.of(s.for_assessment for s in other)
+    for box, reason in PENDING_BOXES.items():
+        boxes[box] = Count.waiting(reason)
+    boxes["previous_studies"] = Count(0)
+    boxes["previous_reports"] = Count(0)
+    return PrismaCounts(
+        databases_column=any(s.kind in DATABASE_KINDS for s in searches),
+        other_column=bool(other),
+        previous_column=False,
+        boxes=boxes,
+        breakdown=breakdown,
+    )
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+# --- cross-checks ---------------------------------------------------------------------------
+
+
+def verify(counts: ReviewCounts) -> None:
+    """Check that every part adds up to its whole; raise :class:`CountMismatchError` if not."""
+    mismatches: list[str] = []
+
+    def same(label: str, part: Count, whole: Count) -> None:
+        # A sum with no stated number (None) and a stated 0 add up the same way; which of
+        # the two a box shows comes from its own members, not from this comparison.
+        if (part.value or 0, part.unstated, part.pending) != (
+            whole.value or 0,
+            whole.unstated,
+            whole.pending,
+        ):
+            mismatches.append(f"{label}: parts sum to {_plain(part)}, total is {_plain(whole)}")
+
+    for name in ("identified", "for_assessment"):
+        whole: Count = getattr(counts, name)
+        same(
+            f"{name}, sum of the searches",
+            Count.of(getattr(s, name) for s in counts.searches),
+            whole,
+        )
+        same(
+            f"{name}, sum of the per-source table",
+            total(getattr(s, name) for s in counts.sources),
+            whole,
+        )
+    for source in counts.sources:
+        members = [s for s in counts.searches if s.source == source.source]
+        if len(members) != source.searches:
+            mismatches.append(
+                f"source '{source.source}': {source.searches} searches listed, "
+                f"{len(members)} searches in the log"
+            )
+        same(
+            f"source '{source.source}', identified",
+            Count.of(s.identified for s in members),
+            source.identified,
+        )
+    boxes = counts.prisma.boxes
+    same(
+        "PRISMA identification boxes, sum",
+        total(boxes[box] for box in IDENTIFICATION_BOXES),
+        counts.identified,
+    )
+    for box in IDENTIFICATION_BOXES:
+        same(
+            f"PRISMA box {box}, sum of its sources",
+            total(count for _, count in counts.prisma.breakdown[box]),
+            boxes[box],
+        )
+    other_searches = [s for s in counts.searches if s.kind not in DATABASE_KINDS]
+    same(
+        "PRISMA box other_sought_reports",
+        Count.of(s.for_assessment for s in other_searches),
+        boxes["other_sought_reports"],
+    )
+    if mismatches:
+        raise CountMismatchError(mismatches)
+
+
+def _plain(count: Count) -> str:
+    if count.pending:
+        return f"pending ({count.pending})"
+    value = "unknown" if count.value is None else str(count.value)
+    return f"{value} with {count.unstated} searches without a count"
+
+
+# --- counts.json ----------------------------------------------------------------------------
+
+
+def to_json(counts: ReviewCounts) -> str:
+    """Serialise counts as stable, sorted, human-readable JSON."""
+    data = {
+        "format": FORMAT,
+        "inputs": counts.inputs,
+        "totals": {
+            "searches": len(counts.searches),
+            "sources": len(counts.sources),
+            "identified": counts.identified.to_json(),
+            "for_assessment": counts.for_assessment.to_json(),
+        },
+        "searches": [
+            {
+                "id": s.id,
+                "source": s.source,
+                "kind": s.kind,
+                "round": s.round,
+                "identified": s.identified,
+                "for_assessment": s.for_assessment,
+            }
+            for s in counts.searches
+        ],
+        "sources": [
+            {
+                "source": s.source,
+                "kinds": list(s.kinds),
+                "countries": list(s.countries),
+                "searches": list(s.search_ids),
+                "identified": s.identified.to_json(),
+                "for_assessment": s.for_assessment.to_json(),
+            }
+            for s in counts.sources
+        ],
+        "prisma": {
+            "columns": {
+                "databases": counts.prisma.databases_column,
+                "other": counts.prisma.other_column,
+                "previous": counts.prisma.previous_column,
+            },
+            "boxes": {key: count.to_json() for key, count in counts.prisma.boxes.items()},
+            "breakdown": {
+                key: [{"source": name, **count.to_json()} for name, count in lines]
+                for key, lines in counts.prisma.breakdown.items()
+            },
+        },
+        "record_files": [
+            {"id": r.id, "holds": r.holds, "records": r.records, "complete": r.complete}
+            for r in counts.record_files
+        ],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def from_json(text: str) -> ReviewCounts:
+    """Read counts written by :func:`to_json`, and verify that they add up."""
+    data = json.loads(text)
+    if data.get("format") != FORMAT:
+        raise ValueError(f"counts file has format {data.get('format')!r}; expected {FORMAT!r}")
+    prisma = data["prisma"]
+    counts = ReviewCounts(
+        searches=tuple(
+            SearchCounts(
+                s["id"], s["source"], s["kind"], s["round"], s["identified"], s["for_assessment"]
+            )
+            for s in data["searches"]
+        ),
+        sources=tuple(
+            SourceCounts(
+                source=s["source"],
+                kinds=tuple(s["kinds"]),
+                countries=tuple(s["countries"]),
+                search_ids=tuple(s["searches"]),
+                identified=Count.from_json(s["identified"]),
+                for_assessment=Count.from_json(s["for_assessment"]),
+            )
+            for s in data["sources"]
+        ),
+        identified=Count.from_json(data["totals"]["identified"]),
+        for_assessment=Count.from_json(data["totals"]["for_assessment"]),
+        prisma=PrismaCounts(
+            databases_column=prisma["columns"]["databases"],
+            other_column=prisma["columns"]["other"],
+            previous_column=prisma["columns"]["previous"],
+            boxes={key: Count.from_json(value) for key, value in prisma["boxes"].items()},
+            breakdown={
+                key: tuple((line["source"], Count.from_json(line)) for line in lines)
+                for key, lines in prisma["breakdown"].items()
+            },
+        ),
+        record_files=tuple(
+            RecordFileCounts(r["id"], r["holds"], r["records"], r["complete"])
+            for r in data["record_files"]
+        ),
+        inputs=data["inputs"],
+    )
+    verify(counts)
+    return counts

@@ -1,0 +1,42 @@
+"""Starting a new review directory from the packaged templates."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+from searchtrail.searchlog import LOG_FILE, REVIEW_FILE
+
+_KEEP = {
+    "searches/exports/.gitkeep": "",
+    "screening/.gitkeep": "",
+    "reports/.gitignore": "# Everything here is made by the pipeline.\n*\n!.gitignore\n",
+}
+
+
+def create_review(directory: Path, *, title: str) -> list[Path]:
+    """Write a minimal valid review into ``directory``; return the files made.
+
+    Refuses to overwrite an existing search log or review file.
+    """
+    templates = resources.files("searchtrail").joinpath("templates")
+    files = {
+        REVIEW_FILE: templates.joinpath("review.yaml")
+        .read_text("utf-8")
+        .replace('"{title}"', json.dumps(title, ensure_ascii=False)),
+        LOG_FILE: templates.joinpath("log.yaml").read_text("utf-8"),
+        **_KEEP,
+    }
+    for name in (REVIEW_FILE, LOG_FILE):
+        if (directory / name).exists():
+            raise FileExistsError(f"{directory / name} already exists; not overwriting it")
+    created = []
+    for name, text in files.items():
+        path = directory / name
+        if path.exists():
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        created.append(path)
+    return created

@@ -1,0 +1,225 @@
+"""The search table (PRISMA-S style) and the per-source table, as CSV and Markdown.
+
+Text (queries, limits, notes) comes from the validated search log; every number comes from
+:class:`~searchtrail.counts.ReviewCounts`. The two are joined by search id, and a search
+missing from either side is an error rather than a silent gap.
+"""
+
+from __future__ import annotations
+
+from searchtrail.counts import Count, ReviewCounts, SearchCounts
+from searchtrail.errors import CountMismatchError
+from searchtrail.searchlog import Review, Search
+from searchtrail.text import (
+    NOT_REPORTED,
+    cell,
+    csv_text,
+    describe,
+    md,
+    md_table,
+    number,
+    searches_phrase,
+)
+
+SEARCH_COLUMNS = (
+    "id",
+    "round",
+    "source",
+    "platform",
+    "kind",
+    "country",
+    "date",
+    "method",
+    "query",
+    "limits",
+    "identified",
+    "for_assessment",
+    "note",
+    "export_files",
+    "export_holds",
+    "log_text",
+)
+
+SOURCE_COLUMNS = (
+    "source",
+    "kind",
+    "country",
+    "searches",
+    "searches_without_count",
+    "identified",
+    "for_assessment",
+    "searches_without_for_assessment",
+)
+
+
+def _joined(review: Review, counts: ReviewCounts) -> list[tuple[Search, SearchCounts]]:
+    numbers = {s.id: s for s in counts.searches}
+    texts = {s.id: s for s in review.searches}
+    if numbers.keys() != texts.keys():
+        only_log = sorted(texts.keys() - numbers.keys())
+        only_counts = sorted(numbers.keys() - texts.keys())
+        raise CountMismatchError(
+            [
+                "the counts were made from another version of the search log: "
+                f"searches only in the log: {only_log or 'none'}; "
+                f"only in the counts: {only_counts or 'none'} (rerun the pipeline)"
+            ]
+        )
+    return [(search, numbers[search.id]) for search in review.searches]
+
+
+def searches_csv(review: Review, counts: ReviewCounts) -> str:
+    """One row per search; unknown counts are empty cells (the note says why)."""
+    rows = [
+        (
+            search.id,
+            str(search.round),
+            search.source,
+            search.platform,
+            search.kind,
+            search.country,
+            search.date,
+            search.method,
+            search.query,
+            "; ".join(search.limits),
+            cell(numbers.identified),
+            cell(numbers.for_assessment),
+            search.note,
+            "; ".join(search.export.files) if search.export else "",
+            search.export.holds if search.export else "",
+            search.log_text,
+        )
+        for search, numbers in _joined(review, counts)
+    ]
+    return csv_text(SEARCH_COLUMNS, rows)
+
+
+def searches_md(review: Review, counts: ReviewCounts) -> str:
+    """The search table as Markdown, grouped by round when there are several."""
+    joined = _joined(review, counts)
+    rounds = sorted({search.round for search, _ in joined})
+    lines = [
+        f"# Searches: {md(review.title)}",
+        "",
+        f"{searches_phrase(len(joined))} in {len(counts.sources)} sources. Identified: "
+        f"{md(describe(counts.identified))}; taken forward for assessment: "
+        f"{md(describe(counts.for_assessment))}.",
+        "",
+        f"A count the log does not state is shown as *{NOT_REPORTED}*; its note says why.",
+        "",
+    ]
+    header = (
+        "Id",
+        "Source",
+        "Platform",
+        "Date",
+        "Method",
+        "Query",
+        "Limits",
+        "Identified",
+        "For assessment",
+        "Note",
+    )
+    for round_number in rounds:
+        members = [(s, n) for s, n in joined if s.round == round_number]
+        if len(rounds) > 1:
+            dates = sorted({s.date for s, _ in members})
+            span = dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
+            lines.extend([f"## Round {round_number} (searched {span})", ""])
+        rows = [
+            (
+                md(search.id),
+                md(search.source),
+                md(search.platform),
+                md(search.date),
+                md(search.method),
+                md(search.query),
+                md("; ".join(search.limits)),
+                _md_count(numbers.identified),
+                _md_count(numbers.for_assessment),
+                md(search.note),
+            )
+            for search, numbers in members
+        ]
+        lines.append(md_table(header, rows, align="lllllllrrl"))
+    return "\n".join(lines)
+
+
+def _md_count(value: int | None) -> str:
+    return f"*{NOT_REPORTED}*" if value is None else number(value)
+
+
+def sources_csv(counts: ReviewCounts) -> str:
+    """One row per source. ``identified`` is the sum of the stated counts, empty when no
+    search of the source states one; ``searches_without_count`` says how many state none."""
+    rows = [
+        (
+            source.source,
+            "; ".join(source.kinds),
+            "; ".join(source.countries),
+            str(source.searches),
+            str(source.identified.unstated),
+            cell(source.identified.value),
+            cell(source.for_assessment.value),
+            str(source.for_assessment.unstated),
+        )
+        for source in counts.sources
+    ]
+    return csv_text(SOURCE_COLUMNS, rows)
+
+
+def sources_md(review: Review, counts: ReviewCounts) -> str:
+    """The per-source table as Markdown, with a total line."""
+    header = (
+        "Source",
+        "Kind",
+        "Country",
+        "Searches",
+        "Without count",
+        "Identified",
+        "For assessment",
+        "Without for-assessment count",
+    )
+    rows = [
+        (
+            md(source.source),
+            md(", ".join(k.replace("_", " ") for k in source.kinds)),
+            md(", ".join(source.countries)),
+            str(source.searches),
+            str(source.identified.unstated),
+            _md_sum(source.identified),
+            _md_sum(source.for_assessment),
+            str(source.for_assessment.unstated),
+        )
+        for source in counts.sources
+    ]
+    rows.append(
+        (
+            "**Total**",
+            "",
+            "",
+            f"**{len(counts.searches)}**",
+            f"**{counts.identified.unstated}**",
+            f"**{_md_sum(counts.identified)}**",
+            f"**{_md_sum(counts.for_assessment)}**",
+            f"**{counts.for_assessment.unstated}**",
+        )
+    )
+    intro = [
+        f"# Records per source: {md(review.title)}",
+        "",
+        "*Identified* and *For assessment* are sums of the counts the search log states. "
+        "*Without count* is the number of searches that state no number; their records are "
+        f"not in the sum, which is therefore a lower bound. A source none of whose searches "
+        f"states a count shows *{NOT_REPORTED}*.",
+        "",
+        f"In total: {md(describe(counts.identified))} identified; "
+        f"{md(describe(counts.for_assessment))} taken forward for assessment.",
+        "",
+        "",
+    ]
+    return "\n".join(intro) + md_table(header, rows, align="lllrrrrr")
+
+
+def _md_sum(count: Count) -> str:
+    return f"*{NOT_REPORTED}*" if count.value is None else number(count.value)

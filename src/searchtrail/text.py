@@ -1,0 +1,135 @@
+"""How numbers are worded and how input text is escaped, in one place for every report."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+from searchtrail.counts import Count
+
+NOT_REPORTED: Final = "not reported"
+
+
+def number(value: int) -> str:
+    """An integer with thousands separators: 9331 -> '9,331'."""
+    return f"{value:,}"
+
+
+def searches_phrase(n: int) -> str:
+    """'1 search' or 'n searches'."""
+    return f"{n} search" if n == 1 else f"{n} searches"
+
+
+def describe(count: Count) -> str:
+    """A count in words, honest about what is not known.
+
+    - ``9,331`` when exact;
+    - ``9,331 + 13 searches with no count`` when some searches state no number;
+    - ``not reported (2 searches)`` when none does;
+    - ``pending`` when the stage has no data yet.
+    """
+    if count.pending:
+        return "pending"
+    if count.value is None:
+        if count.unstated:
+            return f"{NOT_REPORTED} ({searches_phrase(count.unstated)})"
+        return NOT_REPORTED
+    if count.unstated:
+        return f"{number(count.value)} + {searches_phrase(count.unstated)} with no count"
+    return number(count.value)
+
+
+def n_phrase(count: Count) -> str:
+    """The count as the PRISMA template writes it in a box, without brackets.
+
+    'n = 1,239'; 'n = 5,932 + 4 searches with no count'; 'n not reported, 2 searches';
+    'pending' (the reason is given separately).
+    """
+    if count.pending:
+        return "pending"
+    if count.value is None:
+        if count.unstated:
+            return f"n {NOT_REPORTED}, {searches_phrase(count.unstated)}"
+        return f"n {NOT_REPORTED}"
+    return f"n = {describe(count)}"
+
+
+def cell(value: int | None) -> str:
+    """A count for a CSV cell: digits, or empty when unknown."""
+    return "" if value is None else str(value)
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """CSV with a header, every field quoted as needed, LF line endings."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}|~#!])")
+
+
+def md(text: str) -> str:
+    """Escape text for a Markdown table cell (GitHub-flavoured).
+
+    Characters that would start emphasis, links, code or a new cell are backslash-escaped;
+    ``<``, ``>`` and ``&`` become HTML entities; line breaks become ``<br>``.
+    """
+    escaped = html.escape(text, quote=False)
+    escaped = _MD_SPECIAL.sub(r"\\\1", escaped)
+    lines = [line.strip() for line in escaped.splitlines()]
+    return "<br>".join(line for line in lines if line) if len(lines) > 1 else escaped.strip()
+
+
+def md_table(header: Sequence[str], rows: Iterable[Sequence[str]], *, align: str = "") -> str:
+    """A Markdown table. ``align`` gives one letter per column: l (default) or r."""
+    head = "| " + " | ".join(header) + " |"
+    marks = ["---:" if (align[i : i + 1] == "r") else "---" for i in range(len(header))]
+    lines = [head, "| " + " | ".join(marks) + " |"]
+    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    return "\n".join(lines) + "\n"
+
+
+# --- HTML and SVG ---------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def xml(text: str) -> str:
+    """Escape text for HTML or SVG content and attribute values.
+
+    Control characters that XML does not allow are dropped rather than written.
+    """
+    return html.escape(_CONTROL.sub("", text), quote=True)
+
+
+def slug(text: str) -> str:
+    """A lower-case anchor name from text: 'Socialstyrelsen Sweden' -> 'socialstyrelsen-sweden'."""
+    value = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return value or "x"
+
+
+def anchors(names: Iterable[str], prefix: str) -> dict[str, str]:
+    """Unique, stable anchor names for ``names`` (in order): 'source-nice', 'source-nice-2', ..."""
+    result: dict[str, str] = {}
+    used: set[str] = set()
+    for name in names:
+        base = f"{prefix}-{slug(name)}"
+        anchor, n = base, 1
+        while anchor in used:
+            n += 1
+            anchor = f"{base}-{n}"
+        used.add(anchor)
+        result[name] = anchor
+    return result

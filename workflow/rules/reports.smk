@@ -1,0 +1,77 @@
+# Reports: the search table, the per-source table and the PRISMA 2020 diagram.
+
+
+rule search_table:
+    input:
+        counts=rules.counts.output[0],
+        review=SEARCHES / "review.yaml",
+        log=SEARCHES / "log.yaml",
+    output:
+        csv=report(
+            REPORTS / "searches.csv",
+            caption="../report/searches.rst",
+            category="Searches",
+        ),
+        md=REPORTS / "searches.md",
+    log:
+        LOGS / "search_table.log",
+    conda:
+        SEARCHTRAIL_ENV
+    params:
+        review=str(REVIEW),
+        version=SEARCHTRAIL_VERSION,
+        searchtrail=SEARCHTRAIL,
+    shell:
+        "{params.searchtrail} report searches {params.review:q} --counts {input.counts:q}"
+        " --csv {output.csv:q} --md {output.md:q} 2>&1 | tee {log:q}"
+
+
+rule source_table:
+    input:
+        counts=rules.counts.output[0],
+        review=SEARCHES / "review.yaml",
+        log=SEARCHES / "log.yaml",
+    output:
+        csv=report(
+            REPORTS / "sources.csv",
+            caption="../report/sources.rst",
+            category="Sources",
+        ),
+        md=REPORTS / "sources.md",
+    log:
+        LOGS / "source_table.log",
+    conda:
+        SEARCHTRAIL_ENV
+    params:
+        review=str(REVIEW),
+        version=SEARCHTRAIL_VERSION,
+        searchtrail=SEARCHTRAIL,
+    shell:
+        "{params.searchtrail} report sources {params.review:q} --counts {input.counts:q}"
+        " --csv {output.csv:q} --md {output.md:q} 2>&1 | tee {log:q}"
+
+
+rule prisma_diagram:
+    input:
+        counts=rules.counts.output[0],
+        review=SEARCHES / "review.yaml",
+        log=SEARCHES / "log.yaml",
+    output:
+        svg=report(
+            REPORTS / "prisma.svg",
+            caption="../report/prisma.rst",
+            category="PRISMA 2020",
+        ),
+        html=REPORTS / "prisma.html",
+        csv=REPORTS / "PRISMA.csv",
+    log:
+        LOGS / "prisma_diagram.log",
+    conda:
+        SEARCHTRAIL_ENV
+    params:
+        review=str(REVIEW),
+        version=SEARCHTRAIL_VERSION,
+        searchtrail=SEARCHTRAIL,
+    shell:
+        "{params.searchtrail} report prisma {params.review:q} --counts {input.counts:q}"
+        " --svg {output.svg:q} --html {output.html:q} --csv {output.csv:q} 2>&1 | tee {log:q}"
