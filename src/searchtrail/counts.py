@@ -102,18 +102,22 @@ class SearchCounts:
     round: int
     identified: int | None
     for_assessment: int | None
+    for_assessment_recorded: bool = True
 
 
 @dataclass(frozen=True)
 class SourceCounts:
-    """The numbers of every search of one source, summed."""
+    """The numbers of every search of one source, summed.
+
+    ``for_assessment`` is None when no search of the source records one.
+    """
 
     source: str
     kinds: tuple[str, ...]
     countries: tuple[str, ...]
     search_ids: tuple[str, ...]
     identified: Count
-    for_assessment: Count
+    for_assessment: Count | None
 
     @property
     def searches(self) -> int:
@@ -182,7 +186,7 @@ class ReviewCounts:
     searches: tuple[SearchCounts, ...]
     sources: tuple[SourceCounts, ...]
     identified: Count
-    for_assessment: Count
+    for_assessment: Count | None
     prisma: PrismaCounts
     record_files: tuple[RecordFileCounts, ...] = ()
     inputs: dict[str, str] = field(default_factory=dict)
@@ -207,7 +211,15 @@ def compute_counts(
     by the caller; ``inputs`` names the input files and their hashes, for the audit trail.
     """
     searches = tuple(
-        SearchCounts(s.id, s.source, s.kind, s.round, s.identified, s.for_assessment)
+        SearchCounts(
+            s.id,
+            s.source,
+            s.kind,
+            s.round,
+            s.identified,
+            s.for_assessment,
+            s.for_assessment_recorded,
+        )
         for s in review.searches
     )
     sources = _per_source(review.searches)
@@ -222,13 +234,19 @@ def compute_counts(
         searches=searches,
         sources=sources,
         identified=Count.of(s.identified for s in review.searches),
-        for_assessment=Count.of(s.for_assessment for s in review.searches),
+        for_assessment=for_assessment_count(searches),
         prisma=prisma,
         record_files=record_files,
         inputs=dict(sorted((inputs or {}).items())),
     )
     verify(counts)
     return counts
+
+
+def for_assessment_count(searches: Iterable[Search | SearchCounts]) -> Count | None:
+    """Records taken forward, over the searches that record the number (None if none do)."""
+    recorded = [s.for_assessment for s in searches if s.for_assessment_recorded]
+    return Count.of(recorded) if recorded else None
 
 
 def _per_source(searches: Iterable[Search]) -> tuple[SourceCounts, ...]:
@@ -242,7 +260,7 @@ def _per_source(searches: Iterable[Search]) -> tuple[SourceCounts, ...]:
             countries=_unique(s.country for s in items if s.country),
             search_ids=tuple(s.id for s in items),
             identified=Count.of(s.identified for s in items),
-            for_assessment=Count.of(s.for_assessment for s in items),
+            for_assessment=for_assessment_count(items),
         )
         for name, items in grouped.items()
     )
@@ -258,7 +276,7 @@ def _prisma(searches: tuple[Search, ...]) -> PrismaCounts:
             (source.source, source.identified) for source in _per_source(members)
         )
     other = [s for s in searches if s.kind not in DATABASE_KINDS]
-    boxes["other_sought_reports"] = Count.of(s.for_assessment for s in other)
+    boxes["other_sought_reports"] = for_assessment_count(other) or Count(0)
     for box, reason in PENDING_BOXES.items():
         boxes[box] = Count.waiting(reason)
     boxes["previous_studies"] = Count(0)
@@ -283,9 +301,10 @@ def verify(counts: ReviewCounts) -> None:
     """Check that every part adds up to its whole; raise :class:`CountMismatchError` if not."""
     mismatches: list[str] = []
 
-    def same(label: str, part: Count, whole: Count) -> None:
+    def same(label: str, part: Count | None, whole: Count | None) -> None:
         # A sum with no stated number (None) and a stated 0 add up the same way; which of
         # the two a box shows comes from its own members, not from this comparison.
+        part, whole = part or Count(0), whole or Count(0)
         if (part.value or 0, part.unstated, part.pending) != (
             whole.value or 0,
             whole.unstated,
@@ -293,18 +312,26 @@ def verify(counts: ReviewCounts) -> None:
         ):
             mismatches.append(f"{label}: parts sum to {_plain(part)}, total is {_plain(whole)}")
 
-    for name in ("identified", "for_assessment"):
-        whole: Count = getattr(counts, name)
-        same(
-            f"{name}, sum of the searches",
-            Count.of(getattr(s, name) for s in counts.searches),
-            whole,
-        )
-        same(
-            f"{name}, sum of the per-source table",
-            total(getattr(s, name) for s in counts.sources),
-            whole,
-        )
+    same(
+        "identified, sum of the searches",
+        Count.of(s.identified for s in counts.searches),
+        counts.identified,
+    )
+    same(
+        "identified, sum of the per-source table",
+        total(s.identified for s in counts.sources),
+        counts.identified,
+    )
+    same(
+        "for_assessment, sum of the searches",
+        for_assessment_count(counts.searches),
+        counts.for_assessment,
+    )
+    same(
+        "for_assessment, sum of the per-source table",
+        total(s.for_assessment or Count(0) for s in counts.sources),
+        counts.for_assessment,
+    )
     for source in counts.sources:
         members = [s for s in counts.searches if s.source == source.source]
         if len(members) != source.searches:
@@ -332,7 +359,7 @@ def verify(counts: ReviewCounts) -> None:
     other_searches = [s for s in counts.searches if s.kind not in DATABASE_KINDS]
     same(
         "PRISMA box other_sought_reports",
-        Count.of(s.for_assessment for s in other_searches),
+        for_assessment_count(other_searches),
         boxes["other_sought_reports"],
     )
     if mismatches:
@@ -358,7 +385,7 @@ def to_json(counts: ReviewCounts) -> str:
             "searches": len(counts.searches),
             "sources": len(counts.sources),
             "identified": counts.identified.to_json(),
-            "for_assessment": counts.for_assessment.to_json(),
+            "for_assessment": _optional(counts.for_assessment),
         },
         "searches": [
             {
@@ -368,6 +395,7 @@ def to_json(counts: ReviewCounts) -> str:
                 "round": s.round,
                 "identified": s.identified,
                 "for_assessment": s.for_assessment,
+                "for_assessment_recorded": s.for_assessment_recorded,
             }
             for s in counts.searches
         ],
@@ -378,7 +406,7 @@ def to_json(counts: ReviewCounts) -> str:
                 "countries": list(s.countries),
                 "searches": list(s.search_ids),
                 "identified": s.identified.to_json(),
-                "for_assessment": s.for_assessment.to_json(),
+                "for_assessment": _optional(s.for_assessment),
             }
             for s in counts.sources
         ],
@@ -402,6 +430,14 @@ def to_json(counts: ReviewCounts) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+def _optional(count: Count | None) -> dict[str, Any] | None:
+    return None if count is None else count.to_json()
+
+
+def _optional_count(data: Mapping[str, Any] | None) -> Count | None:
+    return None if data is None else Count.from_json(data)
+
+
 def from_json(text: str) -> ReviewCounts:
     """Read counts written by :func:`to_json`, and verify that they add up."""
     data = json.loads(text)
@@ -411,7 +447,13 @@ def from_json(text: str) -> ReviewCounts:
     counts = ReviewCounts(
         searches=tuple(
             SearchCounts(
-                s["id"], s["source"], s["kind"], s["round"], s["identified"], s["for_assessment"]
+                s["id"],
+                s["source"],
+                s["kind"],
+                s["round"],
+                s["identified"],
+                s["for_assessment"],
+                s["for_assessment_recorded"],
             )
             for s in data["searches"]
         ),
@@ -422,12 +464,12 @@ def from_json(text: str) -> ReviewCounts:
                 countries=tuple(s["countries"]),
                 search_ids=tuple(s["searches"]),
                 identified=Count.from_json(s["identified"]),
-                for_assessment=Count.from_json(s["for_assessment"]),
+                for_assessment=_optional_count(s["for_assessment"]),
             )
             for s in data["sources"]
         ),
         identified=Count.from_json(data["totals"]["identified"]),
-        for_assessment=Count.from_json(data["totals"]["for_assessment"]),
+        for_assessment=_optional_count(data["totals"]["for_assessment"]),
         prisma=PrismaCounts(
             databases_column=prisma["columns"]["databases"],
             other_column=prisma["columns"]["other"],

@@ -59,7 +59,12 @@ class ExportSpec:
 
 @dataclass(frozen=True)
 class Search:
-    """One search as the log documents it. ``None`` counts are unknown, never zero."""
+    """One search as the log documents it. ``None`` counts are unknown, never zero.
+
+    ``for_assessment_recorded`` is False for a database or register search whose entry
+    leaves ``for_assessment`` out (its records go to screening): that is "not recorded",
+    not "unknown", and the search stays out of for-assessment sums.
+    """
 
     id: str
     source: str
@@ -68,6 +73,7 @@ class Search:
     query: str
     identified: int | None
     for_assessment: int | None
+    for_assessment_recorded: bool = True
     platform: str = ""
     country: str = ""
     round: int = 1
@@ -587,6 +593,7 @@ def _build(review_doc: YamlDocument, log_doc: YamlDocument) -> Review:
                 query=s["query"].rstrip("\n"),
                 identified=_count(s["identified"]),
                 for_assessment=_count(s.get("for_assessment")),
+                for_assessment_recorded="for_assessment" in s,
                 platform=s.get("platform", ""),
                 country=s.get("country", ""),
                 round=s.get("round", 1),

@@ -11,6 +11,7 @@ from searchtrail.counts import Count, ReviewCounts, SearchCounts
 from searchtrail.errors import CountMismatchError
 from searchtrail.searchlog import Review, Search
 from searchtrail.text import (
+    NOT_RECORDED,
     NOT_REPORTED,
     cell,
     csv_text,
@@ -18,7 +19,10 @@ from searchtrail.text import (
     md,
     md_table,
     number,
+    number_or_words,
     searches_phrase,
+    sum_cell,
+    unstated,
 )
 
 SEARCH_COLUMNS = (
@@ -136,7 +140,9 @@ def searches_md(review: Review, counts: ReviewCounts) -> str:
                 md(search.query),
                 md("; ".join(search.limits)),
                 _md_count(numbers.identified),
-                _md_count(numbers.for_assessment),
+                _md_count(numbers.for_assessment)
+                if numbers.for_assessment_recorded
+                else NOT_RECORDED,
                 md(search.note),
             )
             for search, numbers in members
@@ -160,8 +166,8 @@ def sources_csv(counts: ReviewCounts) -> str:
             str(source.searches),
             str(source.identified.unstated),
             cell(source.identified.value),
-            cell(source.for_assessment.value),
-            str(source.for_assessment.unstated),
+            sum_cell(source.for_assessment),
+            str(unstated(source.for_assessment)),
         )
         for source in counts.sources
     ]
@@ -189,7 +195,7 @@ def sources_md(review: Review, counts: ReviewCounts) -> str:
             str(source.identified.unstated),
             _md_sum(source.identified),
             _md_sum(source.for_assessment),
-            str(source.for_assessment.unstated),
+            str(unstated(source.for_assessment)),
         )
         for source in counts.sources
     ]
@@ -202,7 +208,7 @@ def sources_md(review: Review, counts: ReviewCounts) -> str:
             f"**{counts.identified.unstated}**",
             f"**{_md_sum(counts.identified)}**",
             f"**{_md_sum(counts.for_assessment)}**",
-            f"**{counts.for_assessment.unstated}**",
+            f"**{unstated(counts.for_assessment)}**",
         )
     )
     intro = [
@@ -221,5 +227,6 @@ def sources_md(review: Review, counts: ReviewCounts) -> str:
     return "\n".join(intro) + md_table(header, rows, align="lllrrrrr")
 
 
-def _md_sum(count: Count) -> str:
-    return f"*{NOT_REPORTED}*" if count.value is None else number(count.value)
+def _md_sum(count: Count | None) -> str:
+    text = number_or_words(count)
+    return f"*{text}*" if text == NOT_REPORTED else text

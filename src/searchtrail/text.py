@@ -12,6 +12,8 @@ from typing import Final
 from searchtrail.counts import Count
 
 NOT_REPORTED: Final = "not reported"
+NOT_RECORDED: Final = "—"
+"""Shown for a number the log does not keep for that kind of search (not the same as unknown)."""
 
 
 def number(value: int) -> str:
@@ -24,14 +26,17 @@ def searches_phrase(n: int) -> str:
     return f"{n} search" if n == 1 else f"{n} searches"
 
 
-def describe(count: Count) -> str:
+def describe(count: Count | None) -> str:
     """A count in words, honest about what is not known.
 
     - ``9,331`` when exact;
     - ``9,331 + 13 searches with no count`` when some searches state no number;
     - ``not reported (2 searches)`` when none does;
-    - ``pending`` when the stage has no data yet.
+    - ``pending`` when the stage has no data yet;
+    - ``—`` when no search records this number at all (``None``).
     """
+    if count is None:
+        return NOT_RECORDED
     if count.pending:
         return "pending"
     if count.value is None:
@@ -61,6 +66,24 @@ def n_phrase(count: Count) -> str:
 def cell(value: int | None) -> str:
     """A count for a CSV cell: digits, or empty when unknown."""
     return "" if value is None else str(value)
+
+
+def sum_cell(count: Count | None) -> str:
+    """A sum for a CSV cell: the stated total, or empty when none is stated or recorded."""
+    return "" if count is None else cell(count.value)
+
+
+def unstated(count: Count | None) -> int:
+    """How many searches contribute no number to ``count`` (0 when nothing is recorded)."""
+    return 0 if count is None else count.unstated
+
+
+def number_or_words(count: Count | None) -> str:
+    """The stated sum with separators, 'not reported' when none is stated, '—' when none is
+    recorded; for table cells that show the missing searches in a column of their own."""
+    if count is None:
+        return NOT_RECORDED
+    return NOT_REPORTED if count.value is None else number(count.value)
 
 
 # --- CSV --------------------------------------------------------------------------------------

@@ -11,9 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from searchtrail import __version__
-from searchtrail.counts import ReviewCounts
+from searchtrail.counts import Count, ReviewCounts, SearchCounts
 from searchtrail.searchlog import Review, Search
-from searchtrail.text import NOT_REPORTED, describe, number, searches_phrase, xml
+from searchtrail.text import (
+    NOT_RECORDED,
+    NOT_REPORTED,
+    describe,
+    number,
+    searches_phrase,
+    unstated,
+    xml,
+)
 
 _STYLE = """
 body { font-family: Helvetica, Arial, sans-serif; margin: 0 auto; max-width: 1280px;
@@ -55,12 +63,22 @@ def _n(value: int | None) -> str:
     return f'<td class="n">{number(value)}</td>'
 
 
-def _search_rows(
-    searches: Sequence[Search], numbers: dict[str, tuple[int | None, int | None]]
-) -> str:
+def _sum(count: Count | None) -> str:
+    if count is None:
+        return f'<td class="n">{NOT_RECORDED}</td>'
+    return _n(count.value)
+
+
+def _search_rows(searches: Sequence[Search], numbers: dict[str, SearchCounts]) -> str:
     rows = []
     for s in searches:
-        identified, for_assessment = numbers[s.id]
+        found = numbers[s.id]
+        identified = _n(found.identified)
+        for_assessment = (
+            _n(found.for_assessment)
+            if found.for_assessment_recorded
+            else f'<td class="n">{NOT_RECORDED}</td>'
+        )
         rows.append(
             "<tr>"
             f"<td><code>{xml(s.id)}</code></td>"
@@ -69,7 +87,7 @@ def _search_rows(
             f"<td>{xml(s.method)}</td>"
             f'<td><pre class="query">{xml(s.query)}</pre></td>'
             f"<td>{xml('; '.join(s.limits))}</td>"
-            f"{_n(identified)}{_n(for_assessment)}"
+            f"{identified}{for_assessment}"
             f"<td>{xml(s.note)}</td>"
             "</tr>"
         )
@@ -87,7 +105,7 @@ def render_html(
     """The report page. ``svg`` is the diagram without XML declaration; ``source_anchors``
     gives the element id of each source's section (the diagram links to them)."""
     meta = review.metadata
-    numbers = {s.id: (s.identified, s.for_assessment) for s in counts.searches}
+    numbers = {s.id: s for s in counts.searches}
     by_source: dict[str, list[Search]] = {}
     for search in review.searches:
         by_source.setdefault(search.source, []).append(search)
@@ -102,14 +120,16 @@ def render_html(
             f"<td>{xml(', '.join(source.countries))}</td>"
             f'<td class="n">{source.searches}</td>'
             f'<td class="n">{source.identified.unstated}</td>'
-            f"{_n(source.identified.value)}{_n(source.for_assessment.value)}"
+            f"{_n(source.identified.value)}{_sum(source.for_assessment)}"
+            f'<td class="n">{unstated(source.for_assessment)}</td>'
             "</tr>"
         )
     source_rows.append(
         '<tr class="total"><td>Total</td><td></td><td></td>'
         f'<td class="n">{len(counts.searches)}</td>'
         f'<td class="n">{counts.identified.unstated}</td>'
-        f"{_n(counts.identified.value)}{_n(counts.for_assessment.value)}</tr>"
+        f"{_n(counts.identified.value)}{_sum(counts.for_assessment)}"
+        f'<td class="n">{unstated(counts.for_assessment)}</td></tr>'
     )
 
     search_head = (
@@ -217,7 +237,7 @@ state no number are counted in the column “without count” and are not in the
 source to see its searches.</p>
 <table>
 <tr><th>Source</th><th>Kind</th><th>Country</th><th>Searches</th><th>Without count</th>
-<th>Identified</th><th>For assessment</th></tr>
+<th>Identified</th><th>For assessment</th><th>Without for-assessment count</th></tr>
 {chr(10).join(source_rows)}
 </table>
 {chr(10).join(source_sections)}

@@ -1,0 +1,83 @@
+"""The searchtrail command line."""
+
+from __future__ import annotations
+
+import json
+
+from searchtrail.cli import main
+from searchtrail.searchlog import LOG_FILE, load_review
+from tests.conftest import REPO, TWO_COLUMNS
+
+
+def test_validate_prints_the_per_source_counts(capsys):
+    assert main(["validate", str(REPO)]) == 0
+    out = capsys.readouterr().out
+    assert "57 searches in 15 sources, 1 round; no problems found." in out
+    lines = out.splitlines()
+    nice = next(line for line in lines if line.startswith("NICE "))
+    assert nice.split()[-3:] == ["0", "1,239", "29"]
+    total = lines[-1]
+    assert total.split()[:5] == ["Total", "57", "13", "9,331", "45"]
+
+
+def test_validate_reports_problems_without_a_traceback(review_copy, capsys):
+    directory = review_copy(TWO_COLUMNS)
+    path = directory / LOG_FILE
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("identified: 23", "identified: -23"), "utf-8"
+    )
+    assert main(["validate", str(directory)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "search 'ctgov-1': field 'identified': value -23 is negative" in err
+
+
+def test_counts_then_reports(tmp_path, capsys):
+    counts = tmp_path / "counts.json"
+    assert main(["counts", str(TWO_COLUMNS), "-o", str(counts)]) == 0
+    data = json.loads(counts.read_text(encoding="utf-8"))
+    assert data["totals"]["identified"] == {"n": 2414, "searches_without_count": 1, "pending": None}
+    assert set(data["inputs"]) == {
+        "searches/review.yaml",
+        "searches/log.yaml",
+        "searches/exports/medline-1.ris",
+    }
+    out = tmp_path / "out"
+    sources = ["--csv", str(out / "s.csv"), "--md", str(out / "s.md")]
+    prisma = [
+        "--svg",
+        str(out / "p.svg"),
+        "--html",
+        str(out / "p.html"),
+        "--csv",
+        str(out / "P.csv"),
+    ]
+    assert main(["report", "sources", str(TWO_COLUMNS), "--counts", str(counts), *sources]) == 0
+    assert main(["report", "prisma", str(TWO_COLUMNS), "--counts", str(counts), *prisma]) == 0
+    assert (out / "p.svg").read_text(encoding="utf-8").startswith("<?xml")
+    assert (out / "s.csv").read_bytes().count(b"\r") == 0
+
+
+def test_report_refuses_counts_of_an_older_log(review_copy, tmp_path, capsys):
+    directory = review_copy(TWO_COLUMNS)
+    counts = tmp_path / "counts.json"
+    assert main(["counts", str(directory), "-o", str(counts)]) == 0
+    path = directory / LOG_FILE
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("identified: 23", "identified: 24"), "utf-8"
+    )
+    code = main(["report", "sources", str(directory), "--counts", str(counts),
+                 "--csv", str(tmp_path / "s.csv"), "--md", str(tmp_path / "s.md")])  # fmt: skip
+    assert code == 1
+    assert "earlier version of searches/log.yaml" in capsys.readouterr().err
+
+
+def test_init_makes_a_valid_review_and_refuses_to_overwrite(tmp_path, capsys):
+    target = tmp_path / "new-review"
+    assert main(["init", str(target), "--title", "Exercise for low back pain: a review"]) == 0
+    review = load_review(target)
+    assert review.title == "Exercise for low back pain: a review"
+    assert [s.id for s in review.searches] == ["medline-01", "web-01"]
+    assert (target / "reports/.gitignore").exists()
+    assert main(["init", str(target)]) == 1
+    assert "already exists" in capsys.readouterr().err

@@ -1,0 +1,143 @@
+"""The Snakemake workflow, run end to end on copies of the shipped reviews."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, TWO_COLUMNS
+
+pytestmark = pytest.mark.pipeline
+
+REPORTS = [
+    "searches.csv",
+    "searches.md",
+    "sources.csv",
+    "sources.md",
+    "prisma.svg",
+    "prisma.html",
+    "PRISMA.csv",
+    "data/counts.json",
+]
+
+
+def snakemake(directory: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        str(REPO / "Snakefile"),
+        "--directory",
+        str(directory),
+        "--cores",
+        "1",
+        "--quiet",
+        *extra,
+    ]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory) -> Path:
+    directory = tmp_path_factory.mktemp("seed")
+    import shutil
+
+    shutil.copytree(REPO / "searches", directory / "searches")
+    result = snakemake(directory)
+    assert result.returncode == 0, result.stderr
+    return directory
+
+
+def test_pipeline_writes_every_report(seed_run):
+    for name in REPORTS:
+        assert (seed_run / "reports" / name).stat().st_size > 0, name
+
+
+def test_pipeline_source_table_matches_the_document(seed_run):
+    rows = {row["source"]: row for row in read_rows(seed_run / "reports/sources.csv")}
+    assert len(rows) == 15
+    assert {name: rows[name]["identified"] for name in rows} == {
+        "Google Scholar": "5932",
+        "Helsedirektoratet": "1261",
+        "NICE": "1239",
+        "Socialstyrelsen Sweden": "87",
+        "Kunnskapsguiden": "232",
+        "SBU": "26",
+        "MFoF": "",
+        "IVO": "",
+        "FORTE": "294",
+        "regeringen.se": "76",
+        "SFBUP": "",
+        "Socialstyrelsen Denmark": "61",
+        "regeringen.dk": "",
+        "VIVE": "123",
+        "Snowballing": "",
+    }
+    assert sum(int(r["searches_without_count"]) for r in rows.values()) == 13
+
+
+def test_pipeline_search_table_has_every_search(seed_run):
+    rows = read_rows(seed_run / "reports/searches.csv")
+    assert len(rows) == 57
+    assert rows[0]["id"] == "gs-01"
+    assert rows[-1]["id"] == "snowball-01"
+
+
+def test_pipeline_is_deterministic(seed_run, tmp_path):
+    """A second, independent run gives byte-identical reports."""
+    import shutil
+
+    shutil.copytree(REPO / "searches", tmp_path / "searches")
+    result = snakemake(tmp_path)
+    assert result.returncode == 0, result.stderr
+    for name in REPORTS:
+        assert (tmp_path / "reports" / name).read_bytes() == (
+            seed_run / "reports" / name
+        ).read_bytes(), name
+
+
+def test_pipeline_runs_a_review_with_both_columns(tmp_path):
+    import shutil
+
+    shutil.copytree(TWO_COLUMNS / "searches", tmp_path / "searches")
+    result = snakemake(tmp_path)
+    assert result.returncode == 0, result.stderr
+    svg = (tmp_path / "reports/prisma.svg").read_text(encoding="utf-8")
+    assert "Identification of new studies via databases and registers" in svg
+    assert "Identification of new studies via other methods" in svg
+
+
+def test_pipeline_stops_with_the_problem_list(tmp_path):
+    import shutil
+
+    shutil.copytree(TWO_COLUMNS / "searches", tmp_path / "searches")
+    log = tmp_path / "searches/log.yaml"
+    log.write_text(
+        log.read_text(encoding="utf-8").replace("kind: register", "kind: registry"), "utf-8"
+    )
+    result = snakemake(tmp_path)
+    assert result.returncode == 1
+    assert "search 'ctgov-1': field 'kind': value 'registry' is not allowed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "reports").exists()
+
+
+def test_workflow_lint_is_clean():
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--lint", "--snakefile", str(REPO / "Snakefile")],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
