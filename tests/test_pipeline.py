@@ -141,3 +141,11 @@ def test_workflow_lint_is_clean():
         cwd=REPO,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_snakemake_audit_report(seed_run):
+    result = snakemake(seed_run, "--report", "reports/audit.html")
+    assert result.returncode == 0, result.stderr
+    page = (seed_run / "reports/audit.html").read_text(encoding="utf-8")
+    assert "prisma.svg" in page
+    assert "sources.csv" in page
