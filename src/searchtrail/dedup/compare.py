@@ -1,0 +1,152 @@
+"""Comparing candidate pairs, all at once.
+
+String similarities are computed by rapidfuzz over the whole list of pairs in one call
+(``process.cpdist``, in C, on every core), so scoring a million pairs takes seconds. Each
+field gives a score or an agreement code: 1 agrees, -1 disagrees, 0 cannot tell (missing on
+either side).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+
+from searchtrail.dedup.normalise import journal_agreement, title_numbers
+from searchtrail.dedup.prepare import Prepared
+
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+
+
+@dataclass
+class Comparison:
+    """Scores of candidate pairs (arrays aligned with ``i`` and ``j``)."""
+
+    i: Ints
+    j: Ints
+    title: Floats
+    """Similarity of the normalised titles, 0-100 (edit distance based)."""
+    title_tokens: Floats
+    """Similarity of the titles' sorted words, 0-100 (word order and truncation tolerant)."""
+    authors: Floats
+    """Similarity of the author surname lists, 0-100 (set based; -1 when either is missing)."""
+    first_author: Floats
+    """Similarity of the first authors' surnames, 0-100 (-1 when either is missing)."""
+    author_words: Floats
+    """Similarity of all words of the author names, 0-100, whatever their order (-1 when
+    either is missing)."""
+    year_gap: Ints
+    """Absolute difference of the years (-1 when either is missing)."""
+    doi: Ints
+    pmid: Ints
+    volume: Ints
+    issue: Ints
+    page: Ints
+    last_page: Ints
+    journal: Ints
+    """2 same journal, 1 compatible, 0 different, -1 missing on either side."""
+    markers_i: Ints
+    markers_j: Ints
+    short_title: npt.NDArray[np.bool_]
+    """Either title has fewer than 4 words: the title alone proves little."""
+    title_words: Ints
+    """Words in the shorter of the two titles."""
+    numbers_differ: npt.NDArray[np.bool_]
+    """The titles hold different numbers ('part 1' and 'part 2')."""
+
+    def __len__(self) -> int:
+        return int(self.i.size)
+
+
+def _agreement(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_]) -> Ints:
+    present = (a != "") & (b != "")
+    same = a == b
+    return np.where(present, np.where(same, 1, -1), 0).astype(np.int64)
+
+
+def _page_agreement(p: Prepared, i: Ints, j: Ints) -> tuple[Ints, Ints]:
+    """Agreement of first and last pages, forgiving the ways databases write them apart."""
+    first_i, first_j = p.page[i], p.page[j]
+    last_i, last_j = p.last_page[i], p.last_page[j]
+    page = _agreement(first_i, first_j)
+    last = _agreement(last_i, last_j)
+    # One side gives only the last page of the other's range: "488" and "487-488".
+    only_last = ((last_i == "") & (first_i == last_j)) | ((last_j == "") & (first_j == last_i))
+    page = np.where((page == -1) & only_last, 1, page)
+    # An article number against print pages, or a page count ("1-6") of an electronic
+    # article: nothing to compare.
+    incomparable = (
+        (p.article_number[i] != p.article_number[j]) | (first_i == "1") | (first_j == "1")
+    )
+    unknown = (page == -1) & incomparable
+    page = np.where(unknown, 0, page)
+    last = np.where(unknown, 0, last)
+    # Pages that cannot be read, written identically on both sides ("01-Aug"), still agree.
+    text_i, text_j = p.pages_text[i], p.pages_text[j]
+    same_text = (page == 0) & (text_i != "") & (text_i == text_j)
+    page = np.where(same_text, 1, page)
+    last = np.where(same_text, 1, last)
+    return page.astype(np.int64), last.astype(np.int64)
+
+
+def _numbers_differ(p: Prepared, i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
+    """Titles holding different numbers, compared over the letters both titles have."""
+    differ: npt.NDArray[np.bool_] = np.asarray(p.title_numbers[i] != p.title_numbers[j], dtype=bool)
+    for k in np.flatnonzero(differ):
+        a, b = p.title[i[k]], p.title[j[k]]
+        length = min(len(p.title_key[i[k]]), len(p.title_key[j[k]]))
+        differ[k] = title_numbers(a, length) != title_numbers(b, length)
+    return differ
+
+
+def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
+    """Score every candidate pair (i[k], j[k])."""
+    titles_i, titles_j = p.title[i], p.title[j]
+    title = process.cpdist(titles_i, titles_j, scorer=fuzz.ratio, workers=workers)
+    tokens = process.cpdist(titles_i, titles_j, scorer=fuzz.token_set_ratio, workers=workers)
+    surnames_i, surnames_j = p.surnames[i], p.surnames[j]
+    authors = process.cpdist(surnames_i, surnames_j, scorer=fuzz.token_set_ratio, workers=workers)
+    authors = np.where((surnames_i == "") | (surnames_j == ""), -1.0, authors)
+    words_i, words_j = p.author_words[i], p.author_words[j]
+    words = process.cpdist(words_i, words_j, scorer=fuzz.token_set_ratio, workers=workers)
+    words = np.where((words_i == "") | (words_j == ""), -1.0, words)
+    first_i, first_j = p.first_author[i], p.first_author[j]
+    first = process.cpdist(first_i, first_j, scorer=fuzz.ratio, workers=workers)
+    first = np.where((first_i == "") | (first_j == ""), -1.0, first)
+    years_i, years_j = p.year[i], p.year[j]
+    year_gap = np.where((years_i > 0) & (years_j > 0), np.abs(years_i - years_j), -1)
+    journals_i, journals_j = p.journal[i], p.journal[j]
+    journal = np.fromiter(
+        (
+            -1 if not a or not b else journal_agreement(a, b) if a <= b else journal_agreement(b, a)
+            for a, b in zip(journals_i, journals_j, strict=True)
+        ),
+        dtype=np.int64,
+        count=i.size,
+    )
+    page, last_page = _page_agreement(p, i, j)
+    return Comparison(
+        i=i,
+        j=j,
+        title=np.asarray(title, dtype=np.float64),
+        title_tokens=np.asarray(tokens, dtype=np.float64),
+        authors=np.asarray(authors, dtype=np.float64),
+        first_author=np.asarray(first, dtype=np.float64),
+        author_words=np.asarray(words, dtype=np.float64),
+        year_gap=year_gap.astype(np.int64),
+        doi=_agreement(p.doi[i], p.doi[j]),
+        pmid=_agreement(p.pmid[i], p.pmid[j]),
+        volume=_agreement(p.volume[i], p.volume[j]),
+        issue=_agreement(p.issue[i], p.issue[j]),
+        page=page,
+        last_page=last_page,
+        journal=journal,
+        markers_i=p.markers[i],
+        markers_j=p.markers[j],
+        short_title=(p.title_words[i] < 4) | (p.title_words[j] < 4),
+        title_words=np.minimum(p.title_words[i], p.title_words[j]),
+        numbers_differ=_numbers_differ(p, i, j),
+    )

@@ -1,0 +1,296 @@
+"""Deciding each candidate pair: duplicate, linked version, uncertain, or not a duplicate.
+
+The rules are explicit so that every merge can be explained. A pair is a **duplicate** when
+one of :data:`RULES` holds, tried in order; the first that holds names the decision. Fuzzy
+rules never apply when the records disagree on something that tells works apart:
+
+- different DOIs or PubMed ids;
+- different numbers in the titles ("Part 1" and "Part 2", "FOCUS 1" and "FOCUS 2"), unless
+  the two records have the same volume, pages and year;
+- one is an erratum, retraction notice, preprint or comment and the other is not.
+
+A pair that is not a duplicate is a **linked version** when the titles and authors match
+but one record is an erratum, retraction, preprint or conference abstract and the other is
+the article (or another such version). Versions are never merged; they are reported.
+
+A pair is **uncertain** when titles and authors match, nothing contradicts, but too little
+is known to decide (no journal, volume or pages on one side). Uncertain pairs go to people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from searchtrail.dedup.compare import Comparison
+from searchtrail.dedup.prepare import (
+    COMMENT,
+    CONFERENCE,
+    ERRATUM,
+    MARKER_NAMES,
+    PREPRINT,
+    RETRACTION,
+)
+
+NOT_DUPLICATE: Final = 0
+DUPLICATE: Final = 1
+UNCERTAIN: Final = 2
+LINKED: Final = 3
+DECISION_NAMES: Final = {
+    NOT_DUPLICATE: "not duplicate",
+    DUPLICATE: "duplicate",
+    UNCERTAIN: "uncertain",
+    LINKED: "linked version",
+}
+
+_VERSION_KINDS: Final = ERRATUM | RETRACTION | PREPRINT | COMMENT
+
+Mask = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Agreement flags of each pair, derived once from a :class:`Comparison`."""
+
+    c: Comparison
+    identifier: Mask
+    vetoed: Mask
+    numbers: Mask
+    cited: Mask
+    conference: Mask
+    both_conference: Mask
+    authors_ok: Mask
+    authors_missing: Mask
+    authors_bad: Mask
+    same_title: Mask
+    close_title: Mask
+    year_ok: Mask
+    year_same: Mask
+    full_range: Mask
+
+    @classmethod
+    def of(cls, c: Comparison) -> Evidence:
+        version_conflict = ((c.markers_i ^ c.markers_j) & _VERSION_KINDS) != 0
+        authors_missing = c.authors < 0
+        vetoed = version_conflict | (c.doi == -1) | (c.pmid == -1)
+        full_range = (c.page == 1) & (c.last_page == 1)
+        return cls(
+            c=c,
+            identifier=(c.doi == 1) | (c.pmid == 1),
+            vetoed=vetoed,
+            numbers=c.numbers_differ,
+            cited=~vetoed & (c.volume == 1) & full_range & (c.year_gap == 0),
+            conference=((c.markers_i | c.markers_j) & CONFERENCE) != 0,
+            both_conference=((c.markers_i & c.markers_j) & CONFERENCE) != 0,
+            authors_ok=(c.authors >= 80) | (c.first_author >= 85) | (c.author_words >= 90),
+            authors_missing=authors_missing,
+            authors_bad=~authors_missing
+            & (c.authors < 50)
+            & (c.first_author < 70)
+            & (c.author_words < 70),
+            same_title=(c.title >= 97) | ((c.title >= 90) & (c.title_tokens >= 97)),
+            close_title=(c.title >= 88) | (c.title_tokens >= 95),
+            year_ok=c.year_gap <= 1,
+            year_same=c.year_gap == 0,
+            full_range=full_range,
+        )
+
+    @property
+    def fuzzy_allowed(self) -> Mask:
+        """Nothing tells the two works apart."""
+        return ~self.vetoed & ~self.numbers
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named reason to call a pair a duplicate."""
+
+    name: str
+    description: str
+    holds: Callable[[Evidence], Mask]
+
+
+RULES: Final[tuple[Rule, ...]] = (
+    Rule(
+        "same identifier",
+        "same DOI or PubMed id, and similar titles",
+        lambda e: (
+            ~e.vetoed
+            & e.identifier
+            & ((e.c.title >= 80) | (e.c.title_tokens >= 90))
+            & ~e.authors_bad
+        ),
+    ),
+    Rule(
+        "same citation",
+        "same volume, first and last page and year, in the same journal or under a similar "
+        "title (titles may be translations); not for conference abstracts, which share pages",
+        lambda e: (
+            e.cited
+            & ~e.conference
+            & ((e.c.journal >= 1) | e.close_title)
+            & ((e.c.title >= 55) | (e.c.title_tokens >= 70))
+            & (~e.authors_bad | e.close_title)
+        ),
+    ),
+    Rule(
+        "title, volume and page",
+        "similar title, authors agree (or one record has none), year within one, same volume "
+        "and first page",
+        lambda e: (
+            ~e.vetoed
+            & (~e.numbers | e.cited)
+            & e.close_title
+            & (e.authors_ok | e.authors_missing)
+            & e.year_ok
+            & (e.c.volume == 1)
+            & (e.c.page == 1)
+        ),
+    ),
+    Rule(
+        "title and page range",
+        "similar title, authors agree, same year, same first and last page, and the same "
+        "volume or a compatible (or missing) journal name",
+        lambda e: (
+            e.fuzzy_allowed
+            & e.close_title
+            & e.authors_ok
+            & e.year_same
+            & e.full_range
+            & ((e.c.volume == 1) | (e.c.journal >= 1) | (e.c.journal == -1))
+        ),
+    ),
+    Rule(
+        "title, authors and journal",
+        "same title (four words or more), authors agree, same year, compatible journal, and "
+        "no disagreement on volume, issue or pages",
+        lambda e: (
+            e.fuzzy_allowed
+            & e.same_title
+            & e.authors_ok
+            & e.year_same
+            & (e.c.journal >= 1)
+            & (e.c.volume != -1)
+            & (e.c.page != -1)
+            & (e.c.issue != -1)
+            & ~e.c.short_title
+        ),
+    ),
+    Rule(
+        "title, authors and first page",
+        "same title, authors agree, same year, compatible journal, same first page",
+        lambda e: (
+            e.fuzzy_allowed
+            & e.same_title
+            & e.authors_ok
+            & e.year_same
+            & (e.c.page == 1)
+            & (e.c.journal >= 1)
+        ),
+    ),
+    Rule(
+        "title, authors and volume",
+        "same title (four words or more), authors agree, year within one (online and print), "
+        "same volume, compatible journal, no disagreement on issue or pages",
+        lambda e: (
+            e.fuzzy_allowed
+            & e.same_title
+            & e.authors_ok
+            & e.year_ok
+            & (e.c.volume == 1)
+            & (e.c.page != -1)
+            & (e.c.journal >= 1)
+            & (e.c.issue != -1)
+            & ~e.c.short_title
+        ),
+    ),
+    Rule(
+        "conference paper",
+        "both conference papers: same title (four words or more), authors agree, year within "
+        "one (conference and proceedings years differ), compatible proceedings name",
+        lambda e: (
+            e.fuzzy_allowed
+            & e.same_title
+            & e.authors_ok
+            & e.year_ok
+            & e.both_conference
+            & (e.c.journal >= 1)
+            & (e.c.volume != -1)
+            & (e.c.page != -1)
+            & (e.c.issue != -1)
+            & ~e.c.short_title
+        ),
+    ),
+    Rule(
+        "long title, authors, journal and volume",
+        "the same long title (six words or more), authors agree, same journal and volume, "
+        "year within one; the pages disagree, as print and online pagination can",
+        lambda e: (
+            e.fuzzy_allowed
+            & (e.c.title >= 99)
+            & (e.c.title_tokens >= 98)
+            & (e.c.title_words >= 6)
+            & e.authors_ok
+            & (e.c.journal >= 1)
+            & (e.c.volume == 1)
+            & e.year_ok
+            & ~e.conference
+            & (e.c.page == -1)
+            & (e.c.issue != -1)
+        ),
+    ),
+)
+RULE_NAMES: Final = tuple(rule.name for rule in RULES)
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """A decision per candidate pair, with the rule or reason behind it."""
+
+    decision: npt.NDArray[np.int8]
+    reason: npt.NDArray[np.object_]
+
+
+def decide(c: Comparison) -> Decisions:
+    """Decide every compared pair."""
+    e = Evidence.of(c)
+    size = len(c)
+    decision = np.full(size, NOT_DUPLICATE, dtype=np.int8)
+    reason = np.full(size, "", dtype=object)
+    open_ = np.ones(size, dtype=bool)
+    for rule in RULES:
+        hit = open_ & rule.holds(e)
+        decision[hit] = DUPLICATE
+        reason[hit] = rule.name
+        open_ &= ~hit
+
+    alike = e.close_title & (e.authors_ok | e.authors_missing) & e.year_ok & ~e.numbers
+    version_pair = ((c.markers_i ^ c.markers_j) & (_VERSION_KINDS | CONFERENCE)) != 0
+    linked = open_ & alike & version_pair
+    decision[linked] = LINKED
+    reason[linked] = [
+        _version_reason(a, b) for a, b in zip(c.markers_i[linked], c.markers_j[linked], strict=True)
+    ]
+    open_ &= ~linked
+
+    contradicted = (
+        e.vetoed
+        | (c.volume == -1)
+        | ((c.page == -1) & (c.last_page == -1))
+        | ((c.journal == 0) & (c.volume != 1) & (c.page != 1))
+    )
+    uncertain = open_ & alike & ~contradicted & ~c.short_title
+    decision[uncertain] = UNCERTAIN
+    reason[uncertain] = "titles and authors match; too little else is known to decide"
+    open_ &= ~uncertain
+    reason[open_] = "differences outweigh the similarities"
+    return Decisions(decision, reason)
+
+
+def _version_reason(a: int, b: int) -> str:
+    kinds = [MARKER_NAMES[flag] for flag in sorted(MARKER_NAMES) if (a ^ b) & flag]
+    return "versions of one work: " + ", ".join(kinds) + " on one side only"

@@ -1,0 +1,375 @@
+"""Normalised matching fields, so that two records of one publication look alike.
+
+Every function here takes what an export holds and returns a comparable form:
+
+- text: HTML entities and tags removed, Greek letters spelt out (``α`` as ``alpha``, as
+  databases write them), other scripts transliterated to ASCII (anyascii), lower case,
+  punctuation to spaces;
+- titles: also without a trailing bracketed note such as ``[Chinese]`` or ``[Article in
+  German]``;
+- authors: surname and initials (``Smith, J. W., 2nd``, ``Smith JW`` and ``J. W. Smith`` all
+  give ``smith`` + ``jw``);
+- journals: without a leading "The", parenthesised places, "[Electronic Resource]" and
+  conference notes, ``&`` and ``+`` as "and"; :func:`journal_agreement` also accepts an
+  abbreviation of the other (``Am J Trop Med Hyg`` and ``American Journal of Tropical
+  Medicine and Hygiene``);
+- pages: the first page, with ``123-9`` read as 123-129 and any dash as a hyphen;
+- DOIs: lower case, without ``https://doi.org/``, ``doi:`` or URL escapes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from typing import Final
+from urllib.parse import unquote
+
+from anyascii import anyascii
+
+_GREEK: Final = str.maketrans(
+    {
+        "α": " alpha ", "β": " beta ", "γ": " gamma ", "δ": " delta ", "ε": " epsilon ",
+        "ζ": " zeta ", "η": " eta ", "θ": " theta ", "ι": " iota ", "κ": " kappa ",
+        "λ": " lambda ", "μ": " mu ", "ν": " nu ", "ξ": " xi ", "π": " pi ", "ρ": " rho ",
+        "σ": " sigma ", "τ": " tau ", "υ": " upsilon ", "φ": " phi ", "χ": " chi ",
+        "ψ": " psi ", "ω": " omega ", "Δ": " delta ", "Ω": " omega ", "µ": " mu ",
+    }
+)  # fmt: skip
+_TAG: Final = re.compile(r"<[^<>]{1,40}>")
+_NON_ALNUM: Final = re.compile(r"[^a-z0-9]+")
+_TRAILING_NOTE: Final = re.compile(r"\s*\[[^\[\]]{1,40}\]\s*\.?\s*$")
+# Notes MEDLINE adds to titles: "[Erratum appears in N Engl J Med 2005;352:2146]", ...
+_NOTE_WORDS: Final = (
+    r"(?:published )?(?:erratum|errata|retraction|retracted|comment|comments|corrected and "
+    r"republished|republished|update|updated|expression of concern|see comment|"
+    r"summary for patients)"
+)
+_MEDLINE_NOTE: Final = re.compile(rf"\s*\.?\s*[\[(]\s*{_NOTE_WORDS}\b", re.IGNORECASE)
+_YEAR_WORD: Final = re.compile(r"\b(?:19|20)\d\d\b")
+_LEADING_BRACKET: Final = re.compile(r"^\s*\[(.*)\]\s*\.?\s*$")
+_DASHES: Final = re.compile(r"[\u2010-\u2015\u2212\u00ad~]")
+_DOI_PREFIX: Final = re.compile(
+    r"^(?:https?://)?(?:dx\.)?(?:doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE
+)
+_DOI_BODY: Final = re.compile(r"10\.\d{4,9}/[^\s\"<>]+")
+_PAGE_START: Final = re.compile(r"[a-z]*\d+[a-z]*")
+_GARBLED_PAGES: Final = re.compile(
+    r"^\s*[a-z]+\s*-\s*\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\b"
+)
+_RANGE: Final = re.compile(r"([a-z]*)(\d+)[a-z]*(?:\s*-+\s*[a-z]*(\d+))?")
+_ARTICLE_NUMBER: Final = re.compile(
+    r"^\s*(?:unsp|art(?:icle)?\.?\s*(?:no\.?|number)?)\s*", re.IGNORECASE
+)
+# DOIs that name a database entry, not the article: Cochrane CENTRAL's records.
+_NOT_ARTICLE_DOIS: Final = ("10.1002/central/",)
+_ORDINAL: Final = re.compile(
+    r"\b(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+    r"eleventh|twelfth|(?:thir|four|fif|six|seven|eigh|nine)teenth|twentieth|thirtieth|"
+    r"fortieth|fiftieth|annual)\b"
+)
+_PROCEEDINGS: Final = re.compile(
+    r"^\s*(?:the\s+)?proceedings(?:\s+of)?(?:\s+the)?\b|\bproceedings\s*$"
+)
+# A journal name followed by a conference note: "Heart. Conference: British ..."
+_CONFERENCE: Final = re.compile(r"[.:;,]\s*(?:conference|meeting|congress|symposium|annual)\b.*$")
+_PARENS: Final = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_JOURNAL_STOP: Final = frozenset({
+    "of", "and", "the", "in", "for", "on", "a", "an", "de", "d", "la", "le", "l", "les", "des",
+    "du", "del", "della", "et", "y", "e", "und", "fur", "der", "die", "das", "och", "og", "i",
+})  # fmt: skip
+_AUTHOR_SUFFIX: Final = frozenset({"jr", "sr", "ii", "iii", "iv", "2nd", "3rd", "phd", "md"})
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII words separated by single spaces."""
+    if not text:
+        return ""
+    if "&" in text or "<" in text:
+        text = _TAG.sub(" ", html.unescape(text))
+    if not text.isascii():
+        text = anyascii(text.translate(_GREEK))
+    return " ".join(_NON_ALNUM.split(text.lower())).strip()
+
+
+def title(text: str) -> str:
+    """A title in comparable form."""
+    if not text:
+        return ""
+    if "[" in text or "(" in text:
+        note = _MEDLINE_NOTE.search(text)
+        if note and note.start() > 10:  # the note runs to the end of the title
+            text = text[: note.start()]
+    bracketed = _LEADING_BRACKET.match(text)
+    if bracketed:  # a translated title, as MEDLINE writes it: "[Original title in English]."
+        text = bracketed.group(1)
+    while True:  # "[Chinese]", "[Review] [33 refs]"
+        shorter = _TRAILING_NOTE.sub("", text)
+        if shorter == text or not shorter.strip():
+            break
+        text = shorter
+    return fold(text)
+
+
+_ROMAN: Final = {
+    "ii": 2, "iii": 3, "iv": 4, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "xi": 11, "xii": 12,
+}  # fmt: skip
+
+
+def title_numbers(folded_title: str, length: int | None = None) -> str:
+    """The numbers in a normalised title ('phase ii' counts as 2), read with the spaces taken
+    out ('kca3 1' and 'k ca 3 1' agree) and, given ``length``, from that many letters of it
+    only (so a title cut short elsewhere is compared on what both hold): 'part 1' and 'part
+    2', or 'focus 1' and 'focus 2', are different works however alike the rest."""
+    words = [str(_ROMAN[w]) if w in _ROMAN else w for w in folded_title.split()]
+    compact = "".join(words)
+    if length is not None:
+        compact = compact[:length]
+    return " ".join(str(int(n)) for n in re.findall(r"\d+", compact))
+
+
+def doi(text: str) -> str:
+    """A DOI in comparable form, or '' when the text holds none."""
+    if not text:
+        return ""
+    value = unquote(text.strip())
+    value = _DOI_PREFIX.sub("", value)
+    match = _DOI_BODY.search(value)
+    if not match:
+        return ""
+    found = match.group(0).lower().rstrip(".,;)]").removesuffix("[doi]")
+    if found.startswith(_NOT_ARTICLE_DOIS):
+        return ""
+    return found
+
+
+def page_range(text: str) -> tuple[str, str]:
+    """First and last page as digits.
+
+    'S27' and 'viii27' give 27 (databases differ in the letters before supplement pages and
+    article numbers, not in the digits); '123-9' is 123-129; an article split over several
+    ranges ('233-238+230-235' or '230-5, 233-8') spans from its lowest to its highest page.
+    A field that is not pages ('No-Specified', an Excel date such as '01-Jun', 't-20' with
+    its first page lost) gives nothing.
+    """
+    if not text:
+        return ("", "")
+    value = _ARTICLE_NUMBER.sub("", _DASHES.sub("-", text.lower()))
+    if _GARBLED_PAGES.search(value):
+        return ("", "")
+    starts: list[int] = []
+    ends: list[int] = []
+    for _, start_text, end_text in _RANGE.findall(value):
+        start = int(start_text)
+        if start == 0:
+            continue
+        starts.append(start)
+        if end_text:
+            # "123-9" abbreviates 123-129: the end borrows the start's leading digits.
+            full_end = start_text[: max(0, len(start_text) - len(end_text))] + end_text
+            ends.append(int(full_end))
+    if not starts:
+        return ("", "")
+    return (str(min(starts)), str(max(ends)) if ends else "")
+
+
+# e12724 (PLOS), c1804 (BMJ), 101576: not print pages. "S123" is a supplement page.
+_ARTICLE_NUMBER_PAGE: Final = re.compile(r"^\s*(?:[a-rt-z]\d{3,}|\d{5,})\s*$", re.IGNORECASE)
+
+
+def is_article_number(text: str) -> bool:
+    """True for an electronic article number ('e12724', 'a1754', '101576') rather than print
+    pages; the two cannot be compared."""
+    return bool(text) and bool(_ARTICLE_NUMBER_PAGE.match(_ARTICLE_NUMBER.sub("", text)))
+
+
+def first_page(text: str) -> str:
+    """The first page as digits (see :func:`page_range`)."""
+    return page_range(text)[0]
+
+
+def last_page(text: str) -> str:
+    """The last page as digits, with '123-9' read as 123-129 (see :func:`page_range`)."""
+    return page_range(text)[1]
+
+
+def issue(text: str) -> str:
+    """The issue number when it is a plain small number (1 to 24); '' otherwise.
+
+    Some exports put other numbers in the issue field (EndNote record numbers, supplement
+    numbers), so only a plain small number is trusted as an issue."""
+    value = text.strip() if text else ""
+    if value.isdigit() and 0 < int(value) <= 24:
+        return str(int(value))
+    return ""
+
+
+def volume(text: str) -> str:
+    """The volume number: its leading digits, without a supplement note ("61 (Supplement 1)"
+    gives '61'); '' when the value is a fragment such as "1)" or only a supplement number."""
+    value = text.strip().lower() if text else ""
+    if not value:
+        return ""
+    value = value.split("(")[0]
+    if ")" in value:
+        return ""
+    value = re.split(r"\bsup", value)[0]
+    if _YEAR_WORD.fullmatch(value.strip()):
+        return ""  # a year written where the volume belongs
+    match = re.search(r"0*(\d+)", value)
+    if match:
+        return match.group(1)
+    return fold(value).replace(" ", "")
+
+
+@lru_cache(maxsize=200_000)
+def journal(text: str) -> str:
+    """A journal name in comparable form."""
+    if not text:
+        return ""
+    value = html.unescape(text)
+    if not value.isascii():
+        value = anyascii(value)
+    value = value.lower().replace("&", " and ").replace("+", " and ")
+    value = _PROCEEDINGS.sub("", value)
+    value = _CONFERENCE.sub("", value)
+    value = _PARENS.sub(" ", value)
+    value = _YEAR_WORD.sub(" ", value)
+    value = _ORDINAL.sub(" ", value)
+    words = _NON_ALNUM.split(value)
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(w for w in words if w)
+
+
+@lru_cache(maxsize=500_000)
+def journal_agreement(a: str, b: str) -> int:
+    """How well two normalised journal names agree.
+
+    2: the same journal (equal, or one is a full abbreviation of the other: every word of
+    the full name is abbreviated, in order, as in ``Am J Trop Med Hyg``);
+    1: compatible (one name is the start of the other, such as a title without its
+    subtitle);
+    0: different journals, or a name is missing.
+    """
+    if not a or not b:
+        return 0
+    if a == b:
+        return 2
+    short = [w for w in a.split() if w not in _JOURNAL_STOP]
+    long = [w for w in b.split() if w not in _JOURNAL_STOP]
+    if (len(short), len("".join(short))) > (len(long), len("".join(long))):
+        short, long = long, short
+    if not short:
+        return 0
+    if "".join(short) == "".join(long):
+        return 2
+    for acronym, name in ((short, long), (long, short)):
+        if len(name) >= 2 and _is_acronym(acronym[0], name):
+            return 2 if len(acronym) == 1 else 1  # BMJ; "ICIS: Transforming Society ..."
+    if len(short) >= 2 and set(short) <= set(long):
+        return 1  # one name inside the other: "ECIS European Conference ..."
+    matched = 0
+    for word in short:
+        if matched < len(long) and _abbreviates(word, long[matched]):
+            matched += 1
+        else:
+            return 0
+    return 2 if matched == len(long) else 1
+
+
+def _is_acronym(word: str, words: list[str]) -> bool:
+    """True when ``word`` is made of the first one or two letters of each of ``words`` in
+    order: 'jama' for 'journal american medical association', 'amcis' for 'americas
+    conference information systems'."""
+    if len(word) < 3 or not len(words) <= len(word) <= 2 * len(words):
+        return False
+
+    def fits(position: int, index: int) -> bool:
+        if index == len(words):
+            return position == len(word)
+        if position == len(word):
+            return False
+        candidate = words[index]
+        return any(
+            fits(position + size, index + 1)
+            for size in range(1, min(2, len(candidate), len(word) - position) + 1)
+            if word[position : position + size] == candidate[:size]
+        )
+
+    return fits(0, 0)
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """'med' for 'medicine', 'dtsch' for 'deutsche': a prefix, or the same first letter and
+    the rest of the letters in order."""
+    if full.startswith(short):
+        return True
+    if len(short) < 2 or short[0] != full[0] or len(short) > len(full):
+        return False
+    position = 1
+    for letter in short[1:]:
+        position = full.find(letter, position) + 1
+        if position == 0:
+            return False
+    return True
+
+
+def author_words(text: str) -> str:
+    """Every word of every author name, sorted: the same for 'Cicek, Amber' and 'Amber
+    Cicek', and for 'Kang, Si-Hyun' and 'Sihyun Kang'."""
+    if not text:
+        return ""
+    value = re.sub(r"\([^)]*\)", " ", text)
+    if not value.isascii():
+        value = anyascii(value)
+    value = value.lower().replace("-", "").replace("'", "")
+    return " ".join(sorted({w for w in _NON_ALNUM.split(value) if len(w) > 1}))
+
+
+def authors(text: str) -> list[tuple[str, str]]:
+    """Surname and initials of each author (one author per line in ``text``)."""
+    result = []
+    for line in text.split("\n"):
+        parsed = author(line)
+        if parsed[0]:
+            result.append(parsed)
+    return result
+
+
+_INITIAL_TOKEN: Final = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
+
+
+@lru_cache(maxsize=500_000)
+def author(text: str) -> tuple[str, str]:
+    """Surname and initials of one author name, in comparable form.
+
+    Handles "Surname, Given Names", "Surname IJ", "Surname I.J." and "Given Surname".
+    """
+    name = re.sub(r"\([^)]*\)", " ", text).strip()
+    if not name:
+        return ("", "")
+    if not name.isascii():
+        name = anyascii(name)
+    if "," in name:
+        surname, _, given = name.partition(",")
+        given_words = [w for w in re.split(r"[\s.,\-]+", given) if w]
+        given_words = [w for w in given_words if w.lower() not in _AUTHOR_SUFFIX]
+        if len(given_words) == 1 and given_words[0].isupper() and len(given_words[0]) <= 4:
+            initials = given_words[0].lower()
+        else:
+            initials = "".join(w[0] for w in given_words if w[:1].isalpha()).lower()
+    else:
+        words = [w for w in name.split() if w.lower().strip(".") not in _AUTHOR_SUFFIX]
+        trailing: list[str] = []
+        while len(words) > 1 and _INITIAL_TOKEN.match(words[-1]):
+            trailing.insert(0, words.pop())
+        if trailing:
+            surname = " ".join(words)
+            initials = "".join(c for c in "".join(trailing) if c.isalpha()).lower()
+        elif len(words) >= 2:
+            surname = words[-1]
+            initials = "".join(w[0] for w in words[:-1] if w[:1].isalpha()).lower()
+        else:
+            surname, initials = name, ""
+    return (_NON_ALNUM.sub("", surname.lower()), initials)

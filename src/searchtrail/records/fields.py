@@ -1,0 +1,409 @@
+"""From each format's own fields to one set of standard fields.
+
+Every record keeps its original fields verbatim; this module adds the standard ones that
+deduplication, reports and the unique-record exports use. Each format has a table naming,
+for every standard field, the source fields in order of preference. A few exporters pack
+several things into one cell (Embase's ``Source``, PubMed's ``Citation``); those are split
+here. Authors come one per field (RIS ``AU``), one per line (Web of Science), or several in
+one field separated by ``;``, `` and `` (BibTeX) or ``,`` (PubMed and Embase CSV); they end up
+as one author per line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Final
+from urllib.parse import unquote
+
+from searchtrail.records.latex import latex_to_text
+
+STANDARD_FIELDS: Final = (
+    "type",
+    "title",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "issn",
+    "isbn",
+    "pmid",
+    "url",
+    "abstract",
+    "language",
+    "keywords",
+    "publisher",
+    "own_id",
+)
+
+Standard = dict[str, str]
+Fields = Sequence[tuple[str, str]]
+
+_YEAR: Final = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_DOI: Final = re.compile(r"10\.\d{4,9}/\S+")
+_ISSN: Final = re.compile(r"^\d{4}-?\d{3}[\dXx]$")
+_PAGES_EMBASE: Final = re.compile(
+    r"^(?P<journal>.*?)\s*\((?P<year>\d{4})\)\s*(?P<volume>[^:\s(]+)?(?::(?P<issue>[^\s(]+))?"
+    r"\s*(?:\((?P<pages>[^)]*)\))?"
+)
+_PUBMED_CITATION: Final = re.compile(
+    r";(?P<volume>[^(:.]+)?(?:\((?P<issue>[^)]*)\))?(?::(?P<pages>[^.\s]+))?"
+)
+
+# Standard field -> source fields, in order of preference. A plain name gives its first
+# value; "*" before a name gives all its values, one per line; "+" gathers all values of it
+# and of the other "+" names together (ISSN and ISBN fields, keywords).
+_RIS: Final = {
+    "type": ["TY"],
+    "title": ["TI", "T1", "CT", "ST", "BT"],
+    "authors": ["*AU", "*A1"],
+    "year": ["PY", "Y1", "DA", "Y2"],
+    "journal": ["T2", "JF", "JO", "JA", "J2", "BT", "T3", "SE"],
+    "volume": ["VL"],
+    "issue": ["IS", "CP"],
+    "pages": ["SP"],
+    "doi": ["DO", "DI"],
+    "issn_isbn": ["+SN"],
+    "url": ["UR", "L1", "L2", "LK", "L3"],
+    "abstract": ["AB", "N2"],
+    "language": ["LA"],
+    "keywords": ["+KW"],
+    "publisher": ["PB"],
+    "own_id": ["ID"],
+}
+_NBIB: Final = {
+    "type": ["PT"],
+    "title": ["TI", "BTI"],
+    "authors": ["*FAU"],
+    "authors_short": ["*AU"],
+    "year": ["DP", "DEP", "PHST"],
+    "journal": ["JT", "TA"],
+    "volume": ["VI"],
+    "issue": ["IP"],
+    "pages": ["PG"],
+    "issn_isbn": ["+IS", "+ISBN"],
+    "pmid": ["PMID"],
+    "abstract": ["AB"],
+    "language": ["LA"],
+    "keywords": ["+OT", "+MH"],
+    "publisher": ["PB"],
+}
+_WOS: Final = {
+    "type": ["PT", "DT"],
+    "title": ["TI"],
+    "authors": ["*AF"],
+    "authors_short": ["*AU"],
+    "year": ["PY", "PD"],
+    "journal": ["SO", "SE", "BS"],
+    "volume": ["VL"],
+    "issue": ["IS"],
+    "doi": ["DI", "D2"],
+    "issn_isbn": ["+SN", "+EI", "+BN"],
+    "pmid": ["PM"],
+    "abstract": ["AB"],
+    "language": ["LA"],
+    "keywords": ["+DE", "+ID"],
+    "publisher": ["PU"],
+}
+_REFER: Final = {
+    "type": ["%0"],
+    "title": ["%T"],
+    "authors": ["*%A"],
+    "year": ["%D", "%8"],
+    "journal": ["%J", "%B"],
+    "volume": ["%V"],
+    "issue": ["%N"],
+    "pages": ["%P"],
+    "doi": ["%R"],
+    "issn_isbn": ["+%@"],
+    "url": ["%U"],
+    "abstract": ["%X"],
+    "language": ["%G"],
+    "keywords": ["+%K"],
+    "publisher": ["%I"],
+}
+_BIBTEX: Final = {
+    "type": ["entrytype"],
+    "title": ["title"],
+    "authors": ["author"],
+    "year": ["year", "date"],
+    "journal": ["journal", "journaltitle", "booktitle", "series"],
+    "volume": ["volume"],
+    "issue": ["number", "issue"],
+    "pages": ["pages"],
+    "doi": ["doi"],
+    "issn_isbn": ["+issn", "+isbn"],
+    "pmid": ["pmid"],
+    "url": ["url"],
+    "abstract": ["abstract"],
+    "language": ["language"],
+    "keywords": ["keywords", "author_keywords"],
+    "publisher": ["publisher"],
+}
+_ENDNOTE_XML: Final = {
+    "type": ["ref-type@name"],
+    "title": ["titles/title"],
+    "authors": ["*contributors/authors/author"],
+    "year": ["dates/year", "dates/pub-dates/date"],
+    "journal": [
+        "titles/secondary-title",
+        "periodical/full-title",
+        "alt-periodical/full-title",
+        "titles/alt-title",
+    ],
+    "volume": ["volume"],
+    "issue": ["number", "issue"],
+    "pages": ["pages"],
+    "doi": ["electronic-resource-num"],
+    "issn_isbn": ["+isbn"],
+    "pmid": ["accession-num"],
+    "url": ["urls/related-urls/url", "urls/web-urls/url", "urls/pdf-urls/url"],
+    "abstract": ["abstract"],
+    "language": ["language"],
+    "keywords": ["+keywords/keyword"],
+    "publisher": ["publisher"],
+}
+# Tables: names compared without case.
+_SCOPUS: Final = {
+    "type": ["document type"],
+    "title": ["title"],
+    "authors": ["author full names", "authors"],
+    "year": ["year"],
+    "journal": ["source title"],
+    "volume": ["volume"],
+    "issue": ["issue"],
+    "doi": ["doi"],
+    "issn_isbn": ["+issn", "+isbn"],
+    "pmid": ["pubmed id"],
+    "url": ["link"],
+    "abstract": ["abstract"],
+    "language": ["language of original document"],
+    "keywords": ["author keywords", "index keywords"],
+    "publisher": ["publisher"],
+}
+_GENERIC: Final = {
+    "type": ["type", "item type", "document type", "publication type", "reference type"],
+    "title": ["title", "article title", "document title", "primary title", "ti"],
+    "authors": ["authors", "author", "author names", "author(s)", "au"],
+    "year": ["year", "publication year", "py", "pub year", "date", "publication date"],
+    "journal": [
+        "journal",
+        "journal/book",
+        "source title",
+        "publication title",
+        "journal title",
+        "secondary title",
+        "source",
+        "so",
+    ],
+    "volume": ["volume", "vol", "vl"],
+    "issue": ["issue", "number", "no", "is"],
+    "pages": ["pages", "page", "pg"],
+    "doi": ["doi", "di"],
+    "issn_isbn": ["+issn", "+isbn", "+sn"],
+    "pmid": ["pmid", "pubmed id"],
+    "url": ["url", "link", "ur"],
+    "abstract": ["abstract", "abstract note", "ab"],
+    "language": ["language", "la"],
+    "keywords": ["keywords", "manual tags", "author keywords", "kw"],
+    "publisher": ["publisher", "pb"],
+    "own_id": ["record_id", "id"],
+}
+
+_TABLES: Final = {
+    "ris": _RIS,
+    "nbib": _NBIB,
+    "wos": _WOS,
+    "wos-tab": _WOS,
+    "refer": _REFER,
+    "bibtex": _BIBTEX,
+    "endnote-xml": _ENDNOTE_XML,
+    "scopus-csv": _SCOPUS,
+    "embase-csv": _GENERIC,
+    "pubmed-csv": _GENERIC,
+    "zotero-csv": _GENERIC,
+    "csv": _GENERIC,
+}
+_CASELESS: Final = frozenset(
+    {"bibtex", "scopus-csv", "embase-csv", "pubmed-csv", "zotero-csv", "csv"}
+)
+
+
+def standardise(
+    fields: Fields, format_name: str, *, columns: Mapping[str, str] | None = None
+) -> Standard:
+    """The standard fields of one record read in ``format_name``.
+
+    ``columns`` (tables only) maps standard field names to the table's column names and
+    overrides the built-in names for those fields.
+    """
+    caseless = format_name in _CASELESS
+    by_name: dict[str, list[str]] = {}
+    for name, value in fields:
+        key = name.lower() if caseless else name
+        text = latex_to_text(value) if format_name == "bibtex" else value
+        by_name.setdefault(key, []).append(text)
+    table: dict[str, list[str]] = dict(_TABLES[format_name])
+    if columns:
+        for standard_name, column in columns.items():
+            key = "issn_isbn" if standard_name in ("issn", "isbn") else standard_name
+            table[key] = [column.lower() if caseless else column]
+
+    def first(names: Sequence[str]) -> str:
+        gathered: list[str] = []
+        for name in names:
+            values = [v.strip() for v in by_name.get(name.lstrip("+*"), []) if v.strip()]
+            if name.startswith("+"):
+                gathered.extend(values)
+            elif values and not gathered:
+                return "\n".join(values) if name.startswith("*") else values[0]
+        return "\n".join(gathered)
+
+    result: Standard = {
+        name: first(table.get(name, [])) for name in STANDARD_FIELDS if name in table
+    }
+    issn, isbn = _split_issn_isbn(first(table.get("issn_isbn", [])))
+    result["issn"], result["isbn"] = issn, isbn
+    result["authors"] = split_authors(result.get("authors", ""), format_name) or split_authors(
+        first(table.get("authors_short", [])), format_name
+    )
+    _FIXES.get(format_name, _no_fix)(result, by_name)
+    result["year"] = _year(result.get("year", ""))
+    result["doi"] = _doi(result.get("doi", "")) or _doi_from(result.get("url", ""))
+    for name in ("title", "abstract", "journal"):
+        result[name] = " ".join(result.get(name, "").split())
+    return {name: result.get(name, "") for name in STANDARD_FIELDS}
+
+
+def split_authors(text: str, format_name: str) -> str:
+    """Authors one per line, whichever way the format lists them."""
+    if not text:
+        return ""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if len(lines) > 1:
+        return "\n".join(lines)
+    single = lines[0]
+    if format_name == "bibtex" or (" and " in single and "," in single):
+        parts = re.split(r"\s+and\s+", single)
+    elif ";" in single:
+        parts = single.split(";")
+    elif format_name in ("pubmed-csv", "embase-csv", "scopus-csv") or re.search(
+        r"^[^,]+ [A-Z]{1,3}\.?, ", single
+    ):
+        parts = single.split(",")
+    else:
+        parts = [single]
+    return "\n".join(part.strip() for part in parts if part.strip())
+
+
+def _split_issn_isbn(text: str) -> tuple[str, str]:
+    issn, isbn = [], []
+    for raw in re.split(r"[\n;,]|\s+(?=\d)", text):
+        value = re.sub(r"\s*\(.*?\)\s*", " ", raw).strip()
+        if not value:
+            continue
+        compact = value.replace("-", "").replace(" ", "")
+        if _ISSN.match(value) or (len(compact) == 8 and compact[:7].isdigit()):
+            issn.append(value)
+        elif len(compact) in (10, 13) and compact[:9].isdigit():
+            isbn.append(value)
+        else:
+            (issn if len(compact) <= 9 else isbn).append(value)
+    return "\n".join(dict.fromkeys(issn)), "\n".join(dict.fromkeys(isbn))
+
+
+def _year(text: str) -> str:
+    match = _YEAR.search(text)
+    return match.group(1) if match else ""
+
+
+def _doi(text: str) -> str:
+    text = unquote(text.strip())
+    match = _DOI.search(text)
+    return match.group(0).rstrip(".,;") if match else ""
+
+
+def _doi_from(text: str) -> str:
+    return _doi(text) if "doi" in text.lower() else ""
+
+
+def _no_fix(result: Standard, by_name: dict[str, list[str]]) -> None:
+    return None
+
+
+def _fix_ris(result: Standard, by_name: dict[str, list[str]]) -> None:
+    start = (by_name.get("SP") or [""])[0].strip()
+    end = (by_name.get("EP") or [""])[0].strip()
+    result["pages"] = f"{start}-{end}" if start and end and "-" not in start else start or end
+
+
+def _fix_nbib(result: Standard, by_name: dict[str, list[str]]) -> None:
+    for value in by_name.get("LID", []) + by_name.get("AID", []):
+        if value.endswith("[doi]"):
+            result["doi"] = value.removesuffix("[doi]").strip()
+            break
+    result["own_id"] = ""
+
+
+def _fix_wos(result: Standard, by_name: dict[str, list[str]]) -> None:
+    start = (by_name.get("BP") or [""])[0].strip()
+    end = (by_name.get("EP") or [""])[0].strip()
+    article = (by_name.get("AR") or [""])[0].strip()
+    result["pages"] = f"{start}-{end}" if start and end else start or article
+
+
+def _fix_scopus(result: Standard, by_name: dict[str, list[str]]) -> None:
+    start = (by_name.get("page start") or [""])[0].strip()
+    end = (by_name.get("page end") or [""])[0].strip()
+    article = (by_name.get("art. no.") or [""])[0].strip()
+    result["pages"] = f"{start}-{end}" if start and end else start or article
+    full = (by_name.get("author full names") or [""])[0]
+    if full:
+        names = [re.sub(r"\s*\(\d+\)\s*$", "", part).strip() for part in full.split(";")]
+        result["authors"] = "\n".join(n for n in names if n)
+
+
+def _fix_embase(result: Standard, by_name: dict[str, list[str]]) -> None:
+    source = (by_name.get("source") or [""])[0]
+    match = _PAGES_EMBASE.match(source)
+    if match:
+        result["journal"] = match.group("journal").strip()
+        result["year"] = result.get("year") or match.group("year")
+        result["volume"] = result.get("volume") or (match.group("volume") or "")
+        result["issue"] = result.get("issue") or (match.group("issue") or "")
+        result["pages"] = result.get("pages") or (match.group("pages") or "")
+    link = (by_name.get("open url link") or [""])[0]
+    doi = re.search(r"[?&]id=doi:([^&]+)", link)
+    if doi and not result.get("doi"):
+        result["doi"] = unquote(doi.group(1))
+    result["url"] = ""
+
+
+def _fix_pubmed(result: Standard, by_name: dict[str, list[str]]) -> None:
+    citation = (by_name.get("citation") or [""])[0]
+    match = _PUBMED_CITATION.search(citation)
+    if match:
+        result["volume"] = result.get("volume") or (match.group("volume") or "").strip()
+        result["issue"] = result.get("issue") or (match.group("issue") or "").strip()
+        result["pages"] = result.get("pages") or (match.group("pages") or "").strip()
+    result["pmid"] = (by_name.get("pmid") or [""])[0].strip()
+    result["own_id"] = (by_name.get("record_id") or [""])[0].strip()
+
+
+def _fix_zotero(result: Standard, by_name: dict[str, list[str]]) -> None:
+    result["own_id"] = (by_name.get("record_id") or [""])[0].strip()
+
+
+_FIXES: Final[dict[str, Callable[[Standard, dict[str, list[str]]], None]]] = {
+    "ris": _fix_ris,
+    "nbib": _fix_nbib,
+    "wos": _fix_wos,
+    "wos-tab": _fix_wos,
+    "scopus-csv": _fix_scopus,
+    "embase-csv": _fix_embase,
+    "pubmed-csv": _fix_pubmed,
+    "zotero-csv": _fix_zotero,
+}

@@ -1,0 +1,139 @@
+"""RIS, as written by databases and reference managers, with their quirks.
+
+Lines are split into tag and value by :class:`rispy.RisParser` (a tag is two capitals or a
+capital and a digit, then two spaces and a hyphen). Around that, this reader adds what real
+exports need and what a plain RIS reader drops silently:
+
+- lines before the first ``TY`` and between ``ER`` and the next ``TY`` (Ovid's numbering and
+  "Link to the Ovid Full Text" lines, JSTOR's header, search strategies) are skipped and
+  reported;
+- a tag line right after ``ER`` (Ovid writes ``NL`` there) belongs to the record it follows;
+- an ``ER  -`` line that carries text is part of the record's text, not its end (an abstract
+  line can begin with those letters); an ``ER`` only ends a record when it is bare;
+- a record whose ``ER`` is missing ends at the next ``TY`` or at the end of the file;
+- untagged lines continue the previous field (its value keeps the line break);
+- repeated tags are all kept, in order; blank lines inside a record are ignored;
+- tag lines outside any record that carry a title or authors are a record without ``TY``:
+  that is reported as a record that cannot be read.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+import rispy
+
+from searchtrail.errors import Problem
+from searchtrail.records.model import ParsedFile, RawRecord
+from searchtrail.records.text import split_lines
+
+_TY_LINE: Final = re.compile(r"^TY  -")
+_CONTENT_TAGS: Final = frozenset({"TI", "T1", "AU", "A1", "AB", "PY", "DO"})
+
+
+def count_ris(lines: list[str]) -> int:
+    """Records by the format's counting rule: lines starting ``TY  -``."""
+    return sum(1 for line in lines if _TY_LINE.match(line))
+
+
+def read_ris(text: str, *, file: str, encoding: str) -> ParsedFile:
+    """Read every record of a RIS file."""
+    lines = split_lines(text)
+    parse_line = rispy.RisParser().parse_line
+    records: list[RawRecord] = []
+    failures: list[Problem] = []
+    notes: list[str] = []
+    skipped: list[int] = []
+    trailing: list[int] = []
+    text_er: list[int] = []
+    no_er: list[int] = []
+
+    current: RawRecord | None = None
+    after_end = False  # just past a bare ER, before any blank line
+    stray: list[tuple[int, str]] = []  # tag lines outside records since the last record
+
+    def flush_stray() -> None:
+        tags = {tag for _, tag in stray}
+        if tags & _CONTENT_TAGS:
+            first = stray[0][0]
+            failures.append(
+                Problem(
+                    file,
+                    first,
+                    f"record at line {first}",
+                    None,
+                    None,
+                    "every record to begin with a 'TY  - ' line",
+                    f"lines {first}-{stray[-1][0]} hold a record ({', '.join(sorted(tags))}) "
+                    "with no TY line",
+                )
+            )
+        stray.clear()
+
+    for number, line in enumerate(lines, start=1):
+        tag, value = parse_line(line)
+        if current is None:
+            if tag == "TY":
+                flush_stray()
+                current = RawRecord(number, [("TY", value)])
+                after_end = False
+            elif tag is not None and after_end and records:
+                records[-1].fields.append((tag, value))
+                trailing.append(number)
+            elif tag is not None:
+                stray.append((number, tag))
+                skipped.append(number)
+            elif line.strip():
+                after_end = False
+                skipped.append(number)
+            else:
+                after_end = False
+            continue
+
+        if tag == "ER":
+            if value:
+                _continue(current, line.strip())
+                text_er.append(number)
+                continue
+            records.append(current)
+            current = None
+            after_end = True
+        elif tag == "TY":
+            no_er.append(current.line)
+            records.append(current)
+            current = RawRecord(number, [("TY", value)])
+        elif tag is not None:
+            current.fields.append((tag, value))
+        elif line.strip():
+            _continue(current, line.strip())
+    if current is not None:
+        no_er.append(current.line)
+        records.append(current)
+    flush_stray()
+
+    if skipped:
+        notes.append(f"{len(skipped)} line(s) outside records skipped ({_lines(skipped)})")
+    if trailing:
+        notes.append(
+            f"{len(trailing)} tag line(s) right after ER kept with their record "
+            f"({_lines(trailing)})"
+        )
+    if text_er:
+        notes.append(f"'ER  -' line(s) with text read as record text ({_lines(text_er)})")
+    if no_er:
+        notes.append(
+            f"record(s) without ER ended at the next TY or the end of the file ({_lines(no_er)})"
+        )
+    return ParsedFile(file, "ris", encoding, records, count_ris(lines), failures, notes)
+
+
+def _continue(record: RawRecord, text: str) -> None:
+    tag, value = record.fields[-1]
+    record.fields[-1] = (tag, f"{value}\n{text}" if value else text)
+
+
+def _lines(numbers: list[int], limit: int = 5) -> str:
+    shown = ", ".join(str(n) for n in numbers[:limit])
+    more = f", … {len(numbers) - limit} more" if len(numbers) > limit else ""
+    return f"line {shown}{more}" if len(numbers) == 1 else f"lines {shown}{more}"

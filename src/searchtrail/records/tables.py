@@ -1,0 +1,103 @@
+"""Tables: Scopus CSV, Web of Science tab-delimited, Embase, PubMed and Zotero CSV, and any
+other CSV/TSV with recognisable column names (or a column mapping in the search log).
+
+The delimiter is taken from the header line (tab, semicolon or comma). Web of Science
+tab-delimited files are read without quote handling, as Web of Science writes quotes inside
+titles unescaped; every other table follows the usual CSV quoting. Blank rows are skipped.
+A row with more filled cells than the header has columns cannot be read and is reported
+with its line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Final
+
+from searchtrail.errors import Problem
+from searchtrail.records.model import ParsedFile, RawRecord
+
+csv.field_size_limit(1 << 30)
+
+PROFILES: Final = ("wos-tab", "scopus-csv", "embase-csv", "pubmed-csv", "zotero-csv", "csv")
+
+
+def sniff_delimiter(header: str) -> str:
+    """The delimiter of a table, judged from its header line."""
+    counts = {"\t": header.count("\t"), ";": header.count(";"), ",": header.count(",")}
+    best = max(counts, key=lambda key: (counts[key], key == "\t"))
+    return best if counts[best] else ","
+
+
+def table_profile(columns: list[str]) -> str:
+    """Which known exporter wrote a table with these columns."""
+    names = {c.strip().lower() for c in columns}
+    tags = [c for c in columns if len(c) == 2 and c.isalnum() and c.isupper()]
+    if {"PT", "TI", "AU"} <= set(columns) and len(tags) >= 0.8 * len(columns):
+        return "wos-tab"
+    if {"source title", "title"} <= names and ("eid" in names or "authors" in names):
+        return "scopus-csv"
+    if {"author names", "source", "title"} <= names:
+        return "embase-csv"
+    if {"pmid", "citation", "journal/book"} <= names:
+        return "pubmed-csv"
+    if {"key", "item type", "publication title"} <= names:
+        return "zotero-csv"
+    return "csv"
+
+
+def read_table(text: str, *, file: str, encoding: str) -> ParsedFile:
+    """Read every data row of a CSV or TSV file."""
+    first_line = text.split("\n", 1)[0].split("\r", 1)[0]
+    delimiter = sniff_delimiter(first_line)
+    header_probe = next(csv.reader([first_line], delimiter=delimiter), [])
+    profile = table_profile(header_probe)
+    reader = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=delimiter,
+        quoting=csv.QUOTE_NONE if profile == "wos-tab" else csv.QUOTE_MINIMAL,
+    )
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        return ParsedFile(file, profile, encoding, [], 0)
+    records: list[RawRecord] = []
+    failures: list[Problem] = []
+    in_file = 0
+    line = reader.line_num
+    try:
+        for row in reader:
+            start, line = line + 1, reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            in_file += 1
+            extra = [cell for cell in row[len(header) :] if cell.strip()]
+            if extra:
+                failures.append(
+                    Problem(
+                        file,
+                        start,
+                        f"row at line {start}",
+                        None,
+                        repr(extra[0][:60]),
+                        f"at most {len(header)} cells, one per column of the header",
+                        f"the row has {len(row)} cells, {len(extra)} of them beyond the last "
+                        "column",
+                    )
+                )
+                continue
+            fields = [(name, cell) for name, cell in zip(header, row, strict=False) if cell.strip()]
+            records.append(RawRecord(start, fields))
+    except csv.Error as error:
+        failures.append(
+            Problem(
+                file,
+                reader.line_num,
+                None,
+                None,
+                None,
+                "well-formed CSV",
+                f"the table cannot be read: {error}",
+            )
+        )
+    return ParsedFile(file, profile, encoding, records, in_file, failures, [])

@@ -1,0 +1,104 @@
+"""Turning an export file's bytes into text and lines.
+
+Exports arrive as UTF-8 (with or without a byte-order mark), UTF-16 (EndNote, Web of
+Science's "Win, UTF-16" option) or Windows-1252 (older Windows tools). The rules, in order:
+
+1. an encoding named in the search log wins;
+2. a byte-order mark decides (UTF-8, UTF-16 LE/BE);
+3. UTF-16 without a mark is recognised by its zero bytes;
+4. valid UTF-8 is UTF-8;
+5. otherwise, if the bytes hold no UTF-8 multi-byte sequences at all, Windows-1252;
+6. anything else is an error naming the file, the byte offset and its line.
+
+Rule 5 keeps a UTF-8 file with one damaged byte from being read as Windows-1252, which
+would silently garble every accented letter in it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from typing import Final
+
+from searchtrail.errors import Problem, ReviewError
+
+_UTF8_MULTIBYTE: Final = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+_LINE_BREAK: Final = re.compile(r"\r\n|\r|\n")
+
+
+def decode(data: bytes, *, file: str, encoding: str | None = None) -> tuple[str, str]:
+    """Return the text of ``data`` and the name of the encoding used."""
+    if encoding:
+        try:
+            return data.decode(encoding).removeprefix("\ufeff"), encoding
+        except (UnicodeDecodeError, LookupError) as error:
+            raise _decode_error(data, file, error, f"text in the encoding {encoding!r}") from error
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data[3:], "utf-8", file), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16", file).removeprefix("\ufeff"), "utf-16"
+    sixteen = _utf16_without_mark(data)
+    if sixteen:
+        return _strict(data, sixteen, file), sixteen
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as error:
+        if _UTF8_MULTIBYTE.search(data):
+            raise _decode_error(
+                data, file, error, "UTF-8 throughout (the rest of the file is UTF-8)"
+            ) from error
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as error:
+        raise _decode_error(data, file, error, "UTF-8, UTF-16 or Windows-1252 text") from error
+
+
+def _strict(data: bytes, encoding: str, file: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise _decode_error(
+            data, file, error, f"{encoding} text (as its byte-order mark says)"
+        ) from error
+
+
+def _utf16_without_mark(data: bytes) -> str | None:
+    sample = data[:4000]
+    if len(sample) < 4:
+        return None
+    even_zero = sample[0::2].count(0) / (len(sample) / 2)
+    odd_zero = sample[1::2].count(0) / (len(sample) / 2)
+    if odd_zero > 0.3 and even_zero < 0.05:
+        return "utf-16-le"
+    if even_zero > 0.3 and odd_zero < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _decode_error(data: bytes, file: str, error: Exception, expected: str) -> ReviewError:
+    start = getattr(error, "start", 0)
+    line = data[:start].count(b"\n") + 1
+    bad = data[start : start + 1].hex() if start < len(data) else ""
+    return ReviewError(
+        [
+            Problem(
+                file=file,
+                line=line,
+                entry=None,
+                field=None,
+                value=f"byte 0x{bad}" if bad else None,
+                expected=f"{expected}; if the file uses another encoding, name it with "
+                "'encoding:' in the export entry of the search log",
+                message=f"cannot decode byte 0x{bad} at offset {start}",
+            )
+        ]
+    )
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on CR LF, LF or a bare CR (never on the other Unicode line separators, which can
+    occur inside abstracts)."""
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
