@@ -94,10 +94,8 @@ def test_every_line_fits_its_box(seed_reports, two_column_reports):
                 bold = text.get("font-weight") == "bold"
                 size = float(text.get("font-size", "11"))
                 width = text_width(content, size, bold=bold)
-                if text.get("text-anchor") == "middle":
-                    x = float(text.get("x")) - width / 2
-                else:
-                    x = float(text.get("x"))
+                centred = text.get("text-anchor") == "middle"
+                x = float(text.get("x")) - (width / 2 if centred else 0)
                 assert left + PAD_X - 0.5 <= x, (group.get("id"), content)
                 assert x + width <= right - PAD_X + 0.5, (group.get("id"), content)
 

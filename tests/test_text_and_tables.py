@@ -70,6 +70,15 @@ def test_sources_csv_has_the_seed_numbers(seed_review, seed_counts):
         "identified": "1239",
         "for_assessment": "29",
         "searches_without_for_assessment": "0",
+        # NICE's searches name no export file, so there are no record numbers.
+        "records_exported": "",
+        "records_read": "",
+        "records_skipped": "",
+        "records_kept": "",
+        "duplicates_within_source": "",
+        "duplicates_across_sources": "",
+        "publications": "",
+        "found_only_here": "",
     }
     # A source none of whose searches states a count has an empty identified cell.
     assert rows["MFoF"]["identified"] == ""

@@ -8,81 +8,21 @@ entry, field, value, expectation) with exit status 1, never as a traceback.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from searchtrail import __version__
-from searchtrail.counts import ReviewCounts, compute_counts, from_json, to_json
+from searchtrail.counts import ReviewCounts, compute_counts
+from searchtrail.dedup.files import run
 from searchtrail.errors import CountMismatchError, ReviewError
+from searchtrail.pipeline import load_counts, step_counts, step_duplicates, step_records, write_text
 from searchtrail.prisma import build_prisma_reports
-from searchtrail.recordfiles import count_records
+from searchtrail.reports import dedup_md, overlap_csv, overlap_md, upset_svg
 from searchtrail.scaffold import create_review
-from searchtrail.searchlog import LOG_FILE, REVIEW_FILE, Review, load_review
+from searchtrail.searchlog import LOG_FILE, load_review
 from searchtrail.tables import searches_csv, searches_md, sources_csv, sources_md
 from searchtrail.text import describe, number
-
-
-def write_text(path: Path, text: str) -> None:
-    """Write UTF-8 text with LF line endings, creating parent directories."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-
-
-def sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes, in hex."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def review_counts(directory: Path, review: Review) -> ReviewCounts:
-    """Count everything for the review in ``directory`` (reads record files, hashes inputs)."""
-    sizes = {
-        record_file.id: sum(count_records(directory / name, name) for name in record_file.files)
-        for record_file in review.record_files
-    }
-    files = [REVIEW_FILE, LOG_FILE]
-    for search in review.searches:
-        if search.export:
-            files.extend(search.export.files)
-    for record_file in review.record_files:
-        files.extend(record_file.files)
-    inputs = {name: sha256(directory / name) for name in files}
-    return compute_counts(review, record_file_sizes=sizes, inputs=inputs)
-
-
-def _load_counts(path: Path, review: Review, directory: Path) -> ReviewCounts:
-    counts = from_json(path.read_text(encoding="utf-8"))
-    for name in (REVIEW_FILE, LOG_FILE):
-        recorded = counts.inputs.get(name)
-        if recorded is not None and recorded != sha256(directory / name):
-            raise CountMismatchError(
-                [f"{path} was made from an earlier version of {name}; rerun the counts step"]
-            )
-    return counts
-
-
-# --- subcommands ------------------------------------------------------------------------------
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    directory = Path(args.review)
-    review = load_review(directory)
-    counts = review_counts(directory, review)
-    rounds = review.rounds
-    print(
-        f"{directory / LOG_FILE}: {len(review.searches)} searches in "
-        f"{len(counts.sources)} sources, "
-        f"{len(rounds)} round{'s' if len(rounds) != 1 else ''}; no problems found."
-    )
-    print()
-    print(format_sources(counts))
-    return 0
 
 
 def format_sources(counts: ReviewCounts) -> str:
@@ -125,28 +65,114 @@ def format_sources(counts: ReviewCounts) -> str:
     return "\n".join(out)
 
 
-def cmd_counts(args: argparse.Namespace) -> int:
+def _stderr(quiet: bool) -> object:
+    def say(message: str) -> None:
+        if not quiet:
+            print(message, file=sys.stderr, flush=True)
+
+    return say
+
+
+# --- subcommands ------------------------------------------------------------------------------
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
     directory = Path(args.review)
     review = load_review(directory)
-    write_text(Path(args.output), to_json(review_counts(directory, review)))
+    counts = compute_counts(review)
+    rounds = review.rounds
+    print(
+        f"{directory / LOG_FILE}: {len(review.searches)} searches in "
+        f"{len(counts.sources)} sources, "
+        f"{len(rounds)} round{'s' if len(rounds) != 1 else ''}; no problems found."
+    )
+    print()
+    print(format_sources(counts))
+    return 0
+
+
+def cmd_records(args: argparse.Namespace) -> int:
+    records = step_records(Path(args.review), Path(args.out), Path(args.summary))
+    print(f"{len(records):,} records read into {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    outcome = step_duplicates(
+        Path(args.review),
+        Path(args.records),
+        Path(args.data),
+        Path(args.reports),
+        progress=_stderr(args.quiet),  # type: ignore[arg-type]
+    )
+    if outcome.new_questions:
+        print(
+            f"{len(outcome.new_questions):,} new question(s) about possible duplicates in "
+            f"{Path(args.review) / 'screening/duplicates.csv'}: answer 'duplicate' or "
+            "'not duplicate' and run the pipeline again",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_counts(args: argparse.Namespace) -> int:
+    step_counts(Path(args.review), Path(args.output), Path(args.data) if args.data else None)
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     directory = Path(args.review)
     review = load_review(directory)
-    counts = _load_counts(Path(args.counts), review, directory)
+    counts = load_counts(Path(args.counts), directory)
     if args.table == "searches":
         write_text(Path(args.csv), searches_csv(review, counts))
         write_text(Path(args.md), searches_md(review, counts))
     elif args.table == "sources":
         write_text(Path(args.csv), sources_csv(counts))
         write_text(Path(args.md), sources_md(review, counts))
+    elif args.table == "duplicates":
+        write_text(Path(args.md), dedup_md(review, counts))
+        write_text(Path(args.overlap_csv), overlap_csv(counts))
+        write_text(Path(args.overlap_md), overlap_md(review, counts))
+        write_text(Path(args.upset), upset_svg(review, counts))
     else:
         reports = build_prisma_reports(review, counts)
         write_text(Path(args.svg), reports.svg)
         write_text(Path(args.html), reports.html)
         write_text(Path(args.csv), reports.csv)
+    return 0
+
+
+def cmd_dedup(args: argparse.Namespace) -> int:
+    outcome = run(
+        [Path(name) for name in args.files],
+        Path(args.out),
+        verdicts_file=Path(args.verdicts) if args.verdicts else None,
+        ids=args.ids,
+        skip_unreadable=args.skip_unreadable,
+        progress=_stderr(args.quiet),  # type: ignore[arg-type]
+    )
+    result = outcome.result
+    kinds = {k: int((result.merge_kind == k).sum()) for k in ("identifier", "fuzzy", "manual")}
+    decisions = result.pairs["decision"].value_counts()
+    print(f"{len(result.record_ids):,} records, {result.groups:,} unique")
+    print(
+        f"{len(result.record_ids) - result.groups:,} duplicates removed: "
+        f"{kinds['identifier']:,} by identifier, {kinds['fuzzy']:,} by fuzzy rules, "
+        f"{kinds['manual']:,} by people's verdicts"
+    )
+    asked = f" ({outcome.new_questions:,} new in {args.verdicts})" if args.verdicts else ""
+    print(
+        f"{int(decisions.get('linked version', 0)):,} pairs linked as versions of one work, "
+        f"{int(decisions.get('uncertain', 0)):,} uncertain pairs{asked}"
+    )
+    if outcome.skipped:
+        print(f"{len(outcome.skipped):,} records could not be read and were skipped:")
+        for problem in outcome.skipped:
+            print(f"  - {problem}")
+    for message in result.splits:
+        print(f"split: {message}")
+    print(f"wrote {args.out}/unique.ris, unique.csv, groups.csv, pairs.csv")
     return 0
 
 
@@ -179,9 +205,28 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("review", nargs="?", default=".", help="review directory (default: .)")
     validate.set_defaults(func=cmd_validate)
 
+    records = commands.add_parser("records", help="read every export of a review (a pipeline step)")
+    records.add_argument("review", help="review directory")
+    records.add_argument("--out", required=True, help="records table to write (Parquet)")
+    records.add_argument("--summary", required=True, help="import summary to write (JSON)")
+    records.set_defaults(func=cmd_records)
+
+    duplicates = commands.add_parser(
+        "duplicates", help="deduplicate a review's records (a pipeline step)"
+    )
+    duplicates.add_argument("review", help="review directory")
+    duplicates.add_argument("--records", required=True, help="records table (Parquet)")
+    duplicates.add_argument("--data", required=True, help="directory for the data files")
+    duplicates.add_argument("--reports", required=True, help="directory for the readable files")
+    duplicates.add_argument("--quiet", action="store_true", help="no progress messages")
+    duplicates.set_defaults(func=cmd_duplicates)
+
     counts = commands.add_parser("counts", help="compute every count and write counts.json")
     counts.add_argument("review", nargs="?", default=".", help="review directory (default: .)")
     counts.add_argument("-o", "--output", required=True, help="where to write counts.json")
+    counts.add_argument(
+        "--data", help="directory with import.json, groups.parquet and dedup.json (records steps)"
+    )
     counts.set_defaults(func=cmd_counts)
 
     report = commands.add_parser("report", help="write one report from counts.json")
@@ -196,6 +241,14 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--csv", required=True, help="CSV file to write")
         sub.add_argument("--md", required=True, help="Markdown file to write")
         sub.set_defaults(func=cmd_report)
+    dups = tables.add_parser("duplicates", help="deduplication summary, source overlap, UpSet plot")
+    dups.add_argument("review", help="review directory")
+    dups.add_argument("--counts", required=True, help="counts.json made by 'searchtrail counts'")
+    dups.add_argument("--md", required=True, help="deduplication summary to write (Markdown)")
+    dups.add_argument("--overlap-csv", required=True, help="source overlap table (CSV)")
+    dups.add_argument("--overlap-md", required=True, help="source overlap table (Markdown)")
+    dups.add_argument("--upset", required=True, help="UpSet plot of source overlap (SVG)")
+    dups.set_defaults(func=cmd_report)
     prisma = tables.add_parser("prisma", help="the PRISMA 2020 diagram (SVG, HTML) and PRISMA.csv")
     prisma.add_argument("review", help="review directory")
     prisma.add_argument("--counts", required=True, help="counts.json made by 'searchtrail counts'")
@@ -203,6 +256,34 @@ def build_parser() -> argparse.ArgumentParser:
     prisma.add_argument("--html", required=True, help="HTML file to write")
     prisma.add_argument("--csv", required=True, help="PRISMA2020 template CSV to write")
     prisma.set_defaults(func=cmd_report)
+
+    dedup = commands.add_parser(
+        "dedup",
+        help="deduplicate export files directly",
+        description="Read export files (any supported format), find duplicate records, and "
+        "write DIR/unique.ris and unique.csv (one merged record per publication), "
+        "DIR/groups.csv (record_id,duplicate_group) and DIR/pairs.csv (the decisions).",
+    )
+    dedup.add_argument("files", nargs="+", help="export files (RIS, PubMed, BibTeX, CSV, ...)")
+    dedup.add_argument("--out", required=True, help="directory for the results")
+    dedup.add_argument(
+        "--verdicts",
+        help="people's verdicts file (CSV): applied, and new uncertain pairs are added to it",
+    )
+    dedup.add_argument(
+        "--ids",
+        choices=("own", "position"),
+        default="own",
+        help="record ids: the file's own (RIS ID, CSV record_id/ID) where present, or always "
+        "<file>:<position> (default: own)",
+    )
+    dedup.add_argument(
+        "--skip-unreadable",
+        action="store_true",
+        help="skip records that cannot be read (listed in the output) instead of stopping",
+    )
+    dedup.add_argument("--quiet", action="store_true", help="no progress messages")
+    dedup.set_defaults(func=cmd_dedup)
 
     init = commands.add_parser("init", help="start a new review directory from a template")
     init.add_argument("directory", help="directory to create (must not hold a review yet)")

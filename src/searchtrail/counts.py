@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from searchtrail.errors import CountMismatchError
+from searchtrail.record_counts import DedupCounts, conservation_problems
 from searchtrail.searchlog import DATABASE_KINDS, Review, Search
 
 FORMAT: Final = "searchtrail-counts/1"
@@ -68,10 +69,8 @@ class Count:
         pending = self.pending or other.pending
         if pending:
             return Count.waiting(pending)
-        if self.value is None and other.value is None:
-            value = None
-        else:
-            value = (self.value or 0) + (other.value or 0)
+        both_unknown = self.value is None and other.value is None
+        value = None if both_unknown else (self.value or 0) + (other.value or 0)
         return Count(value, self.unstated + other.unstated)
 
     def to_json(self) -> dict[str, Any]:
@@ -170,16 +169,6 @@ class PrismaCounts:
 
 
 @dataclass(frozen=True)
-class RecordFileCounts:
-    """How many records a record file holds."""
-
-    id: str
-    holds: str
-    records: int
-    complete: bool
-
-
-@dataclass(frozen=True)
 class ReviewCounts:
     """All numbers of a review; the one place reports read them from."""
 
@@ -188,7 +177,8 @@ class ReviewCounts:
     identified: Count
     for_assessment: Count | None
     prisma: PrismaCounts
-    record_files: tuple[RecordFileCounts, ...] = ()
+    records: DedupCounts | None = None
+    """Exported records and their deduplication (None until the records are read)."""
     inputs: dict[str, str] = field(default_factory=dict)
 
     def source(self, name: str) -> SourceCounts:
@@ -202,13 +192,13 @@ class ReviewCounts:
 def compute_counts(
     review: Review,
     *,
-    record_file_sizes: Mapping[str, int] | None = None,
+    records: DedupCounts | None = None,
     inputs: Mapping[str, str] | None = None,
 ) -> ReviewCounts:
-    """Compute every count from the review's search log.
+    """Compute every count from the review's search log and, given ``records``, from its
+    exported records and their deduplication.
 
-    ``record_file_sizes`` gives the number of records in each record file (by id), as read
-    by the caller; ``inputs`` names the input files and their hashes, for the audit trail.
+    ``inputs`` names the input files and their hashes, for the audit trail.
     """
     searches = tuple(
         SearchCounts(
@@ -223,20 +213,14 @@ def compute_counts(
         for s in review.searches
     )
     sources = _per_source(review.searches)
-    prisma = _prisma(review.searches)
-    sizes = record_file_sizes or {}
-    record_files = tuple(
-        RecordFileCounts(r.id, r.holds, sizes[r.id], r.complete)
-        for r in review.record_files
-        if r.id in sizes
-    )
+    prisma = _prisma(review.searches, records)
     counts = ReviewCounts(
         searches=searches,
         sources=sources,
         identified=Count.of(s.identified for s in review.searches),
         for_assessment=for_assessment_count(searches),
         prisma=prisma,
-        record_files=record_files,
+        records=records,
         inputs=dict(sorted((inputs or {}).items())),
     )
     verify(counts)
@@ -266,7 +250,32 @@ def _per_source(searches: Iterable[Search]) -> tuple[SourceCounts, ...]:
     )
 
 
-def _prisma(searches: tuple[Search, ...]) -> PrismaCounts:
+def _database_records(
+    searches: tuple[Search, ...], records: DedupCounts | None
+) -> tuple[dict[str, Count], str | None]:
+    """Duplicates, unreadable records and records screened in the databases column, or why
+    they cannot be counted yet."""
+    databases = [s for s in searches if s.kind in DATABASE_KINDS]
+    if not databases:
+        return {}, None
+    if records is None:
+        return {}, NEEDS_RECORDS
+    without = [s for s in databases if s.export is None or s.export.holds != "identified"]
+    if without:
+        return {}, (
+            f"needs the export of all identified records of every database and register "
+            f"search ({len(without)} of {len(databases)} have none)"
+        )
+    mine = [records.origin(s.id) for s in databases]
+    present = [o for o in mine if o is not None]
+    return {
+        "duplicates": Count(sum(o.removed for o in present)),
+        "excluded_other": Count(sum(o.skipped for o in present)),
+        "records_screened": Count(sum(o.kept for o in present)),
+    }, None
+
+
+def _prisma(searches: tuple[Search, ...], records: DedupCounts | None = None) -> PrismaCounts:
     boxes: dict[str, Count] = {}
     breakdown: dict[str, tuple[tuple[str, Count], ...]] = {}
     for box, kinds in IDENTIFICATION_BOXES.items():
@@ -279,6 +288,11 @@ def _prisma(searches: tuple[Search, ...]) -> PrismaCounts:
     boxes["other_sought_reports"] = for_assessment_count(other) or Count(0)
     for box, reason in PENDING_BOXES.items():
         boxes[box] = Count.waiting(reason)
+    known, why_not = _database_records(searches, records)
+    boxes.update(known)
+    if why_not:
+        for box in ("duplicates", "excluded_other", "records_screened"):
+            boxes[box] = Count.waiting(why_not)
     boxes["previous_studies"] = Count(0)
     boxes["previous_reports"] = Count(0)
     return PrismaCounts(
@@ -362,6 +376,12 @@ def verify(counts: ReviewCounts) -> None:
         for_assessment_count(other_searches),
         boxes["other_sought_reports"],
     )
+    if counts.records is not None:
+        mismatches.extend(conservation_problems(counts.records))
+        if not boxes["duplicates"].pending:
+            database_ids = {s.id for s in counts.searches if s.kind in DATABASE_KINDS}
+            removed = sum(o.removed for o in counts.records.origins if o.origin_id in database_ids)
+            same("PRISMA box duplicates", Count(removed), boxes["duplicates"])
     if mismatches:
         raise CountMismatchError(mismatches)
 
@@ -422,10 +442,7 @@ def to_json(counts: ReviewCounts) -> str:
                 for key, lines in counts.prisma.breakdown.items()
             },
         },
-        "record_files": [
-            {"id": r.id, "holds": r.holds, "records": r.records, "complete": r.complete}
-            for r in counts.record_files
-        ],
+        "records": counts.records.to_json() if counts.records is not None else None,
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -480,10 +497,7 @@ def from_json(text: str) -> ReviewCounts:
                 for key, lines in prisma["breakdown"].items()
             },
         ),
-        record_files=tuple(
-            RecordFileCounts(r["id"], r["holds"], r["records"], r["complete"])
-            for r in data["record_files"]
-        ),
+        records=DedupCounts.from_json(data["records"]) if data["records"] is not None else None,
         inputs=data["inputs"],
     )
     verify(counts)

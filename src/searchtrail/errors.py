@@ -72,6 +72,14 @@ class ReviewError(Exception):
         lines.extend(f"  - {problem}" for problem in self.problems)
         return "\n".join(lines)
 
+    def __reduce__(self) -> tuple[type[ReviewError], tuple[tuple[Problem, ...], str]]:
+        # Keeps the problems when the error crosses from a worker process.
+        return (_rebuild_review_error, (self.problems, self.summary))  # type: ignore[return-value]
+
+
+def _rebuild_review_error(problems: tuple[Problem, ...], summary: str) -> ReviewError:
+    return ReviewError(problems, summary=summary)
+
 
 class CountMismatchError(Exception):
     """Counts that must add up do not. The message names the box or table and the numbers."""

@@ -50,11 +50,15 @@ UNKNOWN: Final = "unknown"
 
 @dataclass(frozen=True)
 class ExportSpec:
-    """Where a search's records are, and which of its counts they should match."""
+    """Where a search's records are, which of its counts they should match, and how to read
+    them when their content does not say (format, encoding, table columns)."""
 
     files: tuple[str, ...]
     holds: Literal["identified", "for_assessment"]
     format: str | None = None
+    encoding: str | None = None
+    columns: tuple[tuple[str, str], ...] = ()
+    skip_unreadable: bool = False
 
 
 @dataclass(frozen=True)
@@ -310,6 +314,19 @@ def _check_log(document: YamlDocument, check_file: FileCheck | None) -> list[Pro
     problems.extend(_file_problems(document, searches, record_files, check_file))
 
     known_ids = {s["id"] for _, s in searches if isinstance(s.get("id"), str)}
+    for index, record_file in record_files:
+        if record_file.get("id") in known_ids:
+            problems.append(
+                Problem(
+                    document.file,
+                    document.line(("record_files", index, "id")),
+                    _name("record file", index, record_file),
+                    "id",
+                    show_value(record_file["id"]),
+                    "an id no search uses (record ids start with it)",
+                    "a search already has this id",
+                )
+            )
     for index, record_file in record_files:
         listed = record_file.get("searches")
         if not isinstance(listed, list):
@@ -601,7 +618,14 @@ def _build(review_doc: YamlDocument, log_doc: YamlDocument) -> Review:
                 limits=tuple(s.get("limits", [])),
                 note=s.get("note", "").strip(),
                 log_text=s.get("log_text", "").strip(),
-                export=ExportSpec(_files(export["files"]), export["holds"], export.get("format"))
+                export=ExportSpec(
+                    _files(export["files"]),
+                    export["holds"],
+                    export.get("format"),
+                    export.get("encoding"),
+                    tuple(sorted(export.get("columns", {}).items())),
+                    export.get("skip_unreadable", False),
+                )
                 if export
                 else None,
                 line=log_doc.line(("searches", index)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from searchtrail.counts import Count, ReviewCounts, SearchCounts
 from searchtrail.errors import CountMismatchError
+from searchtrail.reports import reconciliation
 from searchtrail.searchlog import Review, Search
 from searchtrail.text import (
     NOT_RECORDED,
@@ -41,6 +42,12 @@ SEARCH_COLUMNS = (
     "note",
     "export_files",
     "export_holds",
+    "records_in_file",
+    "records_read",
+    "records_skipped",
+    "records_kept",
+    "duplicates_removed",
+    "reconciliation",
     "log_text",
 )
 
@@ -53,6 +60,14 @@ SOURCE_COLUMNS = (
     "identified",
     "for_assessment",
     "searches_without_for_assessment",
+    "records_exported",
+    "records_read",
+    "records_skipped",
+    "records_kept",
+    "duplicates_within_source",
+    "duplicates_across_sources",
+    "publications",
+    "found_only_here",
 )
 
 
@@ -91,11 +106,26 @@ def searches_csv(review: Review, counts: ReviewCounts) -> str:
             search.note,
             "; ".join(search.export.files) if search.export else "",
             search.export.holds if search.export else "",
+            *_record_cells(counts, search),
             search.log_text,
         )
         for search, numbers in _joined(review, counts)
     ]
     return csv_text(SEARCH_COLUMNS, rows)
+
+
+def _record_cells(counts: ReviewCounts, search: Search) -> tuple[str, ...]:
+    found = counts.records.origin(search.id) if counts.records else None
+    if found is None:
+        return ("",) * 6
+    return (
+        str(found.in_file),
+        str(found.read),
+        str(found.skipped),
+        str(found.kept),
+        str(found.removed),
+        reconciliation(search, found),
+    )
 
 
 def searches_md(review: Review, counts: ReviewCounts) -> str:
@@ -122,6 +152,7 @@ def searches_md(review: Review, counts: ReviewCounts) -> str:
         "Limits",
         "Identified",
         "For assessment",
+        "Exported",
         "Note",
     )
     for round_number in rounds:
@@ -143,12 +174,28 @@ def searches_md(review: Review, counts: ReviewCounts) -> str:
                 _md_count(numbers.for_assessment)
                 if numbers.for_assessment_recorded
                 else NOT_RECORDED,
-                md(search.note),
+                _md_exported(counts, search),
+                md(
+                    " ".join(
+                        part for part in (search.note, _md_reconciliation(counts, search)) if part
+                    )
+                ),
             )
             for search, numbers in members
         ]
-        lines.append(md_table(header, rows, align="lllllllrrl"))
+        lines.append(md_table(header, rows, align="lllllllrrrl"))
     return "\n".join(lines)
+
+
+def _md_exported(counts: ReviewCounts, search: Search) -> str:
+    found = counts.records.origin(search.id) if counts.records else None
+    return number(found.in_file) if found else NOT_RECORDED
+
+
+def _md_reconciliation(counts: ReviewCounts, search: Search) -> str:
+    found = counts.records.origin(search.id) if counts.records else None
+    text = reconciliation(search, found)
+    return f"Export: {text}." if text else ""
 
 
 def _md_count(value: int | None) -> str:
@@ -168,10 +215,41 @@ def sources_csv(counts: ReviewCounts) -> str:
             cell(source.identified.value),
             sum_cell(source.for_assessment),
             str(unstated(source.for_assessment)),
+            *_source_record_cells(counts, source.source),
         )
         for source in counts.sources
     ]
     return csv_text(SOURCE_COLUMNS, rows)
+
+
+RECORD_HEADER = (
+    "Source",
+    "Read",
+    "Skipped",
+    "Kept",
+    "Duplicates within",
+    "Duplicates across",
+    "Publications",
+    "Found only here",
+)
+
+
+def _source_record_cells(counts: ReviewCounts, name: str) -> tuple[str, ...]:
+    records = counts.records
+    found = records.source(name) if records else None
+    if records is None or found is None:
+        return ("",) * 8
+    exported = sum(o.in_file for o in records.origins if o.source == name)
+    return (
+        str(exported),
+        str(found.read),
+        str(found.skipped),
+        str(found.kept),
+        str(found.within_source),
+        str(found.cross_source),
+        str(found.groups),
+        str(found.unique_contribution),
+    )
 
 
 def sources_md(review: Review, counts: ReviewCounts) -> str:
@@ -224,7 +302,57 @@ def sources_md(review: Review, counts: ReviewCounts) -> str:
         "",
         "",
     ]
-    return "\n".join(intro) + md_table(header, rows, align="lllrrrrr")
+    text = "\n".join(intro) + md_table(header, rows, align="lllrrrrr")
+    records = counts.records
+    if records is None or not records.sources:
+        return text
+    record_rows = [
+        (
+            md(s.source),
+            number(s.read),
+            number(s.skipped),
+            number(s.kept),
+            number(s.within_source),
+            number(s.cross_source),
+            number(s.groups),
+            number(s.unique_contribution),
+        )
+        for s in records.sources
+    ]
+    search_origins = [o for o in records.origins if o.origin == "search"]
+    record_rows.append(
+        (
+            "**Total**",
+            f"**{number(sum(o.read for o in search_origins))}**",
+            f"**{number(sum(o.skipped for o in search_origins))}**",
+            f"**{number(sum(o.kept for o in search_origins))}**",
+            f"**{number(sum(o.within_source for o in search_origins))}**",
+            f"**{number(sum(o.cross_source for o in search_origins))}**",
+            f"**{number(sum(n for _, n in records.intersections))}**",
+            "",
+        )
+    )
+    return (
+        text
+        + "\n## Exported records per source\n\n"
+        + "*Read* are the records of the sources' exports; *Kept* remain after deduplication; "
+        "duplicates are counted *within* one source or *across* sources; *Publications* are the "
+        "unique publications a source found, *Found only here* those no other source found.\n\n"
+        + md_table(
+            (
+                "Source",
+                "Read",
+                "Skipped",
+                "Kept",
+                "Duplicates within",
+                "Duplicates across",
+                "Publications",
+                "Found only here",
+            ),
+            record_rows,
+            align="lrrrrrrr",
+        )
+    )
 
 
 def _md_sum(count: Count | None) -> str:

@@ -41,6 +41,12 @@ def record_files():
     return [str(REVIEW / name) for name in names]
 
 
+def verdicts_file():
+    """People's duplicate verdicts, when the review has them."""
+    path = REVIEW / "screening" / "duplicates.csv"
+    return [str(path)] if path.exists() else []
+
+
 def final_outputs():
     """Every report the workflow makes."""
     names = [
@@ -51,5 +57,10 @@ def final_outputs():
         "prisma.svg",
         "prisma.html",
         "PRISMA.csv",
+        "duplicates.md",
+        "overlap.csv",
+        "overlap.md",
+        "overlap.svg",
+        "dedup/unique.ris",
     ]
     return [str(REPORTS / name) for name in names]

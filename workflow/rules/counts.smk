@@ -5,7 +5,9 @@ rule counts:
     input:
         review=SEARCHES / "review.yaml",
         log=SEARCHES / "log.yaml",
-        records=record_files(),
+        imports=rules.records.output.summary,
+        groups=rules.duplicates.output.groups,
+        dedup=rules.duplicates.output.summary,
     output:
         DATA / "counts.json",
     log:
@@ -16,5 +18,7 @@ rule counts:
         review=str(REVIEW),
         version=SEARCHTRAIL_VERSION,
         searchtrail=SEARCHTRAIL,
+        data=lambda wildcards, input: str(Path(input.imports).parent),
     shell:
-        "{params.searchtrail} counts {params.review:q} --output {output:q} 2>&1 | tee {log:q}"
+        "{params.searchtrail} counts {params.review:q} --output {output:q}"
+        " --data {params.data:q} 2>&1 | tee {log:q}"

@@ -75,3 +75,31 @@ rule prisma_diagram:
     shell:
         "{params.searchtrail} report prisma {params.review:q} --counts {input.counts:q}"
         " --svg {output.svg:q} --html {output.html:q} --csv {output.csv:q} 2>&1 | tee {log:q}"
+
+
+rule duplicates_report:
+    input:
+        counts=rules.counts.output[0],
+        review=SEARCHES / "review.yaml",
+        log=SEARCHES / "log.yaml",
+    output:
+        md=REPORTS / "duplicates.md",
+        overlap_csv=REPORTS / "overlap.csv",
+        overlap_md=REPORTS / "overlap.md",
+        upset=report(
+            REPORTS / "overlap.svg",
+            caption="../report/overlap.rst",
+            category="Deduplication",
+        ),
+    log:
+        LOGS / "duplicates_report.log",
+    conda:
+        SEARCHTRAIL_ENV
+    params:
+        review=str(REVIEW),
+        version=SEARCHTRAIL_VERSION,
+        searchtrail=SEARCHTRAIL,
+    shell:
+        "{params.searchtrail} report duplicates {params.review:q} --counts {input.counts:q}"
+        " --md {output.md:q} --overlap-csv {output.overlap_csv:q}"
+        " --overlap-md {output.overlap_md:q} --upset {output.upset:q} 2>&1 | tee {log:q}"

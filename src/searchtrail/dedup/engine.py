@@ -11,7 +11,9 @@ Steps: normalise (:mod:`~searchtrail.dedup.prepare`), block
    different DOIs or PubMed ids, different title numbers, or one is an erratum, retraction,
    preprint or comment and the other is not) is split by removing the weakest machine links
    between them; a split a person's own verdicts force the other way is an error;
-4. one record per group is kept: the most complete one (ties: the one listed first).
+4. one record per group is kept: the one of highest priority (the pipeline prefers records
+   from databases and registers, so PRISMA's duplicates box counts what it should), then
+   the most complete one, then the one listed first.
 
 Every removed record says how it was merged: by an identical identifier, by a fuzzy rule,
 or by a person.
@@ -87,6 +89,7 @@ def deduplicate(
     records: pd.DataFrame,
     verdicts: Sequence[Verdict] = (),
     *,
+    priority: npt.NDArray[np.int64] | None = None,
     workers: int = -1,
     progress: Progress | None = None,
 ) -> DedupResult:
@@ -150,10 +153,13 @@ def deduplicate(
         if by == "person" and decision == NOT_DUPLICATE
     ]
     splits = _enforce(graph, prepared, cannot, record_ids, verdicts)
-    group, kept, merge_kind = _groups(graph, records)
-    pairs.insert(0, "record_a", [record_ids[a] for a in pairs["a"]])
-    pairs.insert(1, "record_b", [record_ids[b] for b in pairs["b"]])
-    pairs["decision"] = pairs["decision"].map(DECISION_NAMES)
+    group, kept, merge_kind = _groups(graph, records, priority)
+    ids = np.asarray(record_ids, dtype=object)
+    pairs.insert(0, "record_a", ids[pairs["a"].to_numpy()])
+    pairs.insert(1, "record_b", ids[pairs["b"].to_numpy()])
+    pairs["decision"] = pd.Categorical(pairs["decision"].map(DECISION_NAMES))
+    pairs["reason"] = pd.Categorical(pairs["reason"])
+    pairs["decided_by"] = pd.Categorical(pairs["decided_by"])
     return DedupResult(record_ids, group, kept, merge_kind, pairs, splits)
 
 
@@ -327,17 +333,18 @@ def completeness(records: pd.DataFrame) -> npt.NDArray[np.int64]:
 
 
 def _groups(
-    graph: _Graph, records: pd.DataFrame
+    graph: _Graph, records: pd.DataFrame, priority: npt.NDArray[np.int64] | None
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.object_]]:
     label = graph.components()
     score = completeness(records)
+    rank = priority if priority is not None else np.zeros(graph.n, dtype=np.int64)
     kept = np.zeros(graph.n, dtype=bool)
     kind = np.full(graph.n, "", dtype=object)
     members: dict[int, list[int]] = {}
     for node, group in enumerate(label):
         members.setdefault(int(group), []).append(node)
     for nodes in members.values():
-        best = max(nodes, key=lambda node: (score[node], -node))
+        best = max(nodes, key=lambda node: (rank[node], score[node], -node))
         kept[best] = True
         if len(nodes) == 1:
             continue

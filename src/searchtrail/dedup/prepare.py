@@ -95,29 +95,41 @@ def prepare(records: pd.DataFrame) -> Prepared:
     ``origin`` is the search or file each record came from, when the frame has it.
     """
     n = len(records)
-    titles = [normalise.title(t) for t in records["title"].fillna("").astype(str)]
-    authors = [normalise.authors(a) for a in records["authors"].fillna("").astype(str)]
-    journals_raw = records["journal"].fillna("").astype(str).tolist()
+
+    def column(name: str) -> list[str]:
+        if name not in records:
+            return [""] * n
+        return [str(v) if isinstance(v, str) else "" for v in records[name].tolist()]
+
+    titles = [normalise.title(t) for t in column("title")]
+    authors_raw = column("authors")
+    authors = [normalise.authors(a) for a in authors_raw]
+    journals_raw = column("journal")
     journals = [normalise.journal(j) for j in journals_raw]
     years = np.asarray(pd.to_numeric(records["year"], errors="coerce").fillna(0), dtype=np.int64)
-    pages_raw = records["pages"].fillna("").astype(str)
+    pages_raw = column("pages")
     page_ranges = [normalise.page_range(p) for p in pages_raw]
-    doi_column = records["doi"].fillna("").astype(str)
-    types = records["type"].fillna("").astype(str) if "type" in records else pd.Series([""] * n)
-    volumes_raw = records["volume"].fillna("").astype(str)
-    issues_raw = records["issue"].fillna("").astype(str)
-    dois = [normalise.doi(d) for d in doi_column]
+    dois = [normalise.doi(d) for d in column("doi")]
+    volumes_raw = column("volume")
+    issues_raw = column("issue")
     markers = np.fromiter(
         (
             _markers(t, j, d, ty, v, i, p)
             for t, j, d, ty, v, i, p in zip(
-                titles, journals_raw, dois, types, volumes_raw, issues_raw, pages_raw, strict=True
+                titles,
+                journals_raw,
+                dois,
+                column("type"),
+                volumes_raw,
+                issues_raw,
+                pages_raw,
+                strict=True,
             )
         ),
         dtype=np.int64,
         count=n,
     )
-    origin = records["origin_id"].astype(str).tolist() if "origin_id" in records else [""] * n
+    origin = column("origin_id")
     return Prepared(
         n=n,
         title=_objects(titles),
@@ -126,13 +138,11 @@ def prepare(records: pd.DataFrame) -> Prepared:
         title_words=np.fromiter((t.count(" ") + 1 if t else 0 for t in titles), np.int64, n),
         year=years,
         doi=_objects(dois),
-        pmid=_objects([p.strip() for p in records["pmid"].fillna("").astype(str)]),
+        pmid=_objects([p.strip() for p in column("pmid")]),
         first_author=_objects([a[0][0] if a else "" for a in authors]),
         author_initial=_objects([a[0][1][:1] if a else "" for a in authors]),
         surnames=_objects([" ".join(s for s, _ in a) for a in authors]),
-        author_words=_objects(
-            [normalise.author_words(a) for a in records["authors"].fillna("").astype(str)]
-        ),
+        author_words=_objects([normalise.author_words(a) for a in authors_raw]),
         author_count=np.fromiter((len(a) for a in authors), np.int64, n),
         journal=_objects(journals),
         volume=_objects([normalise.volume(v) for v in volumes_raw]),

@@ -94,6 +94,41 @@ def _search_rows(searches: Sequence[Search], numbers: dict[str, SearchCounts]) -
     return "\n".join(rows)
 
 
+def _dedup_section(counts: ReviewCounts) -> str:
+    records = counts.records
+    if records is None or not records.origins:
+        return ""
+    rows = "".join(
+        "<tr>"
+        f"<td>{xml(s.source)}</td>"
+        f'<td class="n">{number(s.read)}</td><td class="n">{number(s.skipped)}</td>'
+        f'<td class="n">{number(s.kept)}</td><td class="n">{number(s.within_source)}</td>'
+        f'<td class="n">{number(s.cross_source)}</td><td class="n">{number(s.groups)}</td>'
+        f'<td class="n">{number(s.unique_contribution)}</td>'
+        "</tr>"
+        for s in records.sources
+    )
+    return (
+        '<h2 id="records">Records and duplicates</h2>'
+        f"<p>{number(records.records)} records read, {number(records.skipped)} skipped as "
+        f"unreadable; {number(records.unique)} unique after removing {number(records.removed)} "
+        f"duplicates ({number(records.within_source)} within a source, "
+        f"{number(records.cross_source)} across sources; {number(records.by_identifier)} by DOI "
+        f"or PubMed id, {number(records.by_fuzzy_rule)} by fuzzy rules, "
+        f"{number(records.by_person)} by people's verdicts). {number(records.linked_pairs)} "
+        f"pairs are linked as versions of one work; {number(records.open_questions)} questions "
+        "in <code>screening/duplicates.csv</code> wait for an answer. Details: "
+        "<code>reports/duplicates.md</code>, <code>reports/dedup/</code>.</p>"
+        + (
+            "<table><tr><th>Source</th><th>Read</th><th>Skipped</th><th>Kept</th>"
+            "<th>Duplicates within</th><th>Duplicates across</th><th>Publications</th>"
+            f"<th>Found only here</th></tr>{rows}</table>"
+            if rows
+            else ""
+        )
+    )
+
+
 def render_html(
     review: Review,
     counts: ReviewCounts,
@@ -173,13 +208,13 @@ def render_html(
             limit_items.append(f"{label}: {'; '.join(limits[key])}")
     limits_html = "".join(f"<li>{xml(item)}</li>" for item in limit_items)
 
-    record_sizes = {c.id: number(c.records) for c in counts.record_files}
+    read = {o.origin_id: number(o.read) for o in counts.records.origins} if counts.records else {}
     record_rows = "".join(
         "<tr>"
         f"<td><code>{xml(r.id)}</code></td>"
         f"<td>{xml('; '.join(r.files))}</td>"
         f"<td>{xml(r.holds.replace('_', ' '))}</td>"
-        f'<td class="n">{record_sizes.get(r.id, "")}</td>'
+        f'<td class="n">{read.get(r.id, "")}</td>'
         f"<td>{'yes' if r.complete else 'no (partial)'}</td>"
         f"<td>{xml(r.note)}</td>"
         "</tr>"
@@ -192,6 +227,7 @@ def render_html(
         if review.record_files
         else ""
     )
+    dedup_section = _dedup_section(counts)
     inputs = "".join(
         f"<li><code>{xml(name)}</code> sha256 <code>{xml(digest)}</code></li>"
         for name, digest in counts.inputs.items()
@@ -205,6 +241,7 @@ def render_html(
         ("sources", "Records per source"),
         ("questions", "Questions and limits"),
         *([("record-files", "Record files")] if review.record_files else []),
+        *([("records", "Records and duplicates")] if dedup_section else []),
         ("inputs", "Inputs"),
     ]
     nav = "".join(f'<a href="#{anchor}">{label}</a>' for anchor, label in sections)
@@ -245,6 +282,7 @@ source to see its searches.</p>
 <div lang="{language}">{"".join(questions)}</div>
 {f'<h3>Limits</h3><ul lang="{language}">{limits_html}</ul>' if limits_html else ""}
 {record_section}
+{dedup_section}
 <h2 id="inputs">Inputs</h2>
 <ul>{inputs}</ul>
 </main>

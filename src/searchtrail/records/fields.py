@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from typing import Final
 from urllib.parse import unquote
 
@@ -232,6 +233,45 @@ _CASELESS: Final = frozenset(
 )
 
 
+_FIRST, _ALL, _GATHER = 0, 1, 2
+Plan = tuple[tuple[str, tuple[tuple[int, str], ...]], ...]
+
+
+@lru_cache(maxsize=256)
+def _plan(format_name: str, columns: tuple[tuple[str, str], ...]) -> Plan:
+    """For each wanted name, its sources as (mode, source name), resolved once per format."""
+    caseless = format_name in _CASELESS
+    table: dict[str, list[str]] = dict(_TABLES[format_name])
+    for standard_name, column in columns:
+        key = "issn_isbn" if standard_name in ("issn", "isbn") else standard_name
+        table[key] = [column.lower() if caseless else column]
+    modes = {"*": _ALL, "+": _GATHER}
+    return tuple(
+        (name, tuple((modes.get(source[:1], _FIRST), source.lstrip("*+")) for source in sources))
+        for name, sources in table.items()
+    )
+
+
+def _pick(by_name: dict[str, list[str]], sources: tuple[tuple[int, str], ...]) -> str:
+    gathered: list[str] = []
+    for mode, name in sources:
+        values = by_name.get(name)
+        if not values:
+            continue
+        if mode == _GATHER:
+            gathered.extend(v.strip() for v in values if v.strip())
+        elif not gathered:
+            if mode == _FIRST:
+                value = values[0].strip()
+                if value:
+                    return value
+            else:
+                present = [v.strip() for v in values if v.strip()]
+                if present:
+                    return "\n".join(present)
+    return "\n".join(gathered)
+
+
 def standardise(
     fields: Fields, format_name: str, *, columns: Mapping[str, str] | None = None
 ) -> Standard:
@@ -241,41 +281,33 @@ def standardise(
     overrides the built-in names for those fields.
     """
     caseless = format_name in _CASELESS
+    bibtex = format_name == "bibtex"
     by_name: dict[str, list[str]] = {}
     for name, value in fields:
         key = name.lower() if caseless else name
-        text = latex_to_text(value) if format_name == "bibtex" else value
-        by_name.setdefault(key, []).append(text)
-    table: dict[str, list[str]] = dict(_TABLES[format_name])
-    if columns:
-        for standard_name, column in columns.items():
-            key = "issn_isbn" if standard_name in ("issn", "isbn") else standard_name
-            table[key] = [column.lower() if caseless else column]
-
-    def first(names: Sequence[str]) -> str:
-        gathered: list[str] = []
-        for name in names:
-            values = [v.strip() for v in by_name.get(name.lstrip("+*"), []) if v.strip()]
-            if name.startswith("+"):
-                gathered.extend(values)
-            elif values and not gathered:
-                return "\n".join(values) if name.startswith("*") else values[0]
-        return "\n".join(gathered)
-
-    result: Standard = {
-        name: first(table.get(name, [])) for name in STANDARD_FIELDS if name in table
+        text = latex_to_text(value) if bibtex else value
+        values = by_name.get(key)
+        if values is None:
+            by_name[key] = [text]
+        else:
+            values.append(text)
+    picked = {
+        name: _pick(by_name, sources)
+        for name, sources in _plan(format_name, tuple(sorted((columns or {}).items())))
     }
-    issn, isbn = _split_issn_isbn(first(table.get("issn_isbn", [])))
-    result["issn"], result["isbn"] = issn, isbn
-    result["authors"] = split_authors(result.get("authors", ""), format_name) or split_authors(
-        first(table.get("authors_short", [])), format_name
+    result: Standard = {name: picked.get(name, "") for name in STANDARD_FIELDS}
+    result["issn"], result["isbn"] = _split_issn_isbn(picked.get("issn_isbn", ""))
+    result["authors"] = split_authors(result["authors"], format_name) or split_authors(
+        picked.get("authors_short", ""), format_name
     )
-    _FIXES.get(format_name, _no_fix)(result, by_name)
-    result["year"] = _year(result.get("year", ""))
-    result["doi"] = _doi(result.get("doi", "")) or _doi_from(result.get("url", ""))
+    fix = _FIXES.get(format_name)
+    if fix is not None:
+        fix(result, by_name)
+    result["year"] = _year(result["year"])
+    result["doi"] = _doi(result["doi"]) or _doi_from(result["url"])
     for name in ("title", "abstract", "journal"):
-        result[name] = " ".join(result.get(name, "").split())
-    return {name: result.get(name, "") for name in STANDARD_FIELDS}
+        result[name] = " ".join(result[name].split())
+    return result
 
 
 def split_authors(text: str, format_name: str) -> str:
@@ -328,10 +360,6 @@ def _doi(text: str) -> str:
 
 def _doi_from(text: str) -> str:
     return _doi(text) if "doi" in text.lower() else ""
-
-
-def _no_fix(result: Standard, by_name: dict[str, list[str]]) -> None:
-    return None
 
 
 def _fix_ris(result: Standard, by_name: dict[str, list[str]]) -> None:

@@ -1,0 +1,211 @@
+"""People's duplicate verdicts: ``screening/duplicates.csv``.
+
+The file is a table people edit in a spreadsheet. Each row is a pair of records and a verdict:
+
+- ``duplicate``: the two records are one publication (merges them, also when the machine
+  never compared them);
+- ``not duplicate``: they are different publications (splits a machine merge);
+- empty: a question not answered yet.
+
+The pipeline adds a row for every pair it is uncertain about and that the file does not
+hold yet, with both records' details beside it to decide on. It never changes or removes a
+row, so an answer is never asked again, even after new records arrive. People may add rows
+of their own (record ids are in the records table) to merge or split any pair.
+
+Accepted spellings: ``duplicate``, ``dup``, ``yes``, ``same`` and ``not duplicate``,
+``not_duplicate``, ``not-duplicate``, ``no``, ``different`` (any case).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+import pandas as pd
+
+from searchtrail.dedup.engine import DedupResult, Verdict
+from searchtrail.errors import Problem, ReviewError, show_value
+from searchtrail.text import csv_text
+
+VERDICTS_FILE: Final = "screening/duplicates.csv"
+REQUIRED: Final = ("record_a", "record_b", "verdict")
+CONTEXT: Final = (
+    "machine_reason",
+    "title_similarity",
+    "origin_a",
+    "origin_b",
+    "title_a",
+    "title_b",
+    "authors_a",
+    "authors_b",
+    "year_a",
+    "year_b",
+    "journal_a",
+    "journal_b",
+    "volume_a",
+    "volume_b",
+    "pages_a",
+    "pages_b",
+    "doi_a",
+    "doi_b",
+)
+COLUMNS: Final = (*REQUIRED, "note", *CONTEXT)
+_YES: Final = frozenset({"duplicate", "dup", "yes", "same", "y"})
+_NO: Final = frozenset({"not duplicate", "notduplicate", "not dup", "no", "different", "n"})
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
+
+
+def read_verdicts(
+    text: str, *, file: str = VERDICTS_FILE, known_ids: Iterable[str]
+) -> tuple[list[Verdict], list[dict[str, str]]]:
+    """Read a verdicts file: the answered verdicts, and every row as written (to keep).
+
+    Raises :class:`ReviewError` listing every row that names an unknown record, pairs a
+    record with itself, has a verdict that is not one of the accepted words, or contradicts
+    another row about the same pair.
+    """
+    known = set(known_ids)
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header = [name.strip() for name in (reader.fieldnames or [])]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise ReviewError(
+            [
+                Problem(
+                    file,
+                    1,
+                    None,
+                    None,
+                    ", ".join(header) or None,
+                    f"a header with the columns {', '.join(COLUMNS[:4])}",
+                    f"the header lacks {', '.join(missing)}",
+                )
+            ]
+        )
+    problems: list[Problem] = []
+    verdicts: list[Verdict] = []
+    rows: list[dict[str, str]] = []
+    seen: dict[tuple[str, str], tuple[bool | None, int]] = {}
+    line = reader.line_num
+    for raw in reader:
+        start, line = line + 1, reader.line_num
+        row = {(key or "").strip(): (value or "") for key, value in raw.items() if key is not None}
+        if not any(value.strip() for value in row.values()):
+            continue
+        rows.append(row)
+        a, b = row.get("record_a", "").strip(), row.get("record_b", "").strip()
+        entry = f"row {a} / {b}"
+        for name, value in (("record_a", a), ("record_b", b)):
+            if value not in known:
+                problems.append(
+                    Problem(
+                        file,
+                        start,
+                        entry,
+                        name,
+                        show_value(value),
+                        "the record_id of a record in this review (see reports/data/records)",
+                        f"no record has the id {show_value(value)}",
+                    )
+                )
+        if a and a == b:
+            problems.append(
+                Problem(
+                    file,
+                    start,
+                    entry,
+                    "record_b",
+                    show_value(b),
+                    "two different records",
+                    "a record is paired with itself",
+                )
+            )
+        word = _normalise(row.get("verdict", ""))
+        if word in _YES:
+            duplicate: bool | None = True
+        elif word in _NO:
+            duplicate = False
+        elif not word:
+            duplicate = None
+        else:
+            problems.append(
+                Problem(
+                    file,
+                    start,
+                    entry,
+                    "verdict",
+                    show_value(row.get("verdict", "")),
+                    "duplicate or not duplicate (or empty while unanswered)",
+                    "the verdict is not one of the accepted words",
+                )
+            )
+            continue
+        key = (min(a, b), max(a, b))
+        if key in seen:
+            earlier, earlier_line = seen[key]
+            if duplicate is not None and earlier is not None and earlier != duplicate:
+                problems.append(
+                    Problem(
+                        file,
+                        start,
+                        entry,
+                        "verdict",
+                        show_value(row.get("verdict", "")),
+                        "one verdict per pair",
+                        f"line {earlier_line} gives the opposite verdict for the same pair",
+                    )
+                )
+            if earlier is not None or duplicate is None:
+                continue
+        seen[key] = (duplicate, start)
+        if duplicate is not None and a in known and b in known and a != b:
+            verdicts.append(Verdict(a, b, duplicate, file, start))
+    if problems:
+        raise ReviewError(problems)
+    return verdicts, rows
+
+
+def questions(
+    result: DedupResult, records: pd.DataFrame, existing: Sequence[dict[str, str]]
+) -> list[dict[str, str]]:
+    """Rows for uncertain pairs the verdicts file does not hold yet."""
+    asked = {_pair(r.get("record_a", ""), r.get("record_b", "")) for r in existing}
+    uncertain = result.pairs.loc[result.pairs["decision"] == "uncertain"]
+    if uncertain.empty:
+        return []
+    by_id = records.set_index("record_id")
+    new = []
+    for pair in uncertain.itertuples(index=False):
+        a, b = str(pair.record_a), str(pair.record_b)
+        if _pair(a, b) in asked:
+            continue
+        first, second = by_id.loc[a], by_id.loc[b]
+        row = {"record_a": a, "record_b": b, "verdict": "", "note": ""}
+        row["machine_reason"] = str(pair.reason)
+        row["title_similarity"] = str(pair.title)
+        for suffix, record in (("a", first), ("b", second)):
+            row[f"origin_{suffix}"] = str(record.get("origin_id", ""))
+            for name in ("title", "year", "journal", "volume", "pages", "doi"):
+                row[f"{name}_{suffix}"] = str(record.get(name, ""))
+            row[f"authors_{suffix}"] = "; ".join(str(record.get("authors", "")).split("\n"))
+        new.append(row)
+    return new
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+def verdicts_text(existing: Sequence[dict[str, str]], new: Sequence[dict[str, str]]) -> str:
+    """The verdicts file with the new questions after the rows already there.
+
+    Rows already in the file are written back exactly (extra columns people added are
+    kept, after the known ones)."""
+    extra = sorted({key for row in existing for key in row} - set(COLUMNS) - {""})
+    header = [*COLUMNS, *extra]
+    return csv_text(header, ([row.get(name, "") for name in header] for row in [*existing, *new]))

@@ -1,0 +1,134 @@
+"""Reading a review's exports and record files into the records table.
+
+Every export named in the search log is read (format and encoding told from its content,
+unless the log names them). A record gets the id ``<search id>:<position>``, its position
+counted across the search's files in the order the log lists them; a record file's records
+get ``<record file id>:<position>``. Ids therefore stay the same when records are added to
+other searches or in later rounds.
+
+Each file's import is summarised for reconciliation: records counted by the format's own
+rule, records read, records skipped. A record that cannot be read stops the run, naming file
+and line, unless the export entry says ``skip_unreadable: true``; then it is listed and
+counted as removed for other reasons.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from searchtrail.errors import Problem, ReviewError
+from searchtrail.records.reader import read_export
+from searchtrail.records.table import RecordColumns
+from searchtrail.searchlog import Review
+
+Origin = Literal["search", "record_file"]
+
+
+@dataclass(frozen=True)
+class FileImport:
+    """How one file was read."""
+
+    origin: Origin
+    origin_id: str
+    file: str
+    format: str
+    encoding: str
+    in_file: int
+    read: int
+    skipped: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["skipped"] = list(self.skipped)
+        data["notes"] = list(self.notes)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FileImport:
+        return cls(
+            data["origin"],
+            data["origin_id"],
+            data["file"],
+            data["format"],
+            data["encoding"],
+            data["in_file"],
+            data["read"],
+            tuple(data["skipped"]),
+            tuple(data["notes"]),
+        )
+
+
+def import_review(review: Review, directory: Path) -> tuple[pd.DataFrame, list[FileImport]]:
+    """Read every export and record file of ``review``; raise on unreadable records that
+    the log does not allow to skip."""
+    columns = RecordColumns()
+    imports: list[FileImport] = []
+    problems: list[Problem] = []
+    for search in review.searches:
+        if search.export is None:
+            continue
+        position = 1
+        for name in search.export.files:
+            parsed = read_export(
+                directory / name,
+                name,
+                format_name=search.export.format,
+                encoding=search.export.encoding,
+            )
+            if parsed.failures and not search.export.skip_unreadable:
+                problems.extend(parsed.failures)
+            added = columns.add(
+                parsed,
+                origin_id=search.id,
+                first_position=position,
+                columns=dict(search.export.columns),
+            )
+            position += added
+            imports.append(_summary("search", search.id, parsed, skipped=parsed.failures))
+    for record_file in review.record_files:
+        position = 1
+        for name in record_file.files:
+            parsed = read_export(directory / name, name, format_name=record_file.format)
+            problems.extend(parsed.failures)
+            position += columns.add(parsed, origin_id=record_file.id, first_position=position)
+            imports.append(_summary("record_file", record_file.id, parsed, skipped=[]))
+    if problems:
+        raise ReviewError(
+            problems,
+            summary="records that cannot be read (to skip them, add 'skip_unreadable: true' to "
+            "the export entry in searches/log.yaml; they are then counted as removed)",
+        )
+    return columns.frame(), imports
+
+
+def _summary(
+    origin: Origin, origin_id: str, parsed: Any, *, skipped: Sequence[Problem]
+) -> FileImport:
+    return FileImport(
+        origin=origin,
+        origin_id=origin_id,
+        file=parsed.file,
+        format=parsed.format,
+        encoding=parsed.encoding,
+        in_file=parsed.in_file,
+        read=len(parsed.records),
+        skipped=tuple(str(problem) for problem in skipped),
+        notes=tuple(parsed.notes),
+    )
+
+
+def imports_to_json(imports: Sequence[FileImport]) -> str:
+    """The import summary as stable JSON."""
+    return json.dumps([item.to_json() for item in imports], indent=2, ensure_ascii=False) + "\n"
+
+
+def imports_from_json(text: str) -> list[FileImport]:
+    """Inverse of :func:`imports_to_json`."""
+    return [FileImport.from_json(item) for item in json.loads(text)]

@@ -1,0 +1,109 @@
+"""Parsed records as one table: a row per record, with a stable id and its provenance.
+
+Columns: ``record_id``, ``origin_id`` (the search or record file), ``file``, ``position``
+(1-based, counted across the origin's files in order), ``line`` (where the record starts in
+its file), ``format``, the standard fields, and ``raw``: the record's original fields, as a
+JSON list of [tag, value] pairs in file order.
+
+The table is stored once per stage as Parquet, so later stages read columns, not files.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+
+from searchtrail.records.fields import STANDARD_FIELDS, standardise
+from searchtrail.records.model import ParsedFile, RawRecord
+
+COLUMNS: Final = (
+    "record_id",
+    "origin_id",
+    "file",
+    "position",
+    "line",
+    "format",
+    *STANDARD_FIELDS,
+    "raw",
+)
+
+IdMaker = Callable[[RawRecord, dict[str, str], int], str]
+
+
+class RecordColumns:
+    """Records gathered column by column (cheaper than a dict per record)."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, list[object]] = {name: [] for name in COLUMNS}
+
+    def __len__(self) -> int:
+        return len(self.data["record_id"])
+
+    def add(
+        self,
+        parsed: ParsedFile,
+        *,
+        origin_id: str,
+        first_position: int = 1,
+        record_id: IdMaker | None = None,
+        columns: Mapping[str, str] | None = None,
+        keep_raw: bool = True,
+    ) -> int:
+        """Add every record of ``parsed``; return how many were added.
+
+        ``record_id`` makes each record's id from the record, its standard fields and its
+        position; by default ``<origin_id>:<position>``. Without ``keep_raw`` the original
+        fields are left out (the ``raw`` column stays empty).
+        """
+        data = self.data
+        encode = _RAW_ENCODER.encode
+        for offset, record in enumerate(parsed.records):
+            position = first_position + offset
+            fields = standardise(record.fields, parsed.format, columns=columns)
+            data["record_id"].append(
+                record_id(record, fields, position) if record_id else f"{origin_id}:{position}"
+            )
+            data["origin_id"].append(origin_id)
+            data["file"].append(parsed.file)
+            data["position"].append(position)
+            data["line"].append(record.line)
+            data["format"].append(parsed.format)
+            for name in STANDARD_FIELDS:
+                data[name].append(fields[name])
+            data["raw"].append(encode(record.fields) if keep_raw else "")
+        return len(parsed.records)
+
+    def extend(self, other: RecordColumns) -> None:
+        """Append another set of records (read elsewhere, in another process)."""
+        for name, values in other.data.items():
+            self.data[name].extend(values)
+
+    def frame(self) -> pd.DataFrame:
+        """The records as a table, columns in their fixed order (empty tables included).
+
+        The gathered lists are released as their columns are built."""
+        table = pd.DataFrame({"record_id": self.data.pop("record_id")})
+        for name in COLUMNS[1:]:
+            table[name] = pd.Series(self.data.pop(name), index=table.index)
+        self.data = {name: [] for name in COLUMNS}
+        for name in ("position", "line"):
+            table[name] = table[name].astype("int64")
+        return table
+
+
+_RAW_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def write(table: pd.DataFrame, path: Path) -> None:
+    """Store a records table as Parquet (compressed with zstd, row order kept)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_parquet(path, index=False, compression="zstd")
+
+
+def read(path: Path, columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """Read a records table, or some of its columns."""
+    return pd.read_parquet(path, columns=list(columns) if columns is not None else None)
