@@ -30,8 +30,8 @@ from searchtrail.dedup.output import (
     audit_pairs,
     groups_table,
     merged_records,
-    unique_csv,
-    unique_ris,
+    write_unique_csv,
+    write_unique_ris,
 )
 from searchtrail.dedup.verdicts import VERDICTS_FILE, verdicts_text
 from searchtrail.duplicates import ReviewDedup, dedup_review
@@ -120,8 +120,8 @@ def step_duplicates(
     write_text(
         reports_dir / "groups.csv", groups_table(result).to_csv(index=False, lineterminator="\n")
     )
-    write_text(reports_dir / "unique.csv", unique_csv(merged))
-    write_text(reports_dir / "unique.ris", unique_ris(merged))
+    write_unique_csv(merged, reports_dir / "unique.csv")
+    write_unique_ris(merged, reports_dir / "unique.ris")
     write_text(
         reports_dir / "pairs.csv", audit_pairs(result).to_csv(index=False, lineterminator="\n")
     )

@@ -18,7 +18,7 @@ its nearest neighbours only.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import numpy.typing as npt
@@ -26,43 +26,45 @@ import pandas as pd
 
 from searchtrail.dedup.prepare import Prepared
 
+_NONE = np.empty(0, dtype=np.int64)
+
 BLOCK_LIMIT = 40
 """Blocks larger than this are paired by sorted neighbourhood instead of all pairs."""
 WINDOW = 8
 """Neighbours each record is paired with inside a large block."""
 
 
-def blocking_keys(p: Prepared) -> dict[str, list[str]]:
-    """Each blocking key's value for every record ('' means: no key)."""
-    n = p.n
-    words = [t.split() for t in p.title]
+def _rare_words(titles: Iterable[str]) -> list[str]:
+    """The two rarest words (of four letters or more) of each title, as one key.
+
+    Word frequencies are counted first, then each title is split again, so the words of a
+    million titles are never all held at once."""
     frequency: Counter[str] = Counter()
-    for record_words in words:
-        frequency.update(set(record_words))
-    rare = []
-    for record_words in words:
-        candidates = sorted(
-            {w for w in record_words if len(w) >= 4}, key=lambda w: (frequency[w], w)
-        )
-        rare.append(" ".join(sorted(candidates[:2])) if len(candidates) >= 3 else "")
-    keys = {
-        "doi": list(p.doi),
-        "pmid": list(p.pmid),
-        "title": [k if len(k) >= 12 else "" for k in p.title_key],
-        "title_start": [k[:32] if len(k) >= 24 else "" for k in p.title_key],
-        "title_end": [k[-32:] if len(k) >= 24 else "" for k in p.title_key],
-        "title_rare_words": rare,
-        "author_year_page": [
-            f"{a}|{y}|{pg}" if a and y and pg else ""
-            for a, y, pg in zip(p.first_author, p.year, p.page, strict=True)
-        ],
-        "volume_page_year": [
-            f"{v}|{pg}|{y}" if v and pg and y else ""
-            for v, pg, y in zip(p.volume, p.page, p.year, strict=True)
-        ],
-    }
-    assert all(len(values) == n for values in keys.values())
+    for title in titles:
+        frequency.update({w for w in title.split() if len(w) >= 4})
+    keys = []
+    for title in titles:
+        words = sorted({w for w in title.split() if len(w) >= 4}, key=lambda w: (frequency[w], w))
+        keys.append(" ".join(sorted(words[:2])) if len(words) >= 3 else "")
     return keys
+
+
+def blocking_keys(p: Prepared) -> Iterator[list[str]]:
+    """Each blocking key's value for every record ('' means: no key), one key at a time."""
+    yield list(p.doi)
+    yield list(p.pmid)
+    yield [k if len(k) >= 12 else "" for k in p.title_key]
+    yield [k[:32] if len(k) >= 24 else "" for k in p.title_key]
+    yield [k[-32:] if len(k) >= 24 else "" for k in p.title_key]
+    yield _rare_words(p.title)
+    yield [
+        f"{a}|{y}|{pg}" if a and y and pg else ""
+        for a, y, pg in zip(p.first_author, p.year, p.page, strict=True)
+    ]
+    yield [
+        f"{v}|{pg}|{y}" if v and pg and y else ""
+        for v, pg, y in zip(p.volume, p.page, p.year, strict=True)
+    ]
 
 
 def candidate_pairs(p: Prepared) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -71,8 +73,8 @@ def candidate_pairs(p: Prepared) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.
     order_key = np.argsort(p.title, kind="stable")
     rank = np.empty(p.n, dtype=np.int64)
     rank[order_key] = np.arange(p.n)
-    for values in blocking_keys(p).values():
-        chunks.extend(_pairs_for_key(values, rank))
+    for values in blocking_keys(p):
+        chunks.append(np.unique(np.concatenate([*_pairs_for_key(values, rank), _NONE])))
     if not chunks:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 from typing import Final
 
@@ -43,10 +44,12 @@ FUZZY: Final = "fuzzy"
 MANUAL: Final = "manual"
 _KIND_RANK: Final = {IDENTIFIER: 0, FUZZY: 1, MANUAL: 2}
 _VERSION_KINDS: Final = ERRATUM | RETRACTION | PREPRINT | COMMENT
-_COMPLETENESS: Final = {
+COMPLETENESS: Final = {
     "title": 1, "authors": 1, "year": 1, "journal": 1, "volume": 1, "issue": 1, "pages": 1,
     "doi": 2, "abstract": 2, "issn": 1, "isbn": 1, "pmid": 1, "url": 1,
 }  # fmt: skip
+
+COMPLETENESS_FIELDS: Final = tuple(COMPLETENESS)
 
 Progress = Callable[[str], None]
 
@@ -73,7 +76,7 @@ class DedupResult:
     pairs: pd.DataFrame
     splits: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def group_ids(self) -> list[str]:
         """Group names, 'g000001' onwards, in the order of each group's first record."""
         width = max(6, len(str(int(self.group.max()) + 1))) if self.group.size else 6
@@ -325,7 +328,7 @@ def _enforce(
 def completeness(records: pd.DataFrame) -> npt.NDArray[np.int64]:
     """How complete each record is: filled standard fields, DOI and abstract counting twice."""
     score = np.zeros(len(records), dtype=np.int64)
-    for name, weight in _COMPLETENESS.items():
+    for name, weight in COMPLETENESS.items():
         if name in records:
             filled = records[name].fillna("").astype(str).str.strip() != ""
             score += weight * filled.to_numpy(dtype=np.int64)

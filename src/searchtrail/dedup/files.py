@@ -22,8 +22,8 @@ from searchtrail.dedup.output import (
     audit_pairs,
     groups_table,
     merged_records,
-    unique_csv,
-    unique_ris,
+    write_unique_csv,
+    write_unique_ris,
 )
 from searchtrail.dedup.verdicts import questions, read_verdicts, verdicts_text
 from searchtrail.errors import Problem, ReviewError
@@ -44,10 +44,9 @@ class DedupRun:
     new_questions: int = 0
 
 
-def _read_one(
-    path: Path, ids: IdPolicy, keep_raw: bool
-) -> tuple[table.RecordColumns, list[Problem], str]:
-    """Read one file into columns (runs in a worker process when there are several)."""
+def _read_one(path: Path, ids: IdPolicy, keep_raw: bool) -> tuple[pd.DataFrame, list[Problem], str]:
+    """Read one file into a records table (runs in a worker process when there are several;
+    the table crosses back as compact Arrow columns, not as Python strings)."""
     name = str(path)
     parsed = read_export(path, name)
     stem = path.name
@@ -59,7 +58,7 @@ def _read_one(
     gathered = table.RecordColumns()
     gathered.add(parsed, origin_id=stem, record_id=make_id, keep_raw=keep_raw)
     message = f"read {name}: {len(parsed.records):,} records ({parsed.format}, {parsed.encoding})"
-    return gathered, parsed.failures, message
+    return gathered.frame(), parsed.failures, message
 
 
 def read_files(
@@ -88,18 +87,18 @@ def read_files(
         for path in paths:
             results.append(_read_one(path, ids, keep_raw))
             say(results[-1][2])
-    gathered = table.RecordColumns()
     skipped: list[Problem] = []
     problems: list[Problem] = []
-    for columns, failures, _ in results:
-        gathered.extend(columns)
+    for _, failures, _ in results:
         (skipped if skip_unreadable else problems).extend(failures)
-    del results
     if problems:
         raise ReviewError(
             problems, summary="records that cannot be read (--skip-unreadable skips them)"
         )
-    records = gathered.frame()
+    frames = [frame for frame, _, _ in results]
+    del results
+    records = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    del frames
     _check_unique_ids(records)
     return records, skipped
 
@@ -157,8 +156,8 @@ def run(
     out.mkdir(parents=True, exist_ok=True)
     merged = merged_records(records, result)
     _write(out / "groups.csv", groups_table(result).to_csv(index=False, lineterminator="\n"))
-    _write(out / "unique.csv", unique_csv(merged))
-    _write(out / "unique.ris", unique_ris(merged))
+    write_unique_csv(merged, out / "unique.csv")
+    write_unique_ris(merged, out / "unique.ris")
     audit = audit_pairs(result)
     _write(out / "pairs.csv", audit.to_csv(index=False, lineterminator="\n"))
     new_questions = 0

@@ -8,12 +8,15 @@ complete other member that has one. Every field says which record it came from
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as arrow_csv
 
-from searchtrail.dedup.engine import DedupResult, completeness
+from searchtrail.dedup.engine import COMPLETENESS_FIELDS, DedupResult, completeness
 from searchtrail.records.fields import STANDARD_FIELDS
 
 MERGED_FIELDS: Final = tuple(name for name in STANDARD_FIELDS if name != "own_id")
@@ -36,69 +39,76 @@ def groups_table(result: DedupResult) -> pd.DataFrame:
 def merged_records(records: pd.DataFrame, result: DedupResult) -> pd.DataFrame:
     """One row per duplicate group: the kept record with gaps filled, fields traced.
 
-    Rows follow the order of each group's first record.
+    Rows follow the order of each group's first record (the order of the group numbers).
+    Values are taken by position from the records table, so its compact string columns are
+    never turned into Python objects.
     """
     table = records.reset_index(drop=True)
     groups = np.asarray(result.group)
     kept = np.asarray(result.kept)
     sizes = np.bincount(groups)
     keep_rows = np.flatnonzero(kept)
-    keep_rows = keep_rows[np.argsort(groups[keep_rows], kind="stable")]
-    ids = table["record_id"].to_numpy()
+    keep_rows = keep_rows[np.argsort(groups[keep_rows], kind="stable")]  # one per group, in order
+    ids = table["record_id"]
     merged = pd.DataFrame(
         {
             "duplicate_group": np.asarray(result.group_ids, dtype=object)[keep_rows],
-            "record_id": ids[keep_rows],
-            "size": sizes[groups[keep_rows]],
+            "record_id": ids.take(keep_rows).to_numpy(),
+            "size": sizes,
         }
     )
-    members_by_group = pd.Series(ids).groupby(groups).agg(lambda m: "; ".join(sorted(m, key=str)))
-    merged["records"] = np.where(
-        merged["size"] > 1, members_by_group.to_numpy(), merged["record_id"]
-    )
-    for name in MERGED_FIELDS:
-        merged[name] = table[name].to_numpy()[keep_rows]
-        merged[f"{name}_from"] = np.where(merged[name].astype(str) != "", merged["record_id"], "")
-
     multi = np.flatnonzero(sizes[groups] > 1)
+    records_text = merged["record_id"].to_numpy(dtype=object).copy()
     if multi.size:
-        part = table.iloc[multi].copy()
-        part["_group"] = groups[multi]
-        part["_kept"] = kept[multi]
-        part["_score"] = completeness(part)
-        part["_order"] = multi
-        part = part.sort_values(
-            ["_group", "_kept", "_score", "_order"], ascending=[True, False, False, True]
+        joined = (
+            pd.Series(ids.take(multi).to_numpy(dtype=object)).groupby(groups[multi]).agg("; ".join)
         )
-        row_of_group = pd.Series(np.arange(len(merged)), index=groups[keep_rows])
-        for name in MERGED_FIELDS:
-            present = part.loc[
-                part[name].astype(str).str.strip() != "", ["_group", name, "record_id"]
-            ]
-            first = present.drop_duplicates("_group")
-            rows = row_of_group.loc[first["_group"].to_numpy()].to_numpy()
-            column = merged[name].to_numpy(dtype=object)
-            source = merged[f"{name}_from"].to_numpy(dtype=object)
-            column[rows] = first[name].to_numpy()
-            source[rows] = first["record_id"].to_numpy()
-            merged[name], merged[f"{name}_from"] = column, source
-    order = np.argsort(
-        pd.Series(np.arange(len(table))).groupby(groups).min().to_numpy()[groups[keep_rows]],
-        kind="stable",
-    )
-    return merged.iloc[order].reset_index(drop=True)
+        records_text[joined.index.to_numpy()] = joined.to_numpy()
+        # The members of each multi-record group, best source first: kept, most complete, first.
+        part = table[[name for name in COMPLETENESS_FIELDS if name in table]].take(multi)
+        order = np.lexsort((multi, -completeness(part), ~kept[multi], groups[multi]))
+        del part
+        ranked_rows = multi[order]
+        ranked_groups = groups[ranked_rows]
+    merged["records"] = records_text
+    for name in MERGED_FIELDS:
+        source_rows = keep_rows.copy()
+        if multi.size:
+            filled = (table[name].take(ranked_rows).astype(str).str.strip() != "").to_numpy()
+            with_value, first = np.unique(ranked_groups[filled], return_index=True)
+            source_rows[with_value] = ranked_rows[np.flatnonzero(filled)[first]]
+        values = table[name].take(source_rows).reset_index(drop=True)
+        merged[name] = values
+        origin = ids.take(source_rows).reset_index(drop=True)
+        merged[f"{name}_from"] = origin.where(values.astype(str).str.strip() != "", "")
+    return merged
 
 
-def unique_csv(merged: pd.DataFrame) -> str:
-    """The unique records as CSV; authors and keywords are separated by '; '."""
+def _csv_columns() -> list[str]:
     columns = ["duplicate_group", "record_id", "records", "size"]
     for name in MERGED_FIELDS:
         columns.extend([name, f"{name}_from"])
-    out = merged[columns].copy()
+    return columns
+
+
+def write_unique_csv(merged: pd.DataFrame, path: Path) -> None:
+    """The unique records as CSV (authors and keywords separated by '; ').
+
+    Written by Arrow's CSV writer, which quotes every text cell."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = merged[_csv_columns()].copy()
     for name in ("authors", "keywords", "issn", "isbn"):
         out[name] = out[name].astype(str).str.replace("\n", "; ", regex=False)
-    text: str = out.to_csv(index=False, lineterminator="\n")
-    return text
+    for name in ("duplicate_group", "record_id", "records"):
+        out[name] = out[name].astype(str)
+    arrow_csv.write_csv(
+        pa.Table.from_pandas(out, preserve_index=False),
+        str(path),
+        write_options=arrow_csv.WriteOptions(quoting_style="needed"),
+    )
+
+
+_CHUNK: Final = 50_000
 
 
 def ris_type(value: str) -> str:
@@ -122,12 +132,20 @@ _RIS_SIMPLE: Final = (
 )
 
 
-def unique_ris(merged: pd.DataFrame) -> str:
+def write_unique_ris(merged: pd.DataFrame, path: Path) -> None:
     """The unique records as RIS, each with a note naming its group and merged records.
 
     Tags follow rispy's mapping (TI title, AU authors, T2 journal, SP/EP pages, SN
-    ISSN/ISBN, UR, KW, N1 note); multi-line values are written on one line.
+    ISSN/ISBN, UR, KW, N1 note); multi-line values are written on one line. Written in
+    chunks, so a million records need little memory.
     """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        for start in range(0, len(merged), _CHUNK):
+            handle.write(_ris_chunk(merged.iloc[start : start + _CHUNK]))
+
+
+def _ris_chunk(merged: pd.DataFrame) -> str:
     columns = {name: merged[name].astype(str).tolist() for name in merged.columns}
     lines: list[str] = []
     add = lines.append

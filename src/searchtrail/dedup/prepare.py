@@ -68,7 +68,6 @@ class Prepared:
     doi: npt.NDArray[np.object_]
     pmid: npt.NDArray[np.object_]
     first_author: npt.NDArray[np.object_]
-    author_initial: npt.NDArray[np.object_]
     surnames: npt.NDArray[np.object_]
     author_words: npt.NDArray[np.object_]
     author_count: npt.NDArray[np.int64]
@@ -140,7 +139,6 @@ def prepare(records: pd.DataFrame) -> Prepared:
         doi=_objects(dois),
         pmid=_objects([p.strip() for p in column("pmid")]),
         first_author=_objects([a[0][0] if a else "" for a in authors]),
-        author_initial=_objects([a[0][1][:1] if a else "" for a in authors]),
         surnames=_objects([" ".join(s for s, _ in a) for a in authors]),
         author_words=_objects([normalise.author_words(a) for a in authors_raw]),
         author_count=np.fromiter((len(a) for a in authors), np.int64, n),

@@ -78,6 +78,10 @@ def read_ris(text: str, *, file: str, encoding: str) -> ParsedFile:
                 flush_stray()
                 current = RawRecord(number, [("TY", value)])
                 after_end = False
+            elif tag == "ER" and stray:
+                # the end of a record that had no TY line
+                skipped.append(number)
+                flush_stray()
             elif tag is not None and after_end and records:
                 records[-1].fields.append((tag, value))
                 trailing.append(number)

@@ -1,0 +1,210 @@
+"""Speed and peak memory of import + deduplication, side by side with bib-dedupe.
+
+Usage::
+
+    python benchmarks/speed.py [--sizes 80000 1000000] [--runs 3]
+                               [--bib-dedupe-python PATH] [--out benchmarks/results]
+
+For each size, a corpus is generated (``generate_corpus.py``, seed 2020) into
+``benchmarks/corpora/`` unless it is already there, and ``searchtrail dedup`` is run on its
+five export files ``--runs`` times. Each run is timed from start to exit, with the stages
+read off its progress messages (read, deduplicate, write), and its peak memory is the
+largest total resident memory of the command and its reader processes, sampled every 50 ms.
+Medians are reported. The groups are scored against the corpus's truth as in
+``dedup_accuracy.py``.
+
+With ``--bib-dedupe-python`` (the Python of an environment where bib-dedupe is installed),
+bib-dedupe deduplicates the same records (read by searchtrail into the table bib-dedupe
+expects) once per size up to ``--bib-dedupe-max`` records, and the ratio of the times is
+reported: bib-dedupe's time (prep, block, match, cluster) against searchtrail's deduplicate
+stage and against its whole run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import psutil
+
+from searchtrail.dedup.files import read_files
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from dedup_accuracy import score  # noqa: E402
+from generate_corpus import FILES, generate  # noqa: E402
+
+STAGE = re.compile(r"^\[\s*([0-9.]+)s\] (.*)$")
+
+
+def corpus(size: int) -> Path:
+    folder = (
+        HERE / "corpora" / (f"{size // 1000}k" if size < 1_000_000 else f"{size // 1_000_000}m")
+    )
+    if not (folder / "truth.csv").exists():
+        print(f"generating {size:,} records into {folder}", file=sys.stderr)
+        generate(size, folder, seed=2020)
+    return folder
+
+
+def run_once(folder: Path, out: Path) -> dict[str, float]:
+    files = [str(folder / name) for name in FILES.values()]
+    command = [sys.executable, "-m", "searchtrail", "dedup", *files, "--out", str(out)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def watch() -> None:
+        try:
+            parent = psutil.Process(process.pid)
+            while process.poll() is None:
+                total = parent.memory_info().rss
+                for child in parent.children(recursive=True):
+                    with contextlib.suppress(psutil.Error):
+                        total += child.memory_info().rss
+                peak[0] = max(peak[0], total)
+                time.sleep(0.05)
+        except psutil.Error:
+            return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    _, stderr = process.communicate()
+    seconds = time.perf_counter() - started
+    watcher.join()
+    if process.returncode != 0:
+        raise RuntimeError(stderr)
+    marks = {}
+    for line in stderr.splitlines():
+        found = STAGE.match(line)
+        if found:
+            marks[found.group(2).split(" ")[0]] = float(found.group(1))
+    dedup_start = marks.get("normalising", 0.0)
+    dedup_end = next((t for label, t in marks.items() if label[:1].isdigit()), seconds)
+    return {
+        "seconds": seconds,
+        "read": dedup_start,
+        "deduplicate": dedup_end - dedup_start,
+        "write": seconds - dedup_end,
+        "peak_gb": peak[0] / 1e9,
+    }
+
+
+def bib_dedupe(python: str, folder: Path, work: Path) -> dict[str, float]:
+    records, _ = read_files([folder / name for name in FILES.values()])
+    table = pd.DataFrame(
+        {
+            "ID": records["record_id"],
+            "ENTRYTYPE": "article",
+            "title": records["title"],
+            "author": records["authors"].str.replace("\n", " and ", regex=False),
+            "year": records["year"],
+            "journal": records["journal"],
+            "volume": records["volume"],
+            "number": records["issue"],
+            "pages": records["pages"],
+            "doi": records["doi"],
+            "abstract": records["abstract"],
+        }
+    )
+    source = work / "bib_dedupe_records.csv"
+    table.to_csv(source, index=False)
+    groups = work / "bib_dedupe_groups.csv"
+    result = subprocess.run(
+        [python, str(HERE / "run_bib_dedupe.py"), str(source), str(groups)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    predicted = pd.read_csv(groups, dtype=str)
+    truth = pd.read_csv(folder / "truth.csv", dtype=str)
+    truth_map = dict(zip(truth["record_id"], truth["duplicate_group"], strict=True))
+    # bib-dedupe keeps one record per group; which one does not matter for scoring.
+    kept = ~predicted["duplicate_group"].duplicated()
+    accuracy = score(
+        list(predicted["record_id"]), list(predicted["duplicate_group"]), list(kept), truth_map
+    )
+    return {
+        "seconds": outcome["seconds"],
+        **{k: accuracy[k] for k in ("sensitivity", "false_merges")},
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[80_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--bib-dedupe-python", help="Python of an environment with bib-dedupe")
+    parser.add_argument(
+        "--bib-dedupe-max", type=int, default=100_000, help="largest size to run bib-dedupe on"
+    )
+    parser.add_argument("--out", type=Path, default=HERE / "results")
+    args = parser.parse_args(argv)
+    results = []
+    for size in args.sizes:
+        folder = corpus(size)
+        runs = []
+        with tempfile.TemporaryDirectory() as work:
+            for attempt in range(args.runs):
+                outcome = run_once(folder, Path(work) / f"run{attempt}")
+                runs.append(outcome)
+                print(f"{size:>9,} records, run {attempt + 1}: {outcome}", file=sys.stderr)
+            groups = pd.read_csv(Path(work) / "run0" / "groups.csv", dtype=str)
+            truth = pd.read_csv(folder / "truth.csv", dtype=str)
+            kept = pd.read_csv(Path(work) / "run0" / "unique.csv", dtype=str, usecols=["record_id"])
+            kept_ids = set(kept["record_id"])
+            accuracy = score(
+                list(groups["record_id"]),
+                list(groups["duplicate_group"]),
+                [r in kept_ids for r in groups["record_id"]],
+                dict(zip(truth["record_id"], truth["duplicate_group"], strict=True)),
+            )
+            row = {
+                "records": size,
+                "runs": len(runs),
+                **{
+                    f"median_{key}": round(statistics.median(r[key] for r in runs), 2)
+                    for key in runs[0]
+                },
+                "max_peak_gb": round(max(r["peak_gb"] for r in runs), 2),
+                "sensitivity": round(accuracy["sensitivity"], 4),
+                "false_merges": accuracy["false_merges"],
+            }
+            if args.bib_dedupe_python and size <= args.bib_dedupe_max:
+                other = bib_dedupe(args.bib_dedupe_python, folder, Path(work))
+                row["bib_dedupe_seconds"] = other["seconds"]
+                row["bib_dedupe_sensitivity"] = round(other["sensitivity"], 4)
+                row["bib_dedupe_false_merges"] = other["false_merges"]
+                row["ratio_deduplicate"] = round(other["seconds"] / row["median_deduplicate"], 1)
+                row["ratio_whole_run"] = round(other["seconds"] / row["median_seconds"], 1)
+        results.append(row)
+        print(json.dumps(row), file=sys.stderr)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "speed.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    columns = sorted(
+        {key for row in results for key in row},
+        key=lambda k: list(results[0]).index(k) if k in results[0] else 99,
+    )
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines.extend("| " + " | ".join(str(row.get(c, "")) for c in columns) + " |" for row in results)
+    (args.out / "speed.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
