@@ -27,15 +27,21 @@ from urllib.parse import unquote
 
 from anyascii import anyascii
 
+_GREEK_NAMES: Final = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
+    "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi",
+    "χ": "chi", "ψ": "psi", "ω": "omega",
+}  # fmt: skip
+# Greek letters by name, as databases that cannot print them write them ("β-blockers" and
+# "beta-blockers"), in both cases; the micro sign is a mu.
 _GREEK: Final = str.maketrans(
     {
-        "α": " alpha ", "β": " beta ", "γ": " gamma ", "δ": " delta ", "ε": " epsilon ",
-        "ζ": " zeta ", "η": " eta ", "θ": " theta ", "ι": " iota ", "κ": " kappa ",
-        "λ": " lambda ", "μ": " mu ", "ν": " nu ", "ξ": " xi ", "π": " pi ", "ρ": " rho ",
-        "σ": " sigma ", "τ": " tau ", "υ": " upsilon ", "φ": " phi ", "χ": " chi ",
-        "ψ": " psi ", "ω": " omega ", "Δ": " delta ", "Ω": " omega ", "µ": " mu ",
+        **{letter: f" {name} " for letter, name in _GREEK_NAMES.items()},
+        **{letter.upper(): f" {name} " for letter, name in _GREEK_NAMES.items()},
+        "µ": " mu ",
     }
-)  # fmt: skip
+)
 _TAG: Final = re.compile(r"<[^<>]{1,40}>")
 _NON_ALNUM: Final = re.compile(r"[^a-z0-9]+")
 _TRAILING_NOTE: Final = re.compile(r"\s*\[[^\[\]]{1,40}\]\s*\.?\s*$")

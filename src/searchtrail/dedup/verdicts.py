@@ -141,7 +141,8 @@ def read_verdicts(
                     "verdict",
                     show_value(row.get("verdict", "")),
                     "duplicate or not duplicate (or empty while unanswered)",
-                    "the verdict is not one of the accepted words",
+                    f"the verdict {show_value(row.get('verdict', ''))} is not one of the "
+                    "accepted words",
                 )
             )
             continue

@@ -1,0 +1,469 @@
+"""Deduplication: normalisation, the decision rules, groups, people's verdicts, the
+stand-alone command, and accuracy on the labelled benchmark sets."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from searchtrail.dedup import normalise
+from searchtrail.dedup.engine import Verdict, deduplicate
+from searchtrail.dedup.output import merged_records
+from searchtrail.dedup.verdicts import questions, read_verdicts, verdicts_text
+from searchtrail.errors import ReviewError
+from searchtrail.records.fields import STANDARD_FIELDS
+from tests.conftest import REPO
+
+LABELLED = REPO.parent / "shared" / "benchmarks" / "dedup"
+
+
+def records(*rows: dict[str, str]) -> pd.DataFrame:
+    """A records table; each row names its record_id and origin_id and any fields."""
+    table = pd.DataFrame(
+        [
+            {name: row.get(name, "") for name in ("record_id", "origin_id", *STANDARD_FIELDS)}
+            for row in rows
+        ]
+    )
+    return table
+
+
+# A trial report as three databases give it.
+TRIAL = {
+    "title": "Group parent training for children with conduct problems: a randomised trial",
+    "authors": "Larsen, Kari M.\nHaugland, Per\nØvreeide, Siv",
+    "year": "2019",
+    "journal": "Journal of Child Psychology and Psychiatry",
+    "volume": "60",
+    "issue": "4",
+    "pages": "401-412",
+    "doi": "10.1111/jcpp.13012",
+}
+TRIAL_EMBASE = {
+    **TRIAL,
+    "title": "Group parent training for children with conduct problems. A randomised trial.",
+    "authors": "Larsen K.M.\nHaugland P.\nOvreeide S.",
+    "journal": "J Child Psychol Psychiatry",
+    "pages": "401-12",
+    "doi": "https://doi.org/10.1111/JCPP.13012",
+}
+TRIAL_NO_DOI = {
+    **TRIAL,
+    "title": "Group parent training for children with conduct problems - a randomised trial",
+    "authors": "Kari M Larsen\nPer Haugland\nSiv Øvreeide",
+    "journal": "Journal of child psychology and psychiatry, and allied disciplines",
+    "doi": "",
+}
+
+
+def ids(table: pd.DataFrame, result) -> dict[str, str]:
+    return dict(zip(table["record_id"], result.group_ids, strict=True))
+
+
+# --- normalisation --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("https://doi.org/10.1111/JCPP.13012", "10.1111/jcpp.13012"),
+        ("doi:10.1111/jcpp.13012.", "10.1111/jcpp.13012"),
+        ("http://dx.doi.org/10.1002%2F14651858.CD003018.pub3", "10.1002/14651858.cd003018.pub3"),
+        ("10.1111/jcpp.13012 [doi]", "10.1111/jcpp.13012"),
+        ("not a doi", ""),
+    ],
+)
+def test_doi_forms_compare_equal(raw, expected):
+    assert normalise.doi(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("123-9", ("123", "129")),
+        ("123–129", ("123", "129")),
+        ("1198-203", ("1198", "1203")),
+        ("S27-S31", ("27", "31")),
+        ("e12724", ("12724", "")),
+        ("No-Specified", ("", "")),
+    ],
+)
+def test_page_ranges(raw, expected):
+    assert normalise.page_range(raw) == expected
+
+
+def test_titles_fold_case_punctuation_diacritics_entities_and_medline_notes():
+    assert normalise.title("Foreldreveiledning i Sør-Norge: en &amp; <i>studie</i>") == (
+        "foreldreveiledning i sor norge en studie"
+    )
+    # MEDLINE's bracketed translation of a non-English title.
+    assert normalise.title("[Parent training in Norway].") == "parent training in norway"
+    assert normalise.title("Ψ-scores in children [Review] [33 refs]") == "psi scores in children"
+    assert normalise.title_numbers("results of phase ii part 2") == "2 2"
+
+
+def test_author_forms_agree():
+    assert normalise.author("Øvreeide, Siv") == normalise.author("Ovreeide S")
+    assert normalise.author("Larsen, Kari M.") == normalise.author("Larsen KM")
+    assert normalise.author_words("Kang, Si-Hyun") == normalise.author_words("Sihyun Kang")
+
+
+def test_journal_abbreviations_agree():
+    full = normalise.journal("The Journal of Child Psychology and Psychiatry")
+    short = normalise.journal("J Child Psychol Psychiatry")
+    assert normalise.journal_agreement(short, full) == 2
+    assert normalise.journal_agreement(normalise.journal("Pediatrics"), full) == 0
+
+
+# --- decisions on crafted pairs -------------------------------------------------------------
+
+
+def test_one_trial_from_three_databases_is_one_group_kept_once():
+    table = records(
+        {"record_id": "medline:1", "origin_id": "medline", **TRIAL, "pmid": "30412345"},
+        {"record_id": "embase:1", "origin_id": "embase", **TRIAL_EMBASE},
+        {"record_id": "psycinfo:1", "origin_id": "psycinfo", **TRIAL_NO_DOI},
+    )
+    result = deduplicate(table, workers=1)
+    assert len(set(result.group_ids)) == 1
+    assert result.kept.tolist() == [True, False, False]  # the most complete record
+    pairs = result.pairs.set_index(["record_a", "record_b"])
+    assert pairs.loc[("medline:1", "embase:1"), "reason"] == "same identifier"
+    assert pairs.loc[("medline:1", "embase:1"), "doi"] == 1
+    assert result.merge_kind.tolist() == ["", "identifier", "fuzzy"]
+
+
+def test_part_one_and_part_two_are_different_works():
+    part2 = {**TRIAL, "title": TRIAL["title"] + ". Part 2", "doi": "", "pages": "413-420"}
+    part1 = {**TRIAL, "title": TRIAL["title"] + ". Part 1", "doi": "", "pages": ""}
+    result = deduplicate(
+        records({"record_id": "a", **part1}, {"record_id": "b", **part2}), workers=1
+    )
+    assert result.groups == 2
+
+
+def test_different_dois_are_never_merged():
+    other = {**TRIAL, "doi": "10.1111/jcpp.13013"}
+    result = deduplicate(records({"record_id": "a", **TRIAL}, {"record_id": "b", **other}))
+    assert result.groups == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "kind"),
+    [
+        ({"title": "Erratum: " + TRIAL["title"], "pages": "1200", "doi": ""}, "erratum"),
+        (
+            {
+                "journal": "medRxiv",
+                "doi": "10.1101/2018.11.02.18012345",
+                "volume": "",
+                "issue": "",
+                "pages": "",
+                "year": "2018",
+            },
+            "preprint",
+        ),
+        (
+            {"title": "Retracted: " + TRIAL["title"], "doi": "", "pages": "1201"},
+            "retraction",
+        ),
+    ],
+)
+def test_versions_of_a_work_are_linked_not_merged(change, kind):
+    table = records({"record_id": "article", **TRIAL}, {"record_id": "other", **TRIAL, **change})
+    result = deduplicate(table, workers=1)
+    assert result.groups == 2
+    [pair] = result.pairs.itertuples()
+    assert pair.decision == "linked version"
+    assert kind in pair.reason
+
+
+def test_titles_and_authors_alone_are_a_question_for_a_person():
+    bare = {"title": TRIAL["title"], "authors": TRIAL["authors"], "year": "2019"}
+    book = {**bare, "journal": "Handbook of parenting programmes", "type": "CHAP"}
+    result = deduplicate(records({"record_id": "a", **bare}, {"record_id": "b", **book}))
+    assert result.groups == 2
+    assert result.pairs["decision"].tolist() == ["uncertain"]
+
+
+def test_a_group_joining_two_dois_through_a_third_record_is_split():
+    # A record without a DOI looks like both of two different articles.
+    twin = {**TRIAL, "doi": "10.1111/jcpp.13099", "pages": "401-412"}
+    table = records(
+        {"record_id": "a", **TRIAL},
+        {"record_id": "b", **twin},
+        {"record_id": "c", **TRIAL_NO_DOI},
+    )
+    result = deduplicate(table, workers=1)
+    groups = ids(table, result)
+    assert groups["a"] != groups["b"]
+    assert groups["c"] in {groups["a"], groups["b"]}
+    assert result.splits
+
+
+# --- people's verdicts ------------------------------------------------------------------------
+
+
+VERDICT_HEADER = "record_a,record_b,verdict,note\n"
+
+
+def test_verdicts_merge_a_missed_pair_and_split_a_machine_merge():
+    table = records(
+        {"record_id": "medline:1", "origin_id": "medline", **TRIAL},
+        {"record_id": "embase:1", "origin_id": "embase", **TRIAL_EMBASE},
+        {
+            "record_id": "web:1",
+            "origin_id": "web",
+            "title": "Parent training works",
+            "year": "2019",
+        },
+    )
+    text = VERDICT_HEADER + (
+        "medline:1,embase:1,not duplicate,the embase record is the conference version\n"
+        "medline:1,web:1,duplicate,the blog post is the press release of the trial\n"
+    )
+    verdicts, rows = read_verdicts(text, known_ids=table["record_id"])
+    assert [v.duplicate for v in verdicts] == [False, True]
+    assert verdicts[0].line == 2
+    result = deduplicate(table, verdicts, workers=1)
+    groups = ids(table, result)
+    assert groups["medline:1"] == groups["web:1"] != groups["embase:1"]
+    assert result.merge_kind.tolist() == ["", "", "manual"]
+    by_person = result.pairs.loc[result.pairs["decided_by"] == "person"]
+    assert len(by_person) == 2
+    assert all("screening/duplicates.csv:" in reason for reason in by_person["reason"])
+
+
+def test_verdict_file_errors_name_the_line_and_value():
+    known = ["a", "b", "c"]
+    text = VERDICT_HEADER + "a,zz,duplicate,\na,b,maybe,\na,c,duplicate,\nc,a,no,\nb,b,yes,\n"
+    with pytest.raises(ReviewError) as caught:
+        read_verdicts(text, known_ids=known)
+    message = str(caught.value)
+    assert "screening/duplicates.csv:2" in message and "no record has the id 'zz'" in message
+    assert "screening/duplicates.csv:3" in message and "'maybe'" in message
+    assert "line 4 gives the opposite verdict for the same pair" in message
+    assert "a record is paired with itself" in message
+    with pytest.raises(ReviewError, match="the header lacks verdict"):
+        read_verdicts("record_a,record_b\na,b\n", known_ids=known)
+
+
+def test_questions_are_asked_once_and_answers_survive_new_records():
+    bare = {"title": TRIAL["title"], "authors": TRIAL["authors"], "year": "2019"}
+    book = {**bare, "journal": "Handbook of parenting programmes", "type": "CHAP"}
+    table = records(
+        {"record_id": "a", "origin_id": "x", **bare}, {"record_id": "b", "origin_id": "y", **book}
+    )
+    result = deduplicate(table)
+    asked = questions(result, table, [])
+    assert [(q["record_a"], q["record_b"], q["verdict"]) for q in asked] == [("a", "b", "")]
+    assert asked[0]["title_a"] == TRIAL["title"] and asked[0]["journal_b"].startswith("Handbook")
+    text = verdicts_text([], asked)
+    # The person answers; the file is read back and the question is not asked again,
+    # also when a new record arrives in a later run.
+    answered = text.replace(",,,", ",duplicate,,", 1) if ",,," in text else None
+    assert answered is not None
+    grown = pd.concat(
+        [table, records({"record_id": "c", "origin_id": "z", **TRIAL_NO_DOI})], ignore_index=True
+    )
+    verdicts, rows = read_verdicts(answered, known_ids=grown["record_id"])
+    assert [(v.record_a, v.record_b, v.duplicate) for v in verdicts] == [("a", "b", True)]
+    again = deduplicate(grown, verdicts)
+    new = questions(again, grown, rows)
+    assert ("a", "b") not in {(q["record_a"], q["record_b"]) for q in new}
+    assert again.group_ids[0] == again.group_ids[1]
+    rewritten = verdicts_text(rows, new)
+    assert rewritten.startswith(answered.splitlines()[0])
+    assert answered.splitlines()[1] in rewritten.splitlines()
+
+
+def test_merged_record_says_where_every_field_came_from():
+    table = records(
+        {"record_id": "psycinfo:1", "origin_id": "psycinfo", **TRIAL_NO_DOI},
+        {
+            "record_id": "medline:1",
+            "origin_id": "medline",
+            **{**TRIAL, "doi": "", "pmid": "30412345"},
+        },
+        {"record_id": "embase:1", "origin_id": "embase", **{**TRIAL_EMBASE, "pages": ""}},
+    )
+    table["abstract"] = ["", "", "Background: conduct problems are common."]
+    result = deduplicate(table, workers=1)
+    assert result.groups == 1
+    merged = merged_records(table, result)
+    assert len(merged) == 1
+    row = merged.iloc[0]
+    kept = table["record_id"][result.kept].item()
+    assert row["record_id"] == kept
+    assert row["abstract"] == "Background: conduct problems are common."
+    assert row["abstract_from"] == "embase:1"
+    assert row["pmid"] == "30412345" and row["pmid_from"] == "medline:1"
+    assert row["doi_from"] == "embase:1"
+    assert row["size"] == 3
+    assert set(row["records"].split("; ")) == {"psycinfo:1", "medline:1", "embase:1"}
+
+
+# --- the stand-alone command ----------------------------------------------------------------
+
+
+RIS_A = """TY  - JOUR
+ID  - pubmed-30412345
+TI  - {title}
+AU  - Larsen, Kari M.
+AU  - Haugland, Per
+PY  - 2019
+JO  - Journal of Child Psychology and Psychiatry
+VL  - 60
+IS  - 4
+SP  - 401
+EP  - 412
+DO  - 10.1111/jcpp.13012
+ER  - 
+
+TY  - JOUR
+ID  - pubmed-29999999
+TI  - Home visiting by nurses and child maltreatment: a 15-year follow-up
+AU  - Olds, David L.
+PY  - 1997
+JO  - JAMA
+VL  - 278
+SP  - 637
+EP  - 643
+ER  - 
+"""
+
+CSV_B = (
+    "Authors,Title,Year,Source title,Volume,Issue,Page start,Page end,DOI,EID\n"
+    '"Larsen K.M., Haugland P.","{title}",2019,J Child Psychol Psychiatry,60,4,401,412,'
+    "10.1111/JCPP.13012,2-s2.0-850001\n"
+)
+
+
+def run_dedup(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "searchtrail", "dedup", *args],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def test_dedup_command_writes_unique_records_and_groups(tmp_path):
+    (tmp_path / "pubmed.ris").write_text(RIS_A.format(title=TRIAL["title"]), encoding="utf-8")
+    (tmp_path / "scopus.csv").write_text(CSV_B.format(title=TRIAL["title"]), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_dedup(
+        str(tmp_path / "pubmed.ris"), str(tmp_path / "scopus.csv"), "--out", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "3 records, 2 unique" in result.stdout
+    assert "1 duplicates removed: 1 by identifier" in result.stdout
+    assert "read " in result.stderr  # progress
+    with (out / "groups.csv").open(encoding="utf-8") as handle:
+        groups = list(csv.DictReader(handle))
+    assert [set(row) for row in groups][0] == {"record_id", "duplicate_group"}
+    by_id = {row["record_id"]: row["duplicate_group"] for row in groups}
+    # Own ids where the file has them; file name and position where it has none.
+    assert set(by_id) == {"pubmed-30412345", "pubmed-29999999", "scopus.csv:1"}
+    assert by_id["pubmed-30412345"] == by_id["scopus.csv:1"] != by_id["pubmed-29999999"]
+    unique_ris = (out / "unique.ris").read_text(encoding="utf-8")
+    assert unique_ris.count("ER  - ") == 2
+    unique = pd.read_csv(out / "unique.csv", dtype=str, keep_default_na=False)
+    assert len(unique) == 2
+    pairs = pd.read_csv(out / "pairs.csv", dtype=str, keep_default_na=False)
+    assert {"record_a", "record_b", "decision", "reason"} <= set(pairs.columns)
+
+
+def test_dedup_command_refuses_repeated_ids_without_a_traceback(tmp_path):
+    text = RIS_A.format(title=TRIAL["title"])
+    (tmp_path / "one.ris").write_text(text, encoding="utf-8")
+    (tmp_path / "two.ris").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_dedup(str(tmp_path / "one.ris"), str(tmp_path / "two.ris"), "--out", str(out))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "pubmed-30412345" in result.stderr and "--ids position" in result.stderr
+    again = run_dedup(
+        str(tmp_path / "one.ris"), str(tmp_path / "two.ris"), "--out", str(out), "--ids",
+        "position",
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert "4 records, 2 unique" in again.stdout
+
+
+def test_dedup_command_asks_and_applies_verdicts(tmp_path):
+    bare = "TY  - JOUR\nTI  - {t}\nAU  - Larsen, Kari M.\nPY  - 2019\nER  - \n"
+    book = "TY  - CHAP\nTI  - {t}\nAU  - Larsen, Kari M.\nPY  - 2019\nT2  - Handbook\nER  - \n"
+    (tmp_path / "a.ris").write_text(bare.format(t=TRIAL["title"]), encoding="utf-8")
+    (tmp_path / "b.ris").write_text(book.format(t=TRIAL["title"]), encoding="utf-8")
+    verdicts = tmp_path / "verdicts.csv"
+    args = [str(tmp_path / "a.ris"), str(tmp_path / "b.ris"), "--out", str(tmp_path / "out")]
+    first = run_dedup(*args, "--verdicts", str(verdicts))
+    assert first.returncode == 0, first.stderr
+    assert "1 uncertain pairs (1 new in" in first.stdout
+    rows = list(csv.DictReader(io.StringIO(verdicts.read_text(encoding="utf-8"))))
+    assert [(r["record_a"], r["record_b"], r["verdict"]) for r in rows] == [
+        ("a.ris:1", "b.ris:1", "")
+    ]
+    verdicts.write_text(
+        verdicts.read_text(encoding="utf-8").replace("a.ris:1,b.ris:1,,", "a.ris:1,b.ris:1,dup,"),
+        encoding="utf-8",
+    )
+    second = run_dedup(*args, "--verdicts", str(verdicts))
+    assert second.returncode == 0, second.stderr
+    assert "2 records, 1 unique" in second.stdout
+    assert "1 by people's verdicts" in second.stdout
+    assert "(0 new in" in second.stdout
+
+
+# --- accuracy on the labelled sets ------------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    not (LABELLED / "README.md").exists(),
+    reason="the labelled benchmark sets are not beside the repository",
+)
+def test_accuracy_on_the_labelled_sets(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks/dedup_accuracy.py"), "--out", str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = json.loads((tmp_path / "dedup_accuracy.json").read_text(encoding="utf-8"))
+    by_set = {row["set"]: row for row in rows}
+    assert len(by_set) == 8  # seven sets and the pooled line
+    assert by_set["pooled"]["false_merges"] == 0
+    assert by_set["pooled"]["sensitivity"] >= 0.995
+    assert all(row["false_merges"] == 0 for row in rows)
+
+
+def test_generated_corpus_is_deduplicated_without_false_merges(tmp_path):
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from dedup_accuracy import score
+        from generate_corpus import FILES, generate
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    counts = generate(3000, tmp_path / "corpus", seed=7)
+    assert sum(counts.values()) == 3000
+    files = [str(tmp_path / "corpus" / name) for name in FILES.values()]
+    result = run_dedup(*files, "--out", str(tmp_path / "out"), "--quiet")
+    assert result.returncode == 0, result.stderr
+    groups = pd.read_csv(tmp_path / "out/groups.csv", dtype=str)
+    truth = pd.read_csv(tmp_path / "corpus/truth.csv", dtype=str)
+    assert sorted(groups["record_id"]) == sorted(truth["record_id"])  # no record lost
+    unique = pd.read_csv(tmp_path / "out/unique.csv", dtype=str, keep_default_na=False)
+    kept = groups["record_id"].isin(unique["record_id"])
+    figures = score(
+        groups["record_id"].tolist(),
+        groups["duplicate_group"].tolist(),
+        kept.tolist(),
+        dict(zip(truth["record_id"], truth["duplicate_group"], strict=True)),
+    )
+    assert figures["false_merges"] == 0
+    assert figures["sensitivity"] >= 0.99
