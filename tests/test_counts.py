@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from searchtrail.counts import Count, compute_counts, from_json, to_json, total, verify
+from searchtrail.count import Count, total
+from searchtrail.counts import compute_counts, from_json, to_json, verify
 from searchtrail.errors import CountMismatchError
 
 # Summed by hand from document 003, one search at a time (None: no search of the source

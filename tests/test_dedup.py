@@ -8,13 +8,12 @@ import io
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from searchtrail.dedup import normalise
-from searchtrail.dedup.engine import Verdict, deduplicate
+from searchtrail.dedup.engine import deduplicate
 from searchtrail.dedup.output import merged_records
 from searchtrail.dedup.verdicts import questions, read_verdicts, verdicts_text
 from searchtrail.errors import ReviewError
@@ -26,13 +25,12 @@ LABELLED = REPO.parent / "shared" / "benchmarks" / "dedup"
 
 def records(*rows: dict[str, str]) -> pd.DataFrame:
     """A records table; each row names its record_id and origin_id and any fields."""
-    table = pd.DataFrame(
+    return pd.DataFrame(
         [
             {name: row.get(name, "") for name in ("record_id", "origin_id", *STANDARD_FIELDS)}
             for row in rows
         ]
     )
-    return table
 
 
 # A trial report as three databases give it.
@@ -229,7 +227,7 @@ def test_verdicts_merge_a_missed_pair_and_split_a_machine_merge():
         "medline:1,embase:1,not duplicate,the embase record is the conference version\n"
         "medline:1,web:1,duplicate,the blog post is the press release of the trial\n"
     )
-    verdicts, rows = read_verdicts(text, known_ids=table["record_id"])
+    verdicts, _rows = read_verdicts(text, known_ids=table["record_id"])
     assert [v.duplicate for v in verdicts] == [False, True]
     assert verdicts[0].line == 2
     result = deduplicate(table, verdicts, workers=1)
@@ -247,8 +245,10 @@ def test_verdict_file_errors_name_the_line_and_value():
     with pytest.raises(ReviewError) as caught:
         read_verdicts(text, known_ids=known)
     message = str(caught.value)
-    assert "screening/duplicates.csv:2" in message and "no record has the id 'zz'" in message
-    assert "screening/duplicates.csv:3" in message and "'maybe'" in message
+    assert "screening/duplicates.csv:2" in message
+    assert "no record has the id 'zz'" in message
+    assert "screening/duplicates.csv:3" in message
+    assert "'maybe'" in message
     assert "line 4 gives the opposite verdict for the same pair" in message
     assert "a record is paired with itself" in message
     with pytest.raises(ReviewError, match="the header lacks verdict"):
@@ -264,7 +264,8 @@ def test_questions_are_asked_once_and_answers_survive_new_records():
     result = deduplicate(table)
     asked = questions(result, table, [])
     assert [(q["record_a"], q["record_b"], q["verdict"]) for q in asked] == [("a", "b", "")]
-    assert asked[0]["title_a"] == TRIAL["title"] and asked[0]["journal_b"].startswith("Handbook")
+    assert asked[0]["title_a"] == TRIAL["title"]
+    assert asked[0]["journal_b"].startswith("Handbook")
     text = verdicts_text([], asked)
     # The person answers; the file is read back and the question is not asked again,
     # also when a new record arrives in a later run.
@@ -304,7 +305,8 @@ def test_merged_record_says_where_every_field_came_from():
     assert row["record_id"] == kept
     assert row["abstract"] == "Background: conduct problems are common."
     assert row["abstract_from"] == "embase:1"
-    assert row["pmid"] == "30412345" and row["pmid_from"] == "medline:1"
+    assert row["pmid"] == "30412345"
+    assert row["pmid_from"] == "medline:1"
     assert row["doi_from"] == "embase:1"
     assert row["size"] == 3
     assert set(row["records"].split("; ")) == {"psycinfo:1", "medline:1", "embase:1"}
@@ -325,7 +327,7 @@ IS  - 4
 SP  - 401
 EP  - 412
 DO  - 10.1111/jcpp.13012
-ER  - 
+ER  -{space}
 
 TY  - JOUR
 ID  - pubmed-29999999
@@ -336,7 +338,7 @@ JO  - JAMA
 VL  - 278
 SP  - 637
 EP  - 643
-ER  - 
+ER  -{space}
 """
 
 CSV_B = (
@@ -354,7 +356,9 @@ def run_dedup(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_dedup_command_writes_unique_records_and_groups(tmp_path):
-    (tmp_path / "pubmed.ris").write_text(RIS_A.format(title=TRIAL["title"]), encoding="utf-8")
+    (tmp_path / "pubmed.ris").write_text(
+        RIS_A.format(title=TRIAL["title"], space=" "), encoding="utf-8"
+    )
     (tmp_path / "scopus.csv").write_text(CSV_B.format(title=TRIAL["title"]), encoding="utf-8")
     out = tmp_path / "out"
     result = run_dedup(
@@ -366,7 +370,7 @@ def test_dedup_command_writes_unique_records_and_groups(tmp_path):
     assert "read " in result.stderr  # progress
     with (out / "groups.csv").open(encoding="utf-8") as handle:
         groups = list(csv.DictReader(handle))
-    assert [set(row) for row in groups][0] == {"record_id", "duplicate_group"}
+    assert next(set(row) for row in groups) == {"record_id", "duplicate_group"}
     by_id = {row["record_id"]: row["duplicate_group"] for row in groups}
     # Own ids where the file has them; file name and position where it has none.
     assert set(by_id) == {"pubmed-30412345", "pubmed-29999999", "scopus.csv:1"}
@@ -380,14 +384,15 @@ def test_dedup_command_writes_unique_records_and_groups(tmp_path):
 
 
 def test_dedup_command_refuses_repeated_ids_without_a_traceback(tmp_path):
-    text = RIS_A.format(title=TRIAL["title"])
+    text = RIS_A.format(title=TRIAL["title"], space=" ")
     (tmp_path / "one.ris").write_text(text, encoding="utf-8")
     (tmp_path / "two.ris").write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     result = run_dedup(str(tmp_path / "one.ris"), str(tmp_path / "two.ris"), "--out", str(out))
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
-    assert "pubmed-30412345" in result.stderr and "--ids position" in result.stderr
+    assert "pubmed-30412345" in result.stderr
+    assert "--ids position" in result.stderr
     again = run_dedup(
         str(tmp_path / "one.ris"), str(tmp_path / "two.ris"), "--out", str(out), "--ids",
         "position",

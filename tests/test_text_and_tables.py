@@ -8,7 +8,8 @@ import io
 
 import pytest
 
-from searchtrail.counts import Count, compute_counts
+from searchtrail.count import Count
+from searchtrail.counts import compute_counts
 from searchtrail.errors import CountMismatchError
 from searchtrail.tables import SEARCH_COLUMNS, searches_csv, searches_md, sources_csv, sources_md
 from searchtrail.text import anchors, describe, md, n_phrase, xml

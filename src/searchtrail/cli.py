@@ -21,6 +21,7 @@ from searchtrail.prisma import build_prisma_reports
 from searchtrail.reports import dedup_md, overlap_csv, overlap_md, upset_svg
 from searchtrail.scaffold import create_review
 from searchtrail.searchlog import LOG_FILE, load_review
+from searchtrail.stages import rounds_csv, rounds_md, stages_csv, stages_md, stages_svg
 from searchtrail.tables import searches_csv, searches_md, sources_csv, sources_md
 from searchtrail.text import describe, number
 
@@ -116,7 +117,12 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
 
 
 def cmd_counts(args: argparse.Namespace) -> int:
-    step_counts(Path(args.review), Path(args.output), Path(args.data) if args.data else None)
+    step_counts(
+        Path(args.review),
+        Path(args.output),
+        Path(args.data) if args.data else None,
+        Path(args.flow) if args.flow else None,
+    )
     return 0
 
 
@@ -135,6 +141,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         write_text(Path(args.overlap_csv), overlap_csv(counts))
         write_text(Path(args.overlap_md), overlap_md(review, counts))
         write_text(Path(args.upset), upset_svg(review, counts))
+    elif args.table == "stages":
+        write_text(Path(args.csv), stages_csv(counts, by="source"))
+        write_text(Path(args.searches_csv), stages_csv(counts, by="search"))
+        write_text(Path(args.md), stages_md(review, counts))
+        write_text(Path(args.svg), stages_svg(review, counts))
+        write_text(Path(args.rounds_csv), rounds_csv(counts))
+        write_text(Path(args.rounds_md), rounds_md(review, counts))
     else:
         reports = build_prisma_reports(review, counts)
         write_text(Path(args.svg), reports.svg)
@@ -227,6 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
     counts.add_argument(
         "--data", help="directory with import.json, groups.parquet and dedup.json (records steps)"
     )
+    counts.add_argument(
+        "--flow", help="where to write flow.csv: every record's stage and decisions (with --data)"
+    )
     counts.set_defaults(func=cmd_counts)
 
     report = commands.add_parser("report", help="write one report from counts.json")
@@ -249,6 +265,18 @@ def build_parser() -> argparse.ArgumentParser:
     dups.add_argument("--overlap-md", required=True, help="source overlap table (Markdown)")
     dups.add_argument("--upset", required=True, help="UpSet plot of source overlap (SVG)")
     dups.set_defaults(func=cmd_report)
+    stages = tables.add_parser(
+        "stages", help="sources and searches through every stage (CSV, Markdown, SVG), rounds"
+    )
+    stages.add_argument("review", help="review directory")
+    stages.add_argument("--counts", required=True, help="counts.json made by 'searchtrail counts'")
+    stages.add_argument("--csv", required=True, help="per-source table to write (CSV)")
+    stages.add_argument("--searches-csv", required=True, help="per-search table to write (CSV)")
+    stages.add_argument("--md", required=True, help="both tables to write (Markdown)")
+    stages.add_argument("--svg", required=True, help="bar chart to write (SVG)")
+    stages.add_argument("--rounds-csv", required=True, help="search update table (CSV)")
+    stages.add_argument("--rounds-md", required=True, help="search rounds (Markdown)")
+    stages.set_defaults(func=cmd_report)
     prisma = tables.add_parser("prisma", help="the PRISMA 2020 diagram (SVG, HTML) and PRISMA.csv")
     prisma.add_argument("review", help="review directory")
     prisma.add_argument("--counts", required=True, help="counts.json made by 'searchtrail counts'")

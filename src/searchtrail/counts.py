@@ -19,8 +19,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from searchtrail.count import Count, total
 from searchtrail.errors import CountMismatchError
+from searchtrail.flow_counts import FlowCounts, compute_flow_counts, flow_from_json, flow_to_json
 from searchtrail.record_counts import DedupCounts, conservation_problems
+from searchtrail.screening import Flow
 from searchtrail.searchlog import DATABASE_KINDS, Review, Search
 
 FORMAT: Final = "searchtrail-counts/1"
@@ -30,65 +33,6 @@ NEEDS_RECORDS: Final = "needs the exported records and deduplication"
 NEEDS_SCREENING: Final = "needs title/abstract screening decisions"
 NEEDS_RETRIEVAL: Final = "needs retrieval decisions"
 NEEDS_ELIGIBILITY: Final = "needs full-text eligibility decisions"
-
-
-@dataclass(frozen=True)
-class Count:
-    """A number as far as it is known.
-
-    ``value`` is the sum of the numbers that are known (``None`` when none is); ``unstated``
-    is how many searches contribute no number; ``pending`` says why a stage has no number
-    yet (the pipeline lacks the data for it).
-    """
-
-    value: int | None
-    unstated: int = 0
-    pending: str | None = None
-
-    @classmethod
-    def of(cls, values: Iterable[int | None]) -> Count:
-        """Sum counts stated by searches; ``None`` stands for a search that states none."""
-        items = list(values)
-        stated = [value for value in items if value is not None]
-        unstated = len(items) - len(stated)
-        if not items:
-            return cls(0)
-        return cls(sum(stated) if stated else None, unstated)
-
-    @classmethod
-    def waiting(cls, reason: str) -> Count:
-        """A count that cannot be made yet, and why."""
-        return cls(None, 0, reason)
-
-    @property
-    def is_exact(self) -> bool:
-        """True when the number is known completely."""
-        return self.pending is None and self.value is not None and self.unstated == 0
-
-    def __add__(self, other: Count) -> Count:
-        pending = self.pending or other.pending
-        if pending:
-            return Count.waiting(pending)
-        both_unknown = self.value is None and other.value is None
-        value = None if both_unknown else (self.value or 0) + (other.value or 0)
-        return Count(value, self.unstated + other.unstated)
-
-    def to_json(self) -> dict[str, Any]:
-        """Plain data for ``counts.json``."""
-        return {"n": self.value, "searches_without_count": self.unstated, "pending": self.pending}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Count:
-        """Inverse of :meth:`to_json`."""
-        return cls(data["n"], data["searches_without_count"], data["pending"])
-
-
-def total(counts: Iterable[Count]) -> Count:
-    """Sum of several counts (an empty sum is an exact 0)."""
-    result = Count(0)
-    for count in counts:
-        result = result + count
-    return result
 
 
 @dataclass(frozen=True)
@@ -166,6 +110,12 @@ class PrismaCounts:
     previous_column: bool
     boxes: dict[str, Count]
     breakdown: dict[str, tuple[tuple[str, Count], ...]]
+    reasons: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    """Full-text exclusion reasons and their counts (dbr_excluded, other_excluded)."""
+    awaiting: dict[str, Count] = field(default_factory=dict)
+    """Per box, the records or reports in it still waiting for the next decision."""
+    round: int = 1
+    """The search round the boxes count (the latest)."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +129,8 @@ class ReviewCounts:
     prisma: PrismaCounts
     records: DedupCounts | None = None
     """Exported records and their deduplication (None until the records are read)."""
+    flow: FlowCounts | None = None
+    """Screening to inclusion, per source and per round (None until the records are read)."""
     inputs: dict[str, str] = field(default_factory=dict)
 
     def source(self, name: str) -> SourceCounts:
@@ -193,10 +145,12 @@ def compute_counts(
     review: Review,
     *,
     records: DedupCounts | None = None,
+    flow: Flow | None = None,
     inputs: Mapping[str, str] | None = None,
 ) -> ReviewCounts:
     """Compute every count from the review's search log and, given ``records``, from its
-    exported records and their deduplication.
+    exported records and their deduplication; given ``flow`` too, from the screening
+    decisions.
 
     ``inputs`` names the input files and their hashes, for the audit trail.
     """
@@ -213,7 +167,16 @@ def compute_counts(
         for s in review.searches
     )
     sources = _per_source(review.searches)
-    prisma = _prisma(review.searches, records)
+    flow_counts = None
+    if flow is not None and records is not None:
+        flow_counts = compute_flow_counts(
+            review,
+            flow,
+            records,
+            identified={s.id: s.identified for s in review.searches},
+            for_assessment={s.id: s.for_assessment for s in review.searches},
+        )
+    prisma = _prisma(review.searches, records, flow_counts)
     counts = ReviewCounts(
         searches=searches,
         sources=sources,
@@ -221,6 +184,7 @@ def compute_counts(
         for_assessment=for_assessment_count(searches),
         prisma=prisma,
         records=records,
+        flow=flow_counts,
         inputs=dict(sorted((inputs or {}).items())),
     )
     verify(counts)
@@ -275,32 +239,43 @@ def _database_records(
     }, None
 
 
-def _prisma(searches: tuple[Search, ...], records: DedupCounts | None = None) -> PrismaCounts:
+def _prisma(
+    searches: tuple[Search, ...],
+    records: DedupCounts | None = None,
+    flow: FlowCounts | None = None,
+) -> PrismaCounts:
+    latest = flow.round if flow is not None else 1
+    shown = tuple(s for s in searches if s.round == latest) if latest > 1 else searches
     boxes: dict[str, Count] = {}
     breakdown: dict[str, tuple[tuple[str, Count], ...]] = {}
     for box, kinds in IDENTIFICATION_BOXES.items():
-        members = [s for s in searches if s.kind in kinds]
+        members = [s for s in shown if s.kind in kinds]
         boxes[box] = Count.of(s.identified for s in members)
         breakdown[box] = tuple(
             (source.source, source.identified) for source in _per_source(members)
         )
-    other = [s for s in searches if s.kind not in DATABASE_KINDS]
+    other = [s for s in shown if s.kind not in DATABASE_KINDS]
     boxes["other_sought_reports"] = for_assessment_count(other) or Count(0)
     for box, reason in PENDING_BOXES.items():
         boxes[box] = Count.waiting(reason)
-    known, why_not = _database_records(searches, records)
+    known, why_not = _database_records(shown, records)
     boxes.update(known)
     if why_not:
         for box in ("duplicates", "excluded_other", "records_screened"):
             boxes[box] = Count.waiting(why_not)
     boxes["previous_studies"] = Count(0)
     boxes["previous_reports"] = Count(0)
+    if flow is not None:
+        boxes.update(flow.boxes)
     return PrismaCounts(
-        databases_column=any(s.kind in DATABASE_KINDS for s in searches),
-        other_column=bool(other),
-        previous_column=False,
+        databases_column=any(s.kind in DATABASE_KINDS for s in shown),
+        other_column=bool(other) or bool(flow and "other_sought_reports" in flow.boxes),
+        previous_column=latest > 1,
         boxes=boxes,
         breakdown=breakdown,
+        reasons=dict(flow.reasons) if flow is not None else {},
+        awaiting=dict(flow.awaiting) if flow is not None else {},
+        round=latest,
     )
 
 
@@ -359,10 +334,12 @@ def verify(counts: ReviewCounts) -> None:
             source.identified,
         )
     boxes = counts.prisma.boxes
+    latest = counts.prisma.round
+    shown = [s for s in counts.searches if s.round == latest or not counts.prisma.previous_column]
     same(
         "PRISMA identification boxes, sum",
         total(boxes[box] for box in IDENTIFICATION_BOXES),
-        counts.identified,
+        Count.of(s.identified for s in shown),
     )
     for box in IDENTIFICATION_BOXES:
         same(
@@ -370,15 +347,16 @@ def verify(counts: ReviewCounts) -> None:
             total(count for _, count in counts.prisma.breakdown[box]),
             boxes[box],
         )
-    other_searches = [s for s in counts.searches if s.kind not in DATABASE_KINDS]
-    same(
-        "PRISMA box other_sought_reports",
-        for_assessment_count(other_searches),
-        boxes["other_sought_reports"],
-    )
+    other_searches = [s for s in shown if s.kind not in DATABASE_KINDS]
+    if counts.flow is None:
+        same(
+            "PRISMA box other_sought_reports",
+            for_assessment_count(other_searches),
+            boxes["other_sought_reports"],
+        )
     if counts.records is not None:
         mismatches.extend(conservation_problems(counts.records))
-        if not boxes["duplicates"].pending:
+        if not boxes["duplicates"].pending and counts.flow is None:
             database_ids = {s.id for s in counts.searches if s.kind in DATABASE_KINDS}
             removed = sum(o.removed for o in counts.records.origins if o.origin_id in database_ids)
             same("PRISMA box duplicates", Count(removed), boxes["duplicates"])
@@ -441,8 +419,14 @@ def to_json(counts: ReviewCounts) -> str:
                 key: [{"source": name, **count.to_json()} for name, count in lines]
                 for key, lines in counts.prisma.breakdown.items()
             },
+            "round": counts.prisma.round,
+            "reasons": {
+                key: [list(item) for item in items] for key, items in counts.prisma.reasons.items()
+            },
+            "awaiting": {key: c.to_json() for key, c in counts.prisma.awaiting.items()},
         },
         "records": counts.records.to_json() if counts.records is not None else None,
+        "flow": flow_to_json(counts.flow) if counts.flow is not None else None,
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -496,8 +480,15 @@ def from_json(text: str) -> ReviewCounts:
                 key: tuple((line["source"], Count.from_json(line)) for line in lines)
                 for key, lines in prisma["breakdown"].items()
             },
+            reasons={
+                key: tuple((str(r), int(n)) for r, n in items)
+                for key, items in prisma["reasons"].items()
+            },
+            awaiting={key: Count.from_json(value) for key, value in prisma["awaiting"].items()},
+            round=prisma["round"],
         ),
         records=DedupCounts.from_json(data["records"]) if data["records"] is not None else None,
+        flow=flow_from_json(data["flow"]) if data["flow"] is not None else None,
         inputs=data["inputs"],
     )
     verify(counts)

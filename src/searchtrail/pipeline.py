@@ -39,6 +39,8 @@ from searchtrail.errors import CountMismatchError
 from searchtrail.imports import import_review, imports_from_json, imports_to_json
 from searchtrail.record_counts import DedupCounts, count_records
 from searchtrail.records import table
+from searchtrail.screening import FILES as SCREENING_FILES
+from searchtrail.screening import compute_flow, read_decisions
 from searchtrail.searchlog import LOG_FILE, REVIEW_FILE, Review, load_review
 
 Progress = Callable[[str], None]
@@ -70,6 +72,7 @@ def input_files(review: Review, directory: Path) -> list[str]:
         names.extend(record_file.files)
     if (directory / VERDICTS_FILE).exists():
         names.append(VERDICTS_FILE)
+    names.extend(name for name in SCREENING_FILES.values() if (directory / name).exists())
     return names
 
 
@@ -144,12 +147,21 @@ def record_counts(review: Review, data_dir: Path) -> DedupCounts:
     )
 
 
-def step_counts(directory: Path, counts_path: Path, data_dir: Path | None) -> ReviewCounts:
-    """Compute every count; with ``data_dir``, also from the records steps' outputs."""
+def step_counts(
+    directory: Path, counts_path: Path, data_dir: Path | None, flow_path: Path | None = None
+) -> ReviewCounts:
+    """Compute every count; with ``data_dir``, also from the records steps' outputs and the
+    screening decisions (and write where every record stands to ``flow_path``)."""
     review = load_review(directory)
     records = record_counts(review, data_dir) if data_dir is not None else None
+    flow = None
+    if data_dir is not None:
+        groups = pd.read_parquet(data_dir / "groups.parquet")
+        flow = compute_flow(review, groups, read_decisions(directory, review))
+        if flow_path is not None:
+            write_text(flow_path, flow.table().to_csv(index=False, lineterminator="\n"))
     inputs = {name: sha256(directory / name) for name in input_files(review, directory)}
-    counts = compute_counts(review, records=records, inputs=inputs)
+    counts = compute_counts(review, records=records, flow=flow, inputs=inputs)
     write_text(counts_path, to_json(counts))
     return counts
 

@@ -127,6 +127,11 @@ class Review:
     metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def exclusion_reasons(self) -> tuple[str, ...]:
+        """The full-text exclusion reasons the review defines (review.yaml)."""
+        return tuple(str(reason) for reason in self.metadata.get("exclusion_reasons", ()))
+
+    @property
     def rounds(self) -> tuple[int, ...]:
         """The search rounds present, in order."""
         return tuple(sorted({search.round for search in self.searches}))

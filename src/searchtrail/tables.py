@@ -7,7 +7,8 @@ missing from either side is an error rather than a silent gap.
 
 from __future__ import annotations
 
-from searchtrail.counts import Count, ReviewCounts, SearchCounts
+from searchtrail.count import Count
+from searchtrail.counts import ReviewCounts, SearchCounts
 from searchtrail.errors import CountMismatchError
 from searchtrail.reports import reconciliation
 from searchtrail.searchlog import Review, Search

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Final
 
-from searchtrail.counts import Count
+from searchtrail.count import Count
 
 NOT_REPORTED: Final = "not reported"
 NOT_RECORDED: Final = "—"

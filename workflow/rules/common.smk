@@ -47,6 +47,13 @@ def verdicts_file():
     return [str(path)] if path.exists() else []
 
 
+def screening_files():
+    """The screening decision files the review has (title/abstract, full text, ...)."""
+    names = ("removed", "title_abstract", "retrieval", "full_text", "studies")
+    paths = [REVIEW / "screening" / f"{name}.csv" for name in names]
+    return [str(path) for path in paths if path.exists()]
+
+
 def final_outputs():
     """Every report the workflow makes."""
     names = [
@@ -62,5 +69,12 @@ def final_outputs():
         "overlap.md",
         "overlap.svg",
         "dedup/unique.ris",
+        "flow.csv",
+        "stages.csv",
+        "stages_by_search.csv",
+        "stages.md",
+        "stages.svg",
+        "rounds.csv",
+        "rounds.md",
     ]
     return [str(REPORTS / name) for name in names]

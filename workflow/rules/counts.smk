@@ -8,8 +8,10 @@ rule counts:
         imports=rules.records.output.summary,
         groups=rules.duplicates.output.groups,
         dedup=rules.duplicates.output.summary,
+        decisions=screening_files(),
     output:
-        DATA / "counts.json",
+        counts=DATA / "counts.json",
+        flow=REPORTS / "flow.csv",
     log:
         LOGS / "counts.log",
     conda:
@@ -20,5 +22,5 @@ rule counts:
         searchtrail=SEARCHTRAIL,
         data=lambda wildcards, input: str(Path(input.imports).parent),
     shell:
-        "{params.searchtrail} counts {params.review:q} --output {output:q}"
-        " --data {params.data:q} 2>&1 | tee {log:q}"
+        "{params.searchtrail} counts {params.review:q} --output {output.counts:q}"
+        " --data {params.data:q} --flow {output.flow:q} 2>&1 | tee {log:q}"

@@ -3,7 +3,7 @@
 
 rule search_table:
     input:
-        counts=rules.counts.output[0],
+        counts=rules.counts.output.counts,
         review=SEARCHES / "review.yaml",
         log=SEARCHES / "log.yaml",
     output:
@@ -28,7 +28,7 @@ rule search_table:
 
 rule source_table:
     input:
-        counts=rules.counts.output[0],
+        counts=rules.counts.output.counts,
         review=SEARCHES / "review.yaml",
         log=SEARCHES / "log.yaml",
     output:
@@ -53,7 +53,7 @@ rule source_table:
 
 rule prisma_diagram:
     input:
-        counts=rules.counts.output[0],
+        counts=rules.counts.output.counts,
         review=SEARCHES / "review.yaml",
         log=SEARCHES / "log.yaml",
     output:
@@ -79,7 +79,7 @@ rule prisma_diagram:
 
 rule duplicates_report:
     input:
-        counts=rules.counts.output[0],
+        counts=rules.counts.output.counts,
         review=SEARCHES / "review.yaml",
         log=SEARCHES / "log.yaml",
     output:
@@ -103,3 +103,34 @@ rule duplicates_report:
         "{params.searchtrail} report duplicates {params.review:q} --counts {input.counts:q}"
         " --md {output.md:q} --overlap-csv {output.overlap_csv:q}"
         " --overlap-md {output.overlap_md:q} --upset {output.upset:q} 2>&1 | tee {log:q}"
+
+
+rule stage_table:
+    input:
+        counts=rules.counts.output.counts,
+        review=SEARCHES / "review.yaml",
+        log=SEARCHES / "log.yaml",
+    output:
+        csv=REPORTS / "stages.csv",
+        searches_csv=REPORTS / "stages_by_search.csv",
+        md=REPORTS / "stages.md",
+        svg=report(
+            REPORTS / "stages.svg",
+            caption="../report/stages.rst",
+            category="Screening",
+        ),
+        rounds_csv=REPORTS / "rounds.csv",
+        rounds_md=REPORTS / "rounds.md",
+    log:
+        LOGS / "stage_table.log",
+    conda:
+        SEARCHTRAIL_ENV
+    params:
+        review=str(REVIEW),
+        version=SEARCHTRAIL_VERSION,
+        searchtrail=SEARCHTRAIL,
+    shell:
+        "{params.searchtrail} report stages {params.review:q} --counts {input.counts:q}"
+        " --csv {output.csv:q} --searches-csv {output.searches_csv:q} --md {output.md:q}"
+        " --svg {output.svg:q} --rounds-csv {output.rounds_csv:q}"
+        " --rounds-md {output.rounds_md:q} 2>&1 | tee {log:q}"

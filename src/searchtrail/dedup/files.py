@@ -7,15 +7,18 @@ when the file gives one (RIS ``ID``, a CSV ``record_id`` or ``ID`` column) and o
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import tempfile
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import pandas as pd
+import pyarrow as pa
+from pyarrow import feather
 
 from searchtrail.dedup.engine import DedupResult, Verdict, deduplicate
 from searchtrail.dedup.output import (
@@ -34,6 +37,13 @@ from searchtrail.records.reader import read_export
 IdPolicy = Literal["own", "position"]
 
 
+def _string_types(kind: pa.DataType) -> pd.api.extensions.ExtensionDtype | None:
+    """Arrow strings read back as pandas' own string type (as the reader made them)."""
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return pd.StringDtype(storage="pyarrow", na_value=float("nan"))
+    return None
+
+
 @dataclass
 class DedupRun:
     """What a stand-alone run read and found."""
@@ -45,8 +55,7 @@ class DedupRun:
 
 
 def _read_one(path: Path, ids: IdPolicy, keep_raw: bool) -> tuple[pd.DataFrame, list[Problem], str]:
-    """Read one file into a records table (runs in a worker process when there are several;
-    the table crosses back as compact Arrow columns, not as Python strings)."""
+    """Read one file into a records table."""
     name = str(path)
     parsed = read_export(path, name)
     stem = path.name
@@ -61,6 +70,23 @@ def _read_one(path: Path, ids: IdPolicy, keep_raw: bool) -> tuple[pd.DataFrame, 
     return gathered.frame(), parsed.failures, message
 
 
+def _read_to_file(
+    path: Path, ids: IdPolicy, keep_raw: bool, spool: Path
+) -> tuple[Path, list[Problem], str]:
+    """Read one file in a worker process and leave its records in an Arrow file in ``spool``:
+    the parent maps that file instead of receiving a pickled copy of the table."""
+    frame, failures, message = _read_one(path, ids, keep_raw)
+    target = spool / f"{os.getpid()}-{time.monotonic_ns()}.arrow"
+    feather.write_feather(frame, target, compression="uncompressed")
+    return target, failures, message
+
+
+def _read_to_file_task(
+    task: tuple[Path, IdPolicy, bool, Path],
+) -> tuple[Path, list[Problem], str]:
+    return _read_to_file(*task)
+
+
 def read_files(
     paths: Sequence[Path],
     *,
@@ -71,19 +97,28 @@ def read_files(
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Read every file into one records table; return it and the records skipped.
 
-    Several large files are read in parallel, one process per core."""
+    Several large files are read in parallel, one process per core; each process reads one
+    file and exits, so the memory a parser held is returned before the next file."""
     say = progress or (lambda _message: None)
     big = sum(path.stat().st_size for path in paths if path.exists()) > 20_000_000
     workers = min(len(paths), os.cpu_count() or 1) if big else 1
+    results: list[tuple[pd.DataFrame, list[Problem], str]] = []
     if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_read_one, path, ids, keep_raw) for path in paths]
-            results = []
-            for future in futures:
-                results.append(future.result())
-                say(results[-1][2])
+        # Forked workers (no re-import of the caller's main module), one file each.
+        context = multiprocessing.get_context("fork")
+        with (
+            tempfile.TemporaryDirectory(prefix="searchtrail-") as spool,
+            context.Pool(processes=workers, maxtasksperchild=1) as pool,
+        ):
+            tasks = [(path, ids, keep_raw, Path(spool)) for path in paths]
+            for target, failures, message in pool.imap(_read_to_file_task, tasks):
+                arrow = feather.read_table(target, memory_map=False)
+                frame = arrow.to_pandas(types_mapper=_string_types)
+                del arrow
+                target.unlink()
+                results.append((frame, failures, message))
+                say(message)
     else:
-        results = []
         for path in paths:
             results.append(_read_one(path, ids, keep_raw))
             say(results[-1][2])

@@ -94,18 +94,29 @@ def _csv_columns() -> list[str]:
 def write_unique_csv(merged: pd.DataFrame, path: Path) -> None:
     """The unique records as CSV (authors and keywords separated by '; ').
 
-    Written by Arrow's CSV writer, which quotes every text cell."""
+    Written by Arrow's CSV writer (text cells quoted where needed), in chunks, so a million
+    records need little memory beyond the table itself."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    out = merged[_csv_columns()].copy()
-    for name in ("authors", "keywords", "issn", "isbn"):
-        out[name] = out[name].astype(str).str.replace("\n", "; ", regex=False)
-    for name in ("duplicate_group", "record_id", "records"):
-        out[name] = out[name].astype(str)
-    arrow_csv.write_csv(
-        pa.Table.from_pandas(out, preserve_index=False),
-        str(path),
-        write_options=arrow_csv.WriteOptions(quoting_style="needed"),
-    )
+    columns = _csv_columns()
+    writer: arrow_csv.CSVWriter | None = None
+    try:
+        for start in range(0, max(len(merged), 1), _CHUNK):
+            out = merged[columns].iloc[start : start + _CHUNK].copy()
+            for name in ("authors", "keywords", "issn", "isbn"):
+                out[name] = out[name].astype(str).str.replace("\n", "; ", regex=False)
+            for name in ("duplicate_group", "record_id", "records"):
+                out[name] = out[name].astype(str)
+            batch = pa.Table.from_pandas(out, preserve_index=False)
+            if writer is None:
+                writer = arrow_csv.CSVWriter(
+                    str(path),
+                    batch.schema,
+                    write_options=arrow_csv.WriteOptions(quoting_style="needed"),
+                )
+            writer.write_table(batch)
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 _CHUNK: Final = 50_000

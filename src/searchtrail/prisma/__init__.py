@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from searchtrail.count import Count
 from searchtrail.counts import ReviewCounts
 from searchtrail.prisma.diagram import diagram_boxes, render_svg
 from searchtrail.prisma.html import render_html
@@ -55,7 +56,12 @@ def build_prisma_reports(review: Review, counts: ReviewCounts) -> PrismaReports:
         xml_declaration=False,
     )
     page = render_html(review, counts, svg=inline, source_anchors=source_anchors, footnotes=notes)
-    return PrismaReports(svg=standalone, html=page, csv=prisma_csv(counts.prisma))
+    reasons = {
+        box: tuple((reason, Count(n)) for reason, n in items)
+        for box, items in counts.prisma.reasons.items()
+        if items
+    }
+    return PrismaReports(svg=standalone, html=page, csv=prisma_csv(counts.prisma, reasons=reasons))
 
 
 __all__ = ["PrismaReports", "build_prisma_reports", "footnotes"]

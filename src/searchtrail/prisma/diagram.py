@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Final, Literal
 
-from searchtrail.counts import Count, PrismaCounts
+from searchtrail.count import Count
+from searchtrail.counts import PrismaCounts
 from searchtrail.prisma.textwidth import FONT_FAMILY, wrap
 from searchtrail.text import n_phrase, xml
 
@@ -129,12 +130,21 @@ def diagram_boxes(prisma: PrismaCounts, source_links: dict[str, str]) -> list[Bo
                 lines.extend(count_lines(source, count, indent=1, href=source_links.get(source)))
         return tuple(lines)
 
+    def waiting(key: str) -> list[Line]:
+        count = prisma.awaiting.get(key)
+        if count is None:
+            return []
+        return [Line(f"awaiting a decision: {n_phrase(count).removeprefix('n = ')}", muted=True)]
+
     def box(key: str, lane: Lane, row: Row, label: str, *, side: bool = False) -> BoxSpec:
-        return BoxSpec(key, lane, row, tuple(count_lines(label, boxes[key])), side=side)
+        lines = (*count_lines(label, boxes[key]), *waiting(key))
+        return BoxSpec(key, lane, row, lines, side=side)
 
     def reasons_box(key: str, lane: Lane) -> BoxSpec:
         count = boxes[key]
         lines = count_lines("Reports excluded", count)
+        for reason, n in prisma.reasons.get(key, ()):
+            lines.append(Line(f"{reason} (n = {n:,})", indent=1))
         return BoxSpec(key, lane, "assessed", tuple(lines), side=True)
 
     if prisma.previous_column:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from searchtrail import __version__
-from searchtrail.counts import Count, ReviewCounts, SearchCounts
+from searchtrail.count import Count
+from searchtrail.counts import ReviewCounts, SearchCounts
 from searchtrail.searchlog import Review, Search
 from searchtrail.text import (
     NOT_RECORDED,

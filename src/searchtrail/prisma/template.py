@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from searchtrail.counts import Count, PrismaCounts
+from searchtrail.count import Count
+from searchtrail.counts import PrismaCounts
 from searchtrail.text import csv_text, describe, searches_phrase
 
 COLUMNS: Final = ("data", "node", "box", "description", "boxtext", "tooltips", "url", "n")
@@ -171,12 +172,15 @@ def prisma_csv(
             continue
         if data in prisma.boxes:
             count = prisma.boxes[data]
+            label = boxtext
+            if data in prisma.awaiting:
+                label = f"{boxtext} (awaiting a decision: {describe(prisma.awaiting[data])})"
             tip = tooltips
             members = prisma.breakdown.get(data)
             if members:
                 tip = "; ".join(f"{name}: {describe(c)}" for name, c in members)
             rows.append(
-                (data, node, box, description, _boxtext(boxtext, count), tip, url, n_cell(count))
+                (data, node, box, description, _boxtext(label, count), tip, url, n_cell(count))
             )
             if data == "citations_results" and prisma.breakdown.get("other_results"):
                 other = prisma.boxes["other_results"]

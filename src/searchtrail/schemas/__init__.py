@@ -35,10 +35,15 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 def schema_problems(
-    document: YamlDocument, schema_name: str, entry_namer: EntryNamer
+    document: YamlDocument, schema_name: str, entry_namer: EntryNamer, *, rows: str | None = None
 ) -> list[Problem]:
-    """Validate ``document.data`` against a packaged schema; return every problem found."""
+    """Validate ``document.data`` against a packaged schema; return every problem found.
+
+    With ``rows``, the data is a list of rows (a table) and each row is validated against
+    the schema's definition of that name (``$defs/<rows>``)."""
     schema = load_schema(schema_name)
+    if rows is not None:
+        schema = {**schema, "type": "array", "items": {"$ref": f"#/$defs/{rows}"}}
     validator = jsonschema.Draft202012Validator(schema)
     problems: list[Problem] = []
     for error in validator.iter_errors(document.data):
