@@ -22,6 +22,17 @@ REPORTS = [
     "prisma.html",
     "PRISMA.csv",
     "data/counts.json",
+    "flow.csv",
+    "stages.csv",
+    "stages_by_search.csv",
+    "stages.md",
+    "stages.svg",
+    "rounds.md",
+    "duplicates.md",
+    "overlap.csv",
+    "overlap.svg",
+    "dedup/groups.csv",
+    "dedup/unique.ris",
 ]
 
 
@@ -53,9 +64,30 @@ def seed_run(tmp_path_factory) -> Path:
     import shutil
 
     shutil.copytree(REPO / "searches", directory / "searches")
+    shutil.copytree(REPO / "screening", directory / "screening")
     result = snakemake(directory)
     assert result.returncode == 0, result.stderr
     return directory
+
+
+def test_seed_review_includes_nice_ng76_and_excludes_the_assessed_list(seed_run):
+    n = {row["data"]: row["n"] for row in read_rows(seed_run / "reports/PRISMA.csv")}
+    # The document: NG76 (found outside these searches) is the one reference used; none of
+    # the twelve assessed references in its partial hit list answered the questions.
+    assert (n["new_studies"], n["new_reports"]) == ("1", "1")
+    assert n["other_assessed"] == "13"
+    assert n["other_excluded"] == "Does not answer the review questions, 12"
+    # 45 reports taken forward by the searches that state a number, and NG76; four searches
+    # state none, so the reports still without a decision are not a known number.
+    assert n["other_sought_reports"] == "46"
+    rows = {r["data"]: r for r in read_rows(seed_run / "reports/PRISMA.csv")}
+    assert (
+        "awaiting a decision: 33 + 4 searches with no count"
+        in rows["other_sought_reports"]["boxtext"]
+    )
+    flow = {row["record_id"]: row for row in read_rows(seed_run / "reports/flow.csv")}
+    assert flow["included:1"]["status"] == "included"
+    assert flow["included:1"]["study"] == "NICE NG76 (2017)"
 
 
 def test_pipeline_writes_every_report(seed_run):
@@ -98,6 +130,7 @@ def test_pipeline_is_deterministic(seed_run, tmp_path):
     import shutil
 
     shutil.copytree(REPO / "searches", tmp_path / "searches")
+    shutil.copytree(REPO / "screening", tmp_path / "screening")
     result = snakemake(tmp_path)
     assert result.returncode == 0, result.stderr
     for name in REPORTS:

@@ -269,7 +269,7 @@ def _prisma(
         boxes.update(flow.boxes)
     return PrismaCounts(
         databases_column=any(s.kind in DATABASE_KINDS for s in shown),
-        other_column=bool(other) or bool(flow and "other_sought_reports" in flow.boxes),
+        other_column=bool(other) or bool(flow and flow.other_column),
         previous_column=latest > 1,
         boxes=boxes,
         breakdown=breakdown,

@@ -101,6 +101,9 @@ class FlowCounts:
     sources: tuple[StageRow, ...]
     searches: tuple[StageRow, ...]
     rounds: tuple[RoundRow, ...] = field(default_factory=tuple)
+    other_column: bool = False
+    """Whether the round has an other-methods column (other searches, or references from
+    outside the searches that were assessed)."""
 
 
 def _n(value: int) -> Count:
@@ -166,7 +169,7 @@ def compute_flow_counts(
                     )
             _stage_boxes(
                 "dbr", mine, screened, decisions.present("title_abstract"), boxes, awaiting,
-                reasons, mismatches, screened_column=True,
+                reasons, mismatches, review.exclusion_reasons,
             )  # fmt: skip
 
     # Other methods (and references from outside the searches that were assessed).
@@ -189,7 +192,18 @@ def compute_flow_counts(
             if outside:
                 sought = Count((sought.value or 0) + len(outside), sought.unstated)
         boxes["other_sought_reports"] = sought
-        _other_boxes(mine, sought, decisions.present, boxes, awaiting, reasons, mismatches)
+        _other_boxes(
+            mine, sought, decisions.present, boxes, awaiting, reasons, mismatches,
+            review.exclusion_reasons,
+        )  # fmt: skip
+
+    if not (others or outside):
+        # No other methods in this round: nothing was sought through them.
+        for box in (
+            "other_sought_reports", "other_notretrieved_reports", "other_assessed",
+            "other_excluded",
+        ):  # fmt: skip
+            boxes[box] = _n(0)
 
     # Included: new in this round, previous rounds, total.
     included_now = [g for g in current if g.status == INCLUDED]
@@ -211,6 +225,7 @@ def compute_flow_counts(
             sources=_stage_rows(review, flow, records, by="source"),
             searches=_stage_rows(review, flow, records, by="search"),
             rounds=_round_rows(review, flow, records) if latest > 1 else (),
+            other_column=bool(others or outside),
         )
     boxes["new_reports"] = _n(len(included_now))
     boxes["previous_reports"] = _n(len(included_before))
@@ -244,6 +259,7 @@ def compute_flow_counts(
         sources=_stage_rows(review, flow, records, by="source"),
         searches=_stage_rows(review, flow, records, by="search"),
         rounds=_round_rows(review, flow, records) if latest > 1 else (),
+        other_column=bool(others or outside),
     )
 
 
@@ -262,10 +278,8 @@ def _stage_boxes(
     awaiting: dict[str, Count],
     reasons: dict[str, tuple[tuple[str, int], ...]],
     mismatches: list[str],
-    *,
-    screened_column: bool,
+    order: Sequence[str],
 ) -> None:
-    del screened_column
     statuses = Counter(g.status for g in groups)
     excluded = statuses[EXCLUDED_SCREENING]
     waiting = statuses[AWAITING_SCREENING]
@@ -286,7 +300,7 @@ def _stage_boxes(
             f"{excluded} − awaiting screening {waiting} = {screened - excluded - waiting}, "
             f"but {sought} reports are sought"
         )
-    _retrieval_boxes(prefix, groups, Count(sought), boxes, awaiting, reasons, mismatches)
+    _retrieval_boxes(prefix, groups, Count(sought), boxes, awaiting, reasons, mismatches, order)
 
 
 def _other_boxes(
@@ -297,13 +311,14 @@ def _other_boxes(
     awaiting: dict[str, Count],
     reasons: dict[str, tuple[tuple[str, int], ...]],
     mismatches: list[str],
+    order: Sequence[str],
 ) -> None:
     decided = [g for g in groups if g.status != AWAITING_RETRIEVAL]
     if not decided and not (present("retrieval") or present("full_text")):
         for box in ("other_notretrieved_reports", "other_assessed", "other_excluded"):
             boxes[box] = Count(None, 0, NO_RETRIEVAL)
         return
-    _retrieval_boxes("other", groups, sought, boxes, awaiting, reasons, mismatches)
+    _retrieval_boxes("other", groups, sought, boxes, awaiting, reasons, mismatches, order)
 
 
 def _retrieval_boxes(
@@ -314,6 +329,7 @@ def _retrieval_boxes(
     awaiting: dict[str, Count],
     reasons: dict[str, tuple[tuple[str, int], ...]],
     mismatches: list[str],
+    order: Sequence[str],
 ) -> None:
     statuses = Counter(g.status for g in groups)
     not_retrieved = statuses[NOT_RETRIEVED]
@@ -325,7 +341,7 @@ def _retrieval_boxes(
     boxes[f"{prefix}_notretrieved_reports"] = _n(not_retrieved)
     boxes[f"{prefix}_assessed"] = _n(assessed)
     boxes[f"{prefix}_excluded"] = _n(excluded)
-    reasons[f"{prefix}_excluded"] = _reasons(groups, [])
+    reasons[f"{prefix}_excluded"] = _reasons(groups, order)
     if sought.value is not None:
         waiting = sought.value - not_retrieved - assessed
         if waiting < 0 and not sought.unstated:
@@ -499,6 +515,7 @@ def flow_to_json(flow: FlowCounts) -> dict[str, Any]:
         "sources": [_row_to_json(row) for row in flow.sources],
         "searches": [_row_to_json(row) for row in flow.searches],
         "rounds": [asdict(row) for row in flow.rounds],
+        "other_column": flow.other_column,
     }
 
 
@@ -515,4 +532,5 @@ def flow_from_json(data: dict[str, Any]) -> FlowCounts:
         sources=tuple(_row_from_json(row) for row in data["sources"]),
         searches=tuple(_row_from_json(row) for row in data["searches"]),
         rounds=tuple(RoundRow(**row) for row in data["rounds"]),
+        other_column=data["other_column"],
     )
