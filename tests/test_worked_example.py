@@ -365,3 +365,13 @@ def test_the_flow_table_follows_one_record_from_search_to_inclusion(stepped):
     assert by_id["embase-1:3"]["status"] == "not retrieved"
     assert by_id["medline-1:6"]["status"] == "removed by automation tool"
     assert len(rows) == 16  # publications A to P
+
+
+def test_a_decision_word_the_schema_does_not_allow_names_its_line(stepped):
+    append(stepped / "screening/retrieval.csv", "medline-1:2,perhaps,AL,2024-04-02,")
+    with pytest.raises(ReviewError) as caught:
+        counts_of(stepped)
+    message = str(caught.value)
+    assert "screening/retrieval.csv:5: record medline-1:2: field 'retrieved'" in message
+    assert "value 'perhaps' is not allowed" in message
+    assert "expected yes or no" in message

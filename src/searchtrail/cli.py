@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from searchtrail import __version__
 from searchtrail.counts import ReviewCounts, compute_counts
 from searchtrail.dedup.files import run
@@ -20,6 +22,14 @@ from searchtrail.pipeline import load_counts, step_counts, step_duplicates, step
 from searchtrail.prisma import build_prisma_reports
 from searchtrail.reports import dedup_md, overlap_csv, overlap_md, upset_svg
 from searchtrail.scaffold import create_review
+from searchtrail.screening import FILES as SCREENING_FILES
+from searchtrail.screening_import import (
+    TOOLS,
+    RecordIndex,
+    import_decisions,
+    read_tool_export,
+    write_decisions,
+)
 from searchtrail.searchlog import LOG_FILE, load_review
 from searchtrail.stages import rounds_csv, rounds_md, stages_csv, stages_md, stages_svg
 from searchtrail.tables import searches_csv, searches_md, sources_csv, sources_md
@@ -189,6 +199,49 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_screening_import(args: argparse.Namespace) -> int:
+    directory = Path(args.review)
+    data = directory / "reports" / "data"
+    missing = [name for name in ("records.parquet", "groups.parquet") if not (data / name).exists()]
+    if missing:
+        print(
+            f"error: {data} lacks {', '.join(missing)}: run the pipeline on the review first, "
+            "so its records and duplicate groups exist",
+            file=sys.stderr,
+        )
+        return 1
+    source = Path(args.file)
+    rows = read_tool_export(
+        source.read_text(encoding="utf-8-sig"),
+        args.tool,
+        file=str(source),
+        decision=args.decision,
+        reason=args.reason or "",
+    )
+    index = RecordIndex.of(
+        pd.read_parquet(data / "records.parquet", columns=["record_id", "doi", "title"]),
+        pd.read_parquet(data / "groups.parquet"),
+    )
+    target = directory / SCREENING_FILES[args.stage]
+    existing = target.read_text(encoding="utf-8-sig") if target.exists() else None
+    outcome = import_decisions(
+        rows, index, existing, args.stage, date=args.date or "", note=args.note or ""
+    )
+    if outcome.added:
+        write_decisions(directory, args.stage, outcome.added)
+    print(f"{len(outcome.added):,} decisions added to {target}; {outcome.already:,} already there")
+    for title, items in (
+        ("could not be matched to a record", [(r, why) for r, why in outcome.unmatched]),
+        ("contradict the file", outcome.conflicts),
+        ("have no final decision in the tool", [(r, r.why_undecided) for r in outcome.undecided]),
+    ):
+        if items:
+            print(f"{len(items):,} rows of {source} {title}:")
+            for row, why in items:
+                print(f"  - {source}:{row.line}: {why}")
+    return 0
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     created = create_review(Path(args.directory), title=args.title)
     for path in created:
@@ -312,6 +365,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dedup.add_argument("--quiet", action="store_true", help="no progress messages")
     dedup.set_defaults(func=cmd_dedup)
+
+    screening = commands.add_parser("screening", help="screening decisions")
+    actions = screening.add_subparsers(dest="action", required=True, metavar="ACTION")
+    importer = actions.add_parser(
+        "import",
+        help="add decisions from a screening tool's export to screening/<stage>.csv",
+        description="Match each row of a screening tool's export to the review's records (by "
+        "record id, DOI or title) and add its decision to screening/<stage>.csv. Rows that "
+        "match nothing or have no final decision are listed, not added.",
+    )
+    importer.add_argument("review", help="review directory (the pipeline has run on it)")
+    importer.add_argument("file", help="the tool's export (CSV)")
+    importer.add_argument("--tool", choices=TOOLS, required=True, help="which tool wrote it")
+    importer.add_argument(
+        "--stage", choices=("title_abstract", "full_text"), required=True, help="which stage"
+    )
+    importer.add_argument(
+        "--decision",
+        choices=("include", "exclude"),
+        help="the decision of every row (Covidence exports one list per decision)",
+    )
+    importer.add_argument("--reason", help="exclusion reason for rows that give none")
+    importer.add_argument("--date", help="date of the decisions (YYYY-MM-DD)")
+    importer.add_argument("--note", help="a note for every added row")
+    importer.set_defaults(func=cmd_screening_import)
 
     init = commands.add_parser("init", help="start a new review directory from a template")
     init.add_argument("directory", help="directory to create (must not hold a review yet)")

@@ -1,0 +1,302 @@
+"""Decisions from the exports of screening tools, turned into ``screening/*.csv`` rows.
+
+``searchtrail screening import`` reads a tool's export, finds each row's record among the
+review's deduplicated records and appends a decision row per record to the stage's file in
+``screening/``. A row is matched by a record id the tool kept (the ``ID`` of the RIS file
+the pipeline writes, in a ``record_id``, ``id``, ``key`` or ``accession number`` column),
+else by DOI, else by title (normalised as for deduplication); a DOI or title shared by
+several publications is not a match. Rows that match nothing, match ambiguously, carry no
+final decision, or disagree with a decision already in the file are reported and left out.
+
+Tools and what their exports hold:
+
+- ``csv``: a plain table with ``decision`` (include/exclude, yes/no, 1/0), optionally
+  ``reason``, and the record's ``record_id``, ``doi`` or ``title``;
+- ``rayyan``: Rayyan's ``articles.csv``; the ``notes`` column holds
+  ``RAYYAN-INCLUSION: {"Name"=>"Included", ...}`` and ``RAYYAN-EXCLUSION-REASONS: ...``.
+  A record counts as decided when every reviewer's label is Included, or every one is
+  Excluded; Maybe or disagreeing labels are left for the team (reported as undecided);
+- ``asreview``: ASReview LAB's exported dataset, labels in ``included`` or
+  ``asreview_label`` (1 relevant, 0 irrelevant, empty unlabelled);
+- ``covidence``: a Covidence reference export of one list (included, excluded, ...); the
+  list's decision is given with ``--decision``, an exclusion reason with ``--reason`` or
+  from an ``Exclusion reason`` column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, Literal
+
+import pandas as pd
+
+from searchtrail.dedup import normalise
+from searchtrail.errors import Problem, ReviewError
+from searchtrail.screening import COLUMNS, FILES
+from searchtrail.text import csv_text
+
+Tool = Literal["csv", "rayyan", "asreview", "covidence"]
+TOOLS: Final[tuple[Tool, ...]] = ("csv", "rayyan", "asreview", "covidence")
+ImportStage = Literal["title_abstract", "full_text"]
+
+_ID_COLUMNS: Final = ("record_id", "id", "key", "accession number", "record id")
+_YES: Final = frozenset({"include", "included", "yes", "y", "1", "true", "relevant"})
+_NO: Final = frozenset({"exclude", "excluded", "no", "n", "0", "false", "irrelevant"})
+_RAYYAN_LABELS: Final = re.compile(r"RAYYAN-INCLUSION:\s*\{([^}]*)\}")
+_RAYYAN_VOTE: Final = re.compile(r'"([^"]*)"\s*=>\s*"([^"]*)"')
+_RAYYAN_REASONS: Final = re.compile(r"RAYYAN-EXCLUSION-REASONS:\s*([^|]*)")
+
+
+@dataclass(frozen=True)
+class ToolRow:
+    """One row of a tool's export: how to find its record, and its decision."""
+
+    line: int
+    ids: tuple[str, ...]
+    doi: str
+    title: str
+    decision: str | None
+    """include, exclude, or None when the tool holds no final decision."""
+    reason: str
+    reviewer: str
+    why_undecided: str = ""
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import did."""
+
+    added: list[dict[str, str]]
+    already: int
+    unmatched: list[tuple[ToolRow, str]]
+    undecided: list[ToolRow]
+    conflicts: list[tuple[ToolRow, str]]
+
+
+def read_tool_export(
+    text: str, tool: Tool, *, file: str, decision: str | None = None, reason: str = ""
+) -> list[ToolRow]:
+    """Read a screening tool's export into rows (raises :class:`ReviewError` when a column
+    the tool's format needs is missing)."""
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header = {name.strip().lower(): name for name in (reader.fieldnames or [])}
+
+    def need(*names: str) -> None:
+        if not any(name in header for name in names):
+            raise ReviewError(
+                [
+                    Problem(
+                        file,
+                        1,
+                        None,
+                        None,
+                        ", ".join(reader.fieldnames or []),
+                        f"a {tool} export with a column {' or '.join(repr(n) for n in names)}",
+                        "the header lacks the decision column",
+                    )
+                ]
+            )
+
+    if tool == "csv":
+        need("decision")
+    elif tool == "rayyan":
+        need("notes")
+    elif tool == "asreview":
+        need("included", "asreview_label", "label_included")
+    elif decision not in ("include", "exclude"):
+        raise ReviewError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    "--decision",
+                    repr(decision),
+                    "--decision include or --decision exclude (Covidence exports one list "
+                    "per decision)",
+                    "the list's decision is not given",
+                )
+            ]
+        )
+    rows = []
+    line = reader.line_num
+    for raw in reader:
+        start, line = line + 1, reader.line_num
+        row = {
+            (key or "").strip().lower(): (value or "").strip()
+            for key, value in raw.items()
+            if key is not None
+        }
+        if not any(row.values()):
+            continue
+        ids = tuple(row[name] for name in _ID_COLUMNS if row.get(name))
+        doi = normalise.doi(row.get("doi", "") or row.get("url", ""))
+        title = normalise.title(row.get("title", ""))
+        found, why, found_reason, reviewer = _decision(tool, row, decision, reason)
+        rows.append(ToolRow(start, ids, doi, title, found, found_reason, reviewer, why))
+    return rows
+
+
+def _decision(
+    tool: Tool, row: Mapping[str, str], given: str | None, given_reason: str
+) -> tuple[str | None, str, str, str]:
+    """(decision, why there is none, reason, reviewers) for one row of a tool's export."""
+    if tool == "rayyan":
+        notes = row.get("notes", "")
+        labels = _RAYYAN_LABELS.search(notes)
+        votes = _RAYYAN_VOTE.findall(labels.group(1)) if labels else []
+        if not votes:
+            return None, "no Rayyan inclusion label", "", ""
+        kinds = {label.strip().lower() for _, label in votes}
+        reviewers = ";".join(name for name, _ in votes)
+        reasons = _RAYYAN_REASONS.search(notes)
+        reason = reasons.group(1).split(",")[0].strip() if reasons else ""
+        if kinds == {"included"}:
+            return "include", "", "", reviewers
+        if kinds == {"excluded"}:
+            return "exclude", "", reason, reviewers
+        return None, "reviewers' labels " + ", ".join(sorted(kinds)), "", reviewers
+    if tool == "asreview":
+        value = row.get("included", row.get("asreview_label", row.get("label_included", "")))
+        value = value.removesuffix(".0")
+        if value in ("1", "0"):
+            return ("include" if value == "1" else "exclude"), "", "", "ASReview"
+        return None, "not labelled in ASReview", "", ""
+    if tool == "covidence":
+        reason = row.get("exclusion reason", "") or given_reason
+        return given, "", reason if given == "exclude" else "", ""
+    value = row.get("decision", "").lower()
+    if value in _YES:
+        return "include", "", "", row.get("reviewer", "")
+    if value in _NO:
+        return "exclude", "", row.get("reason", ""), row.get("reviewer", "")
+    return None, f"decision {value!r} is not include or exclude", "", ""
+
+
+@dataclass(frozen=True)
+class RecordIndex:
+    """The review's records, findable by id, DOI and title."""
+
+    group_of: dict[str, str]
+    kept: dict[str, str]
+    by_doi: dict[str, set[str]]
+    by_title: dict[str, set[str]]
+
+    @classmethod
+    def of(cls, records: pd.DataFrame, groups: pd.DataFrame) -> RecordIndex:
+        group_of = dict(
+            zip(groups["record_id"].astype(str), groups["duplicate_group"].astype(str), strict=True)
+        )
+        kept = {
+            str(g): str(r)
+            for r, g, k in zip(
+                groups["record_id"], groups["duplicate_group"], groups["kept"], strict=True
+            )
+            if k
+        }
+        by_doi: dict[str, set[str]] = {}
+        by_title: dict[str, set[str]] = {}
+        for record_id, doi, title in zip(
+            records["record_id"].astype(str), records["doi"], records["title"], strict=True
+        ):
+            group = group_of.get(record_id)
+            if group is None:
+                continue
+            found = normalise.doi(str(doi or ""))
+            if found:
+                by_doi.setdefault(found, set()).add(group)
+            folded = normalise.title(str(title or ""))
+            if folded:
+                by_title.setdefault(folded, set()).add(group)
+        return cls(group_of, kept, by_doi, by_title)
+
+    def find(self, row: ToolRow) -> tuple[str | None, str]:
+        """The group a tool's row is about, or None and why not."""
+        for value in row.ids:
+            if value in self.group_of:
+                return self.group_of[value], ""
+        for key, index, label in (
+            (row.doi, self.by_doi, "DOI"),
+            (row.title, self.by_title, "title"),
+        ):
+            if not key:
+                continue
+            groups = index.get(key, set())
+            if len(groups) == 1:
+                return next(iter(groups)), ""
+            if len(groups) > 1:
+                return None, f"the {label} matches {len(groups)} different publications"
+        return None, "no record with its id, DOI or title"
+
+
+def import_decisions(
+    rows: Iterable[ToolRow],
+    index: RecordIndex,
+    existing_text: str | None,
+    stage: ImportStage,
+    *,
+    date: str = "",
+    note: str = "",
+) -> ImportOutcome:
+    """Match ``rows`` to the review's records and make the new decision rows for ``stage``."""
+    existing: dict[str, str] = {}
+    if existing_text:
+        for line in csv.DictReader(io.StringIO(existing_text.removeprefix("\ufeff"))):
+            group = index.group_of.get((line.get("record_id") or "").strip())
+            if group is not None:
+                existing[group] = (line.get("decision") or "").strip().lower()
+    added: list[dict[str, str]] = []
+    already = 0
+    unmatched: list[tuple[ToolRow, str]] = []
+    undecided: list[ToolRow] = []
+    conflicts: list[tuple[ToolRow, str]] = []
+    for row in rows:
+        if row.decision is None:
+            undecided.append(row)
+            continue
+        group, why = index.find(row)
+        if group is None:
+            unmatched.append((row, why))
+            continue
+        earlier = existing.get(group)
+        if earlier is not None:
+            if earlier == row.decision:
+                already += 1
+            else:
+                conflicts.append((row, f"the file already says {earlier!r} for this record"))
+            continue
+        existing[group] = row.decision
+        values = {
+            "record_id": index.kept.get(group, group),
+            "decision": row.decision,
+            "reason": row.reason if row.decision == "exclude" else "",
+            "reviewer": row.reviewer,
+            "date": date,
+            "note": note,
+        }
+        added.append({name: values.get(name, "") for name in COLUMNS[stage]})
+    return ImportOutcome(added, already, unmatched, undecided, conflicts)
+
+
+def write_decisions(directory: Path, stage: ImportStage, added: list[dict[str, str]]) -> Path:
+    """Add rows to ``screening/<stage>.csv`` (made when missing). Rows already there are
+    kept as they are, with any columns of their own."""
+    path = directory / FILES[stage]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    header = list(COLUMNS[stage])
+    rows: list[dict[str, str]] = []
+    if path.exists():
+        reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
+        known = [name for name in (reader.fieldnames or []) if name]
+        header = known + [name for name in COLUMNS[stage] if name not in known]
+        rows = [{k: v or "" for k, v in row.items() if k} for row in reader]
+    rows.extend(added)
+    text = csv_text(header, ([row.get(name, "") for name in header] for row in rows))
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    return path
