@@ -33,6 +33,11 @@ def footnotes(counts: ReviewCounts) -> list[str]:
         )
     if any(c.value is None and not c.pending for c in boxes):
         notes.append("“not reported”: no search in that line states a number of records.")
+    if counts.prisma.awaiting:
+        notes.append(
+            "“awaiting a decision”: records or reports in that box that have no decision "
+            "for the next stage yet; they are not counted as excluded."
+        )
     if any(c.pending for c in boxes):
         notes.append(
             "“pending”: the review directory does not yet hold the data for that stage; no "
