@@ -130,6 +130,43 @@ def _dedup_section(counts: ReviewCounts) -> str:
     )
 
 
+def _stage_cell(count: Count) -> str:
+    if count.pending:
+        return "pending"
+    return "–" if count.value is None else number(count.value)
+
+
+def _stages_section(counts: ReviewCounts) -> str:
+    flow = counts.flow
+    if flow is None or not flow.sources:
+        return ""
+    rows = "".join(
+        "<tr>"
+        f"<td>{xml(row.name)}</td>"
+        f'<td class="n">{"" if row.exported is None else number(row.exported)}</td>'
+        f'<td class="n">{"" if row.after_dedup is None else number(row.after_dedup)}</td>'
+        f'<td class="n">{"" if row.unique is None else number(row.unique)}</td>'
+        f'<td class="n">{_stage_cell(row.screened)}</td>'
+        f'<td class="n">{_stage_cell(row.sought)}</td>'
+        f'<td class="n">{_stage_cell(row.assessed)}</td>'
+        f'<td class="n">{_stage_cell(row.included)}</td>'
+        f'<td class="n">{_stage_cell(row.included_studies)}</td>'
+        f'<td class="n">{"" if row.share is None else f"{row.share:.0%}"}</td>'
+        "</tr>"
+        for row in flow.sources
+    )
+    return (
+        '<h2 id="stages">Sources through every stage</h2>'
+        "<p>Publications (duplicate groups) each source found, and how many of them reached "
+        "each stage; a publication found by several sources counts for each. Screening "
+        "applies to databases and registers only (–). Every publication with its decisions: "
+        "<code>reports/flow.csv</code>.</p>"
+        "<table><tr><th>Source</th><th>Exported</th><th>After dedup</th><th>Only here</th>"
+        "<th>Screened</th><th>Sought</th><th>Assessed</th><th>Included reports</th>"
+        f"<th>Included studies</th><th>Share</th></tr>{rows}</table>"
+    )
+
+
 def render_html(
     review: Review,
     counts: ReviewCounts,
@@ -234,6 +271,7 @@ def render_html(
         for name, digest in counts.inputs.items()
     )
     notes = "".join(f"<p>{xml(note)}</p>" for note in footnotes)
+    stages_section = _stages_section(counts)
     subtitle = meta.get("title_translation")
     subtitle_html = f'<p class="subtitle">{xml(subtitle)}</p>' if subtitle else ""
     language = xml(meta.get("language", "en"))
@@ -243,6 +281,7 @@ def render_html(
         ("questions", "Questions and limits"),
         *([("record-files", "Record files")] if review.record_files else []),
         *([("records", "Records and duplicates")] if dedup_section else []),
+        *([("stages", "Sources through every stage")] if stages_section else []),
         ("inputs", "Inputs"),
     ]
     nav = "".join(f'<a href="#{anchor}">{label}</a>' for anchor, label in sections)
@@ -284,6 +323,7 @@ source to see its searches.</p>
 {f'<h3>Limits</h3><ul lang="{language}">{limits_html}</ul>' if limits_html else ""}
 {record_section}
 {dedup_section}
+{stages_section}
 <h2 id="inputs">Inputs</h2>
 <ul>{inputs}</ul>
 </main>
