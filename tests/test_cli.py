@@ -32,6 +32,18 @@ def test_validate_reports_problems_without_a_traceback(review_copy, capsys):
     assert "search 'ctgov-1': field 'identified': value -23 is negative" in err
 
 
+def test_validate_checks_the_screening_files(review_copy, capsys):
+    directory = review_copy(REPO)
+    assert main(["validate", str(directory)]) == 0
+    assert "screening/: 14 decisions in 2 files; no problems found." in capsys.readouterr().out
+    path = directory / "screening/full_text.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",include,", ",included?,"), "utf-8")
+    assert main(["validate", str(directory)]) == 1
+    err = capsys.readouterr().err
+    assert "screening/full_text.csv:14: record included:1: field 'decision'" in err
+    assert "value 'included?' is not allowed" in err
+
+
 def test_counts_then_reports(tmp_path, capsys):
     counts = tmp_path / "counts.json"
     assert main(["counts", str(TWO_COLUMNS), "-o", str(counts)]) == 0

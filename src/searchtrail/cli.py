@@ -8,6 +8,7 @@ entry, field, value, expectation) with exit status 1, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ from searchtrail.prisma import build_prisma_reports
 from searchtrail.reports import dedup_md, overlap_csv, overlap_md, upset_svg
 from searchtrail.scaffold import create_review
 from searchtrail.screening import FILES as SCREENING_FILES
+from searchtrail.screening import read_decisions
 from searchtrail.screening_import import (
     TOOLS,
     RecordIndex,
@@ -91,12 +93,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
     directory = Path(args.review)
     review = load_review(directory)
     counts = compute_counts(review)
+    decisions = read_decisions(directory, review)  # the files' form; records are checked later
     rounds = review.rounds
     print(
         f"{directory / LOG_FILE}: {len(review.searches)} searches in "
         f"{len(counts.sources)} sources, "
         f"{len(rounds)} round{'s' if len(rounds) != 1 else ''}; no problems found."
     )
+    decided = sum(len(rows) for rows in decisions.rows.values())
+    if decisions.rows:
+        print(
+            f"screening/: {decided:,} decisions in {len(decisions.rows)} files; "
+            "no problems found."
+        )
     print()
     print(format_sources(counts))
     return 0
@@ -412,6 +421,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileExistsError as error:
         print(f"searchtrail: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader of our output (head, less) stopped early: not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return status
 
 
