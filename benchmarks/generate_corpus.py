@@ -85,6 +85,11 @@ def load_patterns(
     """Titles, author names, journals and abstracts from the real record sets."""
     titles, authors, journals, abstracts = [], [], [], []
     sources = sorted((DATA / "dedup").glob("*.ris")) + sorted((DATA / "exports").glob("*.ris"))
+    if not sources:
+        raise SystemExit(
+            f"no record sets under {DATA}: the generator builds its publications from the "
+            "real records of the shared benchmarks beside the repository"
+        )
     for path in sources:
         parsed = read_export(path, path.name)
         for record in parsed.records:
