@@ -375,3 +375,27 @@ def test_a_decision_word_the_schema_does_not_allow_names_its_line(stepped):
     assert "screening/retrieval.csv:5: record medline-1:2: field 'retrieved'" in message
     assert "value 'perhaps' is not allowed" in message
     assert "expected yes or no" in message
+
+
+def test_stages_nobody_has_reached_are_pending_not_zero(tmp_path):
+    """Round 1 half done: title/abstract screening with one record left, nothing later."""
+    target = round_one_only(tmp_path / "parenting")
+    for name in ("retrieval", "full_text", "studies"):
+        (target / f"screening/{name}.csv").unlink()
+    path = target / "screening/title_abstract.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(x for x in lines if not x.startswith("psycinfo-1:3,")), "utf-8")
+    data = target / "reports/data"
+    step_records(target, data / "records.parquet", data / "import.json")
+    step_duplicates(target, data / "records.parquet", data, target / "reports/dedup")
+    boxes = counts_of(target).prisma.boxes
+    awaiting = counts_of(target).prisma.awaiting
+    assert boxes["records_screened"].value == 8
+    assert boxes["records_excluded"].value == 2  # C and E; J is not screened yet
+    assert awaiting["records_screened"].value == 1
+    assert boxes["dbr_sought_reports"].value == 5
+    for box in ("dbr_notretrieved_reports", "dbr_assessed", "dbr_excluded", "other_assessed",
+                "other_excluded", "new_reports", "new_studies"):  # fmt: skip
+        assert boxes[box].pending, box
+        assert boxes[box].value is None, box
+    assert boxes["other_sought_reports"].value == 3

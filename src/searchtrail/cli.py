@@ -103,8 +103,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     decided = sum(len(rows) for rows in decisions.rows.values())
     if decisions.rows:
         print(
-            f"screening/: {decided:,} decisions in {len(decisions.rows)} files; "
-            "no problems found."
+            f"screening/: {decided:,} decisions in {len(decisions.rows)} files; no problems found."
         )
     print()
     print(format_sources(counts))

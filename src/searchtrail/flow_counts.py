@@ -354,6 +354,14 @@ def _retrieval_boxes(
             awaiting[f"{prefix}_sought_reports"] = Count(max(waiting, 0), sought.unstated)
     if undecided:
         awaiting[f"{prefix}_assessed"] = _n(undecided)
+    if not_retrieved + assessed == 0 and (sought.value or sought.unstated):
+        # Nobody has reached retrieval or eligibility yet: those stages are pending.
+        for box in (f"{prefix}_notretrieved_reports", f"{prefix}_assessed"):
+            boxes[box] = Count.waiting(NO_RETRIEVAL)
+        boxes[f"{prefix}_excluded"] = Count.waiting(NO_ELIGIBILITY)
+        awaiting.pop(f"{prefix}_sought_reports", None)
+    elif excluded + included == 0 and undecided:
+        boxes[f"{prefix}_excluded"] = Count.waiting(NO_ELIGIBILITY)
     if assessed - excluded - undecided != included:
         mismatches.append(
             f"PRISMA box 'Reports excluded' ({label}): assessed {assessed} − excluded "
