@@ -178,7 +178,7 @@ def stages_svg(review: Review, counts: ReviewCounts) -> str:
     bar, gap = 11.0, 10.0
     block = bar * len(_STAGES) + gap
     top = 48.0
-    width = 16 + label + chart + 80
+    width = max(16 + label + chart + 80, text_width(title, 13.0, bold=True) + 40)
     height = top + block * len(rows) + 40
     biggest = max((value(row, name) or 0 for row in rows for _, name in _STAGES), default=1) or 1
     parts = [f'<text x="16" y="20" font-size="13" font-weight="bold">{xml(title)}</text>']
