@@ -165,6 +165,17 @@ def test_round_two_uses_the_updated_review_form(updated):
 
 
 @pytest.mark.pipeline
+def test_the_original_reviews_diagram_survives_the_update(updated, original):
+    """The updated review still writes round 1's diagram: the one the original review
+    published, number for number."""
+    before = (original / "reports/PRISMA.csv").read_bytes()
+    assert (updated / "reports/round-1/PRISMA.csv").read_bytes() == before
+    svg = (updated / "reports/round-1/prisma.svg").read_text(encoding="utf-8")
+    assert "Search round 1 of 2" in svg
+    assert "Previous studies" not in svg
+
+
+@pytest.mark.pipeline
 def test_second_round_new_and_seen_records_and_nothing_rescreened(updated):
     rounds = {row["search"]: row for row in table(updated / "reports/rounds.csv")}
     assert rounds["medline-2"]["records"] == "4"

@@ -167,6 +167,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         write_text(Path(args.rounds_csv), rounds_csv(counts))
         write_text(Path(args.rounds_md), rounds_md(review, counts))
     else:
+        if args.round is not None:
+            try:
+                counts = counts.for_round(args.round)
+            except KeyError:
+                rounds = ", ".join(str(p.round) for p in counts.earlier_rounds) or "none"
+                print(
+                    f"error: no diagram of round {args.round}; earlier rounds with a diagram: "
+                    f"{rounds} (the latest round is the main diagram)",
+                    file=sys.stderr,
+                )
+                return 1
         reports = build_prisma_reports(review, counts)
         write_text(Path(args.svg), reports.svg)
         write_text(Path(args.html), reports.html)
@@ -344,6 +355,11 @@ def build_parser() -> argparse.ArgumentParser:
     prisma.add_argument("--svg", required=True, help="SVG file to write")
     prisma.add_argument("--html", required=True, help="HTML file to write")
     prisma.add_argument("--csv", required=True, help="PRISMA2020 template CSV to write")
+    prisma.add_argument(
+        "--round",
+        type=int,
+        help="an earlier search round of an updated review (default: the latest round)",
+    )
     prisma.set_defaults(func=cmd_report)
 
     dedup = commands.add_parser(

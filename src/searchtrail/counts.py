@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 from searchtrail.count import Count, total
@@ -131,7 +131,19 @@ class ReviewCounts:
     """Exported records and their deduplication (None until the records are read)."""
     flow: FlowCounts | None = None
     """Screening to inclusion, per source and per round (None until the records are read)."""
+    earlier_rounds: tuple[PrismaCounts, ...] = ()
+    """For an updated review, the diagram of each earlier round as it stood (round 1 is the
+    original review's diagram)."""
     inputs: dict[str, str] = field(default_factory=dict)
+
+    def for_round(self, number: int) -> ReviewCounts:
+        """These counts with the diagram of search round ``number``."""
+        if number == self.prisma.round:
+            return self
+        for prisma in self.earlier_rounds:
+            if prisma.round == number:
+                return replace(self, prisma=prisma)
+        raise KeyError(number)
 
     def source(self, name: str) -> SourceCounts:
         """The counts of source ``name``."""
@@ -177,6 +189,23 @@ def compute_counts(
             for_assessment={s.id: s.for_assessment for s in review.searches},
         )
     prisma = _prisma(review.searches, records, flow_counts)
+    earlier: list[PrismaCounts] = []
+    if flow is not None and records is not None:
+        for number in review.rounds[:-1]:
+            earlier.append(
+                _prisma(
+                    review.searches,
+                    records,
+                    compute_flow_counts(
+                        review,
+                        flow,
+                        records,
+                        identified={s.id: s.identified for s in review.searches},
+                        for_assessment={s.id: s.for_assessment for s in review.searches},
+                        round_number=number,
+                    ),
+                )
+            )
     counts = ReviewCounts(
         searches=searches,
         sources=sources,
@@ -185,6 +214,7 @@ def compute_counts(
         prisma=prisma,
         records=records,
         flow=flow_counts,
+        earlier_rounds=tuple(earlier),
         inputs=dict(sorted((inputs or {}).items())),
     )
     verify(counts)
@@ -245,7 +275,7 @@ def _prisma(
     flow: FlowCounts | None = None,
 ) -> PrismaCounts:
     latest = flow.round if flow is not None else 1
-    shown = tuple(s for s in searches if s.round == latest) if latest > 1 else searches
+    shown = tuple(s for s in searches if s.round == latest) if flow is not None else searches
     boxes: dict[str, Count] = {}
     breakdown: dict[str, tuple[tuple[str, Count], ...]] = {}
     for box, kinds in IDENTIFICATION_BOXES.items():
@@ -341,6 +371,12 @@ def verify(counts: ReviewCounts) -> None:
         total(boxes[box] for box in IDENTIFICATION_BOXES),
         Count.of(s.identified for s in shown),
     )
+    for earlier in counts.earlier_rounds:
+        same(
+            f"PRISMA identification boxes of round {earlier.round}, sum",
+            total(earlier.boxes[box] for box in IDENTIFICATION_BOXES),
+            Count.of(s.identified for s in counts.searches if s.round == earlier.round),
+        )
     for box in IDENTIFICATION_BOXES:
         same(
             f"PRISMA box {box}, sum of its sources",
@@ -408,27 +444,49 @@ def to_json(counts: ReviewCounts) -> str:
             }
             for s in counts.sources
         ],
-        "prisma": {
-            "columns": {
-                "databases": counts.prisma.databases_column,
-                "other": counts.prisma.other_column,
-                "previous": counts.prisma.previous_column,
-            },
-            "boxes": {key: count.to_json() for key, count in counts.prisma.boxes.items()},
-            "breakdown": {
-                key: [{"source": name, **count.to_json()} for name, count in lines]
-                for key, lines in counts.prisma.breakdown.items()
-            },
-            "round": counts.prisma.round,
-            "reasons": {
-                key: [list(item) for item in items] for key, items in counts.prisma.reasons.items()
-            },
-            "awaiting": {key: c.to_json() for key, c in counts.prisma.awaiting.items()},
-        },
+        "prisma": _prisma_to_json(counts.prisma),
+        "earlier_rounds": [_prisma_to_json(p) for p in counts.earlier_rounds],
         "records": counts.records.to_json() if counts.records is not None else None,
         "flow": flow_to_json(counts.flow) if counts.flow is not None else None,
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _prisma_to_json(prisma: PrismaCounts) -> dict[str, Any]:
+    return {
+        "columns": {
+            "databases": prisma.databases_column,
+            "other": prisma.other_column,
+            "previous": prisma.previous_column,
+        },
+        "boxes": {key: count.to_json() for key, count in prisma.boxes.items()},
+        "breakdown": {
+            key: [{"source": name, **count.to_json()} for name, count in lines]
+            for key, lines in prisma.breakdown.items()
+        },
+        "round": prisma.round,
+        "reasons": {key: [list(item) for item in items] for key, items in prisma.reasons.items()},
+        "awaiting": {key: c.to_json() for key, c in prisma.awaiting.items()},
+    }
+
+
+def _prisma_from_json(prisma: Mapping[str, Any]) -> PrismaCounts:
+    return PrismaCounts(
+        databases_column=prisma["columns"]["databases"],
+        other_column=prisma["columns"]["other"],
+        previous_column=prisma["columns"]["previous"],
+        boxes={key: Count.from_json(value) for key, value in prisma["boxes"].items()},
+        breakdown={
+            key: tuple((line["source"], Count.from_json(line)) for line in lines)
+            for key, lines in prisma["breakdown"].items()
+        },
+        reasons={
+            key: tuple((str(r), int(n)) for r, n in items)
+            for key, items in prisma["reasons"].items()
+        },
+        awaiting={key: Count.from_json(value) for key, value in prisma["awaiting"].items()},
+        round=prisma["round"],
+    )
 
 
 def _optional(count: Count | None) -> dict[str, Any] | None:
@@ -471,22 +529,8 @@ def from_json(text: str) -> ReviewCounts:
         ),
         identified=Count.from_json(data["totals"]["identified"]),
         for_assessment=_optional_count(data["totals"]["for_assessment"]),
-        prisma=PrismaCounts(
-            databases_column=prisma["columns"]["databases"],
-            other_column=prisma["columns"]["other"],
-            previous_column=prisma["columns"]["previous"],
-            boxes={key: Count.from_json(value) for key, value in prisma["boxes"].items()},
-            breakdown={
-                key: tuple((line["source"], Count.from_json(line)) for line in lines)
-                for key, lines in prisma["breakdown"].items()
-            },
-            reasons={
-                key: tuple((str(r), int(n)) for r, n in items)
-                for key, items in prisma["reasons"].items()
-            },
-            awaiting={key: Count.from_json(value) for key, value in prisma["awaiting"].items()},
-            round=prisma["round"],
-        ),
+        prisma=_prisma_from_json(prisma),
+        earlier_rounds=tuple(_prisma_from_json(p) for p in data["earlier_rounds"]),
         records=DedupCounts.from_json(data["records"]) if data["records"] is not None else None,
         flow=flow_from_json(data["flow"]) if data["flow"] is not None else None,
         inputs=data["inputs"],

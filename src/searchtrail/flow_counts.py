@@ -116,12 +116,16 @@ def compute_flow_counts(
     records: DedupCounts,
     identified: dict[str, int | None],
     for_assessment: dict[str, int | None],
+    *,
+    round_number: int | None = None,
 ) -> FlowCounts:
-    """Count the flow of ``flow`` for the latest round and per source; check the arithmetic.
+    """Count the flow of ``flow`` for one search round (the latest unless ``round_number``
+    says otherwise) and per source; check the arithmetic. Publications first found in a
+    later round are left out; those of earlier rounds are the "previous" ones.
 
     ``identified`` and ``for_assessment`` are the log's counts per search id.
     """
-    latest = max(review.rounds, default=1)
+    latest = round_number if round_number is not None else max(review.rounds, default=1)
     current = [g for g in flow.groups if g.round == latest]
     earlier = [g for g in flow.groups if g.round < latest]
     round_searches = [s for s in review.searches if s.round == latest]

@@ -77,4 +77,10 @@ def final_outputs():
         "rounds.csv",
         "rounds.md",
     ]
+    # An updated review keeps the diagram of each earlier round (round 1: the original).
+    for number in REVIEW_DATA.rounds[:-1]:
+        names.extend(
+            f"round-{number}/{name}"
+            for name in ("prisma.svg", "prisma.html", "PRISMA.csv")
+        )
     return [str(REPORTS / name) for name in names]

@@ -134,3 +134,28 @@ rule stage_table:
         " --csv {output.csv:q} --searches-csv {output.searches_csv:q} --md {output.md:q}"
         " --svg {output.svg:q} --rounds-csv {output.rounds_csv:q}"
         " --rounds-md {output.rounds_md:q} 2>&1 | tee {log:q}"
+
+
+rule prisma_earlier_round:
+    input:
+        counts=rules.counts.output.counts,
+        review=SEARCHES / "review.yaml",
+        log=SEARCHES / "log.yaml",
+    output:
+        svg=REPORTS / "round-{round}" / "prisma.svg",
+        html=REPORTS / "round-{round}" / "prisma.html",
+        csv=REPORTS / "round-{round}" / "PRISMA.csv",
+    log:
+        LOGS / "prisma_round_{round}.log",
+    wildcard_constraints:
+        round=r"\d+",
+    conda:
+        SEARCHTRAIL_ENV
+    params:
+        review=str(REVIEW),
+        version=SEARCHTRAIL_VERSION,
+        searchtrail=SEARCHTRAIL,
+    shell:
+        "{params.searchtrail} report prisma {params.review:q} --counts {input.counts:q}"
+        " --round {wildcards.round} --svg {output.svg:q} --html {output.html:q}"
+        " --csv {output.csv:q} 2>&1 | tee {log:q}"

@@ -33,6 +33,18 @@ def footnotes(counts: ReviewCounts) -> list[str]:
         )
     if any(c.value is None and not c.pending for c in boxes):
         notes.append("“not reported”: no search in that line states a number of records.")
+    latest = max((s.round for s in counts.searches), default=1)
+    if counts.prisma.round < latest:
+        notes.append(
+            f"Search round {counts.prisma.round} of {latest}: the review as it stood before "
+            "its update, with the decisions recorded since. The main diagram shows the "
+            "latest round."
+        )
+    elif counts.prisma.previous_column:
+        notes.append(
+            f"“Previous studies”: the studies and reports included from the search rounds "
+            f"before round {latest}."
+        )
     if counts.prisma.awaiting:
         notes.append(
             "“awaiting a decision”: records or reports in that box that have no decision "
