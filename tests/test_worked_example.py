@@ -410,3 +410,55 @@ def test_stages_nobody_has_reached_are_pending_not_zero(tmp_path):
         assert boxes[box].pending, box
         assert boxes[box].value is None, box
     assert boxes["other_sought_reports"].value == 3
+
+
+SUMMARY = (
+    "TY  - GEN\nAU  - Larsen, Kari M.\nTI  - Group parent training for children with conduct "
+    "problems: a randomised trial in Norwegian child welfare services\nPY  - 2019\n"
+    "UR  - https://www.example.org/pt-nord-summary\nER  - \n"
+)
+
+
+@pytest.mark.pipeline
+def test_the_duplicate_question_loop_through_the_pipeline(tmp_path):
+    """A web page with only the PT-Nord trial's title, author and year: the machine asks,
+    a person answers, the next run merges it and never asks again."""
+    target = round_one_only(tmp_path / "parenting")
+    web = target / "searches/exports/web-1.ris"
+    web.write_text(web.read_text(encoding="utf-8") + "\n" + SUMMARY, encoding="utf-8")
+    log = target / "searches/log.yaml"
+    log.write_text(
+        log.read_text(encoding="utf-8").replace(
+            "identified: 250\n    for_assessment: 2", "identified: 250\n    for_assessment: 3"
+        ),
+        encoding="utf-8",
+    )
+    first = snakemake(target)
+    assert first.returncode == 0, first.stderr
+    questions = table(target / "screening/duplicates.csv")
+    # One question for the whole group of the trial's five records, not one per record.
+    assert [(q["record_a"], q["record_b"], q["verdict"]) for q in questions] == [
+        ("medline-1:1", "web-1:3", "")
+    ]
+    flow = {row["record_id"]: row for row in table(target / "reports/flow.csv")}
+    assert flow["web-1:3"]["status"] == "awaiting retrieval"
+    path = target / "screening/duplicates.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "medline-1:1,web-1:3,,", "medline-1:1,web-1:3,duplicate,"
+        ),
+        encoding="utf-8",
+    )
+    second = snakemake(target)
+    assert second.returncode == 0, second.stderr
+    groups = {
+        row["record_id"]: row["duplicate_group"]
+        for row in table(target / "reports/dedup/groups.csv")
+    }
+    assert groups["web-1:3"] == groups["medline-1:1"]
+    assert len(table(target / "screening/duplicates.csv")) == 1  # nothing asked again
+    text = (target / "reports/duplicates.md").read_text(encoding="utf-8")
+    assert "people's verdicts applied: 1" in text
+    flow = {row["record_id"]: row for row in table(target / "reports/flow.csv")}
+    assert "web-1:3" not in flow  # it is part of the trial's group now
+    assert "web-1" in flow["medline-1:1"]["searches"]

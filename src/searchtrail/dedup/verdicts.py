@@ -174,17 +174,30 @@ def read_verdicts(
 def questions(
     result: DedupResult, records: pd.DataFrame, existing: Sequence[dict[str, str]]
 ) -> list[dict[str, str]]:
-    """Rows for uncertain pairs the verdicts file does not hold yet."""
-    asked = {_pair(r.get("record_a", ""), r.get("record_b", "")) for r in existing}
+    """Rows for uncertain pairs the verdicts file does not hold yet.
+
+    One question per pair of duplicate groups: when a record is uncertain against several
+    records of one group, it is asked once (the answer merges or parts the groups), and not
+    at all when other evidence already put the two records in one group."""
     uncertain = result.pairs.loc[result.pairs["decision"] == "uncertain"]
     if uncertain.empty:
         return []
+    group_of = dict(zip(result.record_ids, result.group_ids, strict=True))
+
+    def groups(a: str, b: str) -> tuple[str, str]:
+        return _pair(group_of.get(a, a), group_of.get(b, b))
+
+    asked = {_pair(r.get("record_a", ""), r.get("record_b", "")) for r in existing}
+    asked_groups = {groups(*pair) for pair in asked}
     by_id = records.set_index("record_id")
     new = []
     for pair in uncertain.itertuples(index=False):
         a, b = str(pair.record_a), str(pair.record_b)
-        if _pair(a, b) in asked:
+        if _pair(a, b) in asked or group_of.get(a) == group_of.get(b):
             continue
+        if groups(a, b) in asked_groups:
+            continue
+        asked_groups.add(groups(a, b))
         first, second = by_id.loc[a], by_id.loc[b]
         row = {"record_a": a, "record_b": b, "verdict": "", "note": ""}
         row["machine_reason"] = str(pair.reason)
