@@ -169,7 +169,8 @@ def compute_flow_counts(
                         f"screening {removed} (duplicates {read - len(mine)}, automation "
                         f"{automation}, other {skipped + removed_other}) = {total - removed}, "
                         f"but {screened} records were screened; the exports and the log differ "
-                        f"({'; '.join(differ) or 'no search differs'})"
+                        f"({'; '.join(differ) or 'no search differs'}): correct the count in "
+                        "searches/log.yaml or export every record the search found"
                     )
             _stage_boxes(
                 "dbr", mine, screened, decisions.present("title_abstract"), boxes, awaiting,
