@@ -150,6 +150,47 @@ def test_pipeline_runs_a_review_with_both_columns(tmp_path):
     assert "Identification of new studies via other methods" in svg
 
 
+def test_differences_between_log_and_exports_are_reported_with_their_numbers(tmp_path):
+    """MEDLINE's log says 412 records; its export holds 2, one of them unreadable and
+    skipped as the log allows. The tables say so; the unreadable record is counted as
+    removed for other reasons, not dropped."""
+    import shutil
+
+    shutil.copytree(TWO_COLUMNS / "searches", tmp_path / "searches")
+    export = tmp_path / "searches/exports/medline-1.ris"
+    export.write_text(
+        export.read_text(encoding="utf-8")
+        + "\nTI  - A record whose TY line was lost\nAU  - Berg, Ola\nER  - \n",
+        encoding="utf-8",
+    )
+    log = tmp_path / "searches/log.yaml"
+    log.write_text(
+        log.read_text(encoding="utf-8").replace(
+            "      holds: identified\n", "      holds: identified\n      skip_unreadable: true\n", 1
+        ),
+        encoding="utf-8",
+    )
+    result = snakemake(tmp_path)
+    assert result.returncode == 0, result.stderr
+    [medline] = [r for r in read_rows(tmp_path / "reports/searches.csv") if r["id"] == "medline-1"]
+    assert (medline["identified"], medline["records_in_file"], medline["records_read"]) == (
+        "412",
+        "2",
+        "1",
+    )
+    assert medline["records_skipped"] == "1"
+    assert medline["reconciliation"] == (
+        "documented 412 identified, the export holds 2; 1 unreadable record(s) skipped"
+    )
+    sources = {r["source"]: r for r in read_rows(tmp_path / "reports/sources.csv")}
+    assert sources["MEDLINE"]["reconciliation"] == (
+        "medline-1: documented 412 identified, the export holds 2; 1 unreadable record(s) skipped"
+    )
+    text = (tmp_path / "reports/sources.md").read_text(encoding="utf-8")
+    assert "## Where the exports differ from the log" in text
+    assert "- MEDLINE: medline-1: documented 412 identified, the export holds 2" in text
+
+
 def test_pipeline_stops_with_the_problem_list(tmp_path):
     import shutil
 

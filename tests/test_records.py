@@ -300,7 +300,9 @@ def test_unreadable_record_can_be_skipped_and_is_counted(tmp_path):
     records, imports = import_review(load_review(directory), directory)
     assert list(records["record_id"]) == ["db-1:1"]
     [summary] = imports
-    assert (summary.in_file, summary.read) == (1, 1)
+    # Two records in the file (one with its TY line, one recognised without): one read,
+    # one skipped, none lost.
+    assert (summary.in_file, summary.read) == (2, 1)
     assert len(summary.skipped) == 1
     assert "searches/exports/db.ris:5" in summary.skipped[0]
 

@@ -61,7 +61,7 @@ def read_csv(text):
 
 
 def test_sources_csv_has_the_seed_numbers(seed_review, seed_counts):
-    rows = {row["source"]: row for row in read_csv(sources_csv(seed_counts))}
+    rows = {row["source"]: row for row in read_csv(sources_csv(seed_review, seed_counts))}
     assert rows["NICE"] == {
         "source": "NICE",
         "kind": "organisation",
@@ -80,6 +80,7 @@ def test_sources_csv_has_the_seed_numbers(seed_review, seed_counts):
         "duplicates_across_sources": "",
         "publications": "",
         "found_only_here": "",
+        "reconciliation": "",
     }
     # A source none of whose searches states a count has an empty identified cell.
     assert rows["MFoF"]["identified"] == ""
@@ -136,7 +137,7 @@ def test_tables_refuse_counts_from_another_log(seed_review, two_column_review):
 
 def test_not_recorded_is_not_unknown(two_column_review):
     counts = compute_counts(two_column_review)
-    rows = {row["source"]: row for row in read_csv(sources_csv(counts))}
+    rows = {row["source"]: row for row in read_csv(sources_csv(two_column_review, counts))}
     assert rows["MEDLINE"]["for_assessment"] == ""
     assert rows["MEDLINE"]["searches_without_for_assessment"] == "0"
     text = sources_md(two_column_review, counts)

@@ -152,7 +152,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         write_text(Path(args.csv), searches_csv(review, counts))
         write_text(Path(args.md), searches_md(review, counts))
     elif args.table == "sources":
-        write_text(Path(args.csv), sources_csv(counts))
+        write_text(Path(args.csv), sources_csv(review, counts))
         write_text(Path(args.md), sources_md(review, counts))
     elif args.table == "duplicates":
         write_text(Path(args.md), dedup_md(review, counts))

@@ -69,6 +69,7 @@ SOURCE_COLUMNS = (
     "duplicates_across_sources",
     "publications",
     "found_only_here",
+    "reconciliation",
 )
 
 
@@ -203,9 +204,22 @@ def _md_count(value: int | None) -> str:
     return f"*{NOT_REPORTED}*" if value is None else number(value)
 
 
-def sources_csv(counts: ReviewCounts) -> str:
+def source_reconciliation(review: Review, counts: ReviewCounts, name: str) -> list[str]:
+    """Where a source's exports differ from its log counts, one note per search."""
+    found = []
+    for search in review.searches:
+        if search.source != name or counts.records is None:
+            continue
+        note = reconciliation(search, counts.records.origin(search.id))
+        if note:
+            found.append(f"{search.id}: {note}")
+    return found
+
+
+def sources_csv(review: Review, counts: ReviewCounts) -> str:
     """One row per source. ``identified`` is the sum of the stated counts, empty when no
-    search of the source states one; ``searches_without_count`` says how many state none."""
+    search of the source states one; ``searches_without_count`` says how many state none;
+    ``reconciliation`` says where its exports differ from the log."""
     rows = [
         (
             source.source,
@@ -217,6 +231,7 @@ def sources_csv(counts: ReviewCounts) -> str:
             sum_cell(source.for_assessment),
             str(unstated(source.for_assessment)),
             *_source_record_cells(counts, source.source),
+            "; ".join(source_reconciliation(review, counts, source.source)),
         )
         for source in counts.sources
     ]
@@ -353,7 +368,19 @@ def sources_md(review: Review, counts: ReviewCounts) -> str:
             record_rows,
             align="lrrrrrrr",
         )
+        + _md_differences(review, counts)
     )
+
+
+def _md_differences(review: Review, counts: ReviewCounts) -> str:
+    notes = [
+        f"- {md(source.source)}: {md(note)}"
+        for source in counts.sources
+        for note in source_reconciliation(review, counts, source.source)
+    ]
+    if not notes:
+        return ""
+    return "\n## Where the exports differ from the log\n\n" + "\n".join(notes) + "\n"
 
 
 def _md_sum(count: Count | None) -> str:

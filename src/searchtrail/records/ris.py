@@ -129,7 +129,10 @@ def read_ris(text: str, *, file: str, encoding: str) -> ParsedFile:
         notes.append(
             f"record(s) without ER ended at the next TY or the end of the file ({_lines(no_er)})"
         )
-    return ParsedFile(file, "ris", encoding, records, count_ris(lines), failures, notes)
+    # Records in the file: those with a TY line (the format's own counting rule) and those
+    # recognised without one (each a failure, read or skipped but never lost).
+    in_file = count_ris(lines) + len(failures)
+    return ParsedFile(file, "ris", encoding, records, in_file, failures, notes)
 
 
 def _continue(record: RawRecord, text: str) -> None:
