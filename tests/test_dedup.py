@@ -476,3 +476,18 @@ def test_generated_corpus_is_deduplicated_without_false_merges(tmp_path):
     )
     assert figures["false_merges"] == 0
     assert figures["sensitivity"] >= 0.99
+
+
+def test_verdicts_that_contradict_each_other_through_a_group_stop_the_run():
+    table = records(
+        {"record_id": "a", "title": "Alpha study of parent groups"},
+        {"record_id": "b", "title": "Beta study of parent groups"},
+        {"record_id": "c", "title": "Gamma trial of home visits"},
+    )
+    text = VERDICT_HEADER + "a,b,duplicate,\nb,c,duplicate,\na,c,not duplicate,\n"
+    verdicts, _ = read_verdicts(text, known_ids=table["record_id"])
+    with pytest.raises(ReviewError) as caught:
+        deduplicate(table, verdicts)
+    message = str(caught.value)
+    assert "screening/duplicates.csv:4" in message
+    assert "verdicts (lines 2, 3) join them through a - b - c" in message

@@ -300,16 +300,24 @@ def _enforce(
                 (graph.links[u][v][1], u, v) for u, v in steps if graph.links[u][v][0] != MANUAL
             ]
             if not machine:
+                by_pair = {frozenset((v.record_a, v.record_b)): v for v in verdicts}
+                own = by_pair.get(frozenset((record_ids[a], record_ids[b])))
+                lines = [
+                    by_pair[key].line
+                    for key in (frozenset((record_ids[u], record_ids[v])) for u, v in steps)
+                    if key in by_pair and by_pair[key].line is not None
+                ]
+                joined = f" (lines {', '.join(str(n) for n in lines)})" if lines else ""
                 raise ReviewError(
                     [
                         Problem(
                             verdicts[0].file if verdicts else "screening/duplicates.csv",
-                            None,
+                            own.line if own is not None else None,
                             f"records {record_ids[a]} and {record_ids[b]}",
                             "verdict",
                             None,
                             "verdicts that do not contradict each other",
-                            f"people's 'duplicate' verdicts join them through "
+                            f"people's 'duplicate' verdicts{joined} join them through "
                             f"{' - '.join(record_ids[n] for n in path)}, but {why}",
                         )
                     ]
