@@ -26,21 +26,16 @@ import rispy
 
 from searchtrail.errors import Problem
 from searchtrail.records.model import ParsedFile, RawRecord
-from searchtrail.records.text import split_lines
+from searchtrail.records.text import iter_lines
 
 _TY_LINE: Final = re.compile(r"^TY  -")
 _CONTENT_TAGS: Final = frozenset({"TI", "T1", "AU", "A1", "AB", "PY", "DO"})
 
 
-def count_ris(lines: list[str]) -> int:
-    """Records by the format's counting rule: lines starting ``TY  -``."""
-    return sum(1 for line in lines if _TY_LINE.match(line))
-
-
 def read_ris(text: str, *, file: str, encoding: str) -> ParsedFile:
     """Read every record of a RIS file."""
-    lines = split_lines(text)
     parse_line = rispy.RisParser().parse_line
+    with_ty = 0
     records: list[RawRecord] = []
     failures: list[Problem] = []
     notes: list[str] = []
@@ -71,8 +66,10 @@ def read_ris(text: str, *, file: str, encoding: str) -> ParsedFile:
             )
         stray.clear()
 
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(iter_lines(text), start=1):
         tag, value = parse_line(line)
+        if _TY_LINE.match(line):
+            with_ty += 1
         if current is None:
             if tag == "TY":
                 flush_stray()
@@ -131,7 +128,7 @@ def read_ris(text: str, *, file: str, encoding: str) -> ParsedFile:
         )
     # Records in the file: those with a TY line (the format's own counting rule) and those
     # recognised without one (each a failure, read or skipped but never lost).
-    in_file = count_ris(lines) + len(failures)
+    in_file = with_ty + len(failures)
     return ParsedFile(file, "ris", encoding, records, in_file, failures, notes)
 
 

@@ -13,7 +13,7 @@ from typing import Final
 import rispy
 
 from searchtrail.records.model import ParsedFile, RawRecord
-from searchtrail.records.text import split_lines
+from searchtrail.records.text import iter_lines, split_lines
 
 _NBIB_TAG: Final = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- (.*)$")
 _NBIB_TAG_EMPTY: Final = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}-$")
@@ -21,11 +21,13 @@ _NBIB_TAG_EMPTY: Final = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}-$")
 
 def read_nbib(text: str, *, file: str, encoding: str) -> ParsedFile:
     """PubMed's MEDLINE format (``.nbib``, or ``.txt`` saved from PubMed)."""
-    lines = split_lines(text)
     records: list[RawRecord] = []
     current: RawRecord | None = None
     skipped = 0
-    for number, line in enumerate(lines, start=1):
+    in_file = 0
+    for number, line in enumerate(iter_lines(text), start=1):
+        if line.startswith("PMID-"):
+            in_file += 1
         match = _NBIB_TAG.match(line) or _NBIB_TAG_EMPTY.match(line)
         if match:
             tag = match.group(1)
@@ -42,19 +44,20 @@ def read_nbib(text: str, *, file: str, encoding: str) -> ParsedFile:
             current.fields[-1] = (tag, f"{value}\n{line.strip()}")
         elif line.strip():
             skipped += 1
-    in_file = sum(1 for line in lines if line.startswith("PMID-"))
     notes = [f"{skipped} line(s) outside records skipped"] if skipped else []
     return ParsedFile(file, "nbib", encoding, records, in_file, [], notes)
 
 
 def read_wos(text: str, *, file: str, encoding: str) -> ParsedFile:
     """Web of Science plain text (``.txt``, ``.ciw``, ``.isi``): ``PT`` ... ``ER`` records."""
-    lines = split_lines(text)
     parse_line = rispy.WokParser().parse_line
     records: list[RawRecord] = []
     current: RawRecord | None = None
     no_er: list[int] = []
-    for number, line in enumerate(lines, start=1):
+    in_file = 0
+    for number, line in enumerate(iter_lines(text), start=1):
+        if line.startswith("PT "):
+            in_file += 1
         if not line.strip():
             continue
         tag, value = parse_line(line)
@@ -73,7 +76,6 @@ def read_wos(text: str, *, file: str, encoding: str) -> ParsedFile:
                 current.fields[-1] = (field_tag, f"{field_value}\n{value}")
         else:
             current.fields.append((tag, value))
-    in_file = sum(1 for line in lines if line.startswith("PT "))
     notes = [f"record(s) without ER at lines {no_er[:5]}"] if no_er else []
     return ParsedFile(file, "wos", encoding, records, in_file, [], notes)
 

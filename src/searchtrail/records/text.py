@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
 from typing import Final
 
 from searchtrail.errors import Problem, ReviewError
@@ -93,6 +94,17 @@ def _decode_error(data: bytes, file: str, error: Exception, expected: str) -> Re
             )
         ]
     )
+
+
+def iter_lines(text: str) -> Iterator[str]:
+    """The lines of :func:`split_lines` one at a time, without holding them all: a large
+    export is read with its text and its records in memory, not a list of its lines too."""
+    start = 0
+    for match in _LINE_BREAK.finditer(text):
+        yield text[start : match.start()]
+        start = match.end()
+    if start < len(text):
+        yield text[start:]
 
 
 def split_lines(text: str) -> list[str]:
