@@ -7,8 +7,12 @@ when the file gives one (RIS ``ID``, a CSV ``record_id`` or ``ID`` column) and o
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import multiprocessing
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -52,6 +56,16 @@ class DedupRun:
     result: DedupResult
     skipped: list[Problem]
     new_questions: int = 0
+
+
+def release_memory() -> None:
+    """Hand memory that a finished stage freed back to the system (the interpreter's and
+    Arrow's allocators keep it otherwise), so the next stage starts from what is in use."""
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _read_one(path: Path, ids: IdPolicy, keep_raw: bool) -> tuple[pd.DataFrame, list[Problem], str]:
@@ -177,6 +191,7 @@ def run(
             progress(f"[{time.perf_counter() - started:7.1f}s] {message}")
 
     records, skipped = read_files(paths, ids=ids, skip_unreadable=skip_unreadable, progress=say)
+    release_memory()
     verdicts: list[Verdict] = []
     rows: list[dict[str, str]] = []
     if verdicts_file is not None and verdicts_file.exists():
@@ -187,6 +202,7 @@ def run(
         )
         say(f"read {len(verdicts):,} verdicts from {verdicts_file}")
     result = deduplicate(records, verdicts, progress=say)
+    release_memory()
     say(f"{len(records):,} records in {result.groups:,} groups; writing {out}")
     out.mkdir(parents=True, exist_ok=True)
     merged = merged_records(records, result)
