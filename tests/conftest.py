@@ -44,3 +44,19 @@ def review_copy(tmp_path: Path):
         return target
 
     return copy
+
+
+def drop_rows(path: Path, *prefixes: str) -> None:
+    """Remove the lines of a CSV file that start with any of ``prefixes``."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(x for x in lines if not x.startswith(prefixes)), encoding="utf-8")
+
+
+def run_records_steps(directory: Path) -> Path:
+    """Read and deduplicate a review's records as the pipeline does; return its data folder."""
+    from searchtrail.pipeline import step_duplicates, step_records
+
+    data = directory / "reports" / "data"
+    step_records(directory, data / "records.parquet", data / "import.json")
+    step_duplicates(directory, data / "records.parquet", data, directory / "reports" / "dedup")
+    return data

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from searchtrail.errors import ReviewError
-from searchtrail.pipeline import step_counts, step_duplicates, step_records
+from searchtrail.pipeline import step_counts
 from searchtrail.screening_import import read_tool_export
-from tests.conftest import DATA, REPO
+from tests.conftest import DATA, REPO, drop_rows, run_records_steps
 
 EXAMPLE = REPO / "examples" / "parenting"
 ROUND_2_SCREENING = ("medline-2:3", "medline-2:4", "embase-2:3")
@@ -30,18 +30,13 @@ def review(tmp_path) -> Path:
     target = tmp_path / "parenting"
     shutil.copytree(EXAMPLE, target)
     path = target / "screening/title_abstract.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    path.write_text("".join(x for x in lines if not x.startswith(ROUND_2_SCREENING)), "utf-8")
+    drop_rows(path, *ROUND_2_SCREENING)
     for name in ("full_text", "studies", "retrieval"):
         path = target / f"screening/{name}.csv"
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        path.write_text("".join(x for x in lines if not x.startswith("medline-2:3,")), "utf-8")
+        drop_rows(path, "medline-2:3,")
     path = target / "screening/full_text.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    path.write_text("".join(x for x in lines if not x.startswith("embase-2:3,")), "utf-8")
-    data = target / "reports/data"
-    step_records(target, data / "records.parquet", data / "import.json")
-    step_duplicates(target, data / "records.parquet", data, target / "reports/dedup")
+    drop_rows(path, "embase-2:3,")
+    run_records_steps(target)
     return target
 
 

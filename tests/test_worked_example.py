@@ -63,8 +63,8 @@ from pathlib import Path
 import pytest
 
 from searchtrail.errors import CountMismatchError, ReviewError
-from searchtrail.pipeline import step_counts, step_duplicates, step_records
-from tests.conftest import REPO
+from searchtrail.pipeline import step_counts
+from tests.conftest import REPO, drop_rows, run_records_steps
 
 EXAMPLE = REPO / "examples" / "parenting"
 ROUND_2 = ("medline-2", "embase-2")
@@ -94,9 +94,7 @@ def round_one_only(target: Path) -> Path:
     text = log.read_text(encoding="utf-8")
     log.write_text(text[: text.index("  # Round 2")], encoding="utf-8")
     for path in (target / "screening").glob("*.csv"):
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        kept = [line for line in lines if not line.startswith(ROUND_2)]
-        path.write_text("".join(kept), encoding="utf-8")
+        drop_rows(path, *ROUND_2)
     for name in ROUND_2:
         (target / f"searches/exports/{name}.{'nbib' if 'medline' in name else 'ris'}").unlink()
     return target
@@ -240,9 +238,7 @@ def stepped(tmp_path) -> Path:
     """A copy of the example with the records and duplicates steps done."""
     target = tmp_path / "parenting"
     shutil.copytree(EXAMPLE, target)
-    data = target / "reports/data"
-    step_records(target, data / "records.parquet", data / "import.json")
-    step_duplicates(target, data / "records.parquet", data, target / "reports/dedup")
+    run_records_steps(target)
     return target
 
 
@@ -336,11 +332,8 @@ def test_more_decisions_than_reports_sought_stop_the_run(tmp_path):
     (target / "searches/exports/web-1.ris").unlink()
     for name in ("full_text", "studies"):
         path = target / f"screening/{name}.csv"
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        path.write_text("".join(x for x in lines if not x.startswith("web-1:")), "utf-8")
-    data = target / "reports/data"
-    step_records(target, data / "records.parquet", data / "import.json")
-    step_duplicates(target, data / "records.parquet", data, target / "reports/dedup")
+        drop_rows(path, "web-1:")
+    run_records_steps(target)
     with pytest.raises(CountMismatchError) as caught:
         counts_of(target)
     assert (
@@ -394,13 +387,10 @@ def test_stages_nobody_has_reached_are_pending_not_zero(tmp_path):
     for name in ("retrieval", "full_text", "studies"):
         (target / f"screening/{name}.csv").unlink()
     path = target / "screening/title_abstract.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    path.write_text("".join(x for x in lines if not x.startswith("psycinfo-1:3,")), "utf-8")
-    data = target / "reports/data"
-    step_records(target, data / "records.parquet", data / "import.json")
-    step_duplicates(target, data / "records.parquet", data, target / "reports/dedup")
-    boxes = counts_of(target).prisma.boxes
-    awaiting = counts_of(target).prisma.awaiting
+    drop_rows(path, "psycinfo-1:3,")
+    run_records_steps(target)
+    prisma = counts_of(target).prisma
+    boxes, awaiting = prisma.boxes, prisma.awaiting
     assert boxes["records_screened"].value == 8
     assert boxes["records_excluded"].value == 2  # C and E; J is not screened yet
     assert awaiting["records_screened"].value == 1
@@ -462,3 +452,27 @@ def test_the_duplicate_question_loop_through_the_pipeline(tmp_path):
     flow = {row["record_id"]: row for row in table(target / "reports/flow.csv")}
     assert "web-1:3" not in flow  # it is part of the trial's group now
     assert "web-1" in flow["medline-1:1"]["searches"]
+
+
+def test_counts_that_do_not_add_up_are_refused_when_read(stepped):
+    """counts.json is checked box by box whenever a report reads it."""
+    import json
+
+    from searchtrail.counts import from_json
+
+    counts_of(stepped)
+    path = stepped / "reports/data/counts.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert from_json(path.read_text(encoding="utf-8")).prisma.boxes["total_reports"].value == 4
+    data["prisma"]["boxes"]["dbr_assessed"]["n"] = 5  # sought 2, not retrieved 0
+    data["earlier_rounds"][0]["boxes"]["total_studies"]["n"] = 3  # previous 0 + new 2
+    with pytest.raises(CountMismatchError) as caught:
+        from_json(json.dumps(data))
+    message = str(caught.value)
+    assert (
+        "PRISMA box dbr_sought_reports (round 2): 2, but dbr_notretrieved_reports 0 + dbr_assessed 5"
+        in message
+    )
+    assert (
+        "PRISMA box total_studies (round 1): 3, but previous_studies 0 + new_studies 2" in message
+    )

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
+
+# Why a box has no number yet. Reports print these words as they are.
+NEEDS_RECORDS: Final = "needs the exported records and deduplication"
+NEEDS_SCREENING: Final = "needs title/abstract screening decisions (screening/title_abstract.csv)"
+NEEDS_RETRIEVAL: Final = "needs retrieval or full-text decisions"
+NEEDS_ELIGIBILITY: Final = "needs full-text eligibility decisions (screening/full_text.csv)"
+NEEDS_STUDIES: Final = "needs the reports' studies (screening/studies.csv)"
 
 
 @dataclass(frozen=True)

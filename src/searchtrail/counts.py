@@ -19,20 +19,28 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
-from searchtrail.count import Count, total
+from searchtrail.count import (
+    NEEDS_ELIGIBILITY,
+    NEEDS_RECORDS,
+    NEEDS_RETRIEVAL,
+    NEEDS_SCREENING,
+    Count,
+    total,
+)
 from searchtrail.errors import CountMismatchError
-from searchtrail.flow_counts import FlowCounts, compute_flow_counts, flow_from_json, flow_to_json
+from searchtrail.flow_counts import (
+    FlowCounts,
+    RoundCounts,
+    flow_from_json,
+    flow_tables,
+    flow_to_json,
+    round_counts,
+)
 from searchtrail.record_counts import DedupCounts, conservation_problems
 from searchtrail.screening import Flow
 from searchtrail.searchlog import DATABASE_KINDS, Review, Search
 
 FORMAT: Final = "searchtrail-counts/1"
-
-# Why a box has no number yet. Reports print these words as they are.
-NEEDS_RECORDS: Final = "needs the exported records and deduplication"
-NEEDS_SCREENING: Final = "needs title/abstract screening decisions"
-NEEDS_RETRIEVAL: Final = "needs retrieval decisions"
-NEEDS_ELIGIBILITY: Final = "needs full-text eligibility decisions"
 
 
 @dataclass(frozen=True)
@@ -180,38 +188,17 @@ def compute_counts(
     )
     sources = _per_source(review.searches)
     flow_counts = None
+    rounds: list[RoundCounts | None] = [None]
     if flow is not None and records is not None:
-        flow_counts = compute_flow_counts(
-            review,
-            flow,
-            records,
-            identified={s.id: s.identified for s in review.searches},
-            for_assessment={s.id: s.for_assessment for s in review.searches},
-        )
-    prisma = _prisma(review.searches, records, flow_counts)
-    earlier: list[PrismaCounts] = []
-    if flow is not None and records is not None:
-        for number in review.rounds[:-1]:
-            earlier.append(
-                _prisma(
-                    review.searches,
-                    records,
-                    compute_flow_counts(
-                        review,
-                        flow,
-                        records,
-                        identified={s.id: s.identified for s in review.searches},
-                        for_assessment={s.id: s.for_assessment for s in review.searches},
-                        round_number=number,
-                    ),
-                )
-            )
+        flow_counts = flow_tables(review, flow, records)
+        rounds = [round_counts(review, flow, records, n) for n in review.rounds or (1,)]
+    *earlier, latest = [_prisma(review.searches, found) for found in rounds]
     counts = ReviewCounts(
         searches=searches,
         sources=sources,
         identified=Count.of(s.identified for s in review.searches),
         for_assessment=for_assessment_count(searches),
-        prisma=prisma,
+        prisma=latest,
         records=records,
         flow=flow_counts,
         earlier_rounds=tuple(earlier),
@@ -244,38 +231,11 @@ def _per_source(searches: Iterable[Search]) -> tuple[SourceCounts, ...]:
     )
 
 
-def _database_records(
-    searches: tuple[Search, ...], records: DedupCounts | None
-) -> tuple[dict[str, Count], str | None]:
-    """Duplicates, unreadable records and records screened in the databases column, or why
-    they cannot be counted yet."""
-    databases = [s for s in searches if s.kind in DATABASE_KINDS]
-    if not databases:
-        return {}, None
-    if records is None:
-        return {}, NEEDS_RECORDS
-    without = [s for s in databases if s.export is None or s.export.holds != "identified"]
-    if without:
-        return {}, (
-            f"needs the export of all identified records of every database and register "
-            f"search ({len(without)} of {len(databases)} have none)"
-        )
-    mine = [records.origin(s.id) for s in databases]
-    present = [o for o in mine if o is not None]
-    return {
-        "duplicates": Count(sum(o.removed for o in present)),
-        "excluded_other": Count(sum(o.skipped for o in present)),
-        "records_screened": Count(sum(o.kept for o in present)),
-    }, None
-
-
-def _prisma(
-    searches: tuple[Search, ...],
-    records: DedupCounts | None = None,
-    flow: FlowCounts | None = None,
-) -> PrismaCounts:
-    latest = flow.round if flow is not None else 1
-    shown = tuple(s for s in searches if s.round == latest) if flow is not None else searches
+def _prisma(searches: tuple[Search, ...], found: RoundCounts | None) -> PrismaCounts:
+    """The diagram: identification from the log (the round's searches), the rest from the
+    records and decisions of ``found`` (pending without them)."""
+    latest = found.round if found is not None else 1
+    shown = tuple(s for s in searches if s.round == latest) if found is not None else searches
     boxes: dict[str, Count] = {}
     breakdown: dict[str, tuple[tuple[str, Count], ...]] = {}
     for box, kinds in IDENTIFICATION_BOXES.items():
@@ -288,23 +248,18 @@ def _prisma(
     boxes["other_sought_reports"] = for_assessment_count(other) or Count(0)
     for box, reason in PENDING_BOXES.items():
         boxes[box] = Count.waiting(reason)
-    known, why_not = _database_records(shown, records)
-    boxes.update(known)
-    if why_not:
-        for box in ("duplicates", "excluded_other", "records_screened"):
-            boxes[box] = Count.waiting(why_not)
     boxes["previous_studies"] = Count(0)
     boxes["previous_reports"] = Count(0)
-    if flow is not None:
-        boxes.update(flow.boxes)
+    if found is not None:
+        boxes.update(found.boxes)
     return PrismaCounts(
         databases_column=any(s.kind in DATABASE_KINDS for s in shown),
-        other_column=bool(other) or bool(flow and flow.other_column),
+        other_column=bool(other) or bool(found and found.other_column),
         previous_column=latest > 1,
         boxes=boxes,
         breakdown=breakdown,
-        reasons=dict(flow.reasons) if flow is not None else {},
-        awaiting=dict(flow.awaiting) if flow is not None else {},
+        reasons=dict(found.reasons) if found is not None else {},
+        awaiting=dict(found.awaiting) if found is not None else {},
         round=latest,
     )
 
@@ -392,12 +347,53 @@ def verify(counts: ReviewCounts) -> None:
         )
     if counts.records is not None:
         mismatches.extend(conservation_problems(counts.records))
-        if not boxes["duplicates"].pending and counts.flow is None:
-            database_ids = {s.id for s in counts.searches if s.kind in DATABASE_KINDS}
-            removed = sum(o.removed for o in counts.records.origins if o.origin_id in database_ids)
-            same("PRISMA box duplicates", Count(removed), boxes["duplicates"])
+    for prisma in (*counts.earlier_rounds, counts.prisma):
+        mismatches.extend(box_arithmetic(prisma))
     if mismatches:
         raise CountMismatchError(mismatches)
+
+
+_PARTS: Final = (
+    # box = its parts + the records or reports in it awaiting a decision
+    ("records_screened", ("records_excluded", "dbr_sought_reports")),
+    ("dbr_sought_reports", ("dbr_notretrieved_reports", "dbr_assessed")),
+    ("other_sought_reports", ("other_notretrieved_reports", "other_assessed")),
+    ("total_reports", ("previous_reports", "new_reports")),
+    ("total_studies", ("previous_studies", "new_studies")),
+)
+
+
+def box_arithmetic(prisma: PrismaCounts) -> list[str]:
+    """Where the diagram's boxes do not add up: screened − excluded = sought, sought − not
+    retrieved = assessed (each less those awaiting a decision), previous + new = total, and
+    the exclusion reasons = reports excluded. Boxes without an exact number are skipped."""
+
+    def exact(count: Count | None) -> int | None:
+        if count is None:
+            return 0
+        return count.value if count.is_exact else None
+
+    found = []
+    for whole, parts in _PARTS:
+        numbers = [exact(prisma.boxes[whole]), *(exact(prisma.boxes[p]) for p in parts)]
+        waiting = exact(prisma.awaiting.get(whole))
+        if None in numbers or waiting is None:
+            continue
+        total_parts = sum(n for n in numbers[1:] if n is not None) + waiting
+        if numbers[0] != total_parts:
+            terms = " + ".join(f"{p} {n}" for p, n in zip(parts, numbers[1:], strict=True))
+            found.append(
+                f"PRISMA box {whole} (round {prisma.round}): {numbers[0]}, but {terms} + "
+                f"awaiting {waiting} = {total_parts}"
+            )
+    for box, reasons in prisma.reasons.items():
+        excluded = exact(prisma.boxes[box])
+        if reasons and excluded is not None and sum(n for _, n in reasons) != excluded:
+            found.append(
+                f"PRISMA box {box} (round {prisma.round}): {excluded} excluded, but the "
+                f"reasons add up to {sum(n for _, n in reasons)}"
+            )
+    return found
 
 
 def _plain(count: Count) -> str:

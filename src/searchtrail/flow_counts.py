@@ -22,7 +22,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Final
 
-from searchtrail.count import Count
+from searchtrail.count import (
+    NEEDS_ELIGIBILITY,
+    NEEDS_RETRIEVAL,
+    NEEDS_SCREENING,
+    NEEDS_STUDIES,
+    Count,
+)
 from searchtrail.errors import CountMismatchError
 from searchtrail.record_counts import DedupCounts
 from searchtrail.screening import (
@@ -43,12 +49,7 @@ from searchtrail.screening import (
     Flow,
     GroupStatus,
 )
-from searchtrail.searchlog import DATABASE_KINDS, Review
-
-NO_SCREENING: Final = "needs title/abstract screening decisions (screening/title_abstract.csv)"
-NO_RETRIEVAL: Final = "needs retrieval or full-text decisions"
-NO_ELIGIBILITY: Final = "needs full-text eligibility decisions (screening/full_text.csv)"
-NO_STUDIES: Final = "needs the reports' studies (screening/studies.csv)"
+from searchtrail.searchlog import DATABASE_KINDS, Review, Search
 
 
 @dataclass(frozen=True)
@@ -90,181 +91,228 @@ class RoundRow:
 
 
 @dataclass(frozen=True)
-class FlowCounts:
-    """Boxes, reasons and waiting numbers of the latest round, and the per-source stages."""
+class RoundCounts:
+    """The PRISMA boxes of one search round that come from records and decisions."""
 
     round: int
     boxes: dict[str, Count]
     reasons: dict[str, tuple[tuple[str, int], ...]]
+    """Full-text exclusion reasons with their counts, per excluded box."""
     awaiting: dict[str, Count]
-    previous: bool
-    sources: tuple[StageRow, ...]
-    searches: tuple[StageRow, ...]
-    rounds: tuple[RoundRow, ...] = field(default_factory=tuple)
-    other_column: bool = False
+    """Per box, the records or reports in it still waiting for the next decision."""
+    other_column: bool
     """Whether the round has an other-methods column (other searches, or references from
     outside the searches that were assessed)."""
 
 
-def _n(value: int) -> Count:
-    return Count(value)
+@dataclass(frozen=True)
+class FlowCounts:
+    """Every source and search through every stage, and what each later round found."""
+
+    sources: tuple[StageRow, ...]
+    searches: tuple[StageRow, ...]
+    rounds: tuple[RoundRow, ...] = field(default_factory=tuple)
 
 
-def compute_flow_counts(
-    review: Review,
-    flow: Flow,
-    records: DedupCounts,
-    identified: dict[str, int | None],
-    for_assessment: dict[str, int | None],
-    *,
-    round_number: int | None = None,
-) -> FlowCounts:
-    """Count the flow of ``flow`` for one search round (the latest unless ``round_number``
-    says otherwise) and per source; check the arithmetic. Publications first found in a
-    later round are left out; those of earlier rounds are the "previous" ones.
+@dataclass
+class _Round:
+    """The boxes of one round as they are counted, and what does not add up."""
 
-    ``identified`` and ``for_assessment`` are the log's counts per search id.
-    """
-    latest = round_number if round_number is not None else max(review.rounds, default=1)
-    current = [g for g in flow.groups if g.round == latest]
-    earlier = [g for g in flow.groups if g.round < latest]
-    round_searches = [s for s in review.searches if s.round == latest]
-    boxes: dict[str, Count] = {}
-    awaiting: dict[str, Count] = {}
-    reasons: dict[str, tuple[tuple[str, int], ...]] = {}
-    mismatches: list[str] = []
-    decisions = flow.decisions
+    groups: list[GroupStatus]
+    flow: Flow
+    order: Sequence[str]
+    boxes: dict[str, Count] = field(default_factory=dict)
+    awaiting: dict[str, Count] = field(default_factory=dict)
+    reasons: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    mismatches: list[str] = field(default_factory=list)
 
-    # Databases and registers.
-    databases = [s for s in round_searches if s.kind in DATABASE_KINDS]
-    if databases:
-        all_exported = all(s.export and s.export.holds == "identified" for s in databases)
-        mine = [g for g in current if g.column == DATABASES]
-        if all_exported:
-            read = sum(o.read for o in records.origins if o.origin_id in {s.id for s in databases})
-            skipped = sum(
-                o.skipped for o in records.origins if o.origin_id in {s.id for s in databases}
-            )
-            statuses = Counter(g.status for g in mine)
-            automation = statuses[REMOVED_AUTOMATION]
-            removed_other = statuses[REMOVED_OTHER]
-            screened = len(mine) - automation - removed_other
-            boxes["duplicates"] = _n(read - len(mine))
-            boxes["excluded_automatic"] = _n(automation)
-            boxes["excluded_other"] = _n(skipped + removed_other)
-            boxes["records_screened"] = _n(screened)
-            stated = [identified.get(s.id) for s in databases]
-            if None not in stated:
-                total = sum(v for v in stated if v is not None)
-                removed = (read - len(mine)) + automation + skipped + removed_other
-                if total - removed != screened:
-                    differ = [
-                        f"{o.origin_id}: log {identified.get(o.origin_id)}, export {o.in_file}"
-                        for o in records.origins
-                        if o.origin_id in {s.id for s in databases}
-                        and identified.get(o.origin_id) != o.in_file
-                    ]
-                    mismatches.append(
-                        f"PRISMA box 'Records screened': identified {total} − removed before "
-                        f"screening {removed} (duplicates {read - len(mine)}, automation "
-                        f"{automation}, other {skipped + removed_other}) = {total - removed}, "
-                        f"but {screened} records were screened; the exports and the log differ "
-                        f"({'; '.join(differ) or 'no search differs'}): correct the count in "
-                        "searches/log.yaml or export every record the search found"
-                    )
-            _stage_boxes(
-                "dbr", mine, screened, decisions.present("title_abstract"), boxes, awaiting,
-                reasons, mismatches, review.exclusion_reasons,
+    def pending(self, reason: str, *boxes: str) -> None:
+        for box in boxes:
+            self.boxes[box] = Count.waiting(reason)
+
+    def databases(self, review: Review, records: DedupCounts, searches: list[Search]) -> None:
+        """Duplicates to reports excluded, for the round's database and register searches
+        (when every one of them has the export of all its records)."""
+        without = [s for s in searches if s.export is None or s.export.holds != "identified"]
+        if without:
+            self.pending(
+                f"needs the export of all identified records of every database and register "
+                f"search ({len(without)} of {len(searches)} have none)",
+                "duplicates", "excluded_other", "records_screened",
             )  # fmt: skip
+            return
+        ids = {s.id for s in searches}
+        mine = [g for g in self.groups if g.column == DATABASES]
+        read = sum(o.read for o in records.origins if o.origin_id in ids)
+        skipped = sum(o.skipped for o in records.origins if o.origin_id in ids)
+        statuses = Counter(g.status for g in mine)
+        automation, other = statuses[REMOVED_AUTOMATION], statuses[REMOVED_OTHER] + skipped
+        duplicates = read - len(mine)
+        screened = len(mine) - statuses[REMOVED_AUTOMATION] - statuses[REMOVED_OTHER]
+        self.boxes["duplicates"] = Count(duplicates)
+        self.boxes["excluded_automatic"] = Count(automation)
+        self.boxes["excluded_other"] = Count(other)
+        self.boxes["records_screened"] = Count(screened)
+        identified = Count.of(s.identified for s in searches)
+        removed = duplicates + automation + other
+        if identified.is_exact and identified.value != removed + screened:
+            differ = [
+                f"{o.origin_id}: log {review.search(o.origin_id).identified}, export {o.in_file}"
+                for o in records.origins
+                if o.origin_id in ids and review.search(o.origin_id).identified != o.in_file
+            ]
+            self.mismatches.append(
+                f"PRISMA box 'Records screened': identified {identified.value} − removed before "
+                f"screening {removed} (duplicates {duplicates}, automation {automation}, other "
+                f"{other}) = {(identified.value or 0) - removed}, but {screened} records were "
+                f"screened; the exports and the log differ ({'; '.join(differ)}): correct the "
+                "count in searches/log.yaml or export every record the search found"
+            )
+        waiting = statuses[AWAITING_SCREENING]
+        if not self.flow.decisions.present("title_abstract") and waiting:
+            self.pending(
+                NEEDS_SCREENING, "records_excluded", "dbr_sought_reports",
+                "dbr_notretrieved_reports", "dbr_assessed", "dbr_excluded",
+            )  # fmt: skip
+            return
+        sought = sum(statuses[status] for status in SOUGHT)
+        self.boxes["records_excluded"] = Count(statuses[EXCLUDED_SCREENING])
+        self.boxes["dbr_sought_reports"] = Count(sought)
+        if waiting:
+            self.awaiting["records_screened"] = Count(waiting)
+        self.retrieval("dbr", mine, Count(sought))
 
-    # Other methods (and references from outside the searches that were assessed).
-    others = [s for s in round_searches if s.kind not in DATABASE_KINDS]
-    outside = [g for g in current if g.column == OUTSIDE and g.sought]
-    if others or outside:
-        mine = [g for g in current if g.column in (OTHER, OUTSIDE) and g.sought]
-        exported = all(
-            s.export and s.export.holds in ("identified", "for_assessment") for s in others
-        )
-        if others and exported:
+    def other_methods(self, searches: list[Search]) -> None:
+        """Reports sought to reports excluded, for the round's other searches and for the
+        references from outside the searches that were assessed."""
+        mine = [g for g in self.groups if g.column in (OTHER, OUTSIDE) and g.sought]
+        outside = [g for g in mine if g.column == OUTSIDE]
+        if not (searches or outside):
+            # No other methods in this round: nothing was sought through them.
+            for box in OTHER_BOXES:
+                self.boxes[box] = Count(0)
+            return
+        if searches and all(
+            s.export and s.export.holds in ("identified", "for_assessment") for s in searches
+        ):
             sought = Count(len(mine))
         else:
-            stated = [for_assessment.get(s.id) for s in others]
-            known = [v for v in stated if v is not None]
-            sought = Count(
-                (sum(known) if known or not stated else None) if stated else 0,
-                len(stated) - len(known),
+            sought = Count.of(s.for_assessment for s in searches) + Count(len(outside))
+        self.boxes["other_sought_reports"] = sought
+        present = self.flow.decisions.present
+        if all(g.status == AWAITING_RETRIEVAL for g in mine) and not (
+            present("retrieval") or present("full_text")
+        ):
+            self.pending(NEEDS_RETRIEVAL, *OTHER_BOXES[1:])
+            return
+        self.retrieval("other", mine, sought)
+
+    def retrieval(self, prefix: str, groups: Sequence[GroupStatus], sought: Count) -> None:
+        statuses = Counter(g.status for g in groups)
+        not_retrieved = statuses[NOT_RETRIEVED]
+        assessed = sum(statuses[status] for status in ASSESSED)
+        decided = statuses[EXCLUDED_ELIGIBILITY] + statuses[INCLUDED]
+        undecided = statuses[AWAITING_ELIGIBILITY]
+        if not_retrieved + assessed == 0 and (sought.value or sought.unstated):
+            # Nobody has reached retrieval or eligibility yet: those stages are pending.
+            self.pending(NEEDS_RETRIEVAL, f"{prefix}_notretrieved_reports", f"{prefix}_assessed")
+            self.pending(NEEDS_ELIGIBILITY, f"{prefix}_excluded")
+            return
+        self.boxes[f"{prefix}_notretrieved_reports"] = Count(not_retrieved)
+        self.boxes[f"{prefix}_assessed"] = Count(assessed)
+        self.boxes[f"{prefix}_excluded"] = Count(statuses[EXCLUDED_ELIGIBILITY])
+        self.reasons[f"{prefix}_excluded"] = _reasons(groups, self.order)
+        if decided == 0 and undecided:
+            self.pending(NEEDS_ELIGIBILITY, f"{prefix}_excluded")
+        if undecided:
+            self.awaiting[f"{prefix}_assessed"] = Count(undecided)
+        if sought.value is None:
+            return
+        waiting = sought.value - not_retrieved - assessed
+        if waiting < 0 and not sought.unstated:
+            label = "databases and registers" if prefix == "dbr" else "other methods"
+            self.mismatches.append(
+                f"PRISMA box 'Reports sought for retrieval' ({label}): {sought.value} sought, "
+                f"but {not_retrieved} not retrieved + {assessed} assessed = "
+                f"{not_retrieved + assessed} reports have retrieval or eligibility decisions"
             )
-            if outside:
-                sought = Count((sought.value or 0) + len(outside), sought.unstated)
-        boxes["other_sought_reports"] = sought
-        _other_boxes(
-            mine, sought, decisions.present, boxes, awaiting, reasons, mismatches,
-            review.exclusion_reasons,
-        )  # fmt: skip
+        elif waiting or sought.unstated:
+            self.awaiting[f"{prefix}_sought_reports"] = Count(max(waiting, 0), sought.unstated)
 
-    if not (others or outside):
-        # No other methods in this round: nothing was sought through them.
-        for box in (
-            "other_sought_reports", "other_notretrieved_reports", "other_assessed",
-            "other_excluded",
-        ):  # fmt: skip
-            boxes[box] = _n(0)
+    def included(self, earlier: Sequence[GroupStatus], previous_round: bool) -> None:
+        """New, previous and total studies and reports (pending without full-text
+        decisions, or studies without screening/studies.csv)."""
+        if not self.flow.decisions.present("full_text"):
+            if previous_round:
+                self.mismatches.append(
+                    "PRISMA boxes 'Previous studies': an updated review needs the full-text "
+                    "decisions of its earlier rounds (screening/full_text.csv)"
+                )
+            return
+        now = [g for g in self.groups if g.status == INCLUDED]
+        before = [g for g in earlier if g.status == INCLUDED]
+        self.boxes["new_reports"] = Count(len(now))
+        self.boxes["previous_reports"] = Count(len(before))
+        self.boxes["total_reports"] = Count(len(now) + len(before))
+        if self.flow.studies_mapped:
+            studies_before = {g.study for g in before}
+            studies_now = {g.study for g in now} - studies_before
+            self.boxes["previous_studies"] = Count(len(studies_before))
+            self.boxes["new_studies"] = Count(len(studies_now))
+            self.boxes["total_studies"] = Count(len(studies_before | studies_now))
+        elif now or before:
+            self.pending(NEEDS_STUDIES, "previous_studies", "new_studies", "total_studies")
+        else:
+            for box in ("previous_studies", "new_studies", "total_studies"):
+                self.boxes[box] = Count(0)
 
-    # Included: new in this round, previous rounds, total.
-    included_now = [g for g in current if g.status == INCLUDED]
-    included_before = [g for g in earlier if g.status == INCLUDED]
-    if not decisions.present("full_text"):
-        if latest > 1:
-            mismatches.append(
-                "PRISMA boxes 'Previous studies': an updated review needs the full-text "
-                "decisions of its earlier rounds (screening/full_text.csv)"
-            )
-        if mismatches:
-            raise CountMismatchError(mismatches)
-        return FlowCounts(
-            round=latest,
-            boxes=boxes,
-            reasons=reasons,
-            awaiting=awaiting,
-            previous=latest > 1,
-            sources=_stage_rows(review, flow, records, by="source"),
-            searches=_stage_rows(review, flow, records, by="search"),
-            rounds=_round_rows(review, flow, records) if latest > 1 else (),
-            other_column=bool(others or outside),
-        )
-    boxes["new_reports"] = _n(len(included_now))
-    boxes["previous_reports"] = _n(len(included_before))
-    boxes["total_reports"] = _n(len(included_now) + len(included_before))
-    if flow.studies_mapped:
-        before = {g.study for g in included_before}
-        now = {g.study for g in included_now} - before
-        boxes["previous_studies"] = _n(len(before))
-        boxes["new_studies"] = _n(len(now))
-        boxes["total_studies"] = _n(len(before | now))
-        if len(before | now) != len(before) + len(now):
-            mismatches.append("PRISMA box 'Total studies': previous + new ≠ total")
-    else:
-        for box in ("previous_studies", "new_studies", "total_studies"):
-            boxes[box] = Count(None, 0, NO_STUDIES if included_now or included_before else None)
-            if not (included_now or included_before):
-                boxes[box] = Count(0)
-    if boxes["total_reports"].value != (boxes["previous_reports"].value or 0) + (
-        boxes["new_reports"].value or 0
-    ):
-        mismatches.append("PRISMA box 'Reports of total included studies': previous + new ≠ total")
-    if mismatches:
-        raise CountMismatchError(mismatches)
 
+OTHER_BOXES: Final = (
+    "other_sought_reports",
+    "other_notretrieved_reports",
+    "other_assessed",
+    "other_excluded",
+)
+
+
+def round_counts(
+    review: Review, flow: Flow, records: DedupCounts, round_number: int
+) -> RoundCounts:
+    """Count the boxes of search round ``round_number`` from ``flow``; raise
+    :class:`CountMismatchError` where the log and the decisions do not add up.
+
+    Publications first found in a later round are left out; those of earlier rounds are
+    the "previous" ones.
+    """
+    searches = [s for s in review.searches if s.round == round_number]
+    counting = _Round(
+        [g for g in flow.groups if g.round == round_number], flow, review.exclusion_reasons
+    )
+    databases = [s for s in searches if s.kind in DATABASE_KINDS]
+    if databases:
+        counting.databases(review, records, databases)
+    others = [s for s in searches if s.kind not in DATABASE_KINDS]
+    counting.other_methods(others)
+    counting.included(
+        [g for g in flow.groups if g.round < round_number], previous_round=round_number > 1
+    )
+    if counting.mismatches:
+        raise CountMismatchError(counting.mismatches)
+    return RoundCounts(
+        round=round_number,
+        boxes=counting.boxes,
+        reasons=counting.reasons,
+        awaiting=counting.awaiting,
+        other_column=bool(others) or any(g.column == OUTSIDE and g.sought for g in counting.groups),
+    )
+
+
+def flow_tables(review: Review, flow: Flow, records: DedupCounts) -> FlowCounts:
+    """Every source and search through every stage, and the later rounds' searches."""
     return FlowCounts(
-        round=latest,
-        boxes=boxes,
-        reasons=reasons,
-        awaiting=awaiting,
-        previous=latest > 1,
         sources=_stage_rows(review, flow, records, by="source"),
         searches=_stage_rows(review, flow, records, by="search"),
-        rounds=_round_rows(review, flow, records) if latest > 1 else (),
-        other_column=bool(others or outside),
+        rounds=_round_rows(review, flow, records) if len(review.rounds) > 1 else (),
     )
 
 
@@ -274,150 +322,53 @@ def _reasons(groups: Iterable[GroupStatus], order: Sequence[str]) -> tuple[tuple
     return tuple((reason, counted[reason]) for reason in ranked)
 
 
-def _stage_boxes(
-    prefix: str,
-    groups: Sequence[GroupStatus],
-    screened: int,
-    screening_decided: bool,
-    boxes: dict[str, Count],
-    awaiting: dict[str, Count],
-    reasons: dict[str, tuple[tuple[str, int], ...]],
-    mismatches: list[str],
-    order: Sequence[str],
-) -> None:
-    statuses = Counter(g.status for g in groups)
-    excluded = statuses[EXCLUDED_SCREENING]
-    waiting = statuses[AWAITING_SCREENING]
-    sought = sum(statuses[s] for s in SOUGHT)
-    if not screening_decided and waiting:
-        for box in ("records_excluded", f"{prefix}_sought_reports"):
-            boxes[box] = Count(None, 0, NO_SCREENING)
-        for box in (f"{prefix}_notretrieved_reports", f"{prefix}_assessed", f"{prefix}_excluded"):
-            boxes[box] = Count(None, 0, NO_SCREENING)
-        return
-    boxes["records_excluded"] = _n(excluded)
-    boxes[f"{prefix}_sought_reports"] = _n(sought)
-    if waiting:
-        awaiting["records_screened"] = _n(waiting)
-    if screened - excluded - waiting != sought:
-        mismatches.append(
-            f"PRISMA box 'Reports sought for retrieval': screened {screened} − excluded "
-            f"{excluded} − awaiting screening {waiting} = {screened - excluded - waiting}, "
-            f"but {sought} reports are sought"
-        )
-    _retrieval_boxes(prefix, groups, Count(sought), boxes, awaiting, reasons, mismatches, order)
-
-
-def _other_boxes(
-    groups: Sequence[GroupStatus],
-    sought: Count,
-    present: Any,
-    boxes: dict[str, Count],
-    awaiting: dict[str, Count],
-    reasons: dict[str, tuple[tuple[str, int], ...]],
-    mismatches: list[str],
-    order: Sequence[str],
-) -> None:
-    decided = [g for g in groups if g.status != AWAITING_RETRIEVAL]
-    if not decided and not (present("retrieval") or present("full_text")):
-        for box in ("other_notretrieved_reports", "other_assessed", "other_excluded"):
-            boxes[box] = Count(None, 0, NO_RETRIEVAL)
-        return
-    _retrieval_boxes("other", groups, sought, boxes, awaiting, reasons, mismatches, order)
-
-
-def _retrieval_boxes(
-    prefix: str,
-    groups: Sequence[GroupStatus],
-    sought: Count,
-    boxes: dict[str, Count],
-    awaiting: dict[str, Count],
-    reasons: dict[str, tuple[tuple[str, int], ...]],
-    mismatches: list[str],
-    order: Sequence[str],
-) -> None:
-    statuses = Counter(g.status for g in groups)
-    not_retrieved = statuses[NOT_RETRIEVED]
-    assessed = sum(statuses[s] for s in ASSESSED)
-    excluded = statuses[EXCLUDED_ELIGIBILITY]
-    included = statuses[INCLUDED]
-    undecided = statuses[AWAITING_ELIGIBILITY]
-    label = "databases and registers" if prefix == "dbr" else "other methods"
-    boxes[f"{prefix}_notretrieved_reports"] = _n(not_retrieved)
-    boxes[f"{prefix}_assessed"] = _n(assessed)
-    boxes[f"{prefix}_excluded"] = _n(excluded)
-    reasons[f"{prefix}_excluded"] = _reasons(groups, order)
-    if sought.value is not None:
-        waiting = sought.value - not_retrieved - assessed
-        if waiting < 0 and not sought.unstated:
-            mismatches.append(
-                f"PRISMA box 'Reports sought for retrieval' ({label}): {sought.value} sought, "
-                f"but {not_retrieved} not retrieved + {assessed} assessed = "
-                f"{not_retrieved + assessed} reports have retrieval or eligibility decisions"
-            )
-        elif waiting or sought.unstated:
-            awaiting[f"{prefix}_sought_reports"] = Count(max(waiting, 0), sought.unstated)
-    if undecided:
-        awaiting[f"{prefix}_assessed"] = _n(undecided)
-    if not_retrieved + assessed == 0 and (sought.value or sought.unstated):
-        # Nobody has reached retrieval or eligibility yet: those stages are pending.
-        for box in (f"{prefix}_notretrieved_reports", f"{prefix}_assessed"):
-            boxes[box] = Count.waiting(NO_RETRIEVAL)
-        boxes[f"{prefix}_excluded"] = Count.waiting(NO_ELIGIBILITY)
-        awaiting.pop(f"{prefix}_sought_reports", None)
-    elif excluded + included == 0 and undecided:
-        boxes[f"{prefix}_excluded"] = Count.waiting(NO_ELIGIBILITY)
-    if assessed - excluded - undecided != included:
-        mismatches.append(
-            f"PRISMA box 'Reports excluded' ({label}): assessed {assessed} − excluded "
-            f"{excluded} − awaiting {undecided} ≠ included {included}"
-        )
-    if sum(n for _, n in reasons[f"{prefix}_excluded"]) != excluded:
-        mismatches.append(f"PRISMA box 'Reports excluded' ({label}): the reasons do not add up")
-
-
 def _stage_rows(
     review: Review, flow: Flow, records: DedupCounts, *, by: str
 ) -> tuple[StageRow, ...]:
     """Every source (or search) with exported records, through every stage."""
     keys: dict[str, list[str]] = {}
     kinds: dict[str, str] = {}
-    for search in review.searches:
-        key = search.source if by == "source" else search.id
-        keys.setdefault(key, []).append(search.id)
-        kinds.setdefault(key, search.kind)
-    for record_file in review.record_files:
-        key = f"record file {record_file.id}" if by == "source" else record_file.id
-        keys.setdefault(key, []).append(record_file.id)
-        kinds.setdefault(key, "record file")
+    names = review.origin_sources()
+    for origin, kind in [(s.id, s.kind) for s in review.searches] + [
+        (r.id, "record file") for r in review.record_files
+    ]:
+        key = names[origin] if by == "source" else origin
+        keys.setdefault(key, []).append(origin)
+        kinds.setdefault(key, kind)
     included_total = sum(1 for g in flow.groups if g.status == INCLUDED)
     screening_started = flow.decisions.present("title_abstract")
+    searched = {s.id for s in review.searches}
+    by_origin: dict[str, list[GroupStatus]] = {}
+    for group in flow.groups:
+        for origin in group.origins:
+            by_origin.setdefault(origin, []).append(group)
     rows = []
     for key, ids in keys.items():
         wanted = set(ids)
         origins = [o for o in records.origins if o.origin_id in wanted]
         if not origins:
             continue
-        mine = [g for g in flow.groups if wanted & set(g.origins)]
-        alone = [g for g in mine if {o for o in g.origins if o in _search_ids(review)} <= wanted]
+        found = {g.group: g for origin in ids for g in by_origin.get(origin, ())}
+        mine = [found[name] for name in sorted(found)]
+        alone = [g for g in mine if searched.intersection(g.origins) <= wanted]
         databases = kinds[key] in DATABASE_KINDS
         if databases and not screening_started:
-            screened = Count(None, 0, NO_SCREENING)
+            screened = Count(None, 0, NEEDS_SCREENING)
             sought = assessed = included = studies = screened
         else:
             screened = (
-                _n(sum(1 for g in mine if g.status in SOUGHT or g.status == EXCLUDED_SCREENING))
+                Count(sum(1 for g in mine if g.status in SOUGHT or g.status == EXCLUDED_SCREENING))
                 if databases
                 else Count(None)
             )
-            sought = _n(sum(1 for g in mine if g.status in SOUGHT))
-            assessed = _n(sum(1 for g in mine if g.status in ASSESSED))
+            sought = Count(sum(1 for g in mine if g.status in SOUGHT))
+            assessed = Count(sum(1 for g in mine if g.status in ASSESSED))
             hits = [g for g in mine if g.status == INCLUDED]
-            included = _n(len(hits))
+            included = Count(len(hits))
             studies = (
-                _n(len({g.study for g in hits}))
+                Count(len({g.study for g in hits}))
                 if flow.studies_mapped
-                else Count(None, 0, NO_STUDIES)
+                else Count(None, 0, NEEDS_STUDIES)
             )
         share = (
             included.value / included_total
@@ -441,10 +392,6 @@ def _stage_rows(
             )
         )
     return tuple(rows)
-
-
-def _search_ids(review: Review) -> set[str]:
-    return {s.id for s in review.searches}
 
 
 def _round_rows(review: Review, flow: Flow, records: DedupCounts) -> tuple[RoundRow, ...]:
@@ -520,30 +467,16 @@ def _row_from_json(data: dict[str, Any]) -> StageRow:
 def flow_to_json(flow: FlowCounts) -> dict[str, Any]:
     """Plain data for ``counts.json``."""
     return {
-        "round": flow.round,
-        "previous": flow.previous,
-        "boxes": {key: count.to_json() for key, count in flow.boxes.items()},
-        "reasons": {key: [list(item) for item in items] for key, items in flow.reasons.items()},
-        "awaiting": {key: count.to_json() for key, count in flow.awaiting.items()},
         "sources": [_row_to_json(row) for row in flow.sources],
         "searches": [_row_to_json(row) for row in flow.searches],
         "rounds": [asdict(row) for row in flow.rounds],
-        "other_column": flow.other_column,
     }
 
 
 def flow_from_json(data: dict[str, Any]) -> FlowCounts:
     """Inverse of :func:`flow_to_json`."""
     return FlowCounts(
-        round=data["round"],
-        boxes={key: Count.from_json(value) for key, value in data["boxes"].items()},
-        reasons={
-            key: tuple((str(r), int(n)) for r, n in items) for key, items in data["reasons"].items()
-        },
-        awaiting={key: Count.from_json(value) for key, value in data["awaiting"].items()},
-        previous=data["previous"],
         sources=tuple(_row_from_json(row) for row in data["sources"]),
         searches=tuple(_row_from_json(row) for row in data["searches"]),
         rounds=tuple(RoundRow(**row) for row in data["rounds"]),
-        other_column=data["other_column"],
     )

@@ -131,10 +131,10 @@ def step_duplicates(
     return outcome
 
 
-def record_counts(review: Review, data_dir: Path) -> DedupCounts:
-    """The record and deduplication counts from the files the earlier steps wrote."""
+def record_counts(review: Review, data_dir: Path, groups: pd.DataFrame) -> DedupCounts:
+    """The record and deduplication counts from the files the earlier steps wrote
+    (``groups`` is their groups.parquet)."""
     imports = imports_from_json((data_dir / "import.json").read_text(encoding="utf-8"))
-    groups = pd.read_parquet(data_dir / "groups.parquet")
     summary = json.loads((data_dir / "dedup.json").read_text(encoding="utf-8"))
     return count_records(
         review,
@@ -153,10 +153,10 @@ def step_counts(
     """Compute every count; with ``data_dir``, also from the records steps' outputs and the
     screening decisions (and write where every record stands to ``flow_path``)."""
     review = load_review(directory)
-    records = record_counts(review, data_dir) if data_dir is not None else None
-    flow = None
+    records = flow = None
     if data_dir is not None:
         groups = pd.read_parquet(data_dir / "groups.parquet")
+        records = record_counts(review, data_dir, groups)
         flow = compute_flow(review, groups, read_decisions(directory, review))
         if flow_path is not None:
             write_text(flow_path, flow.table().to_csv(index=False, lineterminator="\n"))

@@ -123,10 +123,10 @@ def count_records(
     """Count records and duplicates. ``groups`` has record_id, origin_id, duplicate_group,
     kept and merge_kind for every record read."""
     source_of = {s.id: s.source for s in review.searches}
-    holds: dict[str, str] = {s.id: s.export.holds for s in review.searches if s.export}
-    holds.update({r.id: r.holds for r in review.record_files})
+    names = review.origin_sources()
+    holds = review.origin_holds()
     table = groups.copy()
-    table["source"] = [source_of.get(o, f"record file {o}") for o in table["origin_id"]]
+    table["source"] = [names.get(o, f"record file {o}") for o in table["origin_id"]]
     kept_rows = table.loc[table["kept"]]
     kept_source = dict(zip(kept_rows["duplicate_group"], kept_rows["source"], strict=True))
     table["kept_source"] = table["duplicate_group"].map(kept_source)
@@ -142,7 +142,7 @@ def count_records(
             OriginRecords(
                 origin_id=origin_id,
                 origin=files[0].origin,
-                source=source_of.get(origin_id, f"record file {origin_id}"),
+                source=names.get(origin_id, f"record file {origin_id}"),
                 holds=holds.get(origin_id, ""),
                 files=len(files),
                 in_file=sum(i.in_file for i in files),

@@ -29,7 +29,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal
@@ -209,36 +209,32 @@ def parse_decisions(
     for index, row in enumerate(data):
         start = lines[(index,)]
         reason = row.get("reason", "")
-        if stage == "full_text" and row.get("decision") == "exclude":
+        if stage == "full_text" and row.get("decision") == "exclude" and reason not in reasons:
             if not reasons:
-                problems.append(
-                    Problem(
-                        file,
-                        start,
-                        f"record {row.get('record_id', '?')}",
-                        "reason",
-                        show_value(reason),
-                        "exclusion_reasons listed in searches/review.yaml",
-                        "the review defines no exclusion reasons to choose from",
-                    )
-                )
-            elif reason not in reasons:
+                expected = "exclusion_reasons listed in searches/review.yaml"
+                message = "the review defines no exclusion reasons to choose from"
+            else:
                 close = difflib.get_close_matches(reason, reasons, n=1, cutoff=0.5)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                problems.append(
-                    Problem(
-                        file,
-                        start,
-                        f"record {row.get('record_id', '?')}",
-                        "reason",
-                        show_value(reason),
-                        "one of the exclusion_reasons in searches/review.yaml: "
-                        + "; ".join(reasons),
-                        f"the reason {show_value(reason)} is not in the review's list{hint}"
-                        if reason
-                        else "an exclusion needs a reason",
-                    )
+                expected = "one of the exclusion_reasons in searches/review.yaml: " + "; ".join(
+                    reasons
                 )
+                message = (
+                    f"the reason {show_value(reason)} is not in the review's list{hint}"
+                    if reason
+                    else "an exclusion needs a reason"
+                )
+            problems.append(
+                Problem(
+                    file,
+                    start,
+                    f"record {row.get('record_id', '?')}",
+                    "reason",
+                    show_value(reason),
+                    expected,
+                    message,
+                )
+            )
         decisions.append(
             Decision(
                 stage=stage,
@@ -322,8 +318,9 @@ class Flow:
 def _origin_facts(review: Review) -> dict[str, tuple[frozenset[str], int | None, str]]:
     """For each search and record file: the kinds of the searches its records come from,
     their earliest round, and the source name."""
+    names = review.origin_sources()
     facts: dict[str, tuple[frozenset[str], int | None, str]] = {
-        s.id: (frozenset({s.kind}), s.round, s.source) for s in review.searches
+        s.id: (frozenset({s.kind}), s.round, names[s.id]) for s in review.searches
     }
     for record_file in review.record_files:
         covered = (
@@ -334,7 +331,7 @@ def _origin_facts(review: Review) -> dict[str, tuple[frozenset[str], int | None,
         facts[record_file.id] = (
             frozenset(s.kind for s in covered),
             min((s.round for s in covered), default=None),
-            f"record file {record_file.id}",
+            names[record_file.id],
         )
     return facts
 
@@ -343,18 +340,14 @@ def compute_flow(
     review: Review,
     groups: pd.DataFrame,
     decisions: Decisions,
-    *,
-    skipped: Mapping[str, int] | None = None,
 ) -> Flow:
     """Place every duplicate group in the flow; raise :class:`ReviewError` for decisions that
     name unknown records, contradict each other, or skip a stage.
 
     ``groups`` has record_id, origin_id, duplicate_group and kept for every record read.
     """
-    del skipped  # unreadable records never reach a group; they are counted per search
     facts = _origin_facts(review)
-    holds: dict[str, str] = {s.id: s.export.holds for s in review.searches if s.export}
-    holds.update({r.id: r.holds for r in review.record_files})
+    holds = review.origin_holds()
     group_of: dict[str, str] = dict(
         zip(
             groups["record_id"].astype(str),
@@ -601,9 +594,3 @@ def _check_studies(flow: Flow, decisions: Decisions) -> None:
                 for g in unmapped
             ]
         )
-
-
-def records_of(flow: Flow, statuses: Iterable[str]) -> list[GroupStatus]:
-    """The groups whose status is one of ``statuses``."""
-    wanted = set(statuses)
-    return [g for g in flow.groups if g.status in wanted]

@@ -126,6 +126,20 @@ class Review:
     record_files: tuple[RecordFile, ...] = ()
     metadata: dict[str, Any] = field(default_factory=dict)
 
+    def origin_sources(self) -> dict[str, str]:
+        """The source name of every search, and 'record file <id>' for every record file:
+        what records from each origin are counted under."""
+        names = {search.id: search.source for search in self.searches}
+        names.update({r.id: f"record file {r.id}" for r in self.record_files})
+        return names
+
+    def origin_holds(self) -> dict[str, str]:
+        """What the records of every search export and record file are: identified,
+        for_assessment or included."""
+        holds: dict[str, str] = {s.id: s.export.holds for s in self.searches if s.export}
+        holds.update({r.id: r.holds for r in self.record_files})
+        return holds
+
     @property
     def exclusion_reasons(self) -> tuple[str, ...]:
         """The full-text exclusion reasons the review defines (review.yaml)."""

@@ -19,7 +19,6 @@ exports need and what a plain RIS reader drops silently:
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
 import rispy
@@ -28,7 +27,6 @@ from searchtrail.errors import Problem
 from searchtrail.records.model import ParsedFile, RawRecord
 from searchtrail.records.text import iter_lines
 
-_TY_LINE: Final = re.compile(r"^TY  -")
 _CONTENT_TAGS: Final = frozenset({"TI", "T1", "AU", "A1", "AB", "PY", "DO"})
 
 
@@ -68,7 +66,7 @@ def read_ris(text: str, *, file: str, encoding: str) -> ParsedFile:
 
     for number, line in enumerate(iter_lines(text), start=1):
         tag, value = parse_line(line)
-        if _TY_LINE.match(line):
+        if line.startswith("TY  -"):
             with_ty += 1
         if current is None:
             if tag == "TY":
