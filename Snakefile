@@ -3,7 +3,8 @@
 #   snakemake -c1                          # the review in this directory (the seed review)
 #   snakemake -c1 --directory path/to/rev  # another review directory
 #
-# All logic lives in the searchtrail package; the rules call its command line.
+# All logic lives in the searchtrail package; the rules call its command line, one stage
+# each: records, dedup, screening, counts, reports.
 
 from pathlib import Path
 
@@ -20,6 +21,8 @@ report: "workflow/report/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/records.smk"
+include: "workflow/rules/dedup.smk"
+include: "workflow/rules/screening.smk"
 include: "workflow/rules/counts.smk"
 include: "workflow/rules/reports.smk"
 
@@ -27,4 +30,4 @@ include: "workflow/rules/reports.smk"
 rule all:
     default_target: True
     input:
-        final_outputs(),
+        all_reports(),

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from searchtrail.counts import ReviewCounts, compute_counts
+from searchtrail.counts import ReviewCounts
+from searchtrail.pipeline import assess
 from searchtrail.searchlog import Review, load_review
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,7 +24,12 @@ def seed_review() -> Review:
 
 @pytest.fixture(scope="session")
 def seed_counts(seed_review: Review) -> ReviewCounts:
-    return compute_counts(seed_review)
+    return assess(REPO, seed_review).counts
+
+
+def counts_of(review: Review, directory: Path = TWO_COLUMNS) -> ReviewCounts:
+    """Every number of ``review`` (whose files are in ``directory``), counted in memory."""
+    return assess(directory, review).counts
 
 
 @pytest.fixture(scope="session")
@@ -54,9 +60,17 @@ def drop_rows(path: Path, *prefixes: str) -> None:
 
 def run_records_steps(directory: Path) -> Path:
     """Read and deduplicate a review's records as the pipeline does; return its data folder."""
-    from searchtrail.pipeline import step_duplicates, step_records
+    from searchtrail.pipeline import stage_dedup, stage_records
 
-    data = directory / "reports" / "data"
-    step_records(directory, data / "records.parquet", data / "import.json")
-    step_duplicates(directory, data / "records.parquet", data, directory / "reports" / "dedup")
-    return data
+    stage_records(directory)
+    stage_dedup(directory)
+    return directory / "reports" / "data"
+
+
+def run_counts_steps(directory: Path) -> ReviewCounts:
+    """Place the publications and count them, as the pipeline's screening and counts stages
+    do (after :func:`run_records_steps`)."""
+    from searchtrail.pipeline import stage_counts, stage_screening
+
+    stage_screening(directory)
+    return stage_counts(directory)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from searchtrail.cli import main
-from searchtrail.searchlog import LOG_FILE, load_review
+from searchtrail.layout import LOG_FILE, OUTPUTS, STAGES
+from searchtrail.searchlog import load_review
 from tests.conftest import REPO, TWO_COLUMNS
 
 
@@ -44,43 +45,35 @@ def test_validate_checks_the_screening_files(review_copy, capsys):
     assert "value 'included?' is not allowed" in err
 
 
-def test_counts_then_reports(tmp_path, capsys):
-    counts = tmp_path / "counts.json"
-    assert main(["counts", str(TWO_COLUMNS), "-o", str(counts)]) == 0
-    data = json.loads(counts.read_text(encoding="utf-8"))
-    assert data["totals"]["identified"] == {"n": 2414, "searches_without_count": 1, "pending": None}
+def test_the_stages_one_by_one(review_copy):
+    """Each stage writes the files the layout names, reading what the ones before wrote."""
+    directory = review_copy(TWO_COLUMNS)
+    for stage in STAGES:
+        assert main(["stage", stage, str(directory), "--quiet"]) == 0, stage
+    for stage in STAGES:
+        for name in OUTPUTS[stage].values():
+            assert (directory / name).stat().st_size > 0, name
+    data = json.loads((directory / OUTPUTS["counts"]["counts"]).read_text(encoding="utf-8"))
+    assert data["identified"] == {"n": 2414, "searches_without_count": 1, "pending": None}
     assert set(data["inputs"]) == {
         "searches/review.yaml",
         "searches/log.yaml",
         "searches/exports/medline-1.ris",
     }
-    out = tmp_path / "out"
-    sources = ["--csv", str(out / "s.csv"), "--md", str(out / "s.md")]
-    prisma = [
-        "--svg",
-        str(out / "p.svg"),
-        "--html",
-        str(out / "p.html"),
-        "--csv",
-        str(out / "P.csv"),
-    ]
-    assert main(["report", "sources", str(TWO_COLUMNS), "--counts", str(counts), *sources]) == 0
-    assert main(["report", "prisma", str(TWO_COLUMNS), "--counts", str(counts), *prisma]) == 0
-    assert (out / "p.svg").read_text(encoding="utf-8").startswith("<?xml")
-    assert (out / "s.csv").read_bytes().count(b"\r") == 0
+    svg = directory / OUTPUTS["reports"]["prisma_svg"]
+    assert svg.read_text(encoding="utf-8").startswith("<?xml")
+    assert (directory / OUTPUTS["reports"]["sources_csv"]).read_bytes().count(b"\r") == 0
 
 
-def test_report_refuses_counts_of_an_older_log(review_copy, tmp_path, capsys):
+def test_reports_refuse_counts_of_an_older_log(review_copy, capsys):
     directory = review_copy(TWO_COLUMNS)
-    counts = tmp_path / "counts.json"
-    assert main(["counts", str(directory), "-o", str(counts)]) == 0
+    for stage in STAGES[:-1]:
+        assert main(["stage", stage, str(directory), "--quiet"]) == 0, stage
     path = directory / LOG_FILE
     path.write_text(
         path.read_text(encoding="utf-8").replace("identified: 23", "identified: 24"), "utf-8"
     )
-    code = main(["report", "sources", str(directory), "--counts", str(counts),
-                 "--csv", str(tmp_path / "s.csv"), "--md", str(tmp_path / "s.md")])  # fmt: skip
-    assert code == 1
+    assert main(["stage", "reports", str(directory)]) == 1
     assert "earlier version of searches/log.yaml" in capsys.readouterr().err
 
 

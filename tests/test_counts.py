@@ -7,9 +7,10 @@ import json
 
 import pytest
 
-from searchtrail.count import Count, total
-from searchtrail.counts import compute_counts, from_json, to_json, verify
+from searchtrail.counts import from_json, to_json, verify
+from searchtrail.counts.number import Count, total
 from searchtrail.errors import CountMismatchError
+from tests.conftest import counts_of
 
 # Summed by hand from document 003, one search at a time (None: no search of the source
 # states a number). Columns: searches, identified, searches without a stated count,
@@ -56,7 +57,7 @@ def test_seed_totals(seed_counts):
 
 
 def test_seed_prisma_boxes(seed_counts):
-    prisma = seed_counts.prisma
+    prisma = seed_counts.diagram
     assert (prisma.databases_column, prisma.other_column, prisma.previous_column) == (
         False,
         True,
@@ -66,23 +67,32 @@ def test_seed_prisma_boxes(seed_counts):
     assert prisma.boxes["organisation_results"] == Count(3399, 8)
     assert prisma.boxes["citations_results"] == Count(None, 1)
     assert prisma.boxes["database_results"] == Count(0)
-    assert prisma.boxes["other_sought_reports"] == Count(45, 4)
-    assert prisma.boxes["records_screened"].pending
+    # 45 reports taken forward by the searches that state a number (four state none), and
+    # NICE NG76, found outside the searches (record file 'included'): each a named part.
+    assert prisma.boxes["other_sought_reports"] == Count(46, 4)
+    assert prisma.sought_parts == (
+        ("stated in the log by searches without exported records", Count(45, 4)),
+        ("found outside the searches", Count(1)),
+    )
+    assert prisma.boxes["other_results"] == Count(1)
+    assert prisma.breakdown["other_results"] == (("record file included", Count(1)),)
+    # No database or register search: the column is absent and nothing passed through it.
+    assert prisma.boxes["records_screened"] == Count(0)
     assert [name for name, _ in prisma.breakdown["website_results"]] == ["Google Scholar"]
     assert len(prisma.breakdown["organisation_results"]) == 13
 
 
 def test_two_column_review_boxes(two_column_review):
-    counts = compute_counts(two_column_review)
-    boxes = counts.prisma.boxes
-    assert counts.prisma.databases_column
-    assert counts.prisma.other_column
+    counts = counts_of(two_column_review)
+    boxes = counts.diagram.boxes
+    assert counts.diagram.databases_column
+    assert counts.diagram.other_column
     assert boxes["database_results"] == Count(412 + 388, 1)
     assert boxes["register_results"] == Count(23)
     assert boxes["website_results"] == Count(1560)
     assert boxes["citations_results"] == Count(31)
     assert boxes["other_sought_reports"] == Count(4 + 2)
-    assert dict(counts.prisma.breakdown["database_results"]) == {
+    assert dict(counts.diagram.breakdown["database_results"]) == {
         "MEDLINE": Count(412),
         "Embase": Count(388),
         "PsycINFO": Count(None, 1),
@@ -132,18 +142,18 @@ def test_verify_catches_a_source_that_does_not_add_up(seed_counts):
 
 
 def test_verify_catches_a_box_that_does_not_add_up(seed_counts):
-    boxes = dict(seed_counts.prisma.boxes)
+    boxes = dict(seed_counts.diagram.boxes)
     boxes["organisation_results"] = Count(3400, 8)
     broken = dataclasses.replace(
-        seed_counts, prisma=dataclasses.replace(seed_counts.prisma, boxes=boxes)
+        seed_counts, diagram=dataclasses.replace(seed_counts.diagram, boxes=boxes)
     )
-    with pytest.raises(CountMismatchError, match="PRISMA box organisation_results"):
+    with pytest.raises(CountMismatchError, match="box organisation_results, sum of its sources"):
         verify(broken)
 
 
 def test_reading_edited_counts_fails(seed_counts):
     data = json.loads(to_json(seed_counts))
-    data["totals"]["identified"]["n"] = 9000
+    data["identified"]["n"] = 9000
     with pytest.raises(CountMismatchError, match="identified, sum of the searches"):
         from_json(json.dumps(data))
 
@@ -156,7 +166,7 @@ def test_counts_format_is_checked(seed_counts):
 
 
 def test_database_searches_without_for_assessment_stay_out_of_its_sums(two_column_review):
-    counts = compute_counts(two_column_review)
+    counts = counts_of(two_column_review)
     medline = next(s for s in counts.searches if s.id == "medline-1")
     assert (medline.for_assessment, medline.for_assessment_recorded) == (None, False)
     assert counts.source("MEDLINE").for_assessment is None

@@ -10,11 +10,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from searchtrail.counts import compute_counts
-from searchtrail.prisma import build_prisma_reports
-from searchtrail.prisma.diagram import PAD_X, render_svg
-from searchtrail.prisma.template import COLUMNS
-from searchtrail.prisma.textwidth import text_width, wrap
+from searchtrail.reports.prisma import build_prisma_reports
+from searchtrail.reports.prisma.diagram import PAD_X, render_svg
+from searchtrail.reports.prisma.template import COLUMNS
+from searchtrail.reports.prisma.textwidth import text_width, wrap
+from tests.conftest import counts_of
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -38,7 +38,7 @@ def seed_reports(seed_review, seed_counts):
 
 @pytest.fixture(scope="module")
 def two_column_reports(two_column_review):
-    return build_prisma_reports(two_column_review, compute_counts(two_column_review))
+    return build_prisma_reports(two_column_review, counts_of(two_column_review))
 
 
 def box_texts(svg: str) -> dict[str, str]:
@@ -62,11 +62,22 @@ def test_seed_diagram_has_the_other_methods_column_only(seed_reports):
     assert "NICE (n = 1,239)" in identification
     assert "MFoF (n not reported, 2 searches)" in identification
     assert "Citation searching (n not reported, 1 search)" in identification
+    # The box names its parts: the log's 45 + 4 unknown, and NICE NG76 from outside the
+    # searches; of them, 13 have decisions, so at least 33 await one.
     assert texts["other_sought_reports"] == (
-        "Reports sought for retrieval (n = 45 + 4 searches with no count)"
+        "Reports sought for retrieval (n = 46 + 4 searches with no count) "
+        "stated in the log by searches without exported records (n = 45 + 4 searches with no "
+        "count) found outside the searches (n = 1) awaiting a decision: 33 or more"
     )
-    assert "pending" in texts["other_assessed"]
-    assert "pending" in texts["new_studies"]
+    assert "Other sources (n = 1) record file included (n = 1)" in identification
+    # Decisions for the twelve listed references and NG76 (screening/full_text.csv).
+    assert texts["other_assessed"] == "Reports assessed for eligibility (n = 13)"
+    assert texts["other_excluded"] == (
+        "Reports excluded (n = 12) Does not answer the review questions (n = 12)"
+    )
+    assert texts["new_studies"] == (
+        "Studies included in review (n = 1) Reports of included studies (n = 1)"
+    )
 
 
 def test_two_column_diagram_has_both_columns(two_column_reports):
@@ -115,7 +126,7 @@ def test_text_from_inputs_is_escaped(two_column_review):
     searches = list(two_column_review.searches)
     searches[0] = dataclasses.replace(searches[0], source=hostile, query="a < b")
     review = dataclasses.replace(two_column_review, title=hostile, searches=tuple(searches))
-    reports = build_prisma_reports(review, compute_counts(review))
+    reports = build_prisma_reports(review, counts_of(review))
     assert "<script>alert" not in reports.svg
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in reports.svg
     ET.fromstring(reports.svg.split("\n", 1)[1])  # still well-formed
@@ -139,10 +150,15 @@ def test_html_page_shows_every_search(seed_reports, seed_review):
         assert f"<code>{search.id}</code>" in seed_reports.html
 
 
-def test_prisma_csv_follows_the_template(seed_reports):
-    rows = list(csv.reader(io.StringIO(seed_reports.csv)))
+def test_prisma_csv_follows_the_template(seed_reports, two_column_reports):
+    rows = list(csv.reader(io.StringIO(two_column_reports.csv)))
     assert tuple(rows[0]) == COLUMNS
     assert [row[0] for row in rows[1:]] == TEMPLATE_DATA
+    # The seed review has records from outside its searches: the template's optional
+    # "other sources" row follows citation searching.
+    seed = [row[0] for row in csv.reader(io.StringIO(seed_reports.csv))][1:]
+    at = TEMPLATE_DATA.index("citations_results") + 1
+    assert seed == [*TEMPLATE_DATA[:at], "other_results", *TEMPLATE_DATA[at:]]
 
 
 def test_prisma_csv_seed_numbers(seed_reports):
@@ -152,9 +168,14 @@ def test_prisma_csv_seed_numbers(seed_reports):
     assert rows["organisation_results"]["n"] == "3399"
     assert "NICE: 1,239" in rows["organisation_results"]["tooltips"]
     assert rows["citations_results"]["n"] == "NA"
-    assert rows["other_sought_reports"]["n"] == "45"
-    assert rows["records_screened"]["n"] == "NA"
-    assert "pending" in rows["records_screened"]["boxtext"]
+    # 45 stated by the searches (4 state none) and NICE NG76 from outside them.
+    assert rows["other_sought_reports"]["n"] == "46"
+    assert rows["other_sought_reports"]["boxtext"] == (
+        "Reports sought for retrieval (plus 4 searches with no count; awaiting a decision: "
+        "33 or more)"
+    )
+    # No database searches: nothing passed through that column.
+    assert rows["records_screened"]["n"] == "0"
     assert rows["database_results"]["n"] == "0"
 
 
@@ -173,14 +194,14 @@ def test_wrap_breaks_long_words_and_keeps_everything():
 
 
 def test_svg_output_is_stable(two_column_review):
-    counts = compute_counts(two_column_review)
+    counts = counts_of(two_column_review)
     first = build_prisma_reports(two_column_review, counts)
     second = build_prisma_reports(two_column_review, counts)
     assert first == second
 
 
 def test_empty_footnotes_give_a_smaller_diagram():
-    from searchtrail.prisma.diagram import BoxSpec, Line
+    from searchtrail.reports.prisma.diagram import BoxSpec, Line
 
     spec = [BoxSpec("new_studies", "other", "included", (Line("Studies included in review"),))]
     plain = render_svg(spec, title="t")

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from searchtrail.errors import ReviewError
-from searchtrail.imports import import_review
 from searchtrail.records import detect_format, read_export, standardise
-from searchtrail.records.text import decode
+from searchtrail.records.decode import decode
+from searchtrail.records.review import import_review
 from searchtrail.searchlog import load_review
 from tests.conftest import DATA, REPO
 

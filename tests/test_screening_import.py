@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from searchtrail.errors import ReviewError
-from searchtrail.pipeline import step_counts
-from searchtrail.screening_import import read_tool_export
-from tests.conftest import DATA, REPO, drop_rows, run_records_steps
+from searchtrail.screening.tools import read_tool_export
+from tests.conftest import DATA, REPO, drop_rows, run_counts_steps, run_records_steps
 
 EXAMPLE = REPO / "examples" / "parenting"
 ROUND_2_SCREENING = ("medline-2:3", "medline-2:4", "embase-2:3")
@@ -76,10 +75,9 @@ def test_rayyan_labels_become_title_abstract_decisions(review, tmp_path):
     assert "0 decisions added" in again.stdout
     assert "2 already there" in again.stdout
     # The pipeline takes the imported decisions: Ruud 2024 is still awaiting screening.
-    data = review / "reports/data"
-    counts = step_counts(review, data / "counts.json", data)
-    assert counts.prisma.boxes["records_excluded"].value == 1
-    assert counts.prisma.awaiting["records_screened"].value == 1
+    counts = run_counts_steps(review)
+    assert counts.diagram.boxes["records_excluded"].value == 1
+    assert counts.diagram.awaiting["records_screened"].value == 1
 
 
 def test_asreview_labels_match_by_title_and_skip_unlabelled(review, tmp_path):

@@ -63,8 +63,7 @@ from pathlib import Path
 import pytest
 
 from searchtrail.errors import CountMismatchError, ReviewError
-from searchtrail.pipeline import step_counts
-from tests.conftest import REPO, drop_rows, run_records_steps
+from tests.conftest import REPO, drop_rows, run_counts_steps, run_records_steps
 
 EXAMPLE = REPO / "examples" / "parenting"
 ROUND_2 = ("medline-2", "embase-2")
@@ -203,7 +202,7 @@ def test_second_round_new_and_seen_records_and_nothing_rescreened(updated):
 @pytest.mark.pipeline
 def test_per_source_table_through_every_stage(updated):
     rows = {row["name"]: row for row in table(updated / "reports/stages.csv")}
-    wanted = ("exported", "after_dedup", "unique_to_source", "screened", "sought", "assessed",
+    wanted = ("exported", "publications", "found_only_here", "screened", "sought", "assessed",
               "included_reports", "included_studies", "share_of_included")  # fmt: skip
     got = {name: tuple(row[c] for c in wanted) for name, row in rows.items()}
     # MEDLINE: A B C D E F N O; only MEDLINE found E, F and O; F was removed before
@@ -218,6 +217,10 @@ def test_per_source_table_through_every_stage(updated):
     assert got["Reference lists of included studies"] == (
         "2", "2", "2", "", "2", "1", "0", "0", "0.0000",
     )  # fmt: skip
+    # Every publication once: A to P (16); screened 8 + 3 (rounds 1 and 2, as the two
+    # diagrams say); sought A B D G H, N P, K L M; assessed A B D H, N P, K L; included
+    # A B K N, of 3 studies.
+    assert got["All sources"] == ("26", "16", "", "11", "10", "8", "4", "3", "1.0000")
     text = (updated / "reports/stages.md").read_text(encoding="utf-8")
     assert "Sources that found no included report: Reference lists of included studies." in text
     assert (updated / "reports/stages.svg").read_text(encoding="utf-8").startswith("<?xml")
@@ -243,8 +246,7 @@ def stepped(tmp_path) -> Path:
 
 
 def counts_of(directory: Path):
-    data = directory / "reports/data"
-    return step_counts(directory, data / "counts.json", data, directory / "reports/flow.csv")
+    return run_counts_steps(directory)
 
 
 def append(path: Path, line: str) -> None:
@@ -253,8 +255,8 @@ def append(path: Path, line: str) -> None:
 
 def test_decisions_on_the_example_add_up(stepped):
     counts = counts_of(stepped)
-    assert counts.prisma.boxes["total_reports"].value == 4
-    assert counts.prisma.awaiting == {}
+    assert counts.diagram.boxes["total_reports"].value == 4
+    assert counts.diagram.awaiting == {}
 
 
 def test_a_decision_naming_an_unknown_record_stops_the_run(stepped):
@@ -313,13 +315,18 @@ def test_arithmetic_that_does_not_add_up_stops_the_run(stepped):
     with pytest.raises(CountMismatchError) as caught:
         counts_of(stepped)
     message = str(caught.value)
-    assert "PRISMA box 'Records screened': identified 10 − removed before screening 4" in message
+    assert (
+        "PRISMA box 'Records screened' (round 2): identified 10 − removed before screening 4"
+        in message
+    )
     assert "= 6, but 3 records were screened" in message
     assert "medline-2: log 7, export 4" in message
 
 
 def test_more_decisions_than_reports_sought_stop_the_run(tmp_path):
-    """Without every other-methods export, the log's count of reports sought is the limit."""
+    """A search without an export counts by the number its log states; records of it in a
+    partial record file are part of that number, so more of them with decisions than the
+    log says were taken forward cannot be."""
     target = round_one_only(tmp_path / "parenting")
     log = target / "searches/log.yaml"
     text = log.read_text(encoding="utf-8")
@@ -327,27 +334,27 @@ def test_more_decisions_than_reports_sought_stop_the_run(tmp_path):
         "    export:\n      files: searches/exports/web-1.ris\n      holds: for_assessment\n", ""
     )
     text = text.replace("for_assessment: 2\n", "for_assessment: 0\n", 1)  # web-1
-    text = text.replace("for_assessment: 2\n", "for_assessment: 1\n", 1)  # cit-1
+    text += (
+        "record_files:\n  - id: web-list\n    files: searches/exports/web-1.ris\n"
+        "    holds: for_assessment\n    searches: [web-1]\n    complete: false\n"
+    )
     log.write_text(text, encoding="utf-8")
-    (target / "searches/exports/web-1.ris").unlink()
-    for name in ("full_text", "studies"):
-        path = target / f"screening/{name}.csv"
-        drop_rows(path, "web-1:")
+    for path in (target / "screening").glob("*.csv"):
+        path.write_text(path.read_text("utf-8").replace("web-1:", "web-list:"), "utf-8")
     run_records_steps(target)
     with pytest.raises(CountMismatchError) as caught:
         counts_of(target)
     assert (
-        "PRISMA box 'Reports sought for retrieval' (other methods): 1 sought, but 1 not "
-        "retrieved + 1 assessed = 2 reports have retrieval or eligibility decisions"
+        "PRISMA box 'Reports sought for retrieval' (other methods, round 1): the log states 0 "
+        "reports taken forward by the searches without exported records (web-1), but 1 of "
+        "their records (record file web-list) have retrieval or eligibility decisions"
     ) in str(caught.value)
 
 
 def test_the_command_line_reports_decision_mistakes_without_a_traceback(stepped):
     append(stepped / "screening/title_abstract.csv", "medline-1:99,include,KL,2024-03-12,")
-    data = stepped / "reports/data"
     result = subprocess.run(
-        [sys.executable, "-m", "searchtrail", "counts", str(stepped), "-o",
-         str(data / "counts.json"), "--data", str(data)],
+        [sys.executable, "-m", "searchtrail", "stage", "screening", str(stepped)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 1
@@ -389,7 +396,7 @@ def test_stages_nobody_has_reached_are_pending_not_zero(tmp_path):
     path = target / "screening/title_abstract.csv"
     drop_rows(path, "psycinfo-1:3,")
     run_records_steps(target)
-    prisma = counts_of(target).prisma
+    prisma = counts_of(target).diagram
     boxes, awaiting = prisma.boxes, prisma.awaiting
     assert boxes["records_screened"].value == 8
     assert boxes["records_excluded"].value == 2  # C and E; J is not screened yet
@@ -458,14 +465,14 @@ def test_counts_that_do_not_add_up_are_refused_when_read(stepped):
     """counts.json is checked box by box whenever a report reads it."""
     import json
 
-    from searchtrail.counts import from_json
+    from searchtrail.counts.store import from_json
 
     counts_of(stepped)
     path = stepped / "reports/data/counts.json"
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert from_json(path.read_text(encoding="utf-8")).prisma.boxes["total_reports"].value == 4
-    data["prisma"]["boxes"]["dbr_assessed"]["n"] = 5  # sought 2, not retrieved 0
-    data["earlier_rounds"][0]["boxes"]["total_studies"]["n"] = 3  # previous 0 + new 2
+    assert from_json(path.read_text(encoding="utf-8")).diagram.boxes["total_reports"].value == 4
+    data["diagram"]["boxes"]["dbr_assessed"]["n"] = 5  # sought 2, not retrieved 0
+    data["earlier"][0]["boxes"]["total_studies"]["n"] = 3  # previous 0 + new 2
     with pytest.raises(CountMismatchError) as caught:
         from_json(json.dumps(data))
     message = str(caught.value)

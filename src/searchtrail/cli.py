@@ -16,26 +16,27 @@ from pathlib import Path
 import pandas as pd
 
 from searchtrail import __version__
-from searchtrail.counts import ReviewCounts, compute_counts
+from searchtrail.counts import ReviewCounts
 from searchtrail.dedup.files import run
 from searchtrail.errors import CountMismatchError, ReviewError
-from searchtrail.pipeline import load_counts, step_counts, step_duplicates, step_records, write_text
-from searchtrail.prisma import build_prisma_reports
-from searchtrail.reports import dedup_md, overlap_csv, overlap_md, upset_svg
+from searchtrail.layout import DECISION_FILES, LOG_FILE, OUTPUTS, STAGES
+from searchtrail.pipeline import (
+    assess,
+    stage_counts,
+    stage_dedup,
+    stage_records,
+    stage_reports,
+    stage_screening,
+)
+from searchtrail.reports.words import describe, number
 from searchtrail.scaffold import create_review
-from searchtrail.screening import FILES as SCREENING_FILES
-from searchtrail.screening import read_decisions
-from searchtrail.screening_import import (
+from searchtrail.screening.tools import (
     TOOLS,
     RecordIndex,
     import_decisions,
     read_tool_export,
     write_decisions,
 )
-from searchtrail.searchlog import LOG_FILE, load_review
-from searchtrail.stages import rounds_csv, rounds_md, stages_csv, stages_md, stages_svg
-from searchtrail.tables import searches_csv, searches_md, sources_csv, sources_md
-from searchtrail.text import describe, number
 
 
 def format_sources(counts: ReviewCounts) -> str:
@@ -91,97 +92,63 @@ def _stderr(quiet: bool) -> object:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     directory = Path(args.review)
-    review = load_review(directory)
-    counts = compute_counts(review)
-    decisions = read_decisions(directory, review)  # the files' form; records are checked later
-    rounds = review.rounds
+    checked = assess(directory)
+    counts = checked.counts
+    rounds = len(counts.rounds)
     print(
-        f"{directory / LOG_FILE}: {len(review.searches)} searches in "
+        f"{directory / LOG_FILE}: {len(counts.searches)} searches in "
         f"{len(counts.sources)} sources, "
-        f"{len(rounds)} round{'s' if len(rounds) != 1 else ''}; no problems found."
+        f"{rounds} round{'s' if rounds != 1 else ''}; no problems found."
     )
-    decided = sum(len(rows) for rows in decisions.rows.values())
-    if decisions.rows:
+    records = counts.records
+    if records.sources:
         print(
-            f"screening/: {decided:,} decisions in {len(decisions.rows)} files; no problems found."
+            f"records: {records.records:,} read, {records.publications:,} publications after "
+            f"deduplication; the counts add up."
+        )
+    if checked.new_questions:
+        print(
+            f"screening/duplicates.csv: the pipeline will ask {checked.new_questions:,} new "
+            "question(s) about possible duplicates."
+        )
+    if checked.decision_files:
+        print(
+            f"screening/: {checked.decisions:,} decisions in {checked.decision_files} files; "
+            "no problems found."
         )
     print()
     print(format_sources(counts))
     return 0
 
 
-def cmd_records(args: argparse.Namespace) -> int:
-    records = step_records(Path(args.review), Path(args.out), Path(args.summary))
-    print(f"{len(records):,} records read into {args.out}", file=sys.stderr)
-    return 0
-
-
-def cmd_duplicates(args: argparse.Namespace) -> int:
-    outcome = step_duplicates(
-        Path(args.review),
-        Path(args.records),
-        Path(args.data),
-        Path(args.reports),
-        progress=_stderr(args.quiet),  # type: ignore[arg-type]
-    )
-    if outcome.new_questions:
-        print(
-            f"{len(outcome.new_questions):,} new question(s) about possible duplicates in "
-            f"{Path(args.review) / 'screening/duplicates.csv'}: answer 'duplicate' or "
-            "'not duplicate' and run the pipeline again",
-            file=sys.stderr,
-        )
-    return 0
-
-
-def cmd_counts(args: argparse.Namespace) -> int:
-    step_counts(
-        Path(args.review),
-        Path(args.output),
-        Path(args.data) if args.data else None,
-        Path(args.flow) if args.flow else None,
-    )
-    return 0
-
-
-def cmd_report(args: argparse.Namespace) -> int:
+def cmd_stage(args: argparse.Namespace) -> int:
     directory = Path(args.review)
-    review = load_review(directory)
-    counts = load_counts(Path(args.counts), directory)
-    if args.table == "searches":
-        write_text(Path(args.csv), searches_csv(review, counts))
-        write_text(Path(args.md), searches_md(review, counts))
-    elif args.table == "sources":
-        write_text(Path(args.csv), sources_csv(review, counts))
-        write_text(Path(args.md), sources_md(review, counts))
-    elif args.table == "duplicates":
-        write_text(Path(args.md), dedup_md(review, counts))
-        write_text(Path(args.overlap_csv), overlap_csv(counts))
-        write_text(Path(args.overlap_md), overlap_md(review, counts))
-        write_text(Path(args.upset), upset_svg(review, counts))
-    elif args.table == "stages":
-        write_text(Path(args.csv), stages_csv(counts, by="source"))
-        write_text(Path(args.searches_csv), stages_csv(counts, by="search"))
-        write_text(Path(args.md), stages_md(review, counts))
-        write_text(Path(args.svg), stages_svg(review, counts))
-        write_text(Path(args.rounds_csv), rounds_csv(counts))
-        write_text(Path(args.rounds_md), rounds_md(review, counts))
+    if args.stage == "records":
+        records = stage_records(directory)
+        print(f"{len(records):,} records read", file=sys.stderr)
+    elif args.stage == "dedup":
+        outcome = stage_dedup(directory, progress=_stderr(args.quiet))  # type: ignore[arg-type]
+        if outcome.new_questions:
+            print(
+                f"{len(outcome.new_questions):,} new question(s) about possible duplicates in "
+                f"{directory / 'screening/duplicates.csv'}: answer 'duplicate' or "
+                "'not duplicate' and run the pipeline again",
+                file=sys.stderr,
+            )
+    elif args.stage == "screening":
+        placement = stage_screening(directory)
+        print(f"{len(placement.publications):,} publications placed", file=sys.stderr)
+    elif args.stage == "counts":
+        stage_counts(directory)
     else:
-        if args.round is not None:
-            try:
-                counts = counts.for_round(args.round)
-            except KeyError:
-                rounds = ", ".join(str(p.round) for p in counts.earlier_rounds) or "none"
-                print(
-                    f"error: no diagram of round {args.round}; earlier rounds with a diagram: "
-                    f"{rounds} (the latest round is the main diagram)",
-                    file=sys.stderr,
-                )
-                return 1
-        reports = build_prisma_reports(review, counts)
-        write_text(Path(args.svg), reports.svg)
-        write_text(Path(args.html), reports.html)
-        write_text(Path(args.csv), reports.csv)
+        try:
+            stage_reports(directory, round_number=args.round)
+        except KeyError:
+            print(
+                f"error: the review has no earlier search round {args.round}",
+                file=sys.stderr,
+            )
+            return 1
     return 0
 
 
@@ -220,11 +187,14 @@ def cmd_dedup(args: argparse.Namespace) -> int:
 
 def cmd_screening_import(args: argparse.Namespace) -> int:
     directory = Path(args.review)
-    data = directory / "reports" / "data"
-    missing = [name for name in ("records.parquet", "groups.parquet") if not (data / name).exists()]
+    needed = [
+        directory / OUTPUTS["records"]["records"],
+        directory / OUTPUTS["dedup"]["groups"],
+    ]
+    missing = [str(name) for name in needed if not name.exists()]
     if missing:
         print(
-            f"error: {data} lacks {', '.join(missing)}: run the pipeline on the review first, "
+            f"error: {', '.join(missing)} missing: run the pipeline on the review first, "
             "so its records and duplicate groups exist",
             file=sys.stderr,
         )
@@ -238,10 +208,10 @@ def cmd_screening_import(args: argparse.Namespace) -> int:
         reason=args.reason or "",
     )
     index = RecordIndex.of(
-        pd.read_parquet(data / "records.parquet", columns=["record_id", "doi", "title"]),
-        pd.read_parquet(data / "groups.parquet"),
+        pd.read_parquet(needed[0], columns=["record_id", "doi", "title"]),
+        pd.read_parquet(needed[1]),
     )
-    target = directory / SCREENING_FILES[args.stage]
+    target = directory / DECISION_FILES[args.stage]
     existing = target.read_text(encoding="utf-8-sig") if target.exists() else None
     outcome = import_decisions(
         rows, index, existing, args.stage, date=args.date or "", note=args.note or ""
@@ -290,77 +260,24 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("review", nargs="?", default=".", help="review directory (default: .)")
     validate.set_defaults(func=cmd_validate)
 
-    records = commands.add_parser("records", help="read every export of a review (a pipeline step)")
-    records.add_argument("review", help="review directory")
-    records.add_argument("--out", required=True, help="records table to write (Parquet)")
-    records.add_argument("--summary", required=True, help="import summary to write (JSON)")
-    records.set_defaults(func=cmd_records)
-
-    duplicates = commands.add_parser(
-        "duplicates", help="deduplicate a review's records (a pipeline step)"
+    stage = commands.add_parser(
+        "stage",
+        help="run one stage of the pipeline on a review directory",
+        description="Run one stage of the pipeline; it reads what the stages before it "
+        "wrote and writes its own files under the review's reports/ (the names are those "
+        "of searchtrail.layout). The Snakemake workflow runs these in order: "
+        + ", ".join(STAGES)
+        + ".",
     )
-    duplicates.add_argument("review", help="review directory")
-    duplicates.add_argument("--records", required=True, help="records table (Parquet)")
-    duplicates.add_argument("--data", required=True, help="directory for the data files")
-    duplicates.add_argument("--reports", required=True, help="directory for the readable files")
-    duplicates.add_argument("--quiet", action="store_true", help="no progress messages")
-    duplicates.set_defaults(func=cmd_duplicates)
-
-    counts = commands.add_parser("counts", help="compute every count and write counts.json")
-    counts.add_argument("review", nargs="?", default=".", help="review directory (default: .)")
-    counts.add_argument("-o", "--output", required=True, help="where to write counts.json")
-    counts.add_argument(
-        "--data", help="directory with import.json, groups.parquet and dedup.json (records steps)"
-    )
-    counts.add_argument(
-        "--flow", help="where to write flow.csv: every record's stage and decisions (with --data)"
-    )
-    counts.set_defaults(func=cmd_counts)
-
-    report = commands.add_parser("report", help="write one report from counts.json")
-    tables = report.add_subparsers(dest="table", required=True, metavar="REPORT")
-    for name, help_text in (
-        ("searches", "the search table (PRISMA-S style): CSV and Markdown"),
-        ("sources", "records per source: CSV and Markdown"),
-    ):
-        sub = tables.add_parser(name, help=help_text)
-        sub.add_argument("review", help="review directory")
-        sub.add_argument("--counts", required=True, help="counts.json made by 'searchtrail counts'")
-        sub.add_argument("--csv", required=True, help="CSV file to write")
-        sub.add_argument("--md", required=True, help="Markdown file to write")
-        sub.set_defaults(func=cmd_report)
-    dups = tables.add_parser("duplicates", help="deduplication summary, source overlap, UpSet plot")
-    dups.add_argument("review", help="review directory")
-    dups.add_argument("--counts", required=True, help="counts.json made by 'searchtrail counts'")
-    dups.add_argument("--md", required=True, help="deduplication summary to write (Markdown)")
-    dups.add_argument("--overlap-csv", required=True, help="source overlap table (CSV)")
-    dups.add_argument("--overlap-md", required=True, help="source overlap table (Markdown)")
-    dups.add_argument("--upset", required=True, help="UpSet plot of source overlap (SVG)")
-    dups.set_defaults(func=cmd_report)
-    stages = tables.add_parser(
-        "stages", help="sources and searches through every stage (CSV, Markdown, SVG), rounds"
-    )
-    stages.add_argument("review", help="review directory")
-    stages.add_argument("--counts", required=True, help="counts.json made by 'searchtrail counts'")
-    stages.add_argument("--csv", required=True, help="per-source table to write (CSV)")
-    stages.add_argument("--searches-csv", required=True, help="per-search table to write (CSV)")
-    stages.add_argument("--md", required=True, help="both tables to write (Markdown)")
-    stages.add_argument("--svg", required=True, help="bar chart to write (SVG)")
-    stages.add_argument("--rounds-csv", required=True, help="search update table (CSV)")
-    stages.add_argument("--rounds-md", required=True, help="search rounds (Markdown)")
-    stages.set_defaults(func=cmd_report)
-    prisma = tables.add_parser("prisma", help="the PRISMA 2020 diagram (SVG, HTML) and PRISMA.csv")
-    prisma.add_argument("review", help="review directory")
-    prisma.add_argument("--counts", required=True, help="counts.json made by 'searchtrail counts'")
-    prisma.add_argument("--svg", required=True, help="SVG file to write")
-    prisma.add_argument("--html", required=True, help="HTML file to write")
-    prisma.add_argument("--csv", required=True, help="PRISMA2020 template CSV to write")
-    prisma.add_argument(
+    stage.add_argument("stage", choices=STAGES, help="the stage to run")
+    stage.add_argument("review", nargs="?", default=".", help="review directory (default: .)")
+    stage.add_argument(
         "--round",
         type=int,
-        help="an earlier search round of an updated review (default: the latest round)",
+        help="reports stage: write the diagram files of this earlier search round",
     )
-    prisma.set_defaults(func=cmd_report)
+    stage.add_argument("--quiet", action="store_true", help="no progress messages")
+    stage.set_defaults(func=cmd_stage)
 
     dedup = commands.add_parser(
         "dedup",

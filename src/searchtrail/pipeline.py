@@ -1,31 +1,34 @@
-"""The pipeline's steps, each reading and writing files in a review directory.
+"""The pipeline's stages, each reading and writing the files :mod:`searchtrail.layout` names.
 
-The Snakemake rules call these through the command line; each step is also usable by hand.
+The Snakemake rules run these through the command line (``searchtrail stage NAME DIR``);
+each is usable by hand too. :func:`assess` runs the same stage functions in memory and
+writes nothing: it is ``searchtrail validate``, so a review that validates cleanly is one
+the pipeline will not stop on.
 
-======================  ===================================================================
-step                    reads / writes
-======================  ===================================================================
-:func:`step_records`    the exports and record files named in the log
-                        -> ``reports/data/records.parquet``, ``reports/data/import.json``
-:func:`step_duplicates` the records, ``screening/duplicates.csv``
-                        -> ``reports/data/groups.parquet``, ``pairs.parquet``,
-                        ``unique.parquet``, ``dedup.json``; ``reports/dedup/*``;
-                        new questions added to ``screening/duplicates.csv``
-:func:`step_counts`     the log, ``import.json``, ``groups.parquet``, ``dedup.json``
-                        -> ``reports/data/counts.json``
-======================  ===================================================================
+===================  ===============================================================
+stage                reads -> writes
+===================  ===============================================================
+``records``          the log's exports and record files -> records table, import summary
+``dedup``            the records, ``screening/duplicates.csv`` -> groups, pairs, unique
+                     records, summary; new questions added to ``screening/duplicates.csv``
+``screening``        the groups, the dedup summary, ``screening/*.csv`` -> ``flow.json``,
+                     ``flow.csv``
+``counts``           the import summary, groups, dedup summary, flow -> ``counts.json``
+``reports``          ``counts.json`` and the log's texts -> every report
+===================  ===============================================================
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from searchtrail.counts import ReviewCounts, compute_counts, from_json, to_json
+from searchtrail.counts import ReviewCounts, build_flow, count_review, from_json, to_json
 from searchtrail.dedup.output import (
     audit_pairs,
     groups_table,
@@ -33,33 +36,35 @@ from searchtrail.dedup.output import (
     write_unique_csv,
     write_unique_ris,
 )
-from searchtrail.dedup.verdicts import VERDICTS_FILE, verdicts_text
-from searchtrail.duplicates import ReviewDedup, dedup_review
+from searchtrail.dedup.review import ReviewDedup, dedup_review
+from searchtrail.dedup.verdicts import OpenQuestion, open_questions, verdicts_text
 from searchtrail.errors import CountMismatchError
-from searchtrail.imports import import_review, imports_from_json, imports_to_json
-from searchtrail.record_counts import DedupCounts, count_records
+from searchtrail.fileio import sha256, write_text
+from searchtrail.layout import (
+    DECISION_FILES,
+    LOG_FILE,
+    OUTPUTS,
+    REVIEW_FILE,
+    VERDICTS_FILE,
+    round_outputs,
+)
 from searchtrail.records import table
-from searchtrail.screening import FILES as SCREENING_FILES
-from searchtrail.screening import compute_flow, read_decisions
-from searchtrail.searchlog import LOG_FILE, REVIEW_FILE, Review, load_review
+from searchtrail.records.review import (
+    FileImport,
+    import_review,
+    imports_from_json,
+    imports_to_json,
+)
+from searchtrail.reports import render_reports, render_round
+from searchtrail.screening import Placement, place, read_decisions
+from searchtrail.searchlog import Review, load_review
 
 Progress = Callable[[str], None]
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write UTF-8 text with LF line endings, creating parent directories."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-
-
-def sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes, in hex."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def path(directory: Path, stage: str, key: str) -> Path:
+    """Where ``stage`` writes its output ``key`` in the review ``directory``."""
+    return directory / OUTPUTS[stage][key]
 
 
 def input_files(review: Review, directory: Path) -> list[str]:
@@ -72,107 +77,191 @@ def input_files(review: Review, directory: Path) -> list[str]:
         names.extend(record_file.files)
     if (directory / VERDICTS_FILE).exists():
         names.append(VERDICTS_FILE)
-    names.extend(name for name in SCREENING_FILES.values() if (directory / name).exists())
+    names.extend(name for name in DECISION_FILES.values() if (directory / name).exists())
     return names
 
 
-def step_records(directory: Path, records_path: Path, summary_path: Path) -> pd.DataFrame:
+def input_hashes(review: Review, directory: Path) -> dict[str, str]:
+    """The SHA-256 of every input file, for the audit trail."""
+    return {name: sha256(directory / name) for name in input_files(review, directory)}
+
+
+def dedup_summary(outcome: ReviewDedup, questions: Sequence[OpenQuestion]) -> dict[str, Any]:
+    """What the dedup stage tells the later ones: its pair decisions, the verdicts applied,
+    the questions still open (with their lines in the verdicts file) and the splits."""
+    pairs = outcome.result.pairs
+    return {
+        "decisions": {
+            str(name): int(n) for name, n in pairs["decision"].value_counts().sort_index().items()
+        },
+        "verdicts": len(outcome.verdicts),
+        "open_questions": [
+            {"record_a": q.record_a, "record_b": q.record_b, "line": q.line} for q in questions
+        ],
+        "new_questions": len(outcome.new_questions),
+        "splits": list(outcome.result.splits),
+    }
+
+
+def _questions(summary: Mapping[str, Any]) -> list[OpenQuestion]:
+    return [
+        OpenQuestion(q["record_a"], q["record_b"], q["line"]) for q in summary["open_questions"]
+    ]
+
+
+# --- the stages ---------------------------------------------------------------------------------
+
+
+def stage_records(directory: Path) -> pd.DataFrame:
     """Read every export and record file into the records table."""
     review = load_review(directory)
     records, imports = import_review(review, directory)
-    table.write(records, records_path)
-    write_text(summary_path, imports_to_json(imports))
+    table.write(records, path(directory, "records", "records"))
+    write_text(path(directory, "records", "imports"), imports_to_json(imports))
     return records
 
 
-def step_duplicates(
-    directory: Path,
-    records_path: Path,
-    data_dir: Path,
-    reports_dir: Path,
-    *,
-    progress: Progress | None = None,
-) -> ReviewDedup:
+def stage_dedup(directory: Path, *, progress: Progress | None = None) -> ReviewDedup:
     """Deduplicate the records; write groups, pairs, unique records, and new questions."""
     review = load_review(directory)
-    records = table.read(records_path)
+    records = table.read(path(directory, "records", "records"))
     verdicts_path = directory / VERDICTS_FILE
     existing = verdicts_path.read_text(encoding="utf-8-sig") if verdicts_path.exists() else None
     outcome = dedup_review(
         review, records, existing, verdicts_file=VERDICTS_FILE, progress=progress
     )
+    text = existing
     if outcome.new_questions:
-        write_text(verdicts_path, verdicts_text(outcome.existing_rows, outcome.new_questions))
+        text = verdicts_text(outcome.existing_rows, outcome.new_questions)
+        write_text(verdicts_path, text)
     result = outcome.result
     merged = merged_records(records, result)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    outcome.groups.to_parquet(data_dir / "groups.parquet", index=False)
-    result.pairs.drop(columns=["a", "b"]).to_parquet(data_dir / "pairs.parquet", index=False)
-    merged.to_parquet(data_dir / "unique.parquet", index=False)
-    rows = [*outcome.existing_rows, *outcome.new_questions]
-    summary = {
-        "decisions": {
-            name: int(n) for name, n in result.pairs["decision"].value_counts().sort_index().items()
-        },
-        "verdicts": len(outcome.verdicts),
-        "open_questions": sum(1 for row in rows if not row.get("verdict", "").strip()),
-        "new_questions": len(outcome.new_questions),
-        "splits": result.splits,
-    }
-    write_text(data_dir / "dedup.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    data = path(directory, "dedup", "groups").parent
+    data.mkdir(parents=True, exist_ok=True)
+    outcome.groups.to_parquet(path(directory, "dedup", "groups"), index=False)
+    result.pairs.drop(columns=["a", "b"]).to_parquet(path(directory, "dedup", "pairs"), index=False)
+    merged.to_parquet(path(directory, "dedup", "unique"), index=False)
+    summary = dedup_summary(outcome, open_questions(text or ""))
     write_text(
-        reports_dir / "groups.csv", groups_table(result).to_csv(index=False, lineterminator="\n")
+        path(directory, "dedup", "summary"),
+        json.dumps(summary, indent=2, ensure_ascii=False) + "\n",
     )
-    write_unique_csv(merged, reports_dir / "unique.csv")
-    write_unique_ris(merged, reports_dir / "unique.ris")
     write_text(
-        reports_dir / "pairs.csv", audit_pairs(result).to_csv(index=False, lineterminator="\n")
+        path(directory, "dedup", "groups_csv"),
+        groups_table(result).to_csv(index=False, lineterminator="\n"),
+    )
+    path(directory, "dedup", "unique_csv").parent.mkdir(parents=True, exist_ok=True)
+    write_unique_csv(merged, path(directory, "dedup", "unique_csv"))
+    write_unique_ris(merged, path(directory, "dedup", "unique_ris"))
+    write_text(
+        path(directory, "dedup", "pairs_csv"),
+        audit_pairs(result).to_csv(index=False, lineterminator="\n"),
     )
     return outcome
 
 
-def record_counts(review: Review, data_dir: Path, groups: pd.DataFrame) -> DedupCounts:
-    """The record and deduplication counts from the files the earlier steps wrote
-    (``groups`` is their groups.parquet)."""
-    imports = imports_from_json((data_dir / "import.json").read_text(encoding="utf-8"))
-    summary = json.loads((data_dir / "dedup.json").read_text(encoding="utf-8"))
-    return count_records(
-        review,
-        imports,
-        groups,
-        decisions=summary["decisions"],
-        open_questions=summary["open_questions"],
-        verdicts=summary["verdicts"],
-        splits=len(summary["splits"]),
-    )
-
-
-def step_counts(
-    directory: Path, counts_path: Path, data_dir: Path | None, flow_path: Path | None = None
-) -> ReviewCounts:
-    """Compute every count; with ``data_dir``, also from the records steps' outputs and the
-    screening decisions (and write where every record stands to ``flow_path``)."""
+def stage_screening(directory: Path) -> Placement:
+    """Place every publication in the flow after people's decisions."""
     review = load_review(directory)
-    records = flow = None
-    if data_dir is not None:
-        groups = pd.read_parquet(data_dir / "groups.parquet")
-        records = record_counts(review, data_dir, groups)
-        flow = compute_flow(review, groups, read_decisions(directory, review))
-        if flow_path is not None:
-            write_text(flow_path, flow.table().to_csv(index=False, lineterminator="\n"))
-    inputs = {name: sha256(directory / name) for name in input_files(review, directory)}
-    counts = compute_counts(review, records=records, flow=flow, inputs=inputs)
-    write_text(counts_path, to_json(counts))
+    groups = pd.read_parquet(path(directory, "dedup", "groups"))
+    summary = json.loads(path(directory, "dedup", "summary").read_text(encoding="utf-8"))
+    placement = place(review, groups, read_decisions(directory, review), _questions(summary))
+    write_text(path(directory, "screening", "flow"), placement.to_json())
+    write_text(
+        path(directory, "screening", "flow_csv"),
+        placement.table().to_csv(index=False, lineterminator="\n"),
+    )
+    return placement
+
+
+def stage_counts(directory: Path) -> ReviewCounts:
+    """Compute every number from the earlier stages' files, check it, write counts.json."""
+    review = load_review(directory)
+    imports = imports_from_json(path(directory, "records", "imports").read_text(encoding="utf-8"))
+    groups = pd.read_parquet(path(directory, "dedup", "groups"))
+    summary = json.loads(path(directory, "dedup", "summary").read_text(encoding="utf-8"))
+    placement = Placement.from_json(
+        path(directory, "screening", "flow").read_text(encoding="utf-8")
+    )
+    counts = _count(review, directory, imports, groups, placement, summary)
+    write_text(path(directory, "counts", "counts"), to_json(counts))
     return counts
 
 
-def load_counts(path: Path, directory: Path) -> ReviewCounts:
-    """Read counts and check they were made from the review's current files."""
-    counts = from_json(path.read_text(encoding="utf-8"))
+def _count(
+    review: Review,
+    directory: Path,
+    imports: Sequence[FileImport],
+    groups: pd.DataFrame,
+    placement: Placement,
+    summary: Mapping[str, Any],
+) -> ReviewCounts:
+    flow = build_flow(review, imports, groups, placement, summary)
+    return count_review(review, flow, inputs=input_hashes(review, directory))
+
+
+def stage_reports(directory: Path, *, round_number: int | None = None) -> list[Path]:
+    """Render the reports (or an earlier round's diagram files) from counts.json."""
+    review = load_review(directory)
+    counts = load_counts(directory)
+    if round_number is None:
+        texts, names = render_reports(review, counts), OUTPUTS["reports"]
+    else:
+        texts, names = render_round(review, counts, round_number), round_outputs(round_number)
+    written = []
+    for key, text in texts.items():
+        target = directory / names[key]
+        write_text(target, text)
+        written.append(target)
+    return written
+
+
+def load_counts(directory: Path) -> ReviewCounts:
+    """Read counts.json and check it was made from the review's current log."""
+    counts_path = path(directory, "counts", "counts")
+    counts = from_json(counts_path.read_text(encoding="utf-8"))
     for name in (REVIEW_FILE, LOG_FILE):
         recorded = counts.inputs.get(name)
         if recorded is not None and recorded != sha256(directory / name):
             raise CountMismatchError(
-                [f"{path} was made from an earlier version of {name}; rerun the counts step"]
+                [f"{counts_path} was made from an earlier version of {name}; rerun the pipeline"]
             )
     return counts
+
+
+# --- every stage in memory: validate ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What running every stage in memory found: the counts and the new questions."""
+
+    review: Review
+    counts: ReviewCounts
+    decisions: int
+    decision_files: int
+    new_questions: int
+
+
+def assess(directory: Path, review: Review | None = None) -> Assessment:
+    """Run every stage on the review in memory, with the same checks as the pipeline, and
+    write nothing. Raises the error the pipeline would stop with."""
+    review = review or load_review(directory)
+    records, imports = import_review(review, directory)
+    verdicts_path = directory / VERDICTS_FILE
+    existing = verdicts_path.read_text(encoding="utf-8-sig") if verdicts_path.exists() else None
+    outcome = dedup_review(review, records, existing, verdicts_file=VERDICTS_FILE)
+    text = existing or ""
+    if outcome.new_questions:
+        text = verdicts_text(outcome.existing_rows, outcome.new_questions)
+    summary = dedup_summary(outcome, open_questions(text))
+    decisions = read_decisions(directory, review)
+    placement = place(review, outcome.groups, decisions, _questions(summary))
+    counts = _count(review, directory, imports, outcome.groups, placement, summary)
+    return Assessment(
+        review=review,
+        counts=counts,
+        decisions=sum(len(rows) for rows in decisions.rows.values()),
+        decision_files=len(decisions.rows),
+        new_questions=len(outcome.new_questions),
+    )

@@ -6,7 +6,7 @@ import json
 from importlib import resources
 from pathlib import Path
 
-from searchtrail.searchlog import LOG_FILE, REVIEW_FILE
+from searchtrail.layout import LOG_FILE, REVIEW_FILE
 
 _KEEP = {
     "searches/exports/.gitkeep": "",

@@ -28,11 +28,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Final, Literal
 
 from searchtrail.errors import Problem, ReviewError, show_value
+from searchtrail.layout import LOG_FILE, REVIEW_FILE
 from searchtrail.schemas import schema_problems
 from searchtrail.yamlio import Path_, YamlDocument, load_yaml
-
-REVIEW_FILE: Final = "searches/review.yaml"
-LOG_FILE: Final = "searches/log.yaml"
 
 Kind = Literal["database", "register", "website", "organisation", "citation_search", "other"]
 KINDS: Final[tuple[Kind, ...]] = (
@@ -46,6 +44,12 @@ KINDS: Final[tuple[Kind, ...]] = (
 DATABASE_KINDS: Final = frozenset({"database", "register"})
 OTHER_METHOD_KINDS: Final = frozenset({"website", "organisation", "citation_search", "other"})
 UNKNOWN: Final = "unknown"
+
+Column = Literal["databases", "other", "outside"]
+DATABASES: Final = "databases"
+OTHER: Final = "other"
+OUTSIDE: Final = "outside"
+RECORD_FILE: Final = "record file"
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,36 @@ class RecordFile:
     format: str | None = None
     note: str = ""
     line: int | None = None
+    round: int | None = None
+    """The search round its records belong to, when the log says (else the earliest round
+    of the searches it covers, or 1)."""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where records come from: a search (with or without an export) or a record file.
+
+    ``column`` places its records in the PRISMA 2020 diagram: a database or register search
+    in the databases-and-registers column, another search in the other-methods column; a
+    record file in the databases column when every search it covers is a database or
+    register search, in the other-methods column when it covers other searches, and
+    ``outside`` when it covers none (records found outside the log's searches).
+    """
+
+    id: str
+    name: str
+    """The source its records are counted under: the search's source, or 'record file <id>'."""
+    kind: str
+    """The search's kind, or 'record file'."""
+    column: Column
+    round: int
+    holds: str | None
+    """What its records are (identified, for_assessment, included); None: no records."""
+    complete: bool
+    """Whether its records are all of what ``holds`` names (a search's export always is)."""
+    searches: tuple[str, ...]
+    """The searches its records belong to (a search: itself)."""
+    is_search: bool
 
 
 @dataclass(frozen=True)
@@ -126,19 +160,45 @@ class Review:
     record_files: tuple[RecordFile, ...] = ()
     metadata: dict[str, Any] = field(default_factory=dict)
 
-    def origin_sources(self) -> dict[str, str]:
-        """The source name of every search, and 'record file <id>' for every record file:
-        what records from each origin are counted under."""
-        names = {search.id: search.source for search in self.searches}
-        names.update({r.id: f"record file {r.id}" for r in self.record_files})
-        return names
-
-    def origin_holds(self) -> dict[str, str]:
-        """What the records of every search export and record file are: identified,
-        for_assessment or included."""
-        holds: dict[str, str] = {s.id: s.export.holds for s in self.searches if s.export}
-        holds.update({r.id: r.holds for r in self.record_files})
-        return holds
+    def origins(self) -> tuple[Origin, ...]:
+        """Every search and record file as a place records come from, in log order."""
+        found = [
+            Origin(
+                id=s.id,
+                name=s.source,
+                kind=s.kind,
+                column=DATABASES if s.kind in DATABASE_KINDS else OTHER,
+                round=s.round,
+                holds=s.export.holds if s.export else None,
+                complete=True,
+                searches=(s.id,),
+                is_search=True,
+            )
+            for s in self.searches
+        ]
+        for r in self.record_files:
+            covered = [s for s in self.searches if r.searches == "all" or s.id in r.searches]
+            column: Column
+            if not covered:
+                column = OUTSIDE
+            elif all(s.kind in DATABASE_KINDS for s in covered):
+                column = DATABASES
+            else:
+                column = OTHER
+            found.append(
+                Origin(
+                    id=r.id,
+                    name=f"{RECORD_FILE} {r.id}",
+                    kind=RECORD_FILE,
+                    column=column,
+                    round=r.round or min((s.round for s in covered), default=1),
+                    holds=r.holds,
+                    complete=r.complete,
+                    searches=tuple(s.id for s in covered),
+                    is_search=False,
+                )
+            )
+        return tuple(found)
 
     @property
     def exclusion_reasons(self) -> tuple[str, ...]:
@@ -344,6 +404,21 @@ def _check_log(document: YamlDocument, check_file: FileCheck | None) -> list[Pro
                     show_value(record_file["id"]),
                     "an id no search uses (record ids start with it)",
                     "a search already has this id",
+                )
+            )
+    last_round = max((r for _, s in searches if isinstance(r := s.get("round", 1), int)), default=1)
+    for index, record_file in record_files:
+        number = record_file.get("round")
+        if isinstance(number, int) and not isinstance(number, bool) and number > last_round:
+            problems.append(
+                Problem(
+                    document.file,
+                    document.line(("record_files", index, "round")),
+                    _name("record file", index, record_file),
+                    "round",
+                    str(number),
+                    f"a search round of this log (1 to {last_round})",
+                    f"no search is in round {number}",
                 )
             )
     for index, record_file in record_files:
@@ -660,6 +735,7 @@ def _build(review_doc: YamlDocument, log_doc: YamlDocument) -> Review:
             format=r.get("format"),
             note=r.get("note", "").strip(),
             line=log_doc.line(("record_files", index)),
+            round=r.get("round"),
         )
         for index, r in enumerate(log_doc.data.get("record_files", []))
     )

@@ -1,6 +1,7 @@
 # Shared settings and helpers. The review is loaded and validated here, when the workflow
 # is parsed: a mistake in the search log stops the run at once with the full list of
-# problems, and the files the log names become inputs of the rules that read them.
+# problems, and the files the log names become inputs of the rules that read them. Every
+# file name comes from searchtrail.layout, the list the command line and the tests use too.
 
 import shlex
 import sys
@@ -8,6 +9,16 @@ import sys
 from snakemake.utils import validate
 
 from searchtrail import ReviewError, __version__, load_review
+from searchtrail.layout import (
+    DECISION_FILES,
+    LOG_FILE,
+    OUTPUTS,
+    REVIEW_FILE,
+    VERDICTS_FILE,
+    final_outputs,
+    log_file,
+    round_outputs,
+)
 
 validate(config, schema="../schemas/config.schema.yaml")
 
@@ -16,10 +27,6 @@ validate(config, schema="../schemas/config.schema.yaml")
 SEARCHTRAIL = f"{shlex.quote(sys.executable)} -m searchtrail"
 
 REVIEW = Path(config["review_dir"])
-SEARCHES = REVIEW / "searches"
-REPORTS = REVIEW / "reports"
-DATA = REPORTS / "data"
-LOGS = REPORTS / "logs"
 SEARCHTRAIL_ENV = "../envs/searchtrail.yaml"
 # A rule param, so that a new searchtrail version remakes the reports.
 SEARCHTRAIL_VERSION = __version__
@@ -30,57 +37,67 @@ except ReviewError as error:
     sys.exit(str(error))
 
 
+def at(name):
+    """A path of the review directory, relative to Snakemake's working directory."""
+    return str(REVIEW / name)
+
+
+def stage_outputs(stage):
+    """The files one stage writes, by their layout keys."""
+    return {key: at(name) for key, name in OUTPUTS[stage].items()}
+
+
+def log_of(stage):
+    return at(log_file(stage))
+
+
+def search_log():
+    """The review's own description, read by every stage."""
+    return [at(REVIEW_FILE), at(LOG_FILE)]
+
+
 def record_files():
-    """Every export and record file the search log names, relative to the working directory."""
+    """Every export and record file the search log names."""
     names = []
     for search in REVIEW_DATA.searches:
         if search.export:
             names.extend(search.export.files)
     for record_file in REVIEW_DATA.record_files:
         names.extend(record_file.files)
-    return [str(REVIEW / name) for name in names]
+    return [at(name) for name in names]
 
 
 def verdicts_file():
     """People's duplicate verdicts, when the review has them."""
-    path = REVIEW / "screening" / "duplicates.csv"
-    return [str(path)] if path.exists() else []
+    return [at(VERDICTS_FILE)] if (REVIEW / VERDICTS_FILE).exists() else []
 
 
 def screening_files():
     """The screening decision files the review has (title/abstract, full text, ...)."""
-    names = ("removed", "title_abstract", "retrieval", "full_text", "studies")
-    paths = [REVIEW / "screening" / f"{name}.csv" for name in names]
-    return [str(path) for path in paths if path.exists()]
+    return [at(name) for name in DECISION_FILES.values() if (REVIEW / name).exists()]
 
 
-def final_outputs():
-    """Every report the workflow makes."""
-    names = [
-        "searches.csv",
-        "searches.md",
-        "sources.csv",
-        "sources.md",
-        "prisma.svg",
-        "prisma.html",
-        "PRISMA.csv",
-        "duplicates.md",
-        "overlap.csv",
-        "overlap.md",
-        "overlap.svg",
-        "dedup/unique.ris",
-        "flow.csv",
-        "stages.csv",
-        "stages_by_search.csv",
-        "stages.md",
-        "stages.svg",
-        "rounds.csv",
-        "rounds.md",
-    ]
-    # An updated review keeps the diagram of each earlier round (round 1: the original).
-    for number in REVIEW_DATA.rounds[:-1]:
-        names.extend(
-            f"round-{number}/{name}"
-            for name in ("prisma.svg", "prisma.html", "PRISMA.csv")
-        )
-    return [str(REPORTS / name) for name in names]
+def all_reports():
+    """Every report the workflow makes, earlier search rounds' diagrams included."""
+    return [at(name) for name in final_outputs(REVIEW_DATA.rounds[:-1])]
+
+
+CAPTIONS = {
+    "pairs_csv": ("pairs.rst", "Deduplication"),
+    "searches_csv": ("searches.rst", "Searches"),
+    "sources_csv": ("sources.rst", "Sources"),
+    "prisma_svg": ("prisma.rst", "PRISMA 2020"),
+    "overlap_svg": ("overlap.rst", "Deduplication"),
+    "stages_svg": ("stages.rst", "Screening"),
+}
+
+
+def captioned(outputs):
+    """A stage's outputs, those with a caption marked for Snakemake's --report."""
+    marked = {}
+    for key, name in outputs.items():
+        if key in CAPTIONS:
+            caption, category = CAPTIONS[key]
+            name = report(name, caption=f"../report/{caption}", category=category)
+        marked[key] = name
+    return marked

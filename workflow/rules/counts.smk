@@ -1,26 +1,23 @@
-# Every number of the review, computed once into counts.json; all reports read it.
+# Counts: every number of the review, computed once into counts.json and checked; every
+# report reads it.
 
 
 rule counts:
     input:
-        review=SEARCHES / "review.yaml",
-        log=SEARCHES / "log.yaml",
-        imports=rules.records.output.summary,
-        groups=rules.duplicates.output.groups,
-        dedup=rules.duplicates.output.summary,
-        decisions=screening_files(),
+        search_log(),
+        imports=rules.records.output.imports,
+        groups=rules.dedup.output.groups,
+        summary=rules.dedup.output.summary,
+        flow=rules.screening.output.flow,
     output:
-        counts=DATA / "counts.json",
-        flow=REPORTS / "flow.csv",
+        **stage_outputs("counts"),
     log:
-        LOGS / "counts.log",
+        log_of("counts"),
     conda:
         SEARCHTRAIL_ENV
     params:
         review=str(REVIEW),
         version=SEARCHTRAIL_VERSION,
         searchtrail=SEARCHTRAIL,
-        data=lambda wildcards, input: str(Path(input.imports).parent),
     shell:
-        "{params.searchtrail} counts {params.review:q} --output {output.counts:q}"
-        " --data {params.data:q} --flow {output.flow:q} 2>&1 | tee {log:q}"
+        "{params.searchtrail} stage counts {params.review:q} 2>&1 | tee {log:q}"

@@ -21,15 +21,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Final
 
 import pandas as pd
 
+from searchtrail.csvtext import csv_text
 from searchtrail.dedup.engine import DedupResult, Verdict
 from searchtrail.errors import Problem, ReviewError, show_value
-from searchtrail.text import csv_text
+from searchtrail.layout import VERDICTS_FILE
 
-VERDICTS_FILE: Final = "screening/duplicates.csv"
 REQUIRED: Final = ("record_a", "record_b", "verdict")
 CONTEXT: Final = (
     "machine_reason",
@@ -54,6 +55,29 @@ CONTEXT: Final = (
 COLUMNS: Final = (*REQUIRED, "note", *CONTEXT)
 _YES: Final = frozenset({"duplicate", "dup", "yes", "same", "y"})
 _NO: Final = frozenset({"not duplicate", "notduplicate", "not dup", "no", "different", "n"})
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """A pair in the verdicts file that nobody has answered yet, and the line it is on."""
+
+    record_a: str
+    record_b: str
+    line: int
+
+
+def open_questions(text: str) -> list[OpenQuestion]:
+    """The unanswered rows of a verdicts file's text, with their lines."""
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    found = []
+    line = reader.line_num
+    for raw in reader:
+        start, line = line + 1, reader.line_num
+        row = {(key or "").strip(): (value or "") for key, value in raw.items() if key is not None}
+        a, b = row.get("record_a", "").strip(), row.get("record_b", "").strip()
+        if a and b and not row.get("verdict", "").strip():
+            found.append(OpenQuestion(a, b, start))
+    return found
 
 
 def _normalise(text: str) -> str:

@@ -25,12 +25,12 @@ from typing import Final
 
 from searchtrail.errors import Problem, ReviewError
 from searchtrail.records.bibtex import read_bibtex
+from searchtrail.records.decode import decode
+from searchtrail.records.delimited import PROFILES, read_table
 from searchtrail.records.endnote_xml import read_endnote_xml
 from searchtrail.records.model import ParsedFile
 from searchtrail.records.ris import read_ris
-from searchtrail.records.tables import PROFILES, read_table
 from searchtrail.records.tagged import read_nbib, read_refer, read_wos
-from searchtrail.records.text import decode
 
 Reader = Callable[..., ParsedFile]
 

@@ -24,8 +24,8 @@ from typing import Final
 import rispy
 
 from searchtrail.errors import Problem
+from searchtrail.records.decode import iter_lines
 from searchtrail.records.model import ParsedFile, RawRecord
-from searchtrail.records.text import iter_lines
 
 _CONTENT_TAGS: Final = frozenset({"TI", "T1", "AU", "A1", "AB", "PY", "DO"})
 

@@ -12,8 +12,8 @@ from typing import Final
 
 import rispy
 
+from searchtrail.records.decode import iter_lines, split_lines
 from searchtrail.records.model import ParsedFile, RawRecord
-from searchtrail.records.text import iter_lines, split_lines
 
 _NBIB_TAG: Final = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- (.*)$")
 _NBIB_TAG_EMPTY: Final = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}-$")

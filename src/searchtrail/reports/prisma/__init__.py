@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from searchtrail.count import Count
-from searchtrail.counts import ReviewCounts
-from searchtrail.prisma.diagram import diagram_boxes, render_svg
-from searchtrail.prisma.html import render_html
-from searchtrail.prisma.template import prisma_csv
+from searchtrail.counts.model import ReviewCounts
+from searchtrail.reports.prisma.diagram import diagram_boxes, render_svg
+from searchtrail.reports.prisma.html import render_html
+from searchtrail.reports.prisma.template import prisma_csv
+from searchtrail.reports.words import anchors, number, searches_phrase
 from searchtrail.searchlog import Review
-from searchtrail.text import anchors
 
 
 @dataclass(frozen=True)
@@ -23,8 +22,10 @@ class PrismaReports:
 
 
 def footnotes(counts: ReviewCounts) -> list[str]:
-    """The notes under the diagram: what its wording of incomplete numbers means."""
-    boxes = counts.prisma.boxes.values()
+    """The notes under the diagram: what its wording of incomplete numbers means, and the
+    numbers a reader needs to follow the boxes back to the searches."""
+    diagram = counts.diagram
+    boxes = diagram.boxes.values()
     notes = []
     if any(c.unstated and c.value is not None for c in boxes):
         notes.append(
@@ -33,19 +34,41 @@ def footnotes(counts: ReviewCounts) -> list[str]:
         )
     if any(c.value is None and not c.pending for c in boxes):
         notes.append("“not reported”: no search in that line states a number of records.")
-    latest = max((s.round for s in counts.searches), default=1)
-    if counts.prisma.round < latest:
+    from_exports = [
+        s.id for s in counts.searches if s.round == diagram.round and s.identified_from == "export"
+    ]
+    if from_exports:
         notes.append(
-            f"Search round {counts.prisma.round} of {latest}: the review as it stood before "
+            f"The search log states no number identified for {searches_phrase(len(from_exports))} "
+            f"({', '.join(from_exports)}); their exports hold every record they found, and "
+            "their number is that of the records exported."
+        )
+    if diagram.sought_parts:
+        notes.append(
+            "“Reports sought for retrieval” (other methods) counts each report once: the "
+            "distinct publications taken forward by searches whose records are exported, "
+            "plus the numbers the log states for searches without exported records, plus "
+            "the records found outside the searches."
+        )
+    if diagram.other_seen_elsewhere:
+        notes.append(
+            f"{number(diagram.other_seen_elsewhere)} report(s) that other methods took forward "
+            "in this round were also found by the database and register searches, or in an "
+            "earlier round, and are counted there, once."
+        )
+    latest = counts.latest_round
+    if diagram.round < latest:
+        notes.append(
+            f"Search round {diagram.round} of {latest}: the review as it stood before "
             "its update, with the decisions recorded since. The main diagram shows the "
             "latest round."
         )
-    elif counts.prisma.previous_column:
+    elif diagram.previous_column:
         notes.append(
             f"“Previous studies”: the studies and reports included from the search rounds "
             f"before round {latest}."
         )
-    if counts.prisma.awaiting:
+    if diagram.awaiting:
         notes.append(
             "“awaiting a decision”: records or reports in that box that have no decision "
             "for the next stage yet; they are not counted as excluded."
@@ -63,22 +86,17 @@ def build_prisma_reports(review: Review, counts: ReviewCounts) -> PrismaReports:
     source_anchors = anchors((s.source for s in counts.sources), "source")
     notes = footnotes(counts)
     standalone = render_svg(
-        diagram_boxes(counts.prisma, {k: f"prisma.html#{v}" for k, v in source_anchors.items()}),
+        diagram_boxes(counts.diagram, {k: f"prisma.html#{v}" for k, v in source_anchors.items()}),
         title=review.title,
         footnotes=notes,
     )
     inline = render_svg(
-        diagram_boxes(counts.prisma, {k: f"#{v}" for k, v in source_anchors.items()}),
+        diagram_boxes(counts.diagram, {k: f"#{v}" for k, v in source_anchors.items()}),
         title=review.title,
         xml_declaration=False,
     )
     page = render_html(review, counts, svg=inline, source_anchors=source_anchors, footnotes=notes)
-    reasons = {
-        box: tuple((reason, Count(n)) for reason, n in items)
-        for box, items in counts.prisma.reasons.items()
-        if items
-    }
-    return PrismaReports(svg=standalone, html=page, csv=prisma_csv(counts.prisma, reasons=reasons))
+    return PrismaReports(svg=standalone, html=page, csv=prisma_csv(counts.diagram))
 
 
 __all__ = ["PrismaReports", "build_prisma_reports", "footnotes"]

@@ -1,54 +1,51 @@
 """Reports on exported records: deduplication summary, source overlap, UpSet plot.
 
-Every number comes from :class:`~searchtrail.counts.ReviewCounts` (``counts.json``).
+Every number comes from :class:`~searchtrail.counts.model.ReviewCounts` (``counts.json``).
+Record files are shown as sources of their own ("record file <id>").
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-from searchtrail.counts import ReviewCounts
-from searchtrail.prisma.textwidth import FONT_FAMILY, text_width
-from searchtrail.record_counts import OriginRecords
-from searchtrail.searchlog import Review, Search
-from searchtrail.text import csv_text, md, md_table, number, xml
+from searchtrail.counts.model import ExportCounts, ReviewCounts
+from searchtrail.csvtext import csv_text
+from searchtrail.reports.prisma.textwidth import FONT_FAMILY, text_width
+from searchtrail.reports.searches import joined
+from searchtrail.reports.words import md, md_table, number, reconciliation, xml
+from searchtrail.searchlog import Review
 
 NO_RECORDS: Final = (
-    "No search in the log names an export file, so there are no records to deduplicate."
+    "No search in the log names an export file and there are no record files, so there are "
+    "no records to deduplicate."
 )
 
 
-def reconciliation(search: Search, records: OriginRecords | None) -> str:
-    """How a search's documented count compares with its export, in words ('' when they
-    agree or there is no export)."""
-    if search.export is None or records is None:
-        return ""
-    documented = search.identified if search.export.holds == "identified" else search.for_assessment
-    label = "identified" if search.export.holds == "identified" else "for assessment"
-    parts = []
-    if documented is None:
-        parts.append(f"{label} not stated in the log; the export holds {number(records.in_file)}")
-    elif documented != records.in_file:
-        parts.append(
-            f"documented {number(documented)} {label}, the export holds {number(records.in_file)}"
-        )
-    if records.skipped:
-        parts.append(f"{number(records.skipped)} unreadable record(s) skipped")
-    return "; ".join(parts)
+def _export_row(name: str, source: str, export: ExportCounts, note: str) -> tuple[str, ...]:
+    return (
+        md(name),
+        md(source),
+        md(export.holds.replace("_", " ")),
+        number(export.in_file),
+        number(export.read),
+        number(export.skipped),
+        number(export.publications),
+        number(export.duplicates_within),
+        number(export.found_only_here),
+        note,
+    )
 
 
 def dedup_md(review: Review, counts: ReviewCounts) -> str:
     """The deduplication summary as Markdown."""
     lines = [f"# Deduplication: {md(review.title)}", ""]
     records = counts.records
-    if records is None or (records.records == 0 and not records.origins):
+    if not records.sources:
         lines.extend([NO_RECORDS, ""])
         return "\n".join(lines)
-    search_files = sum(o.files for o in records.origins if o.origin == "search")
-    other_files = sum(o.files for o in records.origins if o.origin != "search")
     lines.append(
-        f"{number(records.records)} records read from {search_files} export file(s)"
-        + (f" and {other_files} record file(s)" if other_files else "")
+        f"{number(records.records)} records read from {records.search_files} export file(s)"
+        + (f" and {records.record_files} record file(s)" if records.record_files else "")
         + (
             f"; {number(records.skipped)} could not be read and were skipped (counted as removed "
             "for other reasons)."
@@ -57,7 +54,8 @@ def dedup_md(review: Review, counts: ReviewCounts) -> str:
         )
     )
     lines.append(
-        f"**{number(records.unique)} unique records**; {number(records.removed)} duplicates removed:"
+        f"**{number(records.publications)} unique publications**; "
+        f"{number(records.removed)} duplicates removed:"
     )
     lines.append("")
     lines.append(
@@ -65,7 +63,7 @@ def dedup_md(review: Review, counts: ReviewCounts) -> str:
             ("Duplicates removed", "Records"),
             [
                 ("within one source", number(records.within_source)),
-                ("across sources", number(records.cross_source)),
+                ("across sources", number(records.across_sources)),
                 ("by the same DOI or PubMed id", number(records.by_identifier)),
                 (
                     "by fuzzy rules (title, authors, journal, volume, pages)",
@@ -76,6 +74,13 @@ def dedup_md(review: Review, counts: ReviewCounts) -> str:
             align="lr",
         )
     )
+    lines.append(
+        "Within and across are told apart by which sources hold a publication's records: a "
+        "publication with n records in one source has n − 1 duplicates within it, and one "
+        "found by k sources has k − 1 across them, whichever record was kept. How a record "
+        "was matched (identifier, fuzzy rule, person) is that of its link to the kept record."
+    )
+    lines.append("")
     lines.append(
         f"Pairs linked as versions of one work and kept apart (erratum, retraction, preprint, "
         f"conference abstract): {number(records.linked_pairs)}. Pairs left for people: "
@@ -90,40 +95,18 @@ def dedup_md(review: Review, counts: ReviewCounts) -> str:
         "from, in `reports/dedup/unique.csv` and `unique.ris`; every record's group in "
         "`reports/dedup/groups.csv`."
     )
-    lines.extend(["", "## Records per search", ""])
-    rows = []
-    for search in review.searches:
-        found = records.origin(search.id)
-        if found is None:
-            continue
-        rows.append(
-            (
-                md(search.id),
-                md(search.source),
-                md(found.holds.replace("_", " ")),
-                number(found.in_file),
-                number(found.read),
-                number(found.skipped),
-                number(found.kept),
-                number(found.removed),
-                md(reconciliation(search, found)) or "agrees",
-            )
+    lines.extend(["", "## Records per search and record file", ""])
+    rows = [
+        _export_row(
+            search.id, search.source, numbers.export, md(reconciliation(numbers)) or "agrees"
         )
-    for found in records.origins:
-        if found.origin == "record_file":
-            rows.append(
-                (
-                    md(found.origin_id),
-                    "record file",
-                    md(found.holds.replace("_", " ")),
-                    number(found.in_file),
-                    number(found.read),
-                    number(found.skipped),
-                    number(found.kept),
-                    number(found.removed),
-                    "",
-                )
-            )
+        for search, numbers in joined(review, counts)
+        if numbers.export is not None
+    ]
+    rows.extend(
+        _export_row(r.id, "record file", r.records, "" if r.complete else "partial list")
+        for r in counts.record_files
+    )
     lines.append(
         md_table(
             (
@@ -133,25 +116,26 @@ def dedup_md(review: Review, counts: ReviewCounts) -> str:
                 "In the files",
                 "Read",
                 "Skipped",
-                "Kept",
-                "Duplicates",
+                "Publications",
+                "Duplicates within",
+                "Found only here",
                 "Documented count",
             ),
             rows,
-            align="lllrrrrrl",
+            align="lllrrrrrrl",
         )
     )
     return "\n".join(lines)
 
 
 def _sources(counts: ReviewCounts) -> list[str]:
-    return [s.source for s in counts.records.sources] if counts.records else []
+    return [s.source for s in counts.records.sources]
 
 
 def overlap_csv(counts: ReviewCounts) -> str:
     """Publications found by each pair of sources (the diagonal: by each source)."""
     names = _sources(counts)
-    cells = {(a, b): n for a, b, n in counts.records.overlap} if counts.records else {}
+    cells = {(a, b): n for a, b, n in counts.records.overlap}
     return csv_text(["source", *names], ([a, *(str(cells[(a, b)]) for b in names)] for a in names))
 
 
@@ -159,7 +143,7 @@ def overlap_md(review: Review, counts: ReviewCounts) -> str:
     """The overlap table and each source's unique contribution, as Markdown."""
     lines = [f"# Overlap between sources: {md(review.title)}", ""]
     records = counts.records
-    if records is None or not records.sources:
+    if not records.sources:
         lines.extend([NO_RECORDS, ""])
         return "\n".join(lines)
     names = _sources(counts)
@@ -182,25 +166,23 @@ def overlap_md(review: Review, counts: ReviewCounts) -> str:
             (
                 "Source",
                 "Records",
-                "Kept",
                 "Duplicates within",
-                "Duplicates across",
                 "Publications",
                 "Found only here",
+                "Found elsewhere",
             ),
             [
                 (
                     md(s.source),
                     number(s.read),
-                    number(s.kept),
-                    number(s.within_source),
-                    number(s.cross_source),
-                    number(s.groups),
-                    number(s.unique_contribution),
+                    number(s.duplicates_within),
+                    number(s.publications),
+                    number(s.found_only_here),
+                    number(s.found_elsewhere),
                 )
                 for s in records.sources
             ],
-            align="lrrrrrr",
+            align="lrrrrr",
         )
     )
     return "\n".join(lines)
@@ -221,13 +203,13 @@ def upset_svg(review: Review, counts: ReviewCounts, *, limit: int = 30) -> str:
     """
     records = counts.records
     title = f"Publications by the sources that found them: {review.title}"
-    if records is None or not records.sources:
+    if not records.sources:
         return _svg(
             420, 60, title, [f'<text x="16" y="36" font-size="12">{xml(NO_RECORDS)}</text>']
         )
     names = _sources(counts)
     combos = list(records.intersections[:limit])
-    totals = {s.source: s.groups for s in records.sources}
+    totals = {s.source: s.publications for s in records.sources}
     size, row_height, column = 12.0, 22.0, 26.0
     label_width = max(text_width(n, size) for n in names) + 16
     total_width = 120.0

@@ -8,7 +8,8 @@ arrows to the right. Blue bars on the left name the phases: Identification, Scre
 Included.
 
 :func:`diagram_boxes` decides what each box says (PRISMA logic); :func:`render_svg` places
-and draws them (layout only). Every number comes from :class:`~searchtrail.counts.PrismaCounts`.
+and draws them (layout only). Every number comes from
+:class:`~searchtrail.counts.model.Diagram`.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Final, Literal
 
-from searchtrail.count import Count
-from searchtrail.counts import PrismaCounts
-from searchtrail.prisma.textwidth import FONT_FAMILY, wrap
-from searchtrail.text import n_phrase, xml
+from searchtrail.counts.model import Diagram
+from searchtrail.counts.number import Count
+from searchtrail.reports.prisma.textwidth import FONT_FAMILY, wrap
+from searchtrail.reports.words import awaiting_phrase, n_phrase, xml
 
 Lane = Literal["previous", "databases", "other"]
 Row = Literal["header", "identification", "screened", "sought", "assessed", "included"]
@@ -110,7 +111,7 @@ def count_lines(
     return [Line(f"{label} ({n_phrase(count)})", indent=indent, href=href)]
 
 
-def diagram_boxes(prisma: PrismaCounts, source_links: dict[str, str]) -> list[BoxSpec]:
+def diagram_boxes(prisma: Diagram, source_links: dict[str, str]) -> list[BoxSpec]:
     """Decide the boxes of the diagram and their text from the counts.
 
     ``source_links`` maps a source name to the link its line in an identification box opens
@@ -134,10 +135,18 @@ def diagram_boxes(prisma: PrismaCounts, source_links: dict[str, str]) -> list[Bo
         count = prisma.awaiting.get(key)
         if count is None:
             return []
-        return [Line(f"awaiting a decision: {n_phrase(count).removeprefix('n = ')}", muted=True)]
+        return [Line(f"awaiting a decision: {awaiting_phrase(count)}", muted=True)]
+
+    def parts(key: str) -> list[Line]:
+        if key != "other_sought_reports":
+            return []
+        lines: list[Line] = []
+        for label, count in prisma.sought_parts:
+            lines.extend(count_lines(label, count, indent=1))
+        return lines
 
     def box(key: str, lane: Lane, row: Row, label: str, *, side: bool = False) -> BoxSpec:
-        lines = (*count_lines(label, boxes[key]), *waiting(key))
+        lines = (*count_lines(label, boxes[key]), *parts(key), *waiting(key))
         return BoxSpec(key, lane, row, lines, side=side)
 
     def reasons_box(key: str, lane: Lane) -> BoxSpec:

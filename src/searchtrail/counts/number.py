@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
-
-# Why a box has no number yet. Reports print these words as they are.
-NEEDS_RECORDS: Final = "needs the exported records and deduplication"
-NEEDS_SCREENING: Final = "needs title/abstract screening decisions (screening/title_abstract.csv)"
-NEEDS_RETRIEVAL: Final = "needs retrieval or full-text decisions"
-NEEDS_ELIGIBILITY: Final = "needs full-text eligibility decisions (screening/full_text.csv)"
-NEEDS_STUDIES: Final = "needs the reports' studies (screening/studies.csv)"
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -20,7 +13,7 @@ class Count:
 
     ``value`` is the sum of the numbers that are known (``None`` when none is); ``unstated``
     is how many searches contribute no number; ``pending`` says why a stage has no number
-    yet (the pipeline lacks the data for it).
+    yet (the review directory lacks the data for it).
     """
 
     value: int | None
@@ -71,3 +64,10 @@ def total(counts: Iterable[Count]) -> Count:
     for count in counts:
         result = result + count
     return result
+
+
+def exact(count: Count | None) -> int | None:
+    """The number when it is known completely, else None."""
+    if count is None or not count.is_exact:
+        return None
+    return count.value

@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from searchtrail import __version__
-from searchtrail.count import Count
-from searchtrail.counts import ReviewCounts, SearchCounts
-from searchtrail.searchlog import Review, Search
-from searchtrail.text import (
+from searchtrail.counts.model import ReviewCounts, SearchCounts, StageRow
+from searchtrail.counts.number import Count
+from searchtrail.reports.words import (
     NOT_RECORDED,
     NOT_REPORTED,
     describe,
@@ -23,6 +22,7 @@ from searchtrail.text import (
     unstated,
     xml,
 )
+from searchtrail.searchlog import Review, Search
 
 _STYLE = """
 body { font-family: Helvetica, Arial, sans-serif; margin: 0 auto; max-width: 1280px;
@@ -97,36 +97,41 @@ def _search_rows(searches: Sequence[Search], numbers: dict[str, SearchCounts]) -
 
 def _dedup_section(counts: ReviewCounts) -> str:
     records = counts.records
-    if records is None or not records.origins:
+    if not records.sources:
         return ""
     rows = "".join(
         "<tr>"
         f"<td>{xml(s.source)}</td>"
         f'<td class="n">{number(s.read)}</td><td class="n">{number(s.skipped)}</td>'
-        f'<td class="n">{number(s.kept)}</td><td class="n">{number(s.within_source)}</td>'
-        f'<td class="n">{number(s.cross_source)}</td><td class="n">{number(s.groups)}</td>'
-        f'<td class="n">{number(s.unique_contribution)}</td>'
+        f'<td class="n">{number(s.duplicates_within)}</td>'
+        f'<td class="n">{number(s.publications)}</td>'
+        f'<td class="n">{number(s.found_only_here)}</td>'
+        f'<td class="n">{number(s.found_elsewhere)}</td>'
         "</tr>"
         for s in records.sources
+    )
+    total = (
+        '<tr class="total"><td>All sources</td>'
+        f'<td class="n">{number(records.records)}</td>'
+        f'<td class="n">{number(records.skipped)}</td>'
+        f'<td class="n">{number(records.within_source)}</td>'
+        f'<td class="n">{number(records.publications)}</td><td></td><td></td></tr>'
     )
     return (
         '<h2 id="records">Records and duplicates</h2>'
         f"<p>{number(records.records)} records read, {number(records.skipped)} skipped as "
-        f"unreadable; {number(records.unique)} unique after removing {number(records.removed)} "
-        f"duplicates ({number(records.within_source)} within a source, "
-        f"{number(records.cross_source)} across sources; {number(records.by_identifier)} by DOI "
-        f"or PubMed id, {number(records.by_fuzzy_rule)} by fuzzy rules, "
-        f"{number(records.by_person)} by people's verdicts). {number(records.linked_pairs)} "
-        f"pairs are linked as versions of one work; {number(records.open_questions)} questions "
-        "in <code>screening/duplicates.csv</code> wait for an answer. Details: "
+        f"unreadable; {number(records.publications)} unique publications after removing "
+        f"{number(records.removed)} duplicates ({number(records.within_source)} within a "
+        f"source, {number(records.across_sources)} across sources; "
+        f"{number(records.by_identifier)} by DOI or PubMed id, "
+        f"{number(records.by_fuzzy_rule)} by fuzzy rules, {number(records.by_person)} by "
+        f"people's verdicts). {number(records.linked_pairs)} pairs are linked as versions of "
+        f"one work; {number(records.open_questions)} questions in "
+        "<code>screening/duplicates.csv</code> wait for an answer. Details: "
         "<code>reports/duplicates.md</code>, <code>reports/dedup/</code>.</p>"
-        + (
-            "<table><tr><th>Source</th><th>Read</th><th>Skipped</th><th>Kept</th>"
-            "<th>Duplicates within</th><th>Duplicates across</th><th>Publications</th>"
-            f"<th>Found only here</th></tr>{rows}</table>"
-            if rows
-            else ""
-        )
+        "<table><tr><th>Source</th><th>Read</th><th>Skipped</th><th>Duplicates within</th>"
+        "<th>Publications</th><th>Found only here</th><th>Found elsewhere</th></tr>"
+        f"{rows}{total}</table>"
     )
 
 
@@ -136,16 +141,13 @@ def _stage_cell(count: Count) -> str:
     return "–" if count.value is None else number(count.value)
 
 
-def _stages_section(counts: ReviewCounts) -> str:
-    flow = counts.flow
-    if flow is None or not flow.sources:
-        return ""
-    rows = "".join(
-        "<tr>"
+def _stage_row(row: StageRow, *, css: str = "") -> str:
+    return (
+        f"<tr{css}>"
         f"<td>{xml(row.name)}</td>"
-        f'<td class="n">{"" if row.exported is None else number(row.exported)}</td>'
-        f'<td class="n">{"" if row.after_dedup is None else number(row.after_dedup)}</td>'
-        f'<td class="n">{"" if row.unique is None else number(row.unique)}</td>'
+        f'<td class="n">{number(row.exported)}</td>'
+        f'<td class="n">{number(row.publications)}</td>'
+        f'<td class="n">{"" if row.only_here is None else number(row.only_here)}</td>'
         f'<td class="n">{_stage_cell(row.screened)}</td>'
         f'<td class="n">{_stage_cell(row.sought)}</td>'
         f'<td class="n">{_stage_cell(row.assessed)}</td>'
@@ -153,15 +155,23 @@ def _stages_section(counts: ReviewCounts) -> str:
         f'<td class="n">{_stage_cell(row.included_studies)}</td>'
         f'<td class="n">{"" if row.share is None else f"{row.share:.0%}"}</td>'
         "</tr>"
-        for row in flow.sources
     )
+
+
+def _stages_section(counts: ReviewCounts) -> str:
+    table = counts.stages
+    if not table.sources:
+        return ""
+    rows = "".join(_stage_row(row) for row in table.sources)
+    rows += _stage_row(table.total, css=' class="total"')
     return (
         '<h2 id="stages">Sources through every stage</h2>'
         "<p>Publications (duplicate groups) each source found, and how many of them reached "
-        "each stage; a publication found by several sources counts for each. Screening "
-        "applies to databases and registers only (–). Every publication with its decisions: "
-        "<code>reports/flow.csv</code>.</p>"
-        "<table><tr><th>Source</th><th>Exported</th><th>After dedup</th><th>Only here</th>"
+        "each stage, counted as the diagram counts them; a publication found by several "
+        "sources counts for each, and once in the last line. Screening on title and "
+        "abstract applies to databases and registers only (–). Every publication with its "
+        "decisions: <code>reports/flow.csv</code>.</p>"
+        "<table><tr><th>Source</th><th>Exported</th><th>Publications</th><th>Only here</th>"
         "<th>Screened</th><th>Sought</th><th>Assessed</th><th>Included reports</th>"
         f"<th>Included studies</th><th>Share</th></tr>{rows}</table>"
     )
@@ -246,7 +256,7 @@ def render_html(
             limit_items.append(f"{label}: {'; '.join(limits[key])}")
     limits_html = "".join(f"<li>{xml(item)}</li>" for item in limit_items)
 
-    read = {o.origin_id: number(o.read) for o in counts.records.origins} if counts.records else {}
+    read = {r.id: number(r.records.read) for r in counts.record_files}
     record_rows = "".join(
         "<tr>"
         f"<td><code>{xml(r.id)}</code></td>"

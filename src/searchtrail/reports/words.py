@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import re
 from collections.abc import Iterable, Sequence
 from typing import Final
 
-from searchtrail.count import Count
+from searchtrail.counts.model import ExportCounts, SearchCounts
+from searchtrail.counts.number import Count
 
 NOT_REPORTED: Final = "not reported"
 NOT_RECORDED: Final = "—"
@@ -86,16 +85,48 @@ def number_or_words(count: Count | None) -> str:
     return NOT_REPORTED if count.value is None else number(count.value)
 
 
-# --- CSV --------------------------------------------------------------------------------------
+def awaiting_phrase(count: Count) -> str:
+    """Records or reports waiting for a decision: '12'; '33 or more' when searches that
+    state no count may add to them; 'not known' when none of them states one."""
+    if count.value is None:
+        return "not known"
+    if count.unstated:
+        return f"{number(count.value)} or more"
+    return number(count.value)
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """CSV with a header, every field quoted as needed, LF line endings."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
+def basis_note(search: SearchCounts) -> str:
+    """Where a search's numbers come from, when it is not the log ('' when it is)."""
+    notes = []
+    if search.identified_from == "export" and search.export is not None:
+        notes.append(
+            f"identified not stated in the log; counted from the export "
+            f"({number(search.export.in_file)} records)"
+        )
+    if search.for_assessment_from == "export" and search.export is not None:
+        notes.append(
+            f"for assessment not stated in the log; counted from the export "
+            f"({number(search.export.in_file)} records)"
+        )
+    return "; ".join(notes)
+
+
+def reconciliation(search: SearchCounts) -> str:
+    """How a search's documented count compares with its export, in words ('' when they
+    agree or there is no export)."""
+    export: ExportCounts | None = search.export
+    if export is None:
+        return ""
+    parts = []
+    if not export.agrees:
+        label = "identified" if export.holds == "identified" else "for assessment"
+        parts.append(
+            f"documented {number(export.documented or 0)} {label}, the export holds "
+            f"{number(export.in_file)}"
+        )
+    if export.skipped:
+        parts.append(f"{number(export.skipped)} unreadable record(s) skipped")
+    return "; ".join(parts)
 
 
 # --- Markdown ---------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Tables: Scopus CSV, Web of Science tab-delimited, Embase, PubMed and Zotero CSV, and any
-other CSV/TSV with recognisable column names (or a column mapping in the search log).
+"""Delimited tables: Scopus CSV, Web of Science tab-delimited, Embase, PubMed and Zotero
+CSV, and any other CSV/TSV with recognisable column names (or a column mapping in the
+search log).
 
 The delimiter is taken from the header line (tab, semicolon or comma). Web of Science
 tab-delimited files are read without quote handling, as Web of Science writes quotes inside

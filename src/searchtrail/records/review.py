@@ -1,10 +1,14 @@
-"""Reading a review's exports and record files into the records table.
+"""The records stage: a review's exports and record files read into the records table.
 
 Every export named in the search log is read (format and encoding told from its content,
 unless the log names them). A record gets the id ``<search id>:<position>``, its position
 counted across the search's files in the order the log lists them; a record file's records
 get ``<record file id>:<position>``. Ids therefore stay the same when records are added to
 other searches or in later rounds.
+
+Searches and record files are read round by round (in log order within a round), so the
+records of earlier rounds come first in the table and a search update never renumbers the
+duplicate groups of the rounds before it.
 
 Each file's import is summarised for reconciliation: records counted by the format's own
 rule, records read, records skipped. A record that cannot be read stops the run, naming file
@@ -71,34 +75,35 @@ def import_review(review: Review, directory: Path) -> tuple[pd.DataFrame, list[F
     columns = RecordColumns()
     imports: list[FileImport] = []
     problems: list[Problem] = []
-    for search in review.searches:
-        if search.export is None:
-            continue
+    searches = {search.id: search for search in review.searches}
+    record_files = {record_file.id: record_file for record_file in review.record_files}
+    for origin in sorted(review.origins(), key=lambda o: o.round):
         position = 1
-        for name in search.export.files:
-            parsed = read_export(
-                directory / name,
-                name,
-                format_name=search.export.format,
-                encoding=search.export.encoding,
-            )
-            if parsed.failures and not search.export.skip_unreadable:
+        search = searches.get(origin.id) if origin.is_search else None
+        if search is not None and search.export is not None:
+            for name in search.export.files:
+                parsed = read_export(
+                    directory / name,
+                    name,
+                    format_name=search.export.format,
+                    encoding=search.export.encoding,
+                )
+                if parsed.failures and not search.export.skip_unreadable:
+                    problems.extend(parsed.failures)
+                position += columns.add(
+                    parsed,
+                    origin_id=search.id,
+                    first_position=position,
+                    columns=dict(search.export.columns),
+                )
+                imports.append(_summary("search", search.id, parsed, skipped=parsed.failures))
+        elif not origin.is_search:
+            record_file = record_files[origin.id]
+            for name in record_file.files:
+                parsed = read_export(directory / name, name, format_name=record_file.format)
                 problems.extend(parsed.failures)
-            added = columns.add(
-                parsed,
-                origin_id=search.id,
-                first_position=position,
-                columns=dict(search.export.columns),
-            )
-            position += added
-            imports.append(_summary("search", search.id, parsed, skipped=parsed.failures))
-    for record_file in review.record_files:
-        position = 1
-        for name in record_file.files:
-            parsed = read_export(directory / name, name, format_name=record_file.format)
-            problems.extend(parsed.failures)
-            position += columns.add(parsed, origin_id=record_file.id, first_position=position)
-            imports.append(_summary("record_file", record_file.id, parsed, skipped=[]))
+                position += columns.add(parsed, origin_id=record_file.id, first_position=position)
+                imports.append(_summary("record_file", record_file.id, parsed, skipped=[]))
     if problems:
         raise ReviewError(
             problems,

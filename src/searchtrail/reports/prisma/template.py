@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from typing import Final
 
-from searchtrail.count import Count
-from searchtrail.counts import PrismaCounts
-from searchtrail.text import csv_text, describe, searches_phrase
+from searchtrail.counts.model import Diagram
+from searchtrail.counts.number import Count
+from searchtrail.csvtext import csv_text
+from searchtrail.reports.words import awaiting_phrase, describe, searches_phrase
 
 COLUMNS: Final = ("data", "node", "box", "description", "boxtext", "tooltips", "url", "n")
 
@@ -128,14 +129,18 @@ def n_cell(count: Count) -> str:
     return str(count.value)
 
 
-def _boxtext(label: str, count: Count) -> str:
+def _boxtext(label: str, count: Count, awaiting: Count | None = None) -> str:
+    """The box's label with what its number leaves out, in one parenthesis."""
     if count.pending:
         return f"{label} (pending: {count.pending})"
+    notes = []
     if count.value is None and count.unstated:
-        return f"{label} (not reported: {searches_phrase(count.unstated)})"
-    if count.unstated:
-        return f"{label} (plus {searches_phrase(count.unstated)} with no count)"
-    return label
+        notes.append(f"not reported: {searches_phrase(count.unstated)}")
+    elif count.unstated:
+        notes.append(f"plus {searches_phrase(count.unstated)} with no count")
+    if awaiting is not None:
+        notes.append(f"awaiting a decision: {awaiting_phrase(awaiting)}")
+    return f"{label} ({'; '.join(notes)})" if notes else label
 
 
 def _list_cell(items: tuple[tuple[str, Count], ...]) -> str:
@@ -145,15 +150,12 @@ def _list_cell(items: tuple[tuple[str, Count], ...]) -> str:
     )
 
 
-def prisma_csv(
-    prisma: PrismaCounts, *, reasons: dict[str, tuple[tuple[str, Count], ...]] | None = None
-) -> str:
-    """The template CSV filled with ``prisma``'s counts.
+def prisma_csv(prisma: Diagram) -> str:
+    """The template CSV filled with the diagram's counts.
 
-    ``reasons`` gives, for ``dbr_excluded`` and ``other_excluded``, each exclusion reason
-    with its count; without it those rows carry the box's total (or NA).
-    """
-    reasons = reasons or {}
+    For ``dbr_excluded`` and ``other_excluded`` the ``n`` cell lists each exclusion reason
+    with its count (the template's ``Reason, n; Reason, n`` form); the identification rows
+    list each source in their tooltip."""
     rows: list[tuple[str, ...]] = []
     for data, node, box, description, boxtext, tooltips, url in _ROWS:
         if data in _LIST_ROWS:
@@ -164,27 +166,27 @@ def prisma_csv(
             continue
         if data in ("dbr_excluded", "other_excluded"):
             count = prisma.boxes[data]
-            listed = reasons.get(data)
-            value = _list_cell(listed) if listed else n_cell(count)
+            listed = tuple((reason, Count(n)) for reason, n in prisma.reasons.get(data, ()))
+            value = _list_cell(listed) if listed and not count.pending else n_cell(count)
             rows.append(
                 (data, node, box, description, _boxtext(boxtext, count), tooltips, url, value)
             )
             continue
         if data in prisma.boxes:
             count = prisma.boxes[data]
-            label = boxtext
-            if data in prisma.awaiting:
-                label = f"{boxtext} (awaiting a decision: {describe(prisma.awaiting[data])})"
             tip = tooltips
             members = prisma.breakdown.get(data)
             if members:
                 tip = "; ".join(f"{name}: {describe(c)}" for name, c in members)
-            rows.append(
-                (data, node, box, description, _boxtext(label, count), tip, url, n_cell(count))
-            )
+            elif data == "other_sought_reports" and prisma.sought_parts:
+                tip = "; ".join(f"{name}: {describe(c)}" for name, c in prisma.sought_parts)
+            text = _boxtext(boxtext, count, prisma.awaiting.get(data))
+            rows.append((data, node, box, description, text, tip, url, n_cell(count)))
             if data == "citations_results" and prisma.breakdown.get("other_results"):
                 other = prisma.boxes["other_results"]
                 *head, label, tip_other, url_other = _OTHER_RESULTS_ROW
+                members = prisma.breakdown["other_results"]
+                tip_other = "; ".join(f"{name}: {describe(c)}" for name, c in members)
                 rows.append((*head, _boxtext(label, other), tip_other, url_other, n_cell(other)))
             continue
         rows.append((data, node, box, description, boxtext, tooltips, url, "0"))

@@ -1,19 +1,21 @@
 """Every source through every stage, and what a search update found: tables and a plot.
 
-All numbers come from ``counts.json`` (:class:`~searchtrail.flow_counts.FlowCounts`).
+All numbers come from ``counts.json`` (:class:`~searchtrail.counts.model.StageTable` and
+:class:`~searchtrail.counts.model.RoundRow`), counted with the same stage flags as the
+PRISMA diagram: *screened* is what went into title/abstract screening, as in the diagram's
+"Records screened" box.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Final
 
-from searchtrail.count import Count
-from searchtrail.counts import ReviewCounts
-from searchtrail.flow_counts import StageRow
-from searchtrail.prisma.textwidth import text_width
+from searchtrail.counts.model import ReviewCounts, StageRow
+from searchtrail.counts.number import Count
+from searchtrail.csvtext import csv_text
+from searchtrail.reports.prisma.textwidth import text_width
+from searchtrail.reports.words import md, md_table, number, xml
 from searchtrail.searchlog import Review
-from searchtrail.text import csv_text, md, md_table, number, xml
 
 NO_FLOW: Final = (
     "No records yet: the search log names no exported records, so the records cannot be "
@@ -24,8 +26,8 @@ STAGE_COLUMNS: Final = (
     "kind",
     "searches",
     "exported",
-    "after_dedup",
-    "unique_to_source",
+    "publications",
+    "found_only_here",
     "screened",
     "sought",
     "assessed",
@@ -38,6 +40,7 @@ ROUND_COLUMNS: Final = (
     "source",
     "round",
     "records",
+    "publications",
     "new_publications",
     "seen_in_earlier_round",
     "earlier_publications_no_longer_found",
@@ -66,80 +69,81 @@ def _share(value: float | None) -> str:
     return "" if value is None else f"{value:.4f}"
 
 
-def stages_csv(counts: ReviewCounts, *, by: str = "source") -> str:
-    """One row per source (``by="source"``) or search with exported records."""
-    rows = _rows(counts, by)
-    return csv_text(
-        STAGE_COLUMNS,
-        (
-            (
-                row.name,
-                row.kind,
-                "; ".join(row.searches),
-                _optional(row.exported),
-                _optional(row.after_dedup),
-                _optional(row.unique),
-                _cell(row.screened),
-                _cell(row.sought),
-                _cell(row.assessed),
-                _cell(row.included),
-                _cell(row.included_studies),
-                _share(row.share),
-            )
-            for row in rows
-        ),
+def _row_cells(row: StageRow) -> tuple[str, ...]:
+    return (
+        row.name,
+        row.kind,
+        "; ".join(row.searches),
+        str(row.exported),
+        str(row.publications),
+        _optional(row.only_here),
+        _cell(row.screened),
+        _cell(row.sought),
+        _cell(row.assessed),
+        _cell(row.included),
+        _cell(row.included_studies),
+        _share(row.share),
     )
 
 
-def _rows(counts: ReviewCounts, by: str) -> Sequence[StageRow]:
-    if counts.flow is None:
-        return ()
-    return counts.flow.sources if by == "source" else counts.flow.searches
+def stages_csv(counts: ReviewCounts, *, by: str = "source") -> str:
+    """One row per source (``by="source"``) or search with records, then the total line."""
+    table = counts.stages
+    rows = table.sources if by == "source" else table.searches
+    body = [_row_cells(row) for row in rows]
+    if rows:
+        body.append(_row_cells(table.total))
+    return csv_text(STAGE_COLUMNS, body)
+
+
+def _md_row(row: StageRow, *, bold: bool = False) -> tuple[str, ...]:
+    cells = (
+        md(row.name),
+        number(row.exported),
+        number(row.publications),
+        _optional(row.only_here),
+        _md_cell(row.screened),
+        _md_cell(row.sought),
+        _md_cell(row.assessed),
+        _md_cell(row.included),
+        _md_cell(row.included_studies),
+        "" if row.share is None else f"{row.share:.0%}",
+    )
+    return tuple(f"**{c}**" if bold and c else c for c in cells)
 
 
 def stages_md(review: Review, counts: ReviewCounts) -> str:
     """Per source and per search through every stage, with each source's share of the
     included reports, as Markdown."""
     lines = [f"# Sources through every stage: {md(review.title)}", ""]
-    if counts.flow is None or not counts.flow.sources:
+    table = counts.stages
+    if not table.sources:
         return "\n".join([*lines, NO_FLOW, ""])
     lines.extend(
         [
-            "One line per source with exported records. *Exported*: records in its export "
-            "files; *After dedup*: publications (duplicate groups) it found; *Only here*: "
-            "publications no other source found. The later columns count those publications "
-            "at each stage; a publication found by several sources counts for each of them, "
-            "so the columns do not add up across sources. *Share*: its part of all included "
-            "reports. Screening applies to databases and registers only (–).",
+            "One line per source with records (a record file is a source of its own). "
+            "*Exported*: records in its files; *Publications*: distinct publications "
+            "(duplicate groups) it found; *Only here*: publications no other source found. "
+            "The later columns count those publications at each stage, as the PRISMA diagram "
+            "does: *Screened*, went into title/abstract screening (databases and registers "
+            "only; – for other methods, which skip it); *Sought*, sought for retrieval; "
+            "*Assessed*, assessed for eligibility; *Included*, included reports. A "
+            "publication found by several sources counts for each of them; the last line "
+            "counts every publication once. *Share*: its part of all included reports.",
             "",
         ]
     )
     header = (
-        "Source", "Exported", "After dedup", "Only here", "Screened", "Sought", "Assessed",
+        "Source", "Exported", "Publications", "Only here", "Screened", "Sought", "Assessed",
         "Included reports", "Included studies", "Share",
     )  # fmt: skip
-    for title, rows in (("By source", counts.flow.sources), ("By search", counts.flow.searches)):
+    for title, rows in (("By source", table.sources), ("By search", table.searches)):
         lines.extend([f"## {title}", ""])
-        body = [
-            (
-                md(row.name),
-                _optional(row.exported),
-                _optional(row.after_dedup),
-                _optional(row.unique),
-                _md_cell(row.screened),
-                _md_cell(row.sought),
-                _md_cell(row.assessed),
-                _md_cell(row.included),
-                _md_cell(row.included_studies),
-                "" if row.share is None else f"{row.share:.0%}",
-            )
-            for row in rows
-        ]
+        body = [_md_row(row) for row in rows]
+        body.append(_md_row(table.total, bold=True))
         lines.append(md_table(header, body, align="lrrrrrrrrr"))
     nothing = [
-        row.name
-        for row in counts.flow.sources
-        if row.included.value == 0 and not row.included.pending
+        row.name for row in table.sources if row.included.value == 0 and not row.included.pending
     ]
     if nothing:
         lines.append(
@@ -150,7 +154,7 @@ def stages_md(review: Review, counts: ReviewCounts) -> str:
 
 
 _STAGES: Final = (
-    ("after dedup", "after_dedup"),
+    ("publications", "publications"),
     ("sought", "sought"),
     ("assessed", "assessed"),
     ("included", "included"),
@@ -162,7 +166,7 @@ def stages_svg(review: Review, counts: ReviewCounts) -> str:
     """A bar chart: for each source, its publications after dedup, sought, assessed and
     included (one bar each, on a shared scale)."""
     title = f"Sources through every stage: {review.title}"
-    rows = list(counts.flow.sources) if counts.flow is not None else []
+    rows = list(counts.stages.sources)
     if not rows:
         return _svg(420, 60, title, [f'<text x="16" y="36" font-size="12">{xml(NO_FLOW)}</text>'])
 
@@ -220,9 +224,8 @@ def _svg(width: float, height: float, title: str, parts: list[str]) -> str:
 
 
 def rounds_csv(counts: ReviewCounts) -> str:
-    """One row per search of a later round: new publications, ones seen before, earlier
-    ones its source no longer finds."""
-    rows = counts.flow.rounds if counts.flow is not None else ()
+    """One row per search of a later round: its publications, new ones, ones seen before,
+    earlier ones its source no longer finds."""
     return csv_text(
         ROUND_COLUMNS,
         (
@@ -231,11 +234,12 @@ def rounds_csv(counts: ReviewCounts) -> str:
                 r.source,
                 str(r.round),
                 str(r.records),
+                str(r.publications),
                 str(r.new),
                 str(r.seen_before),
                 _optional(r.no_longer_found),
             )
-            for r in rows
+            for r in counts.updates
         ),
     )
 
@@ -244,18 +248,18 @@ def rounds_md(review: Review, counts: ReviewCounts) -> str:
     """The search update as Markdown: each round's searches and dates, and per search of a
     later round what is new and what was seen before."""
     lines = [f"# Search rounds: {md(review.title)}", ""]
-    if len(review.rounds) <= 1:
+    if len(counts.rounds) <= 1:
         return "\n".join([*lines, "The review has one search round.", ""])
-    for round_number in review.rounds:
-        mine = [s for s in review.searches if s.round == round_number]
-        dates = sorted({s.date for s in mine})
-        lines.append(
-            f"- Round {round_number}: {len(mine)} searches, "
-            f"{dates[0] if len(dates) == 1 else f'{dates[0]} to {dates[-1]}'}"
+    for summary in counts.rounds:
+        span = (
+            summary.first_date
+            if summary.first_date == summary.last_date
+            else f"{summary.first_date} to {summary.last_date}"
         )
+        plural = "search" if summary.searches == 1 else "searches"
+        lines.append(f"- Round {summary.round}: {summary.searches} {plural}, {span}")
     lines.append("")
-    rows = counts.flow.rounds if counts.flow is not None else ()
-    if rows:
+    if counts.updates:
         lines.extend(
             [
                 "Per search of a later round: *New* publications were not found in an earlier "
@@ -266,18 +270,22 @@ def rounds_md(review: Review, counts: ReviewCounts) -> str:
                 "",
             ]
         )
-        header = ("Search", "Source", "Round", "Records", "New", "Seen before", "No longer found")
+        header = (
+            "Search", "Source", "Round", "Records", "Publications", "New", "Seen before",
+            "No longer found",
+        )  # fmt: skip
         body = [
             (
                 md(r.search),
                 md(r.source),
                 str(r.round),
                 number(r.records),
+                number(r.publications),
                 number(r.new),
                 number(r.seen_before),
                 "–" if r.no_longer_found is None else number(r.no_longer_found),
             )
-            for r in rows
+            for r in counts.updates
         ]
-        lines.append(md_table(header, body, align="llrrrrr"))
+        lines.append(md_table(header, body, align="llrrrrrr"))
     return "\n".join(lines)

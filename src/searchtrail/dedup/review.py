@@ -1,9 +1,11 @@
-"""Deduplicating a review's records, with the people's verdicts in ``screening/``.
+"""The dedup stage: a review's records deduplicated, with people's verdicts in ``screening/``.
 
-Records from database and register searches are preferred as the record a group keeps,
-then records from other searches, then records from record files; within that, the most
-complete record is kept. The step writes the groups, the compared pairs and the merged
-unique records, and adds the pairs it is uncertain about to ``screening/duplicates.csv``.
+The record a group keeps is chosen, in this order: from the earliest search round (so a
+publication found in round 1 keeps its round-1 record after any update, and the ids in the
+screening files, ``flow.csv`` and earlier reports never shift); then from a database or
+register search, then from another search, then from a record file; then the most complete
+record. The step writes the groups, the compared pairs and the merged unique records, and
+adds the pairs it is uncertain about to ``screening/duplicates.csv``.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from searchtrail.dedup.engine import DedupResult, Verdict, deduplicate
-from searchtrail.dedup.verdicts import VERDICTS_FILE, questions, read_verdicts
-from searchtrail.searchlog import DATABASE_KINDS, Review
+from searchtrail.dedup.verdicts import questions, read_verdicts
+from searchtrail.layout import VERDICTS_FILE
+from searchtrail.searchlog import DATABASES, Review
 
 GROUP_COLUMNS = ("record_id", "origin_id", "duplicate_group", "kept", "merge_kind")
 
@@ -33,9 +36,14 @@ class ReviewDedup:
 
 
 def priorities(review: Review, origins: pd.Series) -> np.ndarray:
-    """2 for records of database and register searches, 1 for other searches, 0 for record
-    files."""
-    rank = {s.id: (2 if s.kind in DATABASE_KINDS else 1) for s in review.searches}
+    """How strongly each record is preferred as its group's kept record (higher first):
+    earlier rounds before later ones, then database and register searches (2) before other
+    searches (1) before record files (0)."""
+    latest = max(review.rounds, default=1)
+    rank = {
+        o.id: (latest - o.round) * 3 + (0 if not o.is_search else 2 if o.column == DATABASES else 1)
+        for o in review.origins()
+    }
     return np.asarray([rank.get(str(origin), 0) for origin in origins], dtype=np.int64)
 
 

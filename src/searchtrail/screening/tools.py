@@ -35,10 +35,11 @@ from typing import Final, Literal
 
 import pandas as pd
 
+from searchtrail.csvtext import csv_text
 from searchtrail.dedup import normalise
 from searchtrail.errors import Problem, ReviewError
-from searchtrail.screening import COLUMNS, FILES
-from searchtrail.text import csv_text
+from searchtrail.fileio import write_text
+from searchtrail.screening.decisions import COLUMNS, FILES
 
 Tool = Literal["csv", "rayyan", "asreview", "covidence"]
 TOOLS: Final[tuple[Tool, ...]] = ("csv", "rayyan", "asreview", "covidence")
@@ -287,7 +288,6 @@ def write_decisions(directory: Path, stage: ImportStage, added: list[dict[str, s
     """Add rows to ``screening/<stage>.csv`` (made when missing). Rows already there are
     kept as they are, with any columns of their own."""
     path = directory / FILES[stage]
-    path.parent.mkdir(parents=True, exist_ok=True)
     header = list(COLUMNS[stage])
     rows: list[dict[str, str]] = []
     if path.exists():
@@ -296,7 +296,5 @@ def write_decisions(directory: Path, stage: ImportStage, added: list[dict[str, s
         header = known + [name for name in COLUMNS[stage] if name not in known]
         rows = [{k: v or "" for k, v in row.items() if k} for row in reader]
     rows.extend(added)
-    text = csv_text(header, ([row.get(name, "") for name in header] for row in rows))
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+    write_text(path, csv_text(header, ([row.get(name, "") for name in header] for row in rows)))
     return path

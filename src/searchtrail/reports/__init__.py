@@ -1,0 +1,50 @@
+"""The reports stage: every table, diagram and page, rendered from ``counts.json``.
+
+Reports render numbers; they compute none. Each function here returns the text of the
+files the layout names (:data:`searchtrail.layout.OUTPUTS` ``["reports"]``), keyed the
+same way.
+"""
+
+from __future__ import annotations
+
+from searchtrail.counts.model import ReviewCounts
+from searchtrail.reports.duplicates import dedup_md, overlap_csv, overlap_md, upset_svg
+from searchtrail.reports.prisma import build_prisma_reports
+from searchtrail.reports.searches import searches_csv, searches_md
+from searchtrail.reports.sources import sources_csv, sources_md
+from searchtrail.reports.stages import rounds_csv, rounds_md, stages_csv, stages_md, stages_svg
+from searchtrail.searchlog import Review
+
+
+def render_reports(review: Review, counts: ReviewCounts) -> dict[str, str]:
+    """Every report of the latest round, by its key in the layout."""
+    prisma = build_prisma_reports(review, counts)
+    return {
+        "searches_csv": searches_csv(review, counts),
+        "searches_md": searches_md(review, counts),
+        "sources_csv": sources_csv(review, counts),
+        "sources_md": sources_md(review, counts),
+        "prisma_svg": prisma.svg,
+        "prisma_html": prisma.html,
+        "prisma_csv": prisma.csv,
+        "duplicates_md": dedup_md(review, counts),
+        "overlap_csv": overlap_csv(counts),
+        "overlap_md": overlap_md(review, counts),
+        "overlap_svg": upset_svg(review, counts),
+        "stages_csv": stages_csv(counts, by="source"),
+        "stages_by_search_csv": stages_csv(counts, by="search"),
+        "stages_md": stages_md(review, counts),
+        "stages_svg": stages_svg(review, counts),
+        "rounds_csv": rounds_csv(counts),
+        "rounds_md": rounds_md(review, counts),
+    }
+
+
+def render_round(review: Review, counts: ReviewCounts, number: int) -> dict[str, str]:
+    """The diagram files of earlier search round ``number``, by their key in the layout;
+    raises KeyError when the review has no such earlier round."""
+    prisma = build_prisma_reports(review, counts.for_round(number))
+    return {"prisma_svg": prisma.svg, "prisma_html": prisma.html, "prisma_csv": prisma.csv}
+
+
+__all__ = ["render_reports", "render_round"]

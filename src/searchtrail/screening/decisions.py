@@ -1,0 +1,219 @@
+"""People's decisions after deduplication: the files in ``screening/``, read and checked.
+
+Decision files live in ``screening/``, one CSV table per stage (documented, with examples, in
+``docs/screening.md``; rows are checked against ``schemas/screening.schema.yaml``):
+
+=============================  ===========================================================
+file                           rows
+=============================  ===========================================================
+``removed.csv``                record_id, removed_by (automation | other), reason
+``title_abstract.csv``         record_id, decision (include | exclude)
+``retrieval.csv``              record_id, retrieved (yes | no)
+``full_text.csv``              record_id, decision (include | exclude), reason
+``studies.csv``                record_id, study_id
+=============================  ===========================================================
+
+Every file is optional. Decisions name records by their ids from the dedup stage; which
+publication each decision applies to is decided by :mod:`searchtrail.screening.placement`.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final, Literal
+
+from searchtrail.errors import Problem, ReviewError, show_value
+from searchtrail.layout import DECISION_FILES
+from searchtrail.schemas import schema_problems
+from searchtrail.searchlog import Review
+from searchtrail.yamlio import Path_, YamlDocument
+
+Stage = Literal["removed", "title_abstract", "retrieval", "full_text", "studies"]
+STAGES: Final[tuple[Stage, ...]] = (
+    "removed",
+    "title_abstract",
+    "retrieval",
+    "full_text",
+    "studies",
+)
+FILES: Final[dict[Stage, str]] = {stage: DECISION_FILES[stage] for stage in STAGES}
+COLUMNS: Final[dict[Stage, tuple[str, ...]]] = {
+    "removed": ("record_id", "removed_by", "reason", "reviewer", "date", "note"),
+    "title_abstract": ("record_id", "decision", "reviewer", "date", "note"),
+    "retrieval": ("record_id", "retrieved", "reviewer", "date", "note"),
+    "full_text": ("record_id", "decision", "reason", "reviewer", "date", "note"),
+    "studies": ("record_id", "study_id", "note"),
+}
+VALUE_COLUMN: Final[dict[Stage, str]] = {
+    "removed": "removed_by",
+    "title_abstract": "decision",
+    "retrieval": "retrieved",
+    "full_text": "decision",
+    "studies": "study_id",
+}
+# Spellings people and tools use for the same decision.
+_SYNONYMS: Final[dict[str, str]] = {
+    "included": "include",
+    "excluded": "exclude",
+    "y": "yes",
+    "n": "no",
+    "retrieved": "yes",
+    "not retrieved": "no",
+    "automatic": "automation",
+    "automated": "automation",
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One row of a decision file."""
+
+    stage: Stage
+    record_id: str
+    value: str
+    reason: str
+    reviewer: str
+    date: str
+    note: str
+    file: str
+    line: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Every decision file of a review, read and checked row by row."""
+
+    rows: dict[Stage, tuple[Decision, ...]] = field(default_factory=dict)
+
+    def present(self, stage: Stage) -> bool:
+        """True when the review has a file for ``stage``."""
+        return stage in self.rows
+
+    def of(self, stage: Stage) -> tuple[Decision, ...]:
+        return self.rows.get(stage, ())
+
+
+def read_decisions(directory: Path, review: Review) -> Decisions:
+    """Read every decision file in ``directory/screening``; raise :class:`ReviewError` with
+    every problem in them (schema, unknown exclusion reasons) at once."""
+    rows: dict[Stage, tuple[Decision, ...]] = {}
+    problems: list[Problem] = []
+    for stage in STAGES:
+        path = directory / FILES[stage]
+        if not path.exists():
+            continue
+        found, wrong = parse_decisions(
+            path.read_text(encoding="utf-8-sig"), stage, review, file=FILES[stage]
+        )
+        rows[stage] = found
+        problems.extend(wrong)
+    if problems:
+        raise ReviewError(problems)
+    return Decisions(rows)
+
+
+def parse_decisions(
+    text: str, stage: Stage, review: Review, *, file: str
+) -> tuple[tuple[Decision, ...], list[Problem]]:
+    """Parse one decision file's text: its decisions and the problems found in it."""
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header = [name.strip() for name in (reader.fieldnames or [])]
+    required = ("record_id", VALUE_COLUMN[stage])
+    missing = [name for name in required if name not in header]
+    if missing:
+        return (), [
+            Problem(
+                file,
+                1,
+                None,
+                None,
+                show_value(", ".join(header)),
+                f"a header with the columns {', '.join(COLUMNS[stage])}",
+                f"the header lacks {', '.join(missing)}",
+            )
+        ]
+    data: list[dict[str, str]] = []
+    lines: dict[Path_, int] = {}
+    line = reader.line_num
+    for raw in reader:
+        start, line = line + 1, reader.line_num
+        row = {
+            (key or "").strip(): (value or "").strip()
+            for key, value in raw.items()
+            if key is not None
+        }
+        if not any(row.values()):
+            continue
+        wanted = {name: row.get(name, "") for name in COLUMNS[stage] if name in header}
+        value_column = VALUE_COLUMN[stage]
+        if stage != "studies":
+            lowered = wanted[value_column].lower()
+            wanted[value_column] = _SYNONYMS.get(lowered, lowered)
+        # Optional columns left empty are simply absent.
+        wanted = {k: v for k, v in wanted.items() if v or k in required}
+        index = len(data)
+        lines[(index,)] = start
+        for name in wanted:
+            lines[(index, name)] = start
+        data.append(wanted)
+    document = YamlDocument(file=file, data=data, lines=lines)
+
+    def entry(path: Path_) -> tuple[str | None, int]:
+        if path and isinstance(path[0], int) and path[0] < len(data):
+            return f"record {data[path[0]].get('record_id', '?')!s}", 1
+        return None, 0
+
+    problems = schema_problems(document, "screening", entry, rows=stage)
+    reasons = review.exclusion_reasons
+    decisions = []
+    for index, row in enumerate(data):
+        start = lines[(index,)]
+        reason = row.get("reason", "")
+        if stage == "full_text" and row.get("decision") == "exclude" and reason not in reasons:
+            if not reasons:
+                expected = "exclusion_reasons listed in searches/review.yaml"
+                message = "the review defines no exclusion reasons to choose from"
+            else:
+                close = difflib.get_close_matches(reason, reasons, n=1, cutoff=0.5)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                expected = "one of the exclusion_reasons in searches/review.yaml: " + "; ".join(
+                    reasons
+                )
+                message = (
+                    f"the reason {show_value(reason)} is not in the review's list{hint}"
+                    if reason
+                    else "an exclusion needs a reason"
+                )
+            problems.append(
+                Problem(
+                    file,
+                    start,
+                    f"record {row.get('record_id', '?')}",
+                    "reason",
+                    show_value(reason),
+                    expected,
+                    message,
+                )
+            )
+        decisions.append(
+            Decision(
+                stage=stage,
+                record_id=row.get("record_id", ""),
+                value=row.get(VALUE_COLUMN[stage], ""),
+                reason=reason,
+                reviewer=row.get("reviewer", ""),
+                date=row.get("date", ""),
+                note=row.get("note", ""),
+                file=file,
+                line=start,
+            )
+        )
+    return tuple(decisions), problems

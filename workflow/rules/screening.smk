@@ -1,0 +1,21 @@
+# Screening: where every publication stands after people's decisions (flow.csv).
+
+
+rule screening:
+    input:
+        search_log(),
+        screening_files(),
+        groups=rules.dedup.output.groups,
+        summary=rules.dedup.output.summary,
+    output:
+        **stage_outputs("screening"),
+    log:
+        log_of("screening"),
+    conda:
+        SEARCHTRAIL_ENV
+    params:
+        review=str(REVIEW),
+        version=SEARCHTRAIL_VERSION,
+        searchtrail=SEARCHTRAIL,
+    shell:
+        "{params.searchtrail} stage screening {params.review:q} 2>&1 | tee {log:q}"
