@@ -69,7 +69,9 @@ class OpenQuestion:
 def open_questions(text: str) -> list[OpenQuestion]:
     """The unanswered rows of a verdicts file's text, with their lines."""
     reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    found = []
+    found: list[OpenQuestion] = []
+    if reader.fieldnames is None:
+        return found
     line = reader.line_num
     for raw in reader:
         start, line = line + 1, reader.line_num

@@ -397,6 +397,15 @@ def _walk(
         refused.append(_Refusal(decision, why, expected, missing))
 
     later = [d for d in (screening, retrieval, eligibility, study) if d is not None]
+    if removed is not None and column != DATABASES:
+        refuse(
+            removed,
+            "the record comes from other methods (websites, organisations, citation "
+            "searching) or from outside the searches; removal before screening applies to "
+            "records from databases and registers",
+            f"decisions for it in {FILES['retrieval']} or {FILES['full_text']}",
+        )
+        removed = None
     if removed is not None:
         for decision in later:
             refuse(
