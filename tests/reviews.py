@@ -106,7 +106,7 @@ class ReviewFiles:
         """Add a search; with ``export``, an RIS export of those publications."""
         entry: dict[str, Any] = {
             "id": search_id,
-            "source": source or search_id.split("-")[0].upper(),
+            "source": source or search_id.split("-", maxsplit=1)[0].upper(),
             "kind": kind,
             "date": f"{2023 + round_number}-03-0{min(len(self.searches) % 9 + 1, 9)}",
             "round": round_number,
