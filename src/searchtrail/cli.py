@@ -57,7 +57,7 @@ def format_sources(counts: ReviewCounts) -> str:
         (
             "Total",
             "",
-            str(len(counts.searches)),
+            str(counts.search_count),
             str(counts.identified.unstated),
             "not reported" if counts.identified.value is None else number(counts.identified.value),
             describe(counts.for_assessment),
@@ -96,8 +96,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     counts = checked.counts
     rounds = len(counts.rounds)
     print(
-        f"{directory / LOG_FILE}: {len(counts.searches)} searches in "
-        f"{len(counts.sources)} sources, "
+        f"{directory / LOG_FILE}: {counts.search_count} searches in "
+        f"{counts.source_count} sources, "
         f"{rounds} round{'s' if rounds != 1 else ''}; no problems found."
     )
     records = counts.records

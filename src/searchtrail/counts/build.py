@@ -99,6 +99,7 @@ def count_review(review: Review, flow: Flow, *, inputs: Mapping[str, str]) -> Re
         sources=source_counts(review, searches),
         identified=Count.of(s.identified for s in searches),
         for_assessment=_for_assessment(searches),
+        identified_from_exports=sum(1 for s in searches if s.identified_from == "export"),
         diagram=latest,
         earlier=tuple(earlier),
         records=dedup_counts(review, flow),
@@ -387,6 +388,7 @@ def diagram(
         reasons=counted.reasons,
         sought_parts=parts if len(parts) > 1 else (),
         other_seen_elsewhere=_other_seen_elsewhere(flow, number),
+        identified_from_exports=tuple(s.id for s in shown if s.identified_from == "export"),
     )
 
 

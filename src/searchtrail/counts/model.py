@@ -193,6 +193,8 @@ class Diagram:
     reasons: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
     sought_parts: tuple[tuple[str, Count], ...] = ()
     other_seen_elsewhere: int = 0
+    identified_from_exports: tuple[str, ...] = ()
+    """The round's searches whose number identified is their export's (the log states none)."""
 
 
 @dataclass(frozen=True)
@@ -265,6 +267,8 @@ class ReviewCounts:
     sources: tuple[SourceCounts, ...]
     identified: Count
     for_assessment: Count | None
+    identified_from_exports: int
+    """Searches whose number identified is their export's, because the log states none."""
     diagram: Diagram
     """The latest round's diagram (the whole review when there is one round)."""
     earlier: tuple[Diagram, ...]
@@ -297,6 +301,16 @@ class ReviewCounts:
             if search.id == search_id:
                 return search
         raise KeyError(search_id)
+
+    @property
+    def search_count(self) -> int:
+        """How many searches the log holds."""
+        return len(self.searches)
+
+    @property
+    def source_count(self) -> int:
+        """How many sources the log's searches searched."""
+        return len(self.sources)
 
     @property
     def latest_round(self) -> int:

@@ -116,6 +116,12 @@ def _sums(counts: ReviewCounts) -> list[str]:
         total(s.for_assessment or Count(0) for s in counts.sources),
         counts.for_assessment,
     )
+    found += _equal(
+        "searches counted from their export",
+        counts.identified_from_exports,
+        sum(s.identified_from_exports for s in counts.sources),
+        "the sum over sources",
+    )
     for source in counts.sources:
         members = [s for s in counts.searches if s.source == source.source]
         if [s.id for s in members] != list(source.search_ids):

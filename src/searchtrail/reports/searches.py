@@ -115,7 +115,7 @@ def searches_md(review: Review, counts: ReviewCounts) -> str:
     lines = [
         f"# Searches: {md(review.title)}",
         "",
-        f"{searches_phrase(len(pairs))} in {len(counts.sources)} sources. Identified: "
+        f"{searches_phrase(counts.search_count)} in {counts.source_count} sources. Identified: "
         f"{md(describe(counts.identified))}; taken forward for assessment: "
         f"{md(describe(counts.for_assessment))}.",
         "",

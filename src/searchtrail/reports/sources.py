@@ -108,14 +108,14 @@ def sources_md(review: Review, counts: ReviewCounts) -> str:
             "**Total**",
             "",
             "",
-            f"**{len(counts.searches)}**",
+            f"**{counts.search_count}**",
             f"**{counts.identified.unstated}**",
             f"**{_md_sum(counts.identified)}**",
             f"**{_md_sum(counts.for_assessment)}**",
             f"**{unstated(counts.for_assessment)}**",
         )
     )
-    from_exports = sum(s.identified_from_exports for s in counts.sources)
+    from_exports = counts.identified_from_exports
     intro = [
         f"# Records per source: {md(review.title)}",
         "",

@@ -34,9 +34,7 @@ def footnotes(counts: ReviewCounts) -> list[str]:
         )
     if any(c.value is None and not c.pending for c in boxes):
         notes.append("“not reported”: no search in that line states a number of records.")
-    from_exports = [
-        s.id for s in counts.searches if s.round == diagram.round and s.identified_from == "export"
-    ]
+    from_exports = diagram.identified_from_exports
     if from_exports:
         notes.append(
             f"The search log states no number identified for {searches_phrase(len(from_exports))} "

@@ -209,7 +209,7 @@ def render_html(
         )
     source_rows.append(
         '<tr class="total"><td>Total</td><td></td><td></td>'
-        f'<td class="n">{len(counts.searches)}</td>'
+        f'<td class="n">{counts.search_count}</td>'
         f'<td class="n">{counts.identified.unstated}</td>'
         f"{_n(counts.identified.value)}{_sum(counts.for_assessment)}"
         f'<td class="n">{unstated(counts.for_assessment)}</td></tr>'
