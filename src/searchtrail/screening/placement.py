@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Final
 
 import pandas as pd
@@ -148,21 +148,13 @@ class Placement:
         )
 
     def to_json(self) -> str:
-        """The placement as stable JSON, for the counts stage."""
-        data = {
-            "format": FORMAT,
-            "decision_files": list(self.decision_files),
-            "publications": [
-                {
-                    **asdict(p),
-                    "sources": list(p.sources),
-                    "origins": list(p.origins),
-                    "decided_in": list(p.decided_in),
-                }
-                for p in self.publications
-            ],
-        }
-        return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+        """The placement as stable JSON for the counts stage: one publication per line."""
+        names = [f.name for f in fields(Placed)]
+        lines = [
+            _compact({name: _plain(getattr(p, name)) for name in names}) for p in self.publications
+        ]
+        head = _compact({"format": FORMAT, "decision_files": list(self.decision_files)})
+        return head[:-1] + ',"publications":[\n' + ",\n".join(lines) + "\n]}\n"
 
     @classmethod
     def from_json(cls, text: str) -> Placement:
@@ -184,6 +176,14 @@ class Placement:
             ),
             tuple(data["decision_files"]),
         )
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _plain(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
 
 
 def place(
