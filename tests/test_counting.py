@@ -255,8 +255,30 @@ def test_validate_stops_where_the_pipeline_would_on_an_export_count(example, cap
     log.write_text(text[:start] + text[start:].replace("identified: 4", "identified: 7", 1))
     assert main(["validate", str(example)]) == 1
     err = capsys.readouterr().err
-    assert "the exports and the log differ (medline-2: log 7, export 4)" in err
+    assert (
+        "searches/log.yaml:60: search 'medline-2': field 'identified': the log says 7 records "
+        "were identified, but the export holds 4: the databases column of round 2 would not "
+        "add up; expected the number of records the search found: its export "
+        "(searches/exports/medline-2.nbib) holds 4"
+    ) in err
     assert "Traceback" not in err
+
+
+def test_validate_reports_the_records_and_the_decisions_at_once(example, capsys):
+    """A count the export contradicts, a decision word the schema refuses and an exclusion
+    reason the review does not list, in one run."""
+    log = example / "searches/log.yaml"
+    log.write_text(log.read_text(encoding="utf-8").replace("identified: 6", "identified: 9", 1))
+    append(example / "screening/retrieval.csv", "medline-1:2,perhaps,AL,2024-04-02,")
+    path = example / "screening/full_text.csv"
+    path.write_text(path.read_text("utf-8").replace("Wrong outcomes", "Wrong outcome"), "utf-8")
+    assert main(["validate", str(example)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("3 problems found in the review's files:")
+    assert "search 'medline-1': field 'identified'" in err
+    assert "screening/retrieval.csv:5: record medline-2" not in err
+    assert "screening/retrieval.csv:5: record medline-1:2: field 'retrieved'" in err
+    assert "(did you mean 'Wrong outcomes'?)" in err
 
 
 def test_validate_stops_on_an_unknown_record(example, capsys):

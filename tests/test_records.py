@@ -308,9 +308,8 @@ def test_unreadable_record_can_be_skipped_and_is_counted(tmp_path):
 
 
 def test_records_keep_their_original_fields_and_provenance(tmp_path):
-    directory = review_with_export(
-        tmp_path, (EXPORTS / "jstor_header.ris").read_text(encoding="utf-8")
-    )
+    text = (EXPORTS / "jstor_header.ris").read_text(encoding="utf-8")
+    directory = review_with_export(tmp_path, text + "\n" + text)
     records, _ = import_review(load_review(directory), directory)
     row = records.iloc[0]
     assert (row["record_id"], row["origin_id"], row["position"], row["line"]) == (
@@ -321,6 +320,17 @@ def test_records_keep_their_original_fields_and_provenance(tmp_path):
     )
     assert row["file"] == "searches/exports/db.ris"
     assert json.loads(row["raw"])[0] == ["TY", "JOUR"]
+
+
+def test_a_database_export_the_log_contradicts_stops_the_import(tmp_path):
+    """The log says MEDLINE found 2 records; its export, of every record found, holds 1."""
+    directory = review_with_export(tmp_path, BROKEN.split("\n\n", 1)[0] + "\n")
+    with pytest.raises(ReviewError) as caught:
+        import_review(load_review(directory), directory)
+    assert (
+        "searches/log.yaml:2: search 'db-1': field 'identified': the log says 2 records were "
+        "identified, but the export holds 1"
+    ) in str(caught.value)
 
 
 # --- the real export files ----------------------------------------------------------------

@@ -38,7 +38,7 @@ from searchtrail.dedup.output import (
 )
 from searchtrail.dedup.review import ReviewDedup, dedup_review
 from searchtrail.dedup.verdicts import OpenQuestion, open_questions, verdicts_text
-from searchtrail.errors import CountMismatchError
+from searchtrail.errors import CountMismatchError, Problem, ReviewError
 from searchtrail.fileio import sha256, write_text
 from searchtrail.layout import (
     DECISION_FILES,
@@ -50,13 +50,17 @@ from searchtrail.layout import (
 )
 from searchtrail.records import table
 from searchtrail.records.review import (
+    UNREADABLE,
     FileImport,
+    collect_records,
+    export_count_problems,
     import_review,
     imports_from_json,
     imports_to_json,
 )
 from searchtrail.reports import render_reports, render_round
 from searchtrail.screening import Placement, place, read_decisions
+from searchtrail.screening.decisions import collect_decisions
 from searchtrail.searchlog import Review, load_review
 
 Progress = Callable[[str], None]
@@ -245,17 +249,35 @@ class Assessment:
 
 def assess(directory: Path, review: Review | None = None) -> Assessment:
     """Run every stage on the review in memory, with the same checks as the pipeline, and
-    write nothing. Raises the error the pipeline would stop with."""
+    write nothing. Raises the error the pipeline would stop with; problems in the records,
+    the duplicate verdicts and the decision files are reported together, and those of
+    placing the decisions as soon as those are clean."""
     review = review or load_review(directory)
-    records, imports = import_review(review, directory)
-    verdicts_path = directory / VERDICTS_FILE
-    existing = verdicts_path.read_text(encoding="utf-8-sig") if verdicts_path.exists() else None
-    outcome = dedup_review(review, records, existing, verdicts_file=VERDICTS_FILE)
+    records, imports, unreadable = collect_records(review, directory)
+    problems: list[Problem] = [*unreadable]
+    if not unreadable:
+        problems.extend(export_count_problems(review, imports))
+    decisions, wrong = collect_decisions(directory, review)
+    problems.extend(wrong)
+    outcome = None
+    existing: str | None = None
+    if not unreadable:
+        verdicts_path = directory / VERDICTS_FILE
+        existing = verdicts_path.read_text(encoding="utf-8-sig") if verdicts_path.exists() else None
+        try:
+            outcome = dedup_review(review, records, existing, verdicts_file=VERDICTS_FILE)
+        except ReviewError as error:
+            problems.extend(error.problems)
+    if outcome is None or problems:
+        raise ReviewError(
+            problems,
+            summary=f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found in the "
+            "review's files" + (f"; {UNREADABLE}" if unreadable else ""),
+        )
     text = existing or ""
     if outcome.new_questions:
         text = verdicts_text(outcome.existing_rows, outcome.new_questions)
     summary = dedup_summary(outcome, open_questions(text))
-    decisions = read_decisions(directory, review)
     placement = place(review, outcome.groups, decisions, _questions(summary))
     counts = _count(review, directory, imports, outcome.groups, placement, summary)
     return Assessment(

@@ -389,6 +389,12 @@ def diagram(
         sought_parts=parts if len(parts) > 1 else (),
         other_seen_elsewhere=_other_seen_elsewhere(flow, number),
         identified_from_exports=tuple(s.id for s in shown if s.identified_from == "export"),
+        earlier_awaiting=_count(
+            (p for p in flow.publications if p.round < number),
+            AWAITING_SCREENING,
+            AWAITING_RETRIEVAL,
+            AWAITING_ELIGIBILITY,
+        ),
     )
 
 

@@ -195,6 +195,9 @@ class Diagram:
     other_seen_elsewhere: int = 0
     identified_from_exports: tuple[str, ...] = ()
     """The round's searches whose number identified is their export's (the log states none)."""
+    earlier_awaiting: int = 0
+    """Publications of earlier rounds still awaiting a decision (counted in their round's
+    diagram, not among the previous studies)."""
 
 
 @dataclass(frozen=True)

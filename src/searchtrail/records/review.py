@@ -22,14 +22,15 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import pandas as pd
 
 from searchtrail.errors import Problem, ReviewError
+from searchtrail.layout import LOG_FILE
 from searchtrail.records.reader import read_export
 from searchtrail.records.table import RecordColumns
-from searchtrail.searchlog import Review
+from searchtrail.searchlog import DATABASE_KINDS, Review
 
 Origin = Literal["search", "record_file"]
 
@@ -69,9 +70,30 @@ class FileImport:
         )
 
 
+UNREADABLE: Final = (
+    "records that cannot be read (to skip them, add 'skip_unreadable: true' to the export "
+    "entry in searches/log.yaml; they are then counted as removed)"
+)
+
+
 def import_review(review: Review, directory: Path) -> tuple[pd.DataFrame, list[FileImport]]:
     """Read every export and record file of ``review``; raise on unreadable records that
-    the log does not allow to skip."""
+    the log does not allow to skip, and on database exports whose number of records the
+    log contradicts (:func:`export_count_problems`)."""
+    records, imports, problems = collect_records(review, directory)
+    if problems:
+        raise ReviewError(problems, summary=UNREADABLE)
+    wrong = export_count_problems(review, imports)
+    if wrong:
+        raise ReviewError(wrong)
+    return records, imports
+
+
+def collect_records(
+    review: Review, directory: Path
+) -> tuple[pd.DataFrame, list[FileImport], list[Problem]]:
+    """Every export and record file read: the records table, each file's summary, and the
+    records that cannot be read and may not be skipped."""
     columns = RecordColumns()
     imports: list[FileImport] = []
     problems: list[Problem] = []
@@ -104,13 +126,46 @@ def import_review(review: Review, directory: Path) -> tuple[pd.DataFrame, list[F
                 problems.extend(parsed.failures)
                 position += columns.add(parsed, origin_id=record_file.id, first_position=position)
                 imports.append(_summary("record_file", record_file.id, parsed, skipped=[]))
-    if problems:
-        raise ReviewError(
-            problems,
-            summary="records that cannot be read (to skip them, add 'skip_unreadable: true' to "
-            "the export entry in searches/log.yaml; they are then counted as removed)",
+    return columns.frame(), imports, problems
+
+
+def export_count_problems(review: Review, imports: Sequence[FileImport]) -> list[Problem]:
+    """Database and register searches whose export holds every record identified but a
+    different number of them than the log states, in a round whose database and register
+    searches are all exported: that round's databases column could not add up."""
+    in_file: dict[str, int] = {}
+    files: dict[str, list[str]] = {}
+    for item in imports:
+        in_file[item.origin_id] = in_file.get(item.origin_id, 0) + item.in_file
+        files.setdefault(item.origin_id, []).append(item.file)
+    problems = []
+    for number in review.rounds:
+        databases = [s for s in review.searches if s.round == number and s.kind in DATABASE_KINDS]
+        complete = all(
+            s.export is not None and s.export.holds == "identified" and s.id in in_file
+            for s in databases
         )
-    return columns.frame(), imports
+        if not complete:
+            continue
+        for search in databases:
+            held = in_file[search.id]
+            if search.identified is None or search.identified == held:
+                continue
+            problems.append(
+                Problem(
+                    LOG_FILE,
+                    search.line,
+                    f"search '{search.id}'",
+                    "identified",
+                    str(search.identified),
+                    f"the number of records the search found: its export "
+                    f"({', '.join(files[search.id])}) holds {held}; correct the count, or "
+                    "export every record the search found",
+                    f"the log says {search.identified} records were identified, but the export "
+                    f"holds {held}: the databases column of round {number} would not add up",
+                )
+            )
+    return problems
 
 
 def _summary(

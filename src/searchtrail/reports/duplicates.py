@@ -12,7 +12,7 @@ from searchtrail.counts.model import ExportCounts, ReviewCounts
 from searchtrail.csvtext import csv_text
 from searchtrail.reports.prisma.textwidth import FONT_FAMILY, text_width
 from searchtrail.reports.searches import joined
-from searchtrail.reports.words import md, md_table, number, reconciliation, xml
+from searchtrail.reports.words import basis_note, md, md_table, number, reconciliation, xml
 from searchtrail.searchlog import Review
 
 NO_RECORDS: Final = (
@@ -98,7 +98,10 @@ def dedup_md(review: Review, counts: ReviewCounts) -> str:
     lines.extend(["", "## Records per search and record file", ""])
     rows = [
         _export_row(
-            search.id, search.source, numbers.export, md(reconciliation(numbers)) or "agrees"
+            search.id,
+            search.source,
+            numbers.export,
+            md(reconciliation(numbers) or basis_note(numbers)) or "agrees",
         )
         for search, numbers in joined(review, counts)
         if numbers.export is not None

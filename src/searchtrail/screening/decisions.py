@@ -104,6 +104,14 @@ class Decisions:
 def read_decisions(directory: Path, review: Review) -> Decisions:
     """Read every decision file in ``directory/screening``; raise :class:`ReviewError` with
     every problem in them (schema, unknown exclusion reasons) at once."""
+    decisions, problems = collect_decisions(directory, review)
+    if problems:
+        raise ReviewError(problems)
+    return decisions
+
+
+def collect_decisions(directory: Path, review: Review) -> tuple[Decisions, list[Problem]]:
+    """Every decision file's rows, those without problems, and the problems found."""
     rows: dict[Stage, tuple[Decision, ...]] = {}
     problems: list[Problem] = []
     for stage in STAGES:
@@ -113,11 +121,10 @@ def read_decisions(directory: Path, review: Review) -> Decisions:
         found, wrong = parse_decisions(
             path.read_text(encoding="utf-8-sig"), stage, review, file=FILES[stage]
         )
-        rows[stage] = found
+        refused = {problem.line for problem in wrong}
+        rows[stage] = tuple(d for d in found if d.line not in refused)
         problems.extend(wrong)
-    if problems:
-        raise ReviewError(problems)
-    return Decisions(rows)
+    return Decisions(rows), problems
 
 
 def parse_decisions(

@@ -66,6 +66,12 @@ def footnotes(counts: ReviewCounts) -> list[str]:
             f"“Previous studies”: the studies and reports included from the search rounds "
             f"before round {latest}."
         )
+    if diagram.earlier_awaiting:
+        notes.append(
+            f"{number(diagram.earlier_awaiting)} publication(s) found in earlier rounds still "
+            "await a decision; they are counted in the diagram of the round that found them "
+            "(reports/round-N/), not among the previous studies until they are included."
+        )
     if diagram.awaiting:
         notes.append(
             "“awaiting a decision”: records or reports in that box that have no decision "
