@@ -352,7 +352,7 @@ def diagram(
         members = [s for s in shown if s.kind in kinds]
         lines = _per_source(members)
         found = Count.of(s.identified for s in members)
-        if box == "other_results":
+        if box == "other_results" and outside:
             lines += tuple((r.name, Count(r.records.in_file)) for r in outside)
             found = total([found, *(Count(r.records.in_file) for r in outside)])
         breakdown[box] = lines

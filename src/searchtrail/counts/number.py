@@ -59,11 +59,12 @@ class Count:
 
 
 def total(counts: Iterable[Count]) -> Count:
-    """Sum of several counts (an empty sum is an exact 0)."""
-    result = Count(0)
+    """Sum of several counts. An empty sum is an exact 0; a sum none of whose parts states a
+    number states none either (not reported, never 0)."""
+    result: Count | None = None
     for count in counts:
-        result = result + count
-    return result
+        result = count if result is None else result + count
+    return Count(0) if result is None else result
 
 
 def exact(count: Count | None) -> int | None:

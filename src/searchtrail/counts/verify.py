@@ -78,10 +78,8 @@ def _plain(count: Count | None) -> str:
 
 
 def _same(label: str, part: Count | None, whole: Count | None) -> list[str]:
-    # A sum with no stated number (None) and a stated 0 add up the same way; which of the
-    # two a box shows comes from its own members, not from this comparison.
-    a, b = part or Count(0), whole or Count(0)
-    if (a.value or 0, a.unstated, a.pending) != (b.value or 0, b.unstated, b.pending):
+    # Exactly equal: a sum nothing in which states a number is "not reported", never 0.
+    if part != whole:
         return [f"{label}: parts sum to {_plain(part)}, total is {_plain(whole)}"]
     return []
 
@@ -111,9 +109,10 @@ def _sums(counts: ReviewCounts) -> list[str]:
         _for_assessment(counts.searches),
         counts.for_assessment,
     )
+    recorded = [s.for_assessment for s in counts.sources if s.for_assessment is not None]
     found += _same(
         "for_assessment, sum of the per-source table",
-        total(s.for_assessment or Count(0) for s in counts.sources),
+        total(recorded) if recorded else None,
         counts.for_assessment,
     )
     found += _equal(
@@ -252,10 +251,11 @@ def _identification(counts: ReviewCounts, diagram: Diagram) -> list[str]:
             if r.round == diagram.round and not r.searches
         )
     )
+    # The boxes of kinds no search of the round has are exact zeros: both sides start at 0.
     found += _same(
         f"{label}, boxes summed against the round's searches and records found outside them",
-        total(diagram.boxes[box] for box in IDENTIFICATION_BOXES),
-        searched + outside,
+        total([Count(0), *(diagram.boxes[box] for box in IDENTIFICATION_BOXES)]),
+        total([Count(0), searched, outside]),
     )
     if diagram.sought_parts:
         found += _same(
