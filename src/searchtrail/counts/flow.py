@@ -68,7 +68,8 @@ def needs_exports(round_number: int, missing: int, searches: int) -> str:
     """Why the databases column of a round has no numbers after identification."""
     return (
         f"needs the export of all identified records of every database and register search "
-        f"of round {round_number} ({missing} of {searches} have none)"
+        f"of round {round_number} ({missing} of {searches} {'has' if missing == 1 else 'have'} "
+        "none)"
     )
 
 
