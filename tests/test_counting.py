@@ -20,7 +20,7 @@ from searchtrail.errors import CountMismatchError, ReviewError
 from searchtrail.pipeline import assess
 from tests.conftest import REPO
 from tests.reviews import ReviewFiles, build, prisma, rows
-from tests.test_worked_example import EXAMPLE, SUMMARY, round_one_only
+from tests.test_worked_example import EXAMPLE, round_one_only, with_a_web_summary
 
 
 def by(key: str, items: list[dict[str, str]]) -> dict[str, dict[str, str]]:
@@ -306,16 +306,7 @@ def test_validate_and_the_pipeline_agree_on_a_clean_review(example, capsys):
 def test_a_decision_held_up_by_an_open_duplicate_question_names_the_question(tmp_path):
     """A web page with the PT-Nord trial's title, author and year is asked about, not
     merged. Someone names its study as if it were merged: the error names the question."""
-    target = round_one_only(tmp_path / "parenting")
-    web = target / "searches/exports/web-1.ris"
-    web.write_text(web.read_text(encoding="utf-8") + "\n" + SUMMARY, encoding="utf-8")
-    log = target / "searches/log.yaml"
-    log.write_text(
-        log.read_text(encoding="utf-8").replace(
-            "identified: 250\n    for_assessment: 2", "identified: 250\n    for_assessment: 3"
-        ),
-        encoding="utf-8",
-    )
+    target = with_a_web_summary(round_one_only(tmp_path / "parenting"))
     append(target / "screening/studies.csv", "web-1:3,PT-Nord trial,")
     with pytest.raises(ReviewError) as caught:
         assess(target)

@@ -416,11 +416,9 @@ SUMMARY = (
 )
 
 
-@pytest.mark.pipeline
-def test_the_duplicate_question_loop_through_the_pipeline(tmp_path):
-    """A web page with only the PT-Nord trial's title, author and year: the machine asks,
-    a person answers, the next run merges it and never asks again."""
-    target = round_one_only(tmp_path / "parenting")
+def with_a_web_summary(target: Path) -> Path:
+    """The example with a web page summarising the PT-Nord trial among Google Scholar's
+    records taken forward (web-1:3): a record the machine asks people about."""
     web = target / "searches/exports/web-1.ris"
     web.write_text(web.read_text(encoding="utf-8") + "\n" + SUMMARY, encoding="utf-8")
     log = target / "searches/log.yaml"
@@ -430,6 +428,14 @@ def test_the_duplicate_question_loop_through_the_pipeline(tmp_path):
         ),
         encoding="utf-8",
     )
+    return target
+
+
+@pytest.mark.pipeline
+def test_the_duplicate_question_loop_through_the_pipeline(tmp_path):
+    """A web page with only the PT-Nord trial's title, author and year: the machine asks,
+    a person answers, the next run merges it and never asks again."""
+    target = with_a_web_summary(round_one_only(tmp_path / "parenting"))
     first = snakemake(target)
     assert first.returncode == 0, first.stderr
     questions = table(target / "screening/duplicates.csv")
