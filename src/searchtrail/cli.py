@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -339,9 +341,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminated(signal_number: int, _frame: object) -> None:
+    """A polite kill (SIGTERM) ends the command like an interrupt, so that its temporary
+    files are removed and its worker processes stopped on the way out."""
+    raise SystemExit(128 + signal_number)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         status: int = args.func(args)
     except ReviewError as error:

@@ -10,15 +10,16 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
-import multiprocessing
+import json
 import os
+import shutil
+import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 import pyarrow as pa
@@ -34,6 +35,7 @@ from searchtrail.dedup.output import (
 )
 from searchtrail.dedup.verdicts import questions, read_verdicts, verdicts_text
 from searchtrail.errors import Problem, ReviewError
+from searchtrail.fileio import write_text
 from searchtrail.records import table
 from searchtrail.records.model import RawRecord
 from searchtrail.records.reader import read_export
@@ -84,21 +86,110 @@ def _read_one(path: Path, ids: IdPolicy, keep_raw: bool) -> tuple[pd.DataFrame, 
     return gathered.frame(), parsed.failures, message
 
 
-def _read_to_file(
-    path: Path, ids: IdPolicy, keep_raw: bool, spool: Path
-) -> tuple[Path, list[Problem], str]:
-    """Read one file in a worker process and leave its records in an Arrow file in ``spool``:
-    the parent maps that file instead of receiving a pickled copy of the table."""
-    frame, failures, message = _read_one(path, ids, keep_raw)
-    target = spool / f"{os.getpid()}-{time.monotonic_ns()}.arrow"
-    feather.write_feather(frame, target, compression="uncompressed")
-    return target, failures, message
+PARALLEL_ABOVE = 20_000_000
+"""Bytes of input above which files are read in parallel processes."""
+SPOOL = ".reading"
+"""The folder, inside the output folder, where worker processes leave what they read."""
 
 
-def _read_to_file_task(
-    task: tuple[Path, IdPolicy, bool, Path],
-) -> tuple[Path, list[Problem], str]:
-    return _read_to_file(*task)
+@contextlib.contextmanager
+def _spool(parent: Path) -> Iterator[Path]:
+    """A spool folder in ``parent``; one a killed run left behind is cleared first."""
+    folder = parent / SPOOL
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def read_worker(argv: Sequence[str]) -> int:
+    """A worker process: read one file, leave its records in an Arrow file and what else the
+    parent needs (records that cannot be read, a progress line, or the file's own error) in
+    a JSON file beside it. Run as ``python -m searchtrail.dedup.files PATH IDS RAW TARGET``."""
+    path, ids, keep_raw, target = argv
+    meta: dict[str, Any]
+    try:
+        frame, failures, message = _read_one(Path(path), ids, keep_raw == "1")  # type: ignore[arg-type]
+    except ReviewError as error:
+        meta = {"error": [asdict(p) for p in error.problems], "summary": error.summary}
+    else:
+        feather.write_feather(frame, target, compression="uncompressed")
+        meta = {"failures": [asdict(p) for p in failures], "message": message}
+    Path(target + ".json").write_text(json.dumps(meta), encoding="utf-8")
+    return 0
+
+
+@dataclass
+class _Worker:
+    process: subprocess.Popen[bytes]
+    target: Path
+    log: Path
+    path: Path
+
+
+def _start(path: Path, ids: IdPolicy, keep_raw: bool, folder: Path, index: int) -> _Worker:
+    target, log = folder / f"{index}.arrow", folder / f"{index}.log"
+    with log.open("wb") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "searchtrail.dedup.files", str(path), ids,
+             "1" if keep_raw else "0", str(target)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors,
+        )  # fmt: skip
+    return _Worker(process, target, log, path)
+
+
+def _collect(worker: _Worker) -> tuple[pd.DataFrame, list[Problem], str]:
+    """What a finished worker read; its error raised here, as the reading would have."""
+    meta_path = Path(str(worker.target) + ".json")
+    if worker.process.returncode != 0 or not meta_path.exists():
+        detail = worker.log.read_text(encoding="utf-8", errors="replace").strip()
+        raise RuntimeError(
+            f"reading {worker.path} failed in its worker process (exit status "
+            f"{worker.process.returncode}): {detail[-2000:]}"
+        )
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if "error" in meta:
+        raise ReviewError([Problem(**p) for p in meta["error"]], summary=meta["summary"])
+    arrow = feather.read_table(worker.target, memory_map=False)
+    frame = arrow.to_pandas(types_mapper=_string_types)
+    del arrow
+    worker.target.unlink()
+    return frame, [Problem(**p) for p in meta["failures"]], meta["message"]
+
+
+def _read_in_parallel(
+    paths: Sequence[Path],
+    ids: IdPolicy,
+    keep_raw: bool,
+    folder: Path,
+    workers: int,
+    say: Callable[[str], None],
+) -> list[tuple[pd.DataFrame, list[Problem], str]]:
+    """Read each file in a process of its own, ``workers`` at a time, in file order."""
+    waiting = list(enumerate(paths))
+    running: dict[int, _Worker] = {}
+    finished: dict[int, _Worker] = {}
+    results: list[tuple[pd.DataFrame, list[Problem], str]] = []
+    try:
+        while waiting or running or finished:
+            while waiting and len(running) + len(finished) < workers:
+                index, path = waiting.pop(0)
+                running[index] = _start(path, ids, keep_raw, folder, index)
+            for index, worker in list(running.items()):
+                if worker.process.poll() is not None:
+                    finished[index] = running.pop(index)
+            while len(results) in finished:
+                results.append(_collect(finished.pop(len(results))))
+                say(results[-1][2])
+            if running and len(results) not in finished:
+                time.sleep(0.02)
+    finally:
+        for worker in running.values():
+            worker.process.kill()
+            worker.process.wait()
+    return results
 
 
 def read_files(
@@ -108,30 +199,25 @@ def read_files(
     skip_unreadable: bool = False,
     keep_raw: bool = False,
     progress: Callable[[str], None] | None = None,
+    spool: Path | None = None,
+    parallel_above: int = PARALLEL_ABOVE,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Read every file into one records table; return it and the records skipped.
 
-    Several large files are read in parallel, one process per core; each process reads one
-    file and exits, so the memory a parser held is returned before the next file."""
+    Above ``parallel_above`` bytes, files are read in parallel, one process per core. Each
+    worker is a fresh Python process (started with fork and exec, so nothing of this
+    process's threads or locks is carried into it; a fork alone could leave a child waiting
+    for ever on a lock that another thread, Arrow's or a pool's, held at that moment). It
+    reads one file, leaves its records in an Arrow file in ``spool`` (default: the current
+    folder's ``.reading``, cleared first if a killed run left it) and exits, so the memory a
+    parser held is returned before the next file."""
     say = progress or (lambda _message: None)
-    big = sum(path.stat().st_size for path in paths if path.exists()) > 20_000_000
+    big = sum(path.stat().st_size for path in paths if path.exists()) > parallel_above
     workers = min(len(paths), os.cpu_count() or 1) if big else 1
     results: list[tuple[pd.DataFrame, list[Problem], str]] = []
     if workers > 1:
-        # Forked workers (no re-import of the caller's main module), one file each.
-        context = multiprocessing.get_context("fork")
-        with (
-            tempfile.TemporaryDirectory(prefix="searchtrail-") as spool,
-            context.Pool(processes=workers, maxtasksperchild=1) as pool,
-        ):
-            tasks = [(path, ids, keep_raw, Path(spool)) for path in paths]
-            for target, failures, message in pool.imap(_read_to_file_task, tasks):
-                arrow = feather.read_table(target, memory_map=False)
-                frame = arrow.to_pandas(types_mapper=_string_types)
-                del arrow
-                target.unlink()
-                results.append((frame, failures, message))
-                say(message)
+        with _spool(spool or Path.cwd()) as folder:
+            results = _read_in_parallel(paths, ids, keep_raw, folder, workers, say)
     else:
         for path in paths:
             results.append(_read_one(path, ids, keep_raw))
@@ -190,7 +276,11 @@ def run(
         if progress:
             progress(f"[{time.perf_counter() - started:7.1f}s] {message}")
 
-    records, skipped = read_files(paths, ids=ids, skip_unreadable=skip_unreadable, progress=say)
+    _refuse_overwriting_inputs(paths, out, verdicts_file)
+    out.mkdir(parents=True, exist_ok=True)
+    records, skipped = read_files(
+        paths, ids=ids, skip_unreadable=skip_unreadable, progress=say, spool=out
+    )
     release_memory()
     verdicts: list[Verdict] = []
     rows: list[dict[str, str]] = []
@@ -204,24 +294,64 @@ def run(
     result = deduplicate(records, verdicts, progress=say)
     release_memory()
     say(f"{len(records):,} records in {result.groups:,} groups; writing {out}")
-    out.mkdir(parents=True, exist_ok=True)
     merged = merged_records(records, result)
-    _write(out / "groups.csv", groups_table(result).to_csv(index=False, lineterminator="\n"))
+    write_text(out / "groups.csv", groups_table(result).to_csv(index=False, lineterminator="\n"))
     write_unique_csv(merged, out / "unique.csv")
     write_unique_ris(merged, out / "unique.ris")
     audit = audit_pairs(result)
-    _write(out / "pairs.csv", audit.to_csv(index=False, lineterminator="\n"))
+    write_text(out / "pairs.csv", audit.to_csv(index=False, lineterminator="\n"))
     new_questions = 0
     if verdicts_file is not None:
         new = questions(result, records, rows)
         new_questions = len(new)
         if new or not verdicts_file.exists():
-            _write(verdicts_file, verdicts_text(rows, new))
+            write_text(verdicts_file, verdicts_text(rows, new))
     say("done")
     return DedupRun(records, result, skipped, new_questions)
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+OUTPUT_FILES = ("unique.ris", "unique.csv", "groups.csv", "pairs.csv")
+
+
+def _refuse_overwriting_inputs(
+    paths: Sequence[Path], out: Path, verdicts_file: Path | None
+) -> None:
+    """An input file that is also an output (or the verdicts file) would be overwritten."""
+    written = {(out / name).resolve(): f"the output {out / name}" for name in OUTPUT_FILES}
+    if verdicts_file is not None:
+        written[verdicts_file.resolve()] = f"the verdicts file {verdicts_file}"
+    problems = []
+    seen: dict[Path, Path] = {}
+    for path in paths:
+        real = path.resolve()
+        if real in written:
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    None,
+                    None,
+                    "an input file apart from what the command writes",
+                    f"it is {written[real]}, which this run would overwrite",
+                )
+            )
+        elif real in seen:
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    None,
+                    None,
+                    "each input file given once",
+                    f"it is the same file as {seen[real]}; its records would be read twice",
+                )
+            )
+        seen.setdefault(real, path)
+    if problems:
+        raise ReviewError(problems, summary="input files this run cannot use")
+
+
+if __name__ == "__main__":
+    sys.exit(read_worker(sys.argv[1:]))

@@ -1,0 +1,91 @@
+"""The stand-alone dedup command's reading: parallel workers that never hang, nothing left
+behind by a killed run, and inputs it will not overwrite or read twice."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from searchtrail.dedup.files import SPOOL, read_files
+from searchtrail.errors import ReviewError
+from tests.conftest import DATA
+
+EXPORTS = DATA / "exports"
+FILES = [
+    EXPORTS / name for name in ("pubmed.nbib", "scopus.csv", "ovid_psycinfo.ris", "wos_plain.txt")
+]
+
+
+def _hung(_signal: int, _frame: object) -> None:
+    raise TimeoutError("the parallel reader did not finish within 120 s")
+
+
+def test_the_parallel_reader_finishes_every_time_and_reads_what_one_process_reads(tmp_path):
+    """Each file in a worker process of its own, two at a time, twelve times over: every
+    run finishes (an alarm fails the test instead of a hang) and gives the same table."""
+    expected, _ = read_files(FILES, parallel_above=10**12)
+    previous = signal.signal(signal.SIGALRM, _hung)
+    signal.alarm(120)
+    try:
+        for _ in range(12):
+            records, skipped = read_files(FILES, parallel_above=0, spool=tmp_path)
+            assert skipped == []
+            assert records.equals(expected)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not (tmp_path / SPOOL).exists()
+
+
+def test_a_spool_a_killed_run_left_is_cleared(tmp_path):
+    left = tmp_path / SPOOL
+    left.mkdir()
+    (left / "0.arrow").write_bytes(b"half a table")
+    records, _ = read_files(FILES[:2], parallel_above=0, spool=tmp_path)
+    assert len(records) > 0
+    assert not left.exists()
+
+
+def test_a_worker_that_cannot_read_its_file_reports_it_as_the_reader_would(tmp_path):
+    """A file with a damaged byte: the same error, naming the file and the byte, whether it
+    was read in a worker process or in this one."""
+    broken = tmp_path / "broken.ris"
+    broken.write_bytes(b"TY  - JOUR\nTI  - caf\xc3\xa9 \xff\xfe broken\nER  - \n" * 3)
+    with pytest.raises(ReviewError) as in_a_worker:
+        read_files([broken, FILES[0]], parallel_above=0, spool=tmp_path)
+    with pytest.raises(ReviewError) as here:
+        read_files([broken, FILES[0]], parallel_above=10**12)
+    assert str(in_a_worker.value) == str(here.value)
+    assert "broken.ris" in str(here.value)
+
+
+def dedup(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "searchtrail", "dedup", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_dedup_will_not_overwrite_its_own_input(tmp_path):
+    out = tmp_path / "out"
+    first = dedup(str(FILES[0]), "--out", str(out), "--quiet")
+    assert first.returncode == 0, first.stderr
+    before = (out / "unique.ris").read_bytes()
+    again = dedup(str(out / "unique.ris"), str(FILES[1]), "--out", str(out), "--quiet")
+    assert again.returncode == 1
+    assert "which this run would overwrite" in again.stderr
+    assert "Traceback" not in again.stderr
+    assert (out / "unique.ris").read_bytes() == before
+
+
+def test_dedup_will_not_read_one_file_twice(tmp_path):
+    link = tmp_path / "same.nbib"
+    link.symlink_to(FILES[0])
+    result = dedup(str(FILES[0]), str(link), "--out", str(tmp_path / "out"), "--quiet")
+    assert result.returncode == 1
+    assert "its records would be read twice" in result.stderr
