@@ -9,6 +9,8 @@ import sys
 from snakemake.utils import validate
 
 from searchtrail import ReviewError, __version__, load_review
+from searchtrail.dedup.verdicts import people_digest
+from searchtrail.locks import stale_lock
 from searchtrail.layout import (
     DECISION_FILES,
     LOG_FILE,
@@ -30,6 +32,17 @@ REVIEW = Path(config["review_dir"])
 SEARCHTRAIL_ENV = "../envs/searchtrail.yaml"
 # A rule param, so that a new searchtrail version remakes the reports.
 SEARCHTRAIL_VERSION = __version__
+
+if "--unlock" not in sys.argv and stale_lock(Path.cwd()):
+    snakefile = shlex.quote(str(Path(workflow.main_snakefile).resolve()))
+    here = shlex.quote(str(Path.cwd()))
+    sys.exit(
+        f"searchtrail: the last run on {here} was stopped before it finished, and its lock "
+        "(.snakemake/locks) is still there; no other run is going on. Remove the lock and "
+        f"run again (the step it was in is redone):\n"
+        f"  snakemake --unlock -s {snakefile} --directory {here}\n"
+        f"  snakemake -c1 -s {snakefile} --directory {here}"
+    )
 
 try:
     REVIEW_DATA = load_review(REVIEW)
@@ -67,9 +80,14 @@ def record_files():
     return [at(name) for name in names]
 
 
-def verdicts_file():
-    """People's duplicate verdicts, when the review has them."""
-    return [at(VERDICTS_FILE)] if (REVIEW / VERDICTS_FILE).exists() else []
+def verdicts_digest():
+    """What people wrote in screening/duplicates.csv (answers and notes): a parameter of
+    the dedup rule, not an input, so the questions the rule itself adds to the file do not
+    make the next run redo it, and every answer does."""
+    path = REVIEW / VERDICTS_FILE
+    if not path.exists():
+        return people_digest(None)
+    return people_digest(path.read_bytes().decode("utf-8", "replace"))
 
 
 def screening_files():

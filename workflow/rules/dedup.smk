@@ -4,7 +4,6 @@
 rule dedup:
     input:
         search_log(),
-        verdicts_file(),
         records=rules.records.output.records,
     output:
         **captioned(stage_outputs("dedup")),
@@ -16,5 +15,6 @@ rule dedup:
         review=str(REVIEW),
         version=SEARCHTRAIL_VERSION,
         searchtrail=SEARCHTRAIL,
+        verdicts=verdicts_digest(),
     shell:
         "{params.searchtrail} stage dedup {params.review:q} 2>&1 | tee {log:q}"

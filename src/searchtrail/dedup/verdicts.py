@@ -19,7 +19,9 @@ Accepted spellings: ``duplicate``, ``dup``, ``yes``, ``same`` and ``not duplicat
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -80,6 +82,27 @@ def open_questions(text: str) -> list[OpenQuestion]:
         if a and b and not row.get("verdict", "").strip():
             found.append(OpenQuestion(a, b, start))
     return found
+
+
+def people_digest(text: str | None) -> str:
+    """A digest of what people wrote in a verdicts file: every row with a verdict or a note
+    (and every row of a file that cannot be read as a table). The questions the pipeline
+    adds leave it unchanged, so the workflow reruns deduplication when people answer, and
+    not because it asked."""
+    digest = hashlib.sha256()
+    if text is None:
+        return digest.hexdigest()
+    try:
+        rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+    except csv.Error:
+        digest.update(text.encode("utf-8", "replace"))
+        return digest.hexdigest()
+    for row in rows:
+        cells = {str(k).strip(): (v or "").strip() for k, v in row.items() if k is not None}
+        if cells.get("verdict") or cells.get("note") or None in row:
+            digest.update(json.dumps(sorted(cells.items()), ensure_ascii=False).encode())
+            digest.update(b"\n")
+    return digest.hexdigest()
 
 
 def _normalise(text: str) -> str:
