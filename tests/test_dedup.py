@@ -15,9 +15,10 @@ import pytest
 from searchtrail.dedup import normalise
 from searchtrail.dedup.engine import deduplicate
 from searchtrail.dedup.output import merged_records
-from searchtrail.dedup.verdicts import questions, read_verdicts, verdicts_text
+from searchtrail.dedup.verdicts import questions, read_verdicts, write_questions
 from searchtrail.errors import ReviewError
 from searchtrail.records.fields import STANDARD_FIELDS
+from searchtrail.sheets import parse_sheet, read_sheet
 from tests.conftest import REPO
 
 LABELLED = REPO.parent / "shared" / "benchmarks" / "dedup"
@@ -209,6 +210,10 @@ def test_a_group_joining_two_dois_through_a_third_record_is_split():
 # --- people's verdicts ------------------------------------------------------------------------
 
 
+def sheet(text: str):
+    return parse_sheet(text, file="screening/duplicates.csv")
+
+
 VERDICT_HEADER = "record_a,record_b,verdict,note\n"
 
 
@@ -227,7 +232,7 @@ def test_verdicts_merge_a_missed_pair_and_split_a_machine_merge():
         "medline:1,embase:1,not duplicate,the embase record is the conference version\n"
         "medline:1,web:1,duplicate,the blog post is the press release of the trial\n"
     )
-    verdicts, _rows = read_verdicts(text, known_ids=table["record_id"])
+    verdicts, _rows = read_verdicts(sheet(text), known_ids=table["record_id"])
     assert [v.duplicate for v in verdicts] == [False, True]
     assert verdicts[0].line == 2
     result = deduplicate(table, verdicts, workers=1)
@@ -243,7 +248,7 @@ def test_verdict_file_errors_name_the_line_and_value():
     known = ["a", "b", "c"]
     text = VERDICT_HEADER + "a,zz,duplicate,\na,b,maybe,\na,c,duplicate,\nc,a,no,\nb,b,yes,\n"
     with pytest.raises(ReviewError) as caught:
-        read_verdicts(text, known_ids=known)
+        read_verdicts(sheet(text), known_ids=known)
     message = str(caught.value)
     assert "screening/duplicates.csv:2" in message
     assert "no record has the id 'zz'" in message
@@ -252,10 +257,10 @@ def test_verdict_file_errors_name_the_line_and_value():
     assert "line 4 gives the opposite verdict for the same pair" in message
     assert "a record is paired with itself" in message
     with pytest.raises(ReviewError, match="the header lacks verdict"):
-        read_verdicts("record_a,record_b\na,b\n", known_ids=known)
+        read_verdicts(sheet("record_a,record_b\na,b\n"), known_ids=known)
 
 
-def test_questions_are_asked_once_and_answers_survive_new_records():
+def test_questions_are_asked_once_and_answers_survive_new_records(tmp_path):
     bare = {"title": TRIAL["title"], "authors": TRIAL["authors"], "year": "2019"}
     book = {**bare, "journal": "Handbook of parenting programmes", "type": "CHAP"}
     table = records(
@@ -266,23 +271,27 @@ def test_questions_are_asked_once_and_answers_survive_new_records():
     assert [(q["record_a"], q["record_b"], q["verdict"]) for q in asked] == [("a", "b", "")]
     assert asked[0]["title_a"] == TRIAL["title"]
     assert asked[0]["journal_b"].startswith("Handbook")
-    text = verdicts_text([], asked)
+    path = tmp_path / "duplicates.csv"
+    write_questions(path, None, asked)
+    text = path.read_text(encoding="utf-8")
     # The person answers; the file is read back and the question is not asked again,
     # also when a new record arrives in a later run.
-    answered = text.replace(",,,", ",duplicate,,", 1) if ",,," in text else None
-    assert answered is not None
+    answered = text.replace("a,b,,", "a,b,duplicate,", 1)
+    assert answered != text
+    path.write_text(answered, encoding="utf-8")
     grown = pd.concat(
         [table, records({"record_id": "c", "origin_id": "z", **TRIAL_NO_DOI})], ignore_index=True
     )
-    verdicts, rows = read_verdicts(answered, known_ids=grown["record_id"])
+    existing = read_sheet(path)
+    verdicts, rows = read_verdicts(existing, known_ids=grown["record_id"])
     assert [(v.record_a, v.record_b, v.duplicate) for v in verdicts] == [("a", "b", True)]
     again = deduplicate(grown, verdicts)
     new = questions(again, grown, rows)
     assert ("a", "b") not in {(q["record_a"], q["record_b"]) for q in new}
     assert again.group_ids[0] == again.group_ids[1]
-    rewritten = verdicts_text(rows, new)
-    assert rewritten.startswith(answered.splitlines()[0])
-    assert answered.splitlines()[1] in rewritten.splitlines()
+    write_questions(path, existing, new)
+    # The person's rows are kept byte for byte; new questions come after them.
+    assert path.read_text(encoding="utf-8").startswith(answered)
 
 
 def test_merged_record_says_where_every_field_came_from():
@@ -485,7 +494,7 @@ def test_verdicts_that_contradict_each_other_through_a_group_stop_the_run():
         {"record_id": "c", "title": "Gamma trial of home visits"},
     )
     text = VERDICT_HEADER + "a,b,duplicate,\nb,c,duplicate,\na,c,not duplicate,\n"
-    verdicts, _ = read_verdicts(text, known_ids=table["record_id"])
+    verdicts, _ = read_verdicts(sheet(text), known_ids=table["record_id"])
     with pytest.raises(ReviewError) as caught:
         deduplicate(table, verdicts)
     message = str(caught.value)

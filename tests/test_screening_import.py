@@ -12,6 +12,7 @@ import pytest
 
 from searchtrail.errors import ReviewError
 from searchtrail.screening.tools import read_tool_export
+from searchtrail.sheets import parse_sheet
 from tests.conftest import DATA, REPO, drop_rows, run_counts_steps, run_records_steps
 
 EXAMPLE = REPO / "examples" / "parenting"
@@ -143,7 +144,7 @@ def test_an_import_that_contradicts_the_file_is_reported_not_written(review, tmp
 
 def test_plain_csv_without_a_decision_column_is_refused():
     with pytest.raises(ReviewError, match="the header lacks the decision column"):
-        read_tool_export("title,doi\nA,10.1/x\n", "csv", file="mine.csv")
+        read_tool_export(parse_sheet("title,doi\nA,10.1/x\n", file="mine.csv"), "csv")
 
 
 def test_import_before_the_pipeline_ran_says_what_to_do(tmp_path):

@@ -32,6 +32,7 @@ from searchtrail.pipeline import (
 )
 from searchtrail.reports.words import describe, number
 from searchtrail.scaffold import create_review
+from searchtrail.screening.decisions import decision_file
 from searchtrail.screening.tools import (
     TOOLS,
     RecordIndex,
@@ -39,6 +40,7 @@ from searchtrail.screening.tools import (
     read_tool_export,
     write_decisions,
 )
+from searchtrail.sheets import read_sheet
 
 
 def format_sources(counts: ReviewCounts) -> str:
@@ -203,23 +205,22 @@ def cmd_screening_import(args: argparse.Namespace) -> int:
         return 1
     source = Path(args.file)
     rows = read_tool_export(
-        source.read_text(encoding="utf-8-sig"),
-        args.tool,
-        file=str(source),
-        decision=args.decision,
-        reason=args.reason or "",
+        read_sheet(source), args.tool, decision=args.decision, reason=args.reason or ""
     )
     index = RecordIndex.of(
         pd.read_parquet(needed[0], columns=["record_id", "doi", "title"]),
         pd.read_parquet(needed[1]),
     )
-    target = directory / DECISION_FILES[args.stage]
-    existing = target.read_text(encoding="utf-8-sig") if target.exists() else None
+    name, problems = decision_file(directory, args.stage)
+    if problems:
+        raise ReviewError(problems)
+    existing = read_sheet(directory / name, file=name) if name else None
+    target = directory / (name or DECISION_FILES[args.stage])
     outcome = import_decisions(
         rows, index, existing, args.stage, date=args.date or "", note=args.note or ""
     )
     if outcome.added:
-        write_decisions(directory, args.stage, outcome.added)
+        write_decisions(directory, args.stage, existing, outcome.added)
     print(f"{len(outcome.added):,} decisions added to {target}; {outcome.already:,} already there")
     for title, items in (
         ("could not be matched to a record", [(r, why) for r, why in outcome.unmatched]),

@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from searchtrail.counts import ReviewCounts, build_flow, count_review, from_json, to_json
+from searchtrail.csvtext import frame_csv
 from searchtrail.dedup.output import (
     audit_pairs,
     groups_table,
@@ -37,11 +38,11 @@ from searchtrail.dedup.output import (
     write_unique_ris,
 )
 from searchtrail.dedup.review import ReviewDedup, dedup_review
-from searchtrail.dedup.verdicts import OpenQuestion, open_questions, verdicts_text
+from searchtrail.dedup.verdicts import OpenQuestion, open_questions, write_questions
 from searchtrail.errors import CountMismatchError, Problem, ReviewError
 from searchtrail.fileio import sha256, write_text
 from searchtrail.layout import (
-    DECISION_FILES,
+    DECISION_STAGES,
     LOG_FILE,
     OUTPUTS,
     REVIEW_FILE,
@@ -60,8 +61,9 @@ from searchtrail.records.review import (
 )
 from searchtrail.reports import render_reports, render_round
 from searchtrail.screening import Placement, place, read_decisions
-from searchtrail.screening.decisions import collect_decisions
+from searchtrail.screening.decisions import collect_decisions, decision_file
 from searchtrail.searchlog import Review, load_review
+from searchtrail.sheets import Sheet, read_sheet
 
 Progress = Callable[[str], None]
 
@@ -81,7 +83,10 @@ def input_files(review: Review, directory: Path) -> list[str]:
         names.extend(record_file.files)
     if (directory / VERDICTS_FILE).exists():
         names.append(VERDICTS_FILE)
-    names.extend(name for name in DECISION_FILES.values() if (directory / name).exists())
+    for stage in DECISION_STAGES:
+        name, _ = decision_file(directory, stage)
+        if name is not None:
+            names.append(name)
     return names
 
 
@@ -125,19 +130,19 @@ def stage_records(directory: Path) -> pd.DataFrame:
     return records
 
 
+def _verdicts(directory: Path) -> Sheet | None:
+    path = directory / VERDICTS_FILE
+    return read_sheet(path, file=VERDICTS_FILE) if path.exists() else None
+
+
 def stage_dedup(directory: Path, *, progress: Progress | None = None) -> ReviewDedup:
     """Deduplicate the records; write groups, pairs, unique records, and new questions."""
     review = load_review(directory)
     records = table.read(path(directory, "records", "records"))
-    verdicts_path = directory / VERDICTS_FILE
-    existing = verdicts_path.read_text(encoding="utf-8-sig") if verdicts_path.exists() else None
-    outcome = dedup_review(
-        review, records, existing, verdicts_file=VERDICTS_FILE, progress=progress
-    )
-    text = existing
+    existing = _verdicts(directory)
+    outcome = dedup_review(review, records, existing, progress=progress)
     if outcome.new_questions:
-        text = verdicts_text(outcome.existing_rows, outcome.new_questions)
-        write_text(verdicts_path, text)
+        write_questions(directory / VERDICTS_FILE, existing, outcome.new_questions)
     result = outcome.result
     merged = merged_records(records, result)
     data = path(directory, "dedup", "groups").parent
@@ -145,22 +150,16 @@ def stage_dedup(directory: Path, *, progress: Progress | None = None) -> ReviewD
     outcome.groups.to_parquet(path(directory, "dedup", "groups"), index=False)
     result.pairs.drop(columns=["a", "b"]).to_parquet(path(directory, "dedup", "pairs"), index=False)
     merged.to_parquet(path(directory, "dedup", "unique"), index=False)
-    summary = dedup_summary(outcome, open_questions(text or ""))
+    summary = dedup_summary(outcome, open_questions(_verdicts(directory)))
     write_text(
         path(directory, "dedup", "summary"),
         json.dumps(summary, indent=2, ensure_ascii=False) + "\n",
     )
-    write_text(
-        path(directory, "dedup", "groups_csv"),
-        groups_table(result).to_csv(index=False, lineterminator="\n"),
-    )
+    write_text(path(directory, "dedup", "groups_csv"), frame_csv(groups_table(result)))
     path(directory, "dedup", "unique_csv").parent.mkdir(parents=True, exist_ok=True)
     write_unique_csv(merged, path(directory, "dedup", "unique_csv"))
     write_unique_ris(merged, path(directory, "dedup", "unique_ris"))
-    write_text(
-        path(directory, "dedup", "pairs_csv"),
-        audit_pairs(result).to_csv(index=False, lineterminator="\n"),
-    )
+    write_text(path(directory, "dedup", "pairs_csv"), frame_csv(audit_pairs(result)))
     return outcome
 
 
@@ -171,10 +170,7 @@ def stage_screening(directory: Path) -> Placement:
     summary = json.loads(path(directory, "dedup", "summary").read_text(encoding="utf-8"))
     placement = place(review, groups, read_decisions(directory, review), _questions(summary))
     write_text(path(directory, "screening", "flow"), placement.to_json())
-    write_text(
-        path(directory, "screening", "flow_csv"),
-        placement.table().to_csv(index=False, lineterminator="\n"),
-    )
+    write_text(path(directory, "screening", "flow_csv"), frame_csv(placement.table()))
     return placement
 
 
@@ -260,12 +256,11 @@ def assess(directory: Path, review: Review | None = None) -> Assessment:
     decisions, wrong = collect_decisions(directory, review)
     problems.extend(wrong)
     outcome = None
-    existing: str | None = None
+    existing: Sheet | None = None
     if not unreadable:
-        verdicts_path = directory / VERDICTS_FILE
-        existing = verdicts_path.read_text(encoding="utf-8-sig") if verdicts_path.exists() else None
         try:
-            outcome = dedup_review(review, records, existing, verdicts_file=VERDICTS_FILE)
+            existing = _verdicts(directory)
+            outcome = dedup_review(review, records, existing)
         except ReviewError as error:
             problems.extend(error.problems)
     if outcome is None or problems:
@@ -274,10 +269,13 @@ def assess(directory: Path, review: Review | None = None) -> Assessment:
             summary=f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found in the "
             "review's files" + (f"; {UNREADABLE}" if unreadable else ""),
         )
-    text = existing or ""
-    if outcome.new_questions:
-        text = verdicts_text(outcome.existing_rows, outcome.new_questions)
-    summary = dedup_summary(outcome, open_questions(text))
+    # New questions would follow the file's last row (or its header).
+    after = max((row.line for row in existing.rows), default=1) if existing else 1
+    asked = open_questions(existing) + [
+        OpenQuestion(q["record_a"], q["record_b"], after + n)
+        for n, q in enumerate(outcome.new_questions, start=1)
+    ]
+    summary = dedup_summary(outcome, asked)
     placement = place(review, outcome.groups, decisions, _questions(summary))
     counts = _count(review, directory, imports, outcome.groups, placement, summary)
     return Assessment(

@@ -487,13 +487,13 @@ def _search_problems(document: YamlDocument, index: int, search: dict[str, Any])
             path,
         )
     date = search.get("date")
-    date_problem = _date_problem(date) if isinstance(date, str) else None
-    if date_problem:
+    wrong_date = date_problem(date) if isinstance(date, str) else None
+    if wrong_date:
         add(
             "date",
             show_value(date),
             "a real date written YYYY-MM-DD, YYYY-MM or YYYY",
-            date_problem,
+            wrong_date,
             (*path, "date"),
         )
     return found
@@ -528,7 +528,8 @@ def _duplicates(document: YamlDocument, key: str, label: str) -> list[Problem]:
     return problems
 
 
-def _date_problem(text: str) -> str | None:
+def date_problem(text: str) -> str | None:
+    """What is wrong with a date written YYYY-MM-DD, YYYY-MM or YYYY (None: nothing)."""
     parts_text = text.split("-")
     if not all(part.isdigit() for part in parts_text) or len(parts_text) > 3:
         return None  # the schema's pattern reports the form

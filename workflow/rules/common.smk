@@ -3,6 +3,7 @@
 # problems, and the files the log names become inputs of the rules that read them. Every
 # file name comes from searchtrail.layout, the list the command line and the tests use too.
 
+import hashlib
 import shlex
 import sys
 
@@ -11,8 +12,10 @@ from snakemake.utils import validate
 from searchtrail import ReviewError, __version__, load_review
 from searchtrail.dedup.verdicts import people_digest
 from searchtrail.locks import stale_lock
+from searchtrail.screening.decisions import decision_file
+from searchtrail.sheets import read_sheet
 from searchtrail.layout import (
-    DECISION_FILES,
+    DECISION_STAGES,
     LOG_FILE,
     OUTPUTS,
     REVIEW_FILE,
@@ -83,16 +86,22 @@ def record_files():
 def verdicts_digest():
     """What people wrote in screening/duplicates.csv (answers and notes): a parameter of
     the dedup rule, not an input, so the questions the rule itself adds to the file do not
-    make the next run redo it, and every answer does."""
+    make the next run redo it, and every answer does. A file that cannot be read as a
+    table gives a digest of its bytes, and the dedup step reports what is wrong with it.
+    """
     path = REVIEW / VERDICTS_FILE
     if not path.exists():
         return people_digest(None)
-    return people_digest(path.read_bytes().decode("utf-8", "replace"))
+    try:
+        return people_digest(read_sheet(path, file=VERDICTS_FILE))
+    except ReviewError:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def screening_files():
     """The screening decision files the review has (title/abstract, full text, ...)."""
-    return [at(name) for name in DECISION_FILES.values() if (REVIEW / name).exists()]
+    names = [decision_file(REVIEW, stage)[0] for stage in DECISION_STAGES]
+    return [at(name) for name in names if name]
 
 
 def all_reports():

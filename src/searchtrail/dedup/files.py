@@ -33,12 +33,13 @@ from searchtrail.dedup.output import (
     write_unique_csv,
     write_unique_ris,
 )
-from searchtrail.dedup.verdicts import questions, read_verdicts, verdicts_text
+from searchtrail.dedup.verdicts import questions, read_verdicts, write_questions
 from searchtrail.errors import Problem, ReviewError
 from searchtrail.fileio import write_text
 from searchtrail.records import table
 from searchtrail.records.model import RawRecord
 from searchtrail.records.reader import read_export
+from searchtrail.sheets import read_sheet
 
 IdPolicy = Literal["own", "position"]
 
@@ -284,12 +285,11 @@ def run(
     release_memory()
     verdicts: list[Verdict] = []
     rows: list[dict[str, str]] = []
-    if verdicts_file is not None and verdicts_file.exists():
-        verdicts, rows = read_verdicts(
-            verdicts_file.read_text(encoding="utf-8-sig"),
-            file=str(verdicts_file),
-            known_ids=records["record_id"],
-        )
+    sheet = (
+        read_sheet(verdicts_file) if verdicts_file is not None and verdicts_file.exists() else None
+    )
+    if sheet is not None:
+        verdicts, rows = read_verdicts(sheet, known_ids=records["record_id"])
         say(f"read {len(verdicts):,} verdicts from {verdicts_file}")
     result = deduplicate(records, verdicts, progress=say)
     release_memory()
@@ -305,7 +305,7 @@ def run(
         new = questions(result, records, rows)
         new_questions = len(new)
         if new or not verdicts_file.exists():
-            write_text(verdicts_file, verdicts_text(rows, new))
+            write_questions(verdicts_file, sheet, new)
     say("done")
     return DedupRun(records, result, skipped, new_questions)
 

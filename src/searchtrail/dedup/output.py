@@ -95,9 +95,12 @@ def write_unique_csv(merged: pd.DataFrame, path: Path) -> None:
     """The unique records as CSV (authors and keywords separated by '; ').
 
     Written by Arrow's CSV writer (text cells quoted where needed), in chunks, so a million
-    records need little memory beyond the table itself."""
+    records need little memory beyond the table itself; text cells a spreadsheet would run
+    as a formula are neutralised (see :mod:`searchtrail.csvtext`). The file is written beside
+    its place and renamed into it, so a crash never leaves half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     columns = _csv_columns()
+    partial = path.with_name(f".{path.name}.tmp")
     writer: arrow_csv.CSVWriter | None = None
     try:
         for start in range(0, max(len(merged), 1), _CHUNK):
@@ -106,10 +109,15 @@ def write_unique_csv(merged: pd.DataFrame, path: Path) -> None:
                 out[name] = out[name].astype(str).str.replace("\n", "; ", regex=False)
             for name in ("duplicate_group", "record_id", "records"):
                 out[name] = out[name].astype(str)
+            for name in out.columns:
+                if out[name].dtype == object or isinstance(out[name].dtype, pd.StringDtype):
+                    text = out[name].astype("string")
+                    risky = text.str.match(_FORMULA, na=False)
+                    out[name] = text.where(~risky, "'" + text)
             batch = pa.Table.from_pandas(out, preserve_index=False)
             if writer is None:
                 writer = arrow_csv.CSVWriter(
-                    str(path),
+                    str(partial),
                     batch.schema,
                     write_options=arrow_csv.WriteOptions(quoting_style="needed"),
                 )
@@ -117,6 +125,10 @@ def write_unique_csv(merged: pd.DataFrame, path: Path) -> None:
     finally:
         if writer is not None:
             writer.close()
+    partial.replace(path)
+
+
+_FORMULA: Final = r"[=+\-@\t\r]"
 
 
 _CHUNK: Final = 50_000

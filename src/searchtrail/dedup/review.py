@@ -18,8 +18,8 @@ import pandas as pd
 
 from searchtrail.dedup.engine import DedupResult, Verdict, deduplicate
 from searchtrail.dedup.verdicts import questions, read_verdicts
-from searchtrail.layout import VERDICTS_FILE
 from searchtrail.searchlog import DATABASES, Review
+from searchtrail.sheets import Sheet
 
 GROUP_COLUMNS = ("record_id", "origin_id", "duplicate_group", "kept", "merge_kind")
 
@@ -50,19 +50,16 @@ def priorities(review: Review, origins: pd.Series) -> np.ndarray:
 def dedup_review(
     review: Review,
     records: pd.DataFrame,
-    verdicts_text: str | None,
+    verdicts_sheet: Sheet | None,
     *,
-    verdicts_file: str = VERDICTS_FILE,
     progress: Callable[[str], None] | None = None,
 ) -> ReviewDedup:
     """Deduplicate ``records`` (the review's records table) applying the verdicts file's
     answers; return groups and the new questions for the verdicts file."""
     verdicts: list[Verdict] = []
     rows: list[dict[str, str]] = []
-    if verdicts_text is not None:
-        verdicts, rows = read_verdicts(
-            verdicts_text, file=verdicts_file, known_ids=records["record_id"].astype(str)
-        )
+    if verdicts_sheet is not None:
+        verdicts, rows = read_verdicts(verdicts_sheet, known_ids=records["record_id"].astype(str))
     result = deduplicate(
         records,
         verdicts,

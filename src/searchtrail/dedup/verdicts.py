@@ -18,20 +18,18 @@ Accepted spellings: ``duplicate``, ``dup``, ``yes``, ``same`` and ``not duplicat
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
 import pandas as pd
 
-from searchtrail.csvtext import csv_text
 from searchtrail.dedup.engine import DedupResult, Verdict
 from searchtrail.errors import Problem, ReviewError, show_value
-from searchtrail.layout import VERDICTS_FILE
+from searchtrail.sheets import Sheet, append_rows
 
 REQUIRED: Final = ("record_a", "record_b", "verdict")
 CONTEXT: Final = (
@@ -68,39 +66,30 @@ class OpenQuestion:
     line: int
 
 
-def open_questions(text: str) -> list[OpenQuestion]:
-    """The unanswered rows of a verdicts file's text, with their lines."""
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    found: list[OpenQuestion] = []
-    if reader.fieldnames is None:
-        return found
-    line = reader.line_num
-    for raw in reader:
-        start, line = line + 1, reader.line_num
-        row = {(key or "").strip(): (value or "") for key, value in raw.items() if key is not None}
-        a, b = row.get("record_a", "").strip(), row.get("record_b", "").strip()
-        if a and b and not row.get("verdict", "").strip():
-            found.append(OpenQuestion(a, b, start))
+def open_questions(sheet: Sheet | None) -> list[OpenQuestion]:
+    """The unanswered rows of a verdicts file, with their lines."""
+    if sheet is None:
+        return []
+    found = []
+    for row in sheet.rows:
+        a, b = row.cells.get("record_a", "").strip(), row.cells.get("record_b", "").strip()
+        if a and b and not row.cells.get("verdict", "").strip():
+            found.append(OpenQuestion(a, b, row.line))
     return found
 
 
-def people_digest(text: str | None) -> str:
-    """A digest of what people wrote in a verdicts file: every row with a verdict or a note
-    (and every row of a file that cannot be read as a table). The questions the pipeline
-    adds leave it unchanged, so the workflow reruns deduplication when people answer, and
-    not because it asked."""
+def people_digest(sheet: Sheet | None) -> str:
+    """A digest of what people wrote in a verdicts file: every row with a verdict or a note,
+    or with more cells than the header. The questions the pipeline adds leave it
+    unchanged, so the workflow reruns deduplication when people answer, and not because
+    it asked."""
     digest = hashlib.sha256()
-    if text is None:
-        return digest.hexdigest()
-    try:
-        rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
-    except csv.Error:
-        digest.update(text.encode("utf-8", "replace"))
-        return digest.hexdigest()
-    for row in rows:
-        cells = {str(k).strip(): (v or "").strip() for k, v in row.items() if k is not None}
-        if cells.get("verdict") or cells.get("note") or None in row:
-            digest.update(json.dumps(sorted(cells.items()), ensure_ascii=False).encode())
+    for row in sheet.rows if sheet is not None else ():
+        cells = {key: value.strip() for key, value in row.cells.items()}
+        if cells.get("verdict") or cells.get("note") or row.extra:
+            digest.update(
+                json.dumps([sorted(cells.items()), row.extra], ensure_ascii=False).encode()
+            )
             digest.update(b"\n")
     return digest.hexdigest()
 
@@ -110,18 +99,17 @@ def _normalise(text: str) -> str:
 
 
 def read_verdicts(
-    text: str, *, file: str = VERDICTS_FILE, known_ids: Iterable[str]
+    sheet: Sheet, *, known_ids: Iterable[str]
 ) -> tuple[list[Verdict], list[dict[str, str]]]:
     """Read a verdicts file: the answered verdicts, and every row as written (to keep).
 
     Raises :class:`ReviewError` listing every row that names an unknown record, pairs a
-    record with itself, has a verdict that is not one of the accepted words, or contradicts
-    another row about the same pair.
+    record with itself, has a verdict that is not one of the accepted words, contradicts
+    another row about the same pair, or has more cells than the header.
     """
+    file = sheet.file
     known = set(known_ids)
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    header = [name.strip() for name in (reader.fieldnames or [])]
-    missing = [name for name in REQUIRED if name not in header]
+    missing = [name for name in REQUIRED if name not in sheet.header]
     if missing:
         raise ReviewError(
             [
@@ -130,22 +118,19 @@ def read_verdicts(
                     1,
                     None,
                     None,
-                    ", ".join(header) or None,
+                    ", ".join(sheet.header) or None,
                     f"a header with the columns {', '.join(COLUMNS[:4])}",
                     f"the header lacks {', '.join(missing)}",
                 )
             ]
         )
-    problems: list[Problem] = []
+    problems: list[Problem] = sheet.too_long()
     verdicts: list[Verdict] = []
     rows: list[dict[str, str]] = []
     seen: dict[tuple[str, str], tuple[bool | None, int]] = {}
-    line = reader.line_num
-    for raw in reader:
-        start, line = line + 1, reader.line_num
-        row = {(key or "").strip(): (value or "") for key, value in raw.items() if key is not None}
-        if not any(value.strip() for value in row.values()):
-            continue
+    for sheet_row in sheet.rows:
+        start = sheet_row.line
+        row = dict(sheet_row.cells)
         rows.append(row)
         a, b = row.get("record_a", "").strip(), row.get("record_b", "").strip()
         entry = f"row {a} / {b}"
@@ -264,11 +249,8 @@ def _pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
 
 
-def verdicts_text(existing: Sequence[dict[str, str]], new: Sequence[dict[str, str]]) -> str:
-    """The verdicts file with the new questions after the rows already there.
-
-    Rows already in the file are written back exactly (extra columns people added are
-    kept, after the known ones)."""
-    extra = sorted({key for row in existing for key in row} - set(COLUMNS) - {""})
-    header = [*COLUMNS, *extra]
-    return csv_text(header, ([row.get(name, "") for name in header] for row in [*existing, *new]))
+def write_questions(path: Path, existing: Sheet | None, new: Sequence[dict[str, str]]) -> None:
+    """Add the new questions to the verdicts file: after the rows already there, which are
+    kept byte for byte (see :func:`~searchtrail.sheets.append_rows`); the previous version
+    stays in ``screening/.previous/``."""
+    append_rows(path, existing, COLUMNS, new, required=REQUIRED)

@@ -19,9 +19,7 @@ publication each decision applies to is decided by :mod:`searchtrail.screening.p
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal
@@ -29,7 +27,8 @@ from typing import Final, Literal
 from searchtrail.errors import Problem, ReviewError, show_value
 from searchtrail.layout import DECISION_FILES
 from searchtrail.schemas import schema_problems
-from searchtrail.searchlog import Review
+from searchtrail.searchlog import Review, date_problem
+from searchtrail.sheets import WORKBOOKS, Sheet, read_sheet
 from searchtrail.yamlio import Path_, YamlDocument
 
 Stage = Literal["removed", "title_abstract", "retrieval", "full_text", "studies"]
@@ -41,6 +40,8 @@ STAGES: Final[tuple[Stage, ...]] = (
     "studies",
 )
 FILES: Final[dict[Stage, str]] = {stage: DECISION_FILES[stage] for stage in STAGES}
+DECISION_SUFFIXES: Final = (".csv", ".tsv", *WORKBOOKS)
+"""A stage's file may be CSV, TSV or a workbook: ``screening/full_text.xlsx`` will do."""
 COLUMNS: Final[dict[Stage, tuple[str, ...]]] = {
     "removed": ("record_id", "removed_by", "reason", "reviewer", "date", "note"),
     "title_abstract": ("record_id", "decision", "reviewer", "date", "note"),
@@ -110,17 +111,45 @@ def read_decisions(directory: Path, review: Review) -> Decisions:
     return decisions
 
 
+def decision_file(directory: Path, stage: Stage) -> tuple[str | None, list[Problem]]:
+    """The file of ``stage`` that the review has: ``screening/<stage>.csv``, or a workbook
+    or TSV of that name (None if none), and a problem when it has more than one."""
+    base = FILES[stage].removesuffix(".csv")
+    found = [
+        f"{base}{suffix}"
+        for suffix in DECISION_SUFFIXES
+        if (directory / f"{base}{suffix}").exists()
+    ]
+    if len(found) > 1:
+        return found[0], [
+            Problem(
+                found[1],
+                None,
+                None,
+                None,
+                None,
+                f"one file of {stage} decisions",
+                f"{found[0]} holds them too: keep one of the two",
+            )
+        ]
+    return (found[0] if found else None), []
+
+
 def collect_decisions(directory: Path, review: Review) -> tuple[Decisions, list[Problem]]:
     """Every decision file's rows, those without problems, and the problems found."""
     rows: dict[Stage, tuple[Decision, ...]] = {}
     problems: list[Problem] = []
     for stage in STAGES:
-        path = directory / FILES[stage]
-        if not path.exists():
+        name, wrong = decision_file(directory, stage)
+        problems.extend(wrong)
+        if name is None:
             continue
-        found, wrong = parse_decisions(
-            path.read_text(encoding="utf-8-sig"), stage, review, file=FILES[stage]
-        )
+        try:
+            sheet = read_sheet(directory / name, file=name)
+        except ReviewError as error:
+            problems.extend(error.problems)
+            continue
+        found, wrong = parse_decisions(sheet, stage, review)
         refused = {problem.line for problem in wrong}
         rows[stage] = tuple(d for d in found if d.line not in refused)
         problems.extend(wrong)
@@ -128,11 +157,11 @@ def collect_decisions(directory: Path, review: Review) -> tuple[Decisions, list[
 
 
 def parse_decisions(
-    text: str, stage: Stage, review: Review, *, file: str
+    sheet: Sheet, stage: Stage, review: Review
 ) -> tuple[tuple[Decision, ...], list[Problem]]:
-    """Parse one decision file's text: its decisions and the problems found in it."""
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    header = [name.strip() for name in (reader.fieldnames or [])]
+    """One decision file's decisions and the problems found in it."""
+    file = sheet.file
+    header = list(sheet.header)
     required = ("record_id", VALUE_COLUMN[stage])
     missing = [name for name in required if name not in header]
     if missing:
@@ -149,16 +178,9 @@ def parse_decisions(
         ]
     data: list[dict[str, str]] = []
     lines: dict[Path_, int] = {}
-    line = reader.line_num
-    for raw in reader:
-        start, line = line + 1, reader.line_num
-        row = {
-            (key or "").strip(): (value or "").strip()
-            for key, value in raw.items()
-            if key is not None
-        }
-        if not any(row.values()):
-            continue
+    for sheet_row in sheet.rows:
+        start = sheet_row.line
+        row = {key.strip(): value.strip() for key, value in sheet_row.cells.items()}
         wanted = {name: row.get(name, "") for name in COLUMNS[stage] if name in header}
         value_column = VALUE_COLUMN[stage]
         if stage != "studies":
@@ -179,6 +201,22 @@ def parse_decisions(
         return None, 0
 
     problems = schema_problems(document, "screening", entry, rows=stage)
+    problems.extend(sheet.too_long())
+    for index, row in enumerate(data):
+        date = row.get("date", "")
+        wrong_date = date_problem(date) if date else None
+        if wrong_date:
+            problems.append(
+                Problem(
+                    file,
+                    lines[(index,)],
+                    f"record {row.get('record_id', '?')}",
+                    "date",
+                    show_value(date),
+                    "a real date written YYYY-MM-DD, YYYY-MM or YYYY",
+                    wrong_date,
+                )
+            )
     reasons = review.exclusion_reasons
     decisions = []
     for index, row in enumerate(data):

@@ -25,8 +25,6 @@ Tools and what their exports hold:
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -35,11 +33,10 @@ from typing import Final, Literal
 
 import pandas as pd
 
-from searchtrail.csvtext import csv_text
 from searchtrail.dedup import normalise
-from searchtrail.errors import Problem, ReviewError
-from searchtrail.fileio import write_text
+from searchtrail.errors import Problem, ReviewError, show_value
 from searchtrail.screening.decisions import COLUMNS, FILES
+from searchtrail.sheets import WORKBOOKS, Sheet, append_rows
 
 Tool = Literal["csv", "rayyan", "asreview", "covidence"]
 TOOLS: Final[tuple[Tool, ...]] = ("csv", "rayyan", "asreview", "covidence")
@@ -80,12 +77,12 @@ class ImportOutcome:
 
 
 def read_tool_export(
-    text: str, tool: Tool, *, file: str, decision: str | None = None, reason: str = ""
+    sheet: Sheet, tool: Tool, *, decision: str | None = None, reason: str = ""
 ) -> list[ToolRow]:
     """Read a screening tool's export into rows (raises :class:`ReviewError` when a column
-    the tool's format needs is missing)."""
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    header = {name.strip().lower(): name for name in (reader.fieldnames or [])}
+    the tool's format needs is missing, or a row holds a label the tool does not write)."""
+    file = sheet.file
+    header = {name.strip().lower() for name in sheet.header}
 
     def need(*names: str) -> None:
         if not any(name in header for name in names):
@@ -96,7 +93,7 @@ def read_tool_export(
                         1,
                         None,
                         None,
-                        ", ".join(reader.fieldnames or []),
+                        show_value(", ".join(sheet.header)),
                         f"a {tool} export with a column {' or '.join(repr(n) for n in names)}",
                         "the header lacks the decision column",
                     )
@@ -125,22 +122,37 @@ def read_tool_export(
             ]
         )
     rows = []
-    line = reader.line_num
-    for raw in reader:
-        start, line = line + 1, reader.line_num
-        row = {
-            (key or "").strip().lower(): (value or "").strip()
-            for key, value in raw.items()
-            if key is not None
-        }
-        if not any(row.values()):
-            continue
+    problems = sheet.too_long()
+    for sheet_row in sheet.rows:
+        row = {key.strip().lower(): value.strip() for key, value in sheet_row.cells.items()}
         ids = tuple(row[name] for name in _ID_COLUMNS if row.get(name))
         doi = normalise.doi(row.get("doi", "") or row.get("url", ""))
         title = normalise.title(row.get("title", ""))
+        if tool == "asreview":
+            label = _asreview_label(row)
+            if label not in ("", "1", "0"):
+                problems.append(
+                    Problem(
+                        file,
+                        sheet_row.line,
+                        None,
+                        "included",
+                        show_value(label),
+                        "an ASReview label: 1 (relevant), 0 (irrelevant) or empty (not labelled)",
+                        f"the label {show_value(label)} is none of these",
+                    )
+                )
+                continue
         found, why, found_reason, reviewer = _decision(tool, row, decision, reason)
-        rows.append(ToolRow(start, ids, doi, title, found, found_reason, reviewer, why))
+        rows.append(ToolRow(sheet_row.line, ids, doi, title, found, found_reason, reviewer, why))
+    if problems:
+        raise ReviewError(problems, summary=f"rows of {file} that cannot be imported")
     return rows
+
+
+def _asreview_label(row: Mapping[str, str]) -> str:
+    value = row.get("included", row.get("asreview_label", row.get("label_included", "")))
+    return value.removesuffix(".0")
 
 
 def _decision(
@@ -163,8 +175,7 @@ def _decision(
             return "exclude", "", reason, reviewers
         return None, "reviewers' labels " + ", ".join(sorted(kinds)), "", reviewers
     if tool == "asreview":
-        value = row.get("included", row.get("asreview_label", row.get("label_included", "")))
-        value = value.removesuffix(".0")
+        value = _asreview_label(row)
         if value in ("1", "0"):
             return ("include" if value == "1" else "exclude"), "", "", "ASReview"
         return None, "not labelled in ASReview", "", ""
@@ -238,19 +249,19 @@ class RecordIndex:
 def import_decisions(
     rows: Iterable[ToolRow],
     index: RecordIndex,
-    existing_text: str | None,
+    existing: Sheet | None,
     stage: ImportStage,
     *,
     date: str = "",
     note: str = "",
 ) -> ImportOutcome:
     """Match ``rows`` to the review's records and make the new decision rows for ``stage``."""
-    existing: dict[str, str] = {}
-    if existing_text:
-        for line in csv.DictReader(io.StringIO(existing_text.removeprefix("\ufeff"))):
-            group = index.group_of.get((line.get("record_id") or "").strip())
+    decided: dict[str, str] = {}
+    if existing is not None:
+        for line in existing.rows:
+            group = index.group_of.get(line.cells.get("record_id", "").strip())
             if group is not None:
-                existing[group] = (line.get("decision") or "").strip().lower()
+                decided[group] = line.cells.get("decision", "").strip().lower()
     added: list[dict[str, str]] = []
     already = 0
     unmatched: list[tuple[ToolRow, str]] = []
@@ -264,14 +275,14 @@ def import_decisions(
         if group is None:
             unmatched.append((row, why))
             continue
-        earlier = existing.get(group)
+        earlier = decided.get(group)
         if earlier is not None:
             if earlier == row.decision:
                 already += 1
             else:
                 conflicts.append((row, f"the file already says {earlier!r} for this record"))
             continue
-        existing[group] = row.decision
+        decided[group] = row.decision
         values = {
             "record_id": index.kept.get(group, group),
             "decision": row.decision,
@@ -284,17 +295,28 @@ def import_decisions(
     return ImportOutcome(added, already, unmatched, undecided, conflicts)
 
 
-def write_decisions(directory: Path, stage: ImportStage, added: list[dict[str, str]]) -> Path:
-    """Add rows to ``screening/<stage>.csv`` (made when missing). Rows already there are
-    kept as they are, with any columns of their own."""
-    path = directory / FILES[stage]
-    header = list(COLUMNS[stage])
-    rows: list[dict[str, str]] = []
-    if path.exists():
-        reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
-        known = [name for name in (reader.fieldnames or []) if name]
-        header = known + [name for name in COLUMNS[stage] if name not in known]
-        rows = [{k: v or "" for k, v in row.items() if k} for row in reader]
-    rows.extend(added)
-    write_text(path, csv_text(header, ([row.get(name, "") for name in header] for row in rows)))
+def write_decisions(
+    directory: Path, stage: ImportStage, existing: Sheet | None, added: list[dict[str, str]]
+) -> Path:
+    """Add rows to the stage's decision file (``screening/<stage>.csv``, made when missing).
+    The rows already there are kept byte for byte (see
+    :func:`~searchtrail.sheets.append_rows`); the previous version stays in
+    ``screening/.previous/``."""
+    name = existing.file if existing is not None else FILES[stage]
+    path = directory / name
+    if existing is not None and path.suffix.lower() in WORKBOOKS:
+        raise ReviewError(
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    None,
+                    None,
+                    f"decisions kept in {FILES[stage]} to add rows to",
+                    "searchtrail adds rows to CSV files only; save the workbook as CSV",
+                )
+            ]
+        )
+    append_rows(path, existing, COLUMNS[stage], added, required=("record_id", "decision", "reason"))
     return path
