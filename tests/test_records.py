@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from searchtrail.decoding import decode
 from searchtrail.errors import ReviewError
 from searchtrail.records import detect_format, read_export, standardise
-from searchtrail.records.decode import decode
 from searchtrail.records.review import import_review
 from searchtrail.searchlog import load_review
 from tests.conftest import DATA, REPO

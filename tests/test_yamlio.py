@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from searchtrail.yamlio import load_yaml
 
 
@@ -46,3 +48,62 @@ def test_syntax_error_names_the_line():
 def test_block_scalar_query_keeps_its_lines():
     text = "query: |\n  1. exp Child/\n  2. parent*.ti,ab.\n"
     assert load_yaml(text, file="x.yaml").data == {"query": "1. exp Child/\n2. parent*.ti,ab.\n"}
+
+
+@pytest.mark.parametrize("written", ["012", "0x10", "0b101", "0o17", "1:20", "1_000", "1,000"])
+def test_a_count_in_another_number_form_is_refused_with_its_line(written, review_copy, capsys):
+    """YAML 1.1 reads 012 as 10, 1:20 as 80, 1_000 as 1000: a count is a plain decimal."""
+    from searchtrail.cli import main
+    from tests.conftest import TWO_COLUMNS
+
+    directory = review_copy(TWO_COLUMNS)
+    log = directory / "searches/log.yaml"
+    log.write_text(
+        log.read_text("utf-8").replace("identified: 23", f"identified: {written}"), "utf-8"
+    )
+    assert main(["validate", str(directory)]) == 1
+    err = capsys.readouterr().err
+    assert f"searches/log.yaml:39: search 'ctgov-1': field 'identified': value '{written}'" in err
+    assert "expected a whole number of records (0 or more) or the word unknown" in err
+
+
+def test_plain_numbers_still_load():
+    document = load_yaml("a: 12\nb: 0\nc: -3\nd: 1.5\ne: 2020-01-01\n", file="x.yaml")
+    assert document.data == {"a": 12, "b": 0, "c": -3, "d": 1.5, "e": "2020-01-01"}
+
+
+def test_an_alias_is_refused_before_it_can_expand():
+    """Seven levels of nine aliases would be 4.8 million values."""
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{b}: &{b} [{', '.join(['*' + a] * 9)}]\n" for a, b in zip("abcdef", "bcdefg", strict=True)
+    )
+    document = load_yaml(bomb, file="searches/log.yaml")
+    assert document.data is None
+    [problem] = document.problems
+    assert (problem.line, problem.message) == (
+        2,
+        "the file uses a YAML alias (*a): write the value out where it is needed",
+    )
+
+
+def test_deep_nesting_is_refused_not_a_crash():
+    document = load_yaml("searches: " + "[" * 20000 + "]" * 20000 + "\n", file="log.yaml")
+    assert [p.message for p in document.problems] == ["values are nested more than 50 levels deep"]
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x1b", "\x0c", "\x07"])
+def test_a_control_character_is_named_with_its_line(character):
+    document = load_yaml(f"title: one\nquery: a{character}b\n", file="searches/log.yaml")
+    [problem] = document.problems
+    assert problem.line == 2
+    assert f"U+{ord(character):04X}, which YAML does not allow" in problem.message
+
+
+def test_a_log_saved_as_utf_16_without_a_mark_is_read(review_copy):
+    from searchtrail.searchlog import load_review
+    from tests.conftest import TWO_COLUMNS
+
+    directory = review_copy(TWO_COLUMNS)
+    log = directory / "searches/log.yaml"
+    log.write_bytes(log.read_text("utf-8").encode("utf-16-le"))
+    assert len(load_review(directory).searches) == 6

@@ -27,6 +27,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Final, Literal
 
+from searchtrail.decoding import decode
 from searchtrail.errors import Problem, ReviewError, show_value
 from searchtrail.layout import LOG_FILE, REVIEW_FILE
 from searchtrail.schemas import schema_problems
@@ -266,34 +267,32 @@ def load_review(directory: Path | str) -> Review:
     problems: list[Problem] = []
     for name in (REVIEW_FILE, LOG_FILE):
         path = root / name
-        try:
-            texts[name] = read_text(path)
-        except FileNotFoundError:
+        if not path.exists():
             problems.append(
                 Problem(
                     name, None, None, None, None, f"a file at {path}", "the file does not exist"
                 )
             )
-        except UnicodeDecodeError as error:
+            continue
+        if not path.is_file():
             problems.append(
-                Problem(
-                    name,
-                    None,
-                    None,
-                    None,
-                    None,
-                    "text encoded as UTF-8",
-                    f"the file is not UTF-8 text (byte {error.start})",
-                )
+                Problem(name, None, None, None, None, f"a file at {path}", "it is not a file")
             )
+            continue
+        try:
+            texts[name] = read_text(path, file=name)
+        except ReviewError as error:
+            problems.extend(error.problems)
     if problems:
         raise ReviewError(problems)
     return parse_review(texts[REVIEW_FILE], texts[LOG_FILE], check_file=directory_file_check(root))
 
 
-def read_text(path: Path) -> str:
-    """Read a UTF-8 text file (a leading byte-order mark is dropped)."""
-    return path.read_text(encoding="utf-8-sig")
+def read_text(path: Path, *, file: str | None = None) -> str:
+    """Read a text file: UTF-8 or UTF-16 (with or without a byte-order mark), or
+    Windows-1252 (see :func:`searchtrail.decoding.decode`)."""
+    text, _ = decode(path.read_bytes(), file=file or str(path))
+    return text
 
 
 def directory_file_check(root: Path) -> FileCheck:

@@ -5,7 +5,7 @@ verdicts, a screening tool's export) is read here, so each is read the same forg
 exact way:
 
 - **encoding**: a byte-order mark (UTF-8, UTF-16), UTF-16 without one, UTF-8, or else
-  Windows-1252 (Excel's "CSV" on Windows), by :func:`searchtrail.records.decode.decode`;
+  Windows-1252 (Excel's "CSV" on Windows), by :func:`searchtrail.decoding.decode`;
 - **delimiter**: the one of comma, semicolon and tab that the header line holds most of
   (Excel writes semicolons where the decimal mark is a comma, as in the Nordic countries
   and Germany); a header with none is one column;
@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Final
 
 from searchtrail.csvtext import csv_text, neutral
+from searchtrail.decoding import decode
 from searchtrail.errors import Problem, ReviewError, show_value
 from searchtrail.fileio import write_bytes, write_text
-from searchtrail.records.decode import decode
 from searchtrail.records.delimited import sniff_delimiter
 
 WORKBOOKS: Final = (".xlsx", ".xlsm", ".xls", ".ods")

@@ -23,9 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
+from searchtrail.decoding import decode
 from searchtrail.errors import Problem, ReviewError
 from searchtrail.records.bibtex import read_bibtex
-from searchtrail.records.decode import decode
 from searchtrail.records.delimited import PROFILES, read_table
 from searchtrail.records.endnote_xml import read_endnote_xml
 from searchtrail.records.model import ParsedFile

@@ -23,8 +23,8 @@ from typing import Final
 
 import rispy
 
+from searchtrail.decoding import iter_lines
 from searchtrail.errors import Problem
-from searchtrail.records.decode import iter_lines
 from searchtrail.records.model import ParsedFile, RawRecord
 
 _CONTENT_TAGS: Final = frozenset({"TI", "T1", "AU", "A1", "AB", "PY", "DO"})

@@ -12,7 +12,7 @@ from typing import Final
 
 import rispy
 
-from searchtrail.records.decode import iter_lines, split_lines
+from searchtrail.decoding import iter_lines, split_lines
 from searchtrail.records.model import ParsedFile, RawRecord
 
 _NBIB_TAG: Final = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- (.*)$")

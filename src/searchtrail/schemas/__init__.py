@@ -111,8 +111,9 @@ def _translate(
         and _looks_like_number(error.instance)
     ):
         message = (
-            f"value {show_value(error.instance)} is text, not a whole number "
-            "(write digits only, with no thousands separators or spaces)"
+            f"value {show_value(error.instance)} is text, not a whole number (write a plain "
+            "decimal number: digits only, with no leading zero, no thousands separators and no "
+            "spaces)"
         )
     elif error.validator == "oneOf" and isinstance(error.instance, int) and error.instance < 0:
         message = f"value {error.instance} is negative; a number of records cannot be below 0"

@@ -1,4 +1,5 @@
-"""Turning an export file's bytes into text and lines.
+"""Turning the bytes of a file people give into text and lines: exports, the review's YAML
+files, and the tables people save in spreadsheets.
 
 Exports arrive as UTF-8 (with or without a byte-order mark), UTF-16 (EndNote, Web of
 Science's "Win, UTF-16" option) or Windows-1252 (older Windows tools). The rules, in order:
