@@ -219,7 +219,15 @@ def stage_reports(directory: Path, *, round_number: int | None = None) -> list[P
 def load_counts(directory: Path) -> ReviewCounts:
     """Read counts.json and check it was made from the review's current log."""
     counts_path = path(directory, "counts", "counts")
-    counts = from_json(counts_path.read_text(encoding="utf-8"))
+    try:
+        counts = from_json(counts_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise CountMismatchError(
+            [
+                f"{counts_path} cannot be read ({type(error).__name__}: {error}); it is made by "
+                "the counts stage: rerun the pipeline (or `searchtrail stage counts`)"
+            ]
+        ) from error
     for name in (REVIEW_FILE, LOG_FILE):
         recorded = counts.inputs.get(name)
         if recorded is not None and recorded != sha256(directory / name):

@@ -263,6 +263,21 @@ def parse_review(
 def load_review(directory: Path | str) -> Review:
     """Read and validate the review in ``directory`` (which holds ``searches/``)."""
     root = Path(directory)
+    if not root.is_dir():
+        raise ReviewError(
+            [
+                Problem(
+                    str(root),
+                    None,
+                    None,
+                    None,
+                    None,
+                    "a review directory: a folder holding searches/review.yaml and "
+                    "searches/log.yaml",
+                    "it is a file, not a folder" if root.exists() else "there is no such folder",
+                )
+            ]
+        )
     texts: dict[str, str] = {}
     problems: list[Problem] = []
     for name in (REVIEW_FILE, LOG_FILE):
@@ -296,17 +311,29 @@ def read_text(path: Path, *, file: str | None = None) -> str:
 
 
 def directory_file_check(root: Path) -> FileCheck:
-    """A :data:`FileCheck` that looks for files under ``root``."""
+    """A :data:`FileCheck` that looks for files under ``root``: each must exist, lie inside
+    it (also through links) but outside ``reports/``, and not be a file another path of the
+    log already names (through a link)."""
     resolved_root = root.resolve()
+    reports = (root / "reports").resolve()
+    seen: dict[Path, str] = {}
 
     def check(relative: str) -> str | None:
         path = (root / relative).resolve()
         if not path.is_relative_to(resolved_root):
             return "the path leads outside the review directory (through a link)"
+        if path.is_relative_to(reports):
+            return (
+                "the path leads into reports/, which the pipeline writes and may clear; keep "
+                "exports under searches/"
+            )
         if not path.exists():
             return "no such file"
         if not path.is_file():
             return "the path is not a file"
+        first = seen.setdefault(path, relative)
+        if first != relative:
+            return f"it is {first} under another name (a link); its records would be counted twice"
         return None
 
     return check
@@ -651,6 +678,8 @@ def _file_problem(
 def _path_form_problem(name: str) -> str | None:
     if not name.strip():
         return "the path is empty"
+    if any(ord(char) < 32 or ord(char) == 127 for char in name):
+        return "the path holds a control character"
     if "\\" in name:
         return "the path uses backslashes; write it with forward slashes"
     path = PurePosixPath(name)
@@ -658,6 +687,11 @@ def _path_form_problem(name: str) -> str | None:
         return "the path is absolute; it must be relative to the review directory"
     if ".." in path.parts:
         return "the path leads outside the review directory"
+    if path.parts and path.parts[0] == "reports":
+        return (
+            "the path is inside reports/, which the pipeline writes and may clear; keep exports "
+            "under searches/"
+        )
     return None
 
 

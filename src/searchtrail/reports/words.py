@@ -134,13 +134,25 @@ def reconciliation(search: SearchCounts) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}|~#!])")
 
 
+_HIDDEN: Final = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u061c]")
+"""Characters that change how text around them is shown without being seen themselves:
+zero-width spaces and joiners, and the marks that override the direction of writing (a
+name written backwards could pass for another)."""
+
+
+def visible(text: str) -> str:
+    """Text with every invisible formatting character shown as its code, ``[U+202E]``."""
+    return _HIDDEN.sub(lambda found: f"[U+{ord(found.group()):04X}]", text)
+
+
 def md(text: str) -> str:
     """Escape text for a Markdown table cell (GitHub-flavoured).
 
     Characters that would start emphasis, links, code or a new cell are backslash-escaped;
-    ``<``, ``>`` and ``&`` become HTML entities; line breaks become ``<br>``.
+    ``<``, ``>`` and ``&`` become HTML entities; line breaks become ``<br>``; invisible
+    formatting characters are shown by their code (:func:`visible`).
     """
-    escaped = html.escape(text, quote=False)
+    escaped = html.escape(visible(text), quote=False)
     escaped = _MD_SPECIAL.sub(r"\\\1", escaped)
     lines = [line.strip() for line in escaped.splitlines()]
     return "<br>".join(line for line in lines if line) if len(lines) > 1 else escaped.strip()
@@ -163,9 +175,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def xml(text: str) -> str:
     """Escape text for HTML or SVG content and attribute values.
 
-    Control characters that XML does not allow are dropped rather than written.
+    Control characters that XML does not allow are dropped rather than written; invisible
+    formatting characters are shown by their code (:func:`visible`).
     """
-    return html.escape(_CONTROL.sub("", text), quote=True)
+    return html.escape(visible(_CONTROL.sub("", text)), quote=True)
 
 
 def slug(text: str) -> str:

@@ -22,7 +22,7 @@ from typing import Final, Literal
 from searchtrail.counts.model import Diagram
 from searchtrail.counts.number import Count
 from searchtrail.reports.prisma.textwidth import FONT_FAMILY, wrap
-from searchtrail.reports.words import awaiting_phrase, n_phrase, xml
+from searchtrail.reports.words import awaiting_phrase, n_phrase, visible, xml
 
 Lane = Literal["previous", "databases", "other"]
 Row = Literal["header", "identification", "screened", "sought", "assessed", "included"]
@@ -315,7 +315,8 @@ def _wrap_box(spec: BoxSpec, width: float) -> list[tuple[str, Line]]:
     wrapped: list[tuple[str, Line]] = []
     for line in spec.lines:
         available = width - 2 * PAD_X - line.indent * INDENT
-        wrapped.extend((part, line) for part in wrap(line.text, available, size, bold=line.bold))
+        text = visible(line.text)
+        wrapped.extend((part, line) for part in wrap(text, available, size, bold=line.bold))
     return wrapped
 
 

@@ -67,32 +67,47 @@ def _char_width(char: str, bold: bool) -> int:
     return _AVERAGE
 
 
+def _units(text: str, bold: bool) -> int:
+    return sum(_char_width(char, bold) for char in text)
+
+
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
     """Width in pixels of ``text`` set at ``size`` pixels."""
-    return sum(_char_width(char, bold) for char in text) * size / 1000
+    return _units(text, bold) * size / 1000
 
 
 def wrap(text: str, width: float, size: float, *, bold: bool = False) -> list[str]:
-    """Break ``text`` into lines no wider than ``width`` pixels, at spaces where possible."""
+    """Break ``text`` into lines no wider than ``width`` pixels, at spaces where possible.
+
+    Widths are added up once per character (in whole thousandths of an em), so the time
+    grows with the length of the text, however long a word without spaces is."""
+    limit = width * 1000 / size
+    space = _char_width(" ", bold)
     lines: list[str] = []
-    current = ""
-    for token in text.split():
-        word = token
-        candidate = f"{current} {word}" if current else word
-        if text_width(candidate, size, bold=bold) <= width:
-            current = candidate
+    current: list[str] = []
+    used = 0
+    for word in text.split():
+        units = _units(word, bold)
+        if current and used + space + units <= limit:
+            current.append(word)
+            used += space + units
             continue
         if current:
-            lines.append(current)
-        current = ""
+            lines.append(" ".join(current))
+            current, used = [], 0
+        if units <= limit:
+            current, used = [word], units
+            continue
         # A word longer than a whole line (a URL, say) is broken between characters.
-        while text_width(word, size, bold=bold) > width:
-            cut = len(word)
-            while cut > 1 and text_width(word[:cut], size, bold=bold) > width:
-                cut -= 1
-            lines.append(word[:cut])
-            word = word[cut:]
-        current = word
+        piece: list[str] = []
+        for char in word:
+            step = _char_width(char, bold)
+            if piece and used + step > limit:
+                lines.append("".join(piece))
+                piece, used = [], 0
+            piece.append(char)
+            used += step
+        current = ["".join(piece)]
     if current or not lines:
-        lines.append(current)
+        lines.append(" ".join(current))
     return lines
