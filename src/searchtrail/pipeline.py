@@ -62,6 +62,7 @@ from searchtrail.records.review import (
 from searchtrail.reports import render_reports, render_round
 from searchtrail.screening import Placement, place, read_decisions
 from searchtrail.screening.decisions import collect_decisions, decision_file
+from searchtrail.screening.placement import SplitNote
 from searchtrail.searchlog import Review, load_review
 from searchtrail.sheets import Sheet, read_sheet
 
@@ -108,8 +109,15 @@ def dedup_summary(outcome: ReviewDedup, questions: Sequence[OpenQuestion]) -> di
             {"record_a": q.record_a, "record_b": q.record_b, "line": q.line} for q in questions
         ],
         "new_questions": len(outcome.new_questions),
-        "splits": list(outcome.result.splits),
+        "splits": [
+            {"record_a": s.record_a, "record_b": s.record_b, "why": s.why, "message": str(s)}
+            for s in outcome.result.splits
+        ],
     }
+
+
+def _splits(summary: Mapping[str, Any]) -> list[SplitNote]:
+    return [SplitNote(s["record_a"], s["record_b"], s["why"]) for s in summary["splits"]]
 
 
 def _questions(summary: Mapping[str, Any]) -> list[OpenQuestion]:
@@ -168,7 +176,9 @@ def stage_screening(directory: Path) -> Placement:
     review = load_review(directory)
     groups = pd.read_parquet(path(directory, "dedup", "groups"))
     summary = json.loads(path(directory, "dedup", "summary").read_text(encoding="utf-8"))
-    placement = place(review, groups, read_decisions(directory, review), _questions(summary))
+    placement = place(
+        review, groups, read_decisions(directory, review), _questions(summary), _splits(summary)
+    )
     write_text(path(directory, "screening", "flow"), placement.to_json())
     write_text(path(directory, "screening", "flow_csv"), frame_csv(placement.table()))
     return placement
@@ -284,7 +294,7 @@ def assess(directory: Path, review: Review | None = None) -> Assessment:
         for n, q in enumerate(outcome.new_questions, start=1)
     ]
     summary = dedup_summary(outcome, asked)
-    placement = place(review, outcome.groups, decisions, _questions(summary))
+    placement = place(review, outcome.groups, decisions, _questions(summary), _splits(summary))
     counts = _count(review, directory, imports, outcome.groups, placement, summary)
     return Assessment(
         review=review,

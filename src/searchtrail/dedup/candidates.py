@@ -52,7 +52,9 @@ def _rare_words(titles: Iterable[str]) -> list[str]:
 def blocking_keys(p: Prepared) -> Iterator[list[str]]:
     """Each blocking key's value for every record ('' means: no key), one key at a time."""
     yield list(p.doi)
-    yield list(p.pmid)
+    kinds = sorted({kind for ids in p.ids for kind in ids})
+    for kind in kinds:
+        yield [min(ids[kind]) if kind in ids else "" for ids in p.ids]
     yield [k if len(k) >= 12 else "" for k in p.title_key]
     yield [k[:32] if len(k) >= 24 else "" for k in p.title_key]
     yield [k[-32:] if len(k) >= 24 else "" for k in p.title_key]

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 
 from searchtrail.dedup.normalise import journal_agreement, title_numbers
 from searchtrail.dedup.prepare import Prepared
+from searchtrail.records.identifiers import ONE_RECORD_PER_WORK
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -41,7 +42,9 @@ class Comparison:
     year_gap: Ints
     """Absolute difference of the years (-1 when either is missing)."""
     doi: Ints
-    pmid: Ints
+    ids: Ints
+    """1: the records share an identifier; -1: they have identifiers of one type whose
+    database holds each publication once, and none in common; 0: neither."""
     volume: Ints
     issue: Ints
     page: Ints
@@ -59,6 +62,19 @@ class Comparison:
 
     def __len__(self) -> int:
         return int(self.i.size)
+
+
+def _id_agreement(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_]) -> Ints:
+    """Agreement of typed identifiers, type by type (see :class:`Comparison`)."""
+    result = np.zeros(len(a), dtype=np.int64)
+    for k in np.flatnonzero([bool(x) and bool(y) for x, y in zip(a, b, strict=True)]):
+        mine, theirs = a[k], b[k]
+        shared = mine.keys() & theirs.keys()
+        if any(mine[kind] & theirs[kind] for kind in shared):
+            result[k] = 1
+        elif shared & ONE_RECORD_PER_WORK:
+            result[k] = -1
+    return result
 
 
 def _agreement(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_]) -> Ints:
@@ -138,7 +154,7 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         author_words=np.asarray(words, dtype=np.float64),
         year_gap=year_gap.astype(np.int64),
         doi=_agreement(p.doi[i], p.doi[j]),
-        pmid=_agreement(p.pmid[i], p.pmid[j]),
+        ids=_id_agreement(p.ids[i], p.ids[j]),
         volume=_agreement(p.volume[i], p.volume[j]),
         issue=_agreement(p.issue[i], p.issue[j]),
         page=page,

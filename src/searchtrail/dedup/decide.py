@@ -76,11 +76,11 @@ class Evidence:
     def of(cls, c: Comparison) -> Evidence:
         version_conflict = ((c.markers_i ^ c.markers_j) & _VERSION_KINDS) != 0
         authors_missing = c.authors < 0
-        vetoed = version_conflict | (c.doi == -1) | (c.pmid == -1)
+        vetoed = version_conflict | (c.doi == -1) | (c.ids == -1)
         full_range = (c.page == 1) & (c.last_page == 1)
         return cls(
             c=c,
-            identifier=(c.doi == 1) | (c.pmid == 1),
+            identifier=(c.doi == 1) | (c.ids == 1),
             vetoed=vetoed,
             numbers=c.numbers_differ,
             cited=~vetoed & (c.volume == 1) & full_range & (c.year_gap == 0),

@@ -38,6 +38,7 @@ from searchtrail.dedup.decide import DECISION_NAMES, DUPLICATE, NOT_DUPLICATE, R
 from searchtrail.dedup.normalise import title_numbers
 from searchtrail.dedup.prepare import COMMENT, ERRATUM, PREPRINT, RETRACTION, Prepared, prepare
 from searchtrail.errors import Problem, ReviewError
+from searchtrail.records.identifiers import ONE_RECORD_PER_WORK, label
 
 IDENTIFIER: Final = "identifier"
 FUZZY: Final = "fuzzy"
@@ -65,6 +66,23 @@ class Verdict:
     line: int | None = None
 
 
+@dataclass(frozen=True)
+class Split:
+    """Two records the machine's links had put in one group, kept apart because they cannot
+    be one work, and the links removed to part them."""
+
+    record_a: str
+    record_b: str
+    why: str
+    removed: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.record_a} and {self.record_b} were in one group but {self.why}; "
+            f"removed link(s) {', '.join(self.removed)}"
+        )
+
+
 @dataclass
 class DedupResult:
     """Every record's duplicate group, which record each group keeps, and why."""
@@ -74,7 +92,7 @@ class DedupResult:
     kept: npt.NDArray[np.bool_]
     merge_kind: npt.NDArray[np.object_]
     pairs: pd.DataFrame
-    splits: list[str] = field(default_factory=list)
+    splits: list[Split] = field(default_factory=list)
 
     @cached_property
     def group_ids(self) -> list[str]:
@@ -99,7 +117,7 @@ def deduplicate(
     """Find duplicate groups among ``records``.
 
     ``records`` has a ``record_id`` column and the standard fields (title, authors, year,
-    journal, volume, issue, pages, doi, pmid, type, ...); ``origin_id`` (the search or file)
+    journal, volume, issue, pages, doi, ids, type, ...); ``origin_id`` (the search or file)
     is used when present.
     """
     say = progress or (lambda _message: None)
@@ -122,7 +140,7 @@ def deduplicate(
             "author_words": comparison.author_words.round(1),
             "year_gap": comparison.year_gap,
             "doi": comparison.doi,
-            "pmid": comparison.pmid,
+            "ids": comparison.ids,
             "journal": comparison.journal,
             "volume": comparison.volume,
             "issue": comparison.issue,
@@ -256,8 +274,11 @@ def _conflict(p: Prepared, a: int, b: int) -> str | None:
     """Why two records cannot be one work, or None."""
     if p.doi[a] and p.doi[b] and p.doi[a] != p.doi[b]:
         return f"different DOIs ({p.doi[a]}, {p.doi[b]})"
-    if p.pmid[a] and p.pmid[b] and p.pmid[a] != p.pmid[b]:
-        return f"different PubMed ids ({p.pmid[a]}, {p.pmid[b]})"
+    mine, theirs = p.ids[a], p.ids[b]
+    for kind in sorted(mine.keys() & theirs.keys() & ONE_RECORD_PER_WORK):
+        if not mine[kind] & theirs[kind]:
+            first, second = min(mine[kind]), min(theirs[kind])
+            return f"different {label(kind)} ({first}, {second})"
     if (p.markers[a] ^ p.markers[b]) & _VERSION_KINDS:
         return "one is an erratum, retraction, preprint or comment and the other is not"
     if p.title_numbers[a] != p.title_numbers[b]:
@@ -273,7 +294,7 @@ def _enforce(
     cannot: list[tuple[int, int]],
     record_ids: list[str],
     verdicts: Sequence[Verdict],
-) -> list[str]:
+) -> list[Split]:
     """Split groups that hold records that cannot be one work; return what was split."""
     label = graph.components()
     members: dict[int, list[int]] = {}
@@ -289,7 +310,7 @@ def _enforce(
                     why = _conflict(p, a, b)
                     if why:
                         constraints.append((a, b, why))
-    messages = []
+    messages: list[Split] = []
     for a, b, why in constraints:
         if label[a] != label[b]:
             continue
@@ -326,10 +347,7 @@ def _enforce(
             graph.remove(u, v)
             removed.append(f"{record_ids[u]} - {record_ids[v]}")
         if removed:
-            messages.append(
-                f"{record_ids[a]} and {record_ids[b]} were in one group but {why}; "
-                f"removed link(s) {', '.join(removed)}"
-            )
+            messages.append(Split(record_ids[a], record_ids[b], why, tuple(removed)))
     return messages
 
 

@@ -205,7 +205,7 @@ def issue(text: str) -> str:
     Some exports put other numbers in the issue field (EndNote record numbers, supplement
     numbers), so only a plain small number is trusted as an issue."""
     value = text.strip() if text else ""
-    if value.isdigit() and 0 < int(value) <= 24:
+    if value.isdecimal() and 0 < int(value) <= 24:
         return str(int(value))
     return ""
 

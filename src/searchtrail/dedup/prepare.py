@@ -12,6 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from searchtrail.dedup import normalise
+from searchtrail.records.identifiers import by_type
 
 # Kinds of publication that are never merged silently with a record of another kind.
 ERRATUM: Final = 1
@@ -66,7 +67,8 @@ class Prepared:
     title_numbers: npt.NDArray[np.object_]
     year: npt.NDArray[np.int64]
     doi: npt.NDArray[np.object_]
-    pmid: npt.NDArray[np.object_]
+    ids: npt.NDArray[np.object_]
+    """Per record, its typed identifiers grouped by type (type -> values)."""
     first_author: npt.NDArray[np.object_]
     surnames: npt.NDArray[np.object_]
     author_words: npt.NDArray[np.object_]
@@ -85,6 +87,13 @@ class Prepared:
 def _objects(values: Sequence[str]) -> npt.NDArray[np.object_]:
     array = np.empty(len(values), dtype=object)
     array[:] = values
+    return array
+
+
+def _grouped_ids(values: Sequence[str]) -> npt.NDArray[np.object_]:
+    array = np.empty(len(values), dtype=object)
+    for index, value in enumerate(values):
+        array[index] = by_type(value.split("\n")) if value else {}
     return array
 
 
@@ -137,7 +146,7 @@ def prepare(records: pd.DataFrame) -> Prepared:
         title_words=np.fromiter((t.count(" ") + 1 if t else 0 for t in titles), np.int64, n),
         year=years,
         doi=_objects(dois),
-        pmid=_objects([p.strip() for p in column("pmid")]),
+        ids=_grouped_ids(column("ids")),
         first_author=_objects([a[0][0] if a else "" for a in authors]),
         surnames=_objects([" ".join(s for s, _ in a) for a in authors]),
         author_words=_objects([normalise.author_words(a) for a in authors_raw]),

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Final
 
-from searchtrail.errors import Problem
+from searchtrail.errors import Problem, ReviewError
 from searchtrail.records.model import ParsedFile, RawRecord
 
 csv.field_size_limit(1 << 30)
@@ -57,11 +58,30 @@ def read_table(text: str, *, file: str, encoding: str) -> ParsedFile:
         io.StringIO(text, newline=""),
         delimiter=delimiter,
         quoting=csv.QUOTE_NONE if profile == "wos-tab" else csv.QUOTE_MINIMAL,
+        strict=profile != "wos-tab",
     )
     try:
         header = [name.strip() for name in next(reader)]
     except StopIteration:
         return ParsedFile(file, profile, encoding, [], 0)
+    except csv.Error as error:
+        raise _broken(file, 1, error) from error
+    looks_like_data = [name for name in header if _DATA_CELL.match(name)]
+    if looks_like_data:
+        raise ReviewError(
+            [
+                Problem(
+                    file,
+                    1,
+                    None,
+                    None,
+                    repr(looks_like_data[0][:60]),
+                    "a first line naming the columns (title, authors, year, ...)",
+                    "the first line looks like a record, not a header: add a line naming "
+                    "the columns",
+                )
+            ]
+        )
     records: list[RawRecord] = []
     failures: list[Problem] = []
     in_file = 0
@@ -90,15 +110,28 @@ def read_table(text: str, *, file: str, encoding: str) -> ParsedFile:
             fields = [(name, cell) for name, cell in zip(header, row, strict=False) if cell.strip()]
             records.append(RawRecord(start, fields))
     except csv.Error as error:
-        failures.append(
+        # The rows after a broken quote cannot be told apart: the file cannot be read.
+        raise _broken(file, line + 1, error) from error
+    return ParsedFile(file, profile, encoding, records, in_file, failures, [])
+
+
+# A year, a DOI or a web address: what a record holds and a header does not.
+_DATA_CELL: Final = re.compile(r"^(?:(?:1[5-9]|20)\d\d|10\.\d{4,9}/.*|https?://.*)$")
+
+
+def _broken(file: str, line: int, error: csv.Error) -> ReviewError:
+    return ReviewError(
+        [
             Problem(
                 file,
-                reader.line_num,
+                line,
                 None,
                 None,
                 None,
-                "well-formed CSV",
-                f"the table cannot be read: {error}",
+                "quotes that open and close within a value; a quote inside a quoted value "
+                "written twice",
+                f"the table cannot be read from this row on ({error}): a quote opened here is "
+                "not closed where the value ends",
             )
-        )
-    return ParsedFile(file, profile, encoding, records, in_file, failures, [])
+        ]
+    )

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Final
 from urllib.parse import unquote
 
+from searchtrail.records.identifiers import identifiers, typed
 from searchtrail.records.latex import latex_to_text
 
 STANDARD_FIELDS: Final = (
@@ -32,6 +33,7 @@ STANDARD_FIELDS: Final = (
     "issn",
     "isbn",
     "pmid",
+    "ids",
     "url",
     "abstract",
     "language",
@@ -160,7 +162,6 @@ _ENDNOTE_XML: Final = {
     "pages": ["pages"],
     "doi": ["electronic-resource-num"],
     "issn_isbn": ["+isbn"],
-    "pmid": ["accession-num"],
     "url": ["urls/related-urls/url", "urls/web-urls/url", "urls/pdf-urls/url"],
     "abstract": ["abstract"],
     "language": ["language"],
@@ -305,6 +306,12 @@ def standardise(
         fix(result, by_name)
     result["year"] = _year(result["year"])
     result["doi"] = _doi(result["doi"]) or _doi_from(result["url"])
+    found = identifiers(format_name, by_name)
+    mapped = typed(result["pmid"], "pmid") if result["pmid"] else None
+    if mapped and columns and "pmid" in columns:
+        found.insert(0, mapped)
+    result["ids"] = "\n".join(dict.fromkeys(found))
+    result["pmid"] = next((i.removeprefix("pmid:") for i in found if i.startswith("pmid:")), "")
     for name in ("title", "abstract", "journal"):
         result[name] = " ".join(result[name].split())
     return result
@@ -338,9 +345,9 @@ def _split_issn_isbn(text: str) -> tuple[str, str]:
         if not value:
             continue
         compact = value.replace("-", "").replace(" ", "")
-        if _ISSN.match(value) or (len(compact) == 8 and compact[:7].isdigit()):
+        if _ISSN.match(value) or (len(compact) == 8 and compact[:7].isdecimal()):
             issn.append(value)
-        elif len(compact) in (10, 13) and compact[:9].isdigit():
+        elif len(compact) in (10, 13) and compact[:9].isdecimal():
             isbn.append(value)
         else:
             (issn if len(compact) <= 9 else isbn).append(value)

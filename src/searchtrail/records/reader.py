@@ -48,6 +48,10 @@ FORMATS: Final = tuple(sorted(_READERS))
 
 _RIS_LINE: Final = re.compile(r"^TY  -", re.MULTILINE)
 _NBIB_LINE: Final = re.compile(r"^PMID- ", re.MULTILINE)
+_NBIB_TAG: Final = re.compile(r"^[A-Z][A-Z0-9]{1,3} {0,3}- ")
+# What may stand before a RIS file's first TY line: a provider's header ("Provider: JSTOR")
+# or Ovid's record numbers ("1.").
+_RIS_PREAMBLE: Final = re.compile(r"^(?:[A-Z][A-Za-z ]{0,30}: .*|\d+\.)$")
 _WOS_START: Final = re.compile(r"^(FN |VR |PT [A-Z]\b)")
 _BIBTEX_ENTRY: Final = re.compile(r"^\s*@\w+\s*[{(]", re.MULTILINE)
 _REFER_LINE: Final = re.compile(r"^%[0-9A-Z@+!#$&()*\-] ")
@@ -59,11 +63,16 @@ def detect_format(text: str) -> str | None:
     stripped = head.lstrip()
     if stripped.startswith(("<?xml", "<xml")) and "<record" in head:
         return "endnote-xml"
-    if _RIS_LINE.search(head):
-        return "ris"
-    if _NBIB_LINE.search(head):
-        return "nbib"
     first = next((line for line in head.splitlines() if line.strip()), "")
+    ris = _RIS_LINE.search(head)
+    if ris:
+        # A TY line counts only where the file starts with it (after a provider's header or
+        # Ovid's numbers): a cell of a CSV file may hold one too.
+        before = [line.strip() for line in head[: ris.start()].splitlines() if line.strip()]
+        if all(_RIS_PREAMBLE.match(line) for line in before):
+            return "ris"
+    if _NBIB_TAG.match(first) and _NBIB_LINE.search(head):
+        return "nbib"
     if _WOS_START.match(first):
         return "wos"
     if _BIBTEX_ENTRY.search(head):

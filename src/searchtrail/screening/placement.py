@@ -191,13 +191,15 @@ def place(
     groups: pd.DataFrame,
     decisions: Decisions,
     open_questions: Sequence[OpenQuestion] = (),
+    splits: Sequence[SplitNote] = (),
 ) -> Placement:
     """Place every publication in the flow; raise :class:`ReviewError` for decisions that
     name unknown records, contradict each other, or skip a stage.
 
     ``groups`` has record_id, origin_id, duplicate_group and kept for every record read, in
     the records table's order; ``open_questions`` are the unanswered rows of the verdicts
-    file (a refused decision names the question that would resolve it).
+    file and ``splits`` the pairs deduplication kept apart (a refused decision names the
+    question or split that would explain it).
     """
     origins = {o.id: o for o in review.origins()}
     record_ids = groups["record_id"].astype(str).tolist()
@@ -218,7 +220,7 @@ def place(
 
     problems: list[Problem] = []
     chosen = _one_per_group(decisions, group_of, problems)
-    hints = _Hints(open_questions, group_of, chosen)
+    hints = _Hints(open_questions, splits, group_of, chosen)
     placed = []
     for group in sorted(members):
         names = members[group]
@@ -328,13 +330,24 @@ class _Refusal:
     missing: Stage | None = None
 
 
+@dataclass(frozen=True)
+class SplitNote:
+    """Two records deduplication kept apart although its links had joined them, and why."""
+
+    record_a: str
+    record_b: str
+    why: str
+
+
 class _Hints:
-    """Open duplicate questions that would explain a refused decision: a decision written on
-    one record of a pair that nobody has yet said is one publication."""
+    """What would explain a refused decision: an open duplicate question, or a split, about
+    the decided record and another one, whose publication has the missing decision. The
+    decision was likely written on one record of a pair people take for one publication."""
 
     def __init__(
         self,
         questions: Sequence[OpenQuestion],
+        splits: Sequence[SplitNote],
         group_of: Mapping[str, str],
         chosen: Mapping[Stage, Mapping[str, Decision]],
     ) -> None:
@@ -346,6 +359,12 @@ class _Hints:
             if a in group_of and b in group_of:
                 self._asked.setdefault(group_of[a], []).append((a, b, question))
                 self._asked.setdefault(group_of[b], []).append((b, a, question))
+        self._split: dict[str, list[tuple[str, str, str]]] = {}
+        for split in splits:
+            a, b = split.record_a, split.record_b
+            if a in group_of and b in group_of:
+                self._split.setdefault(group_of[a], []).append((a, b, split.why))
+                self._split.setdefault(group_of[b], []).append((b, a, split.why))
 
     def explain(self, refusal: _Refusal, group: str) -> Problem:
         decision = refusal.decision
@@ -364,6 +383,20 @@ class _Hints:
                 f"; {mine} is in an unanswered duplicate question with {other}{has} "
                 f"({VERDICTS_FILE}:{question.line}): if they are one publication, answer "
                 "'duplicate' there and the decisions of both apply to it"
+            )
+        split = [
+            (mine, other, why)
+            for mine, other, why in self._split.get(group, [])
+            if self._decided(other, refusal.missing) is not None
+        ]
+        if split and not asked:
+            mine, other, why = split[0]
+            decided = self._decided(other, refusal.missing)
+            where = f" ({decided.where})" if decided is not None else ""
+            message += (
+                f"; deduplication kept {mine} apart from {other}, which has a decision "
+                f"there{where}, because {why}: they are two publications, and each needs its "
+                "own decisions"
             )
         return Problem(
             decision.file,
