@@ -156,15 +156,15 @@ def typed(value: str, holds: str, database: str = "") -> str | None:
     if not value:
         return None
     if holds == "text":
-        found = _PUBMED_IN_TEXT.search(value)
-        if found:
-            return f"pmid:{int(found.group(1) or found.group(2))}"
+        note = _PUBMED_IN_TEXT.search(value)
+        if note:
+            return f"pmid:{int(note.group(1) or note.group(2))}"
         return None
     for kind, form in _FORMS:
         match = form.match(value)
         if match:
-            found = match.group(1)
-            return f"{kind}:{found if kind in _AS_WRITTEN else found.upper()}"
+            written = match.group(1)
+            return f"{kind}:{written if kind in _AS_WRITTEN else written.upper()}"
     if holds == "pmid":
         match = _PUBMED_NOTE.match(value)
         return f"pmid:{int(match.group(1))}" if match else None
@@ -180,8 +180,9 @@ def typed(value: str, holds: str, database: str = "") -> str | None:
         return f"an@{_database(database)}:{value}" if database else None
     if _PUBMED.search(database) and len(value) <= 8 and value.isdecimal():
         return f"pmid:{int(value)}"
-    if _EMBASE.search(database) and _EMBASE_AN.match(value):
-        return f"embase:{_EMBASE_AN.match(value).group(1)}"  # type: ignore[union-attr]
+    embase = _EMBASE_AN.match(value)
+    if _EMBASE.search(database) and embase:
+        return f"embase:{embase.group(1)}"
     return f"an@{_database(database)}:{value}" if database else None
 
 
