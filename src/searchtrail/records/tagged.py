@@ -13,6 +13,7 @@ from typing import Final
 import rispy
 
 from searchtrail.decoding import iter_lines, split_lines
+from searchtrail.errors import Problem
 from searchtrail.records.model import ParsedFile, RawRecord
 
 _NBIB_TAG: Final = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- (.*)$")
@@ -82,26 +83,50 @@ def read_wos(text: str, *, file: str, encoding: str) -> ParsedFile:
 
 def read_refer(text: str, *, file: str, encoding: str) -> ParsedFile:
     """EndNote's tagged export (Refer style: ``%T`` title, ``%A`` author, ...); records are
-    separated by blank lines."""
+    separated by blank lines. Counting rule: every block of lines between blank lines is a
+    record; a block whose first line is not a ``%`` tag cannot be read, and is reported
+    with its lines."""
     lines = split_lines(text)
     records: list[RawRecord] = []
+    failures: list[Problem] = []
+    in_file = 0
     current: RawRecord | None = None
+    stray: list[int] = []
+
+    def close_stray() -> None:
+        if stray:
+            failures.append(
+                Problem(
+                    file,
+                    stray[0],
+                    f"lines {stray[0]}-{stray[-1]}",
+                    None,
+                    None,
+                    "a record whose lines begin with % tags (%0, %T, %A, ...)",
+                    "the lines between blank lines do not begin with a % tag",
+                )
+            )
+            stray.clear()
+
     for number, line in enumerate(lines, start=1):
         if not line.strip():
+            close_stray()
             current = None
             continue
-        if line.startswith("%") and len(line) >= 2:
-            if current is None:
+        if current is None and not stray:
+            in_file += 1
+            if line.startswith("%") and len(line) >= 2:
                 current = RawRecord(number, [])
                 records.append(current)
+            else:
+                stray.append(number)
+                continue
+        if stray:
+            stray.append(number)
+        elif current is not None and line.startswith("%") and len(line) >= 2:
             current.fields.append((line[:2], line[3:].strip()))
         elif current is not None and current.fields:
             tag, value = current.fields[-1]
             current.fields[-1] = (tag, f"{value}\n{line.strip()}")
-    in_file = 0
-    inside = False
-    for line in lines:
-        if line.startswith("%") and not inside:
-            in_file += 1
-        inside = bool(line.strip())
-    return ParsedFile(file, "refer", encoding, records, in_file, [], [])
+    close_stray()
+    return ParsedFile(file, "refer", encoding, records, in_file, failures, [])
