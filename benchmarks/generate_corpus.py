@@ -335,20 +335,17 @@ def generate(records: int, out: Path, seed: int) -> dict[str, int]:
                 break
             drafts[database].append((publication.key, variant(publication, database, rng)))
             made += 1
-    # Databases list records in their own order. Record ids are what `searchtrail dedup`
-    # will call them: the RIS files carry their own ID, the other files are numbered.
+    # Databases list records in their own order. The RIS files carry an ID of their own;
+    # the truth names every record as `searchtrail dedup --ids position` does.
     by_database: dict[str, list[tuple[str, dict[str, object]]]] = {}
     truth: list[tuple[str, str]] = []
     for database, copies in drafts.items():
         rng.shuffle(copies)
         listed = []
         for position, (key, values) in enumerate(copies, start=1):
-            if database in ("embase", "psycinfo"):
-                record_id = f"{database}-{position:07d}"
-            else:
-                record_id = f"{FILES[database]}:{position}"
-            listed.append((record_id, values))
-            truth.append((record_id, key))
+            own = f"{database}-{position:07d}" if database in ("embase", "psycinfo") else ""
+            listed.append((own or f"{FILES[database]}:{position}", values))
+            truth.append((f"{FILES[database]}:{position}", key))
         by_database[database] = listed
     out.mkdir(parents=True, exist_ok=True)
     write_medline(by_database["medline"], out / FILES["medline"])

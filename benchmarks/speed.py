@@ -60,7 +60,9 @@ def corpus(size: int) -> Path:
 
 def run_once(folder: Path, out: Path) -> dict[str, float]:
     files = [str(folder / name) for name in FILES.values()]
-    command = [sys.executable, "-m", "searchtrail", "dedup", *files, "--out", str(out)]
+    command = [
+        sys.executable, "-m", "searchtrail", "dedup", *files, "--out", str(out), "--ids", "position"
+    ]  # fmt: skip
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0]
@@ -102,7 +104,7 @@ def run_once(folder: Path, out: Path) -> dict[str, float]:
 
 
 def bib_dedupe(python: str, folder: Path, work: Path) -> dict[str, float]:
-    records, _ = read_files([folder / name for name in FILES.values()])
+    records, _ = read_files([folder / name for name in FILES.values()], ids="position")
     table = pd.DataFrame(
         {
             "ID": records["record_id"],

@@ -109,6 +109,7 @@ class Origin:
     covers: tuple[str, ...]
     is_search: bool
     dois: list[str]
+    pmids: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -161,15 +162,30 @@ def _count(value: Any) -> int | None:
     return None if value == "unknown" else int(value)
 
 
-def read_ris(path: Path) -> list[str]:
-    """The DOI of every record of an RIS file (a record starts with ``TY  -``)."""
-    dois: list[str] = []
+def read_ris(path: Path) -> list[tuple[str, str]]:
+    """The DOI and PubMed id of every record of an RIS file (a record starts with
+    ``TY  -``; the reviews write a PubMed id as ``AN`` with ``DP  - NLM``)."""
+    records: list[list[str]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("TY  -"):
-            dois.append("")
+            records.append(["", ""])
         elif line.startswith("DO  -"):
-            dois[-1] = line[6:].strip().lower()
-    return dois
+            records[-1][0] = line[6:].strip().lower()
+        elif line.startswith("AN  -"):
+            records[-1][1] = line[6:].strip()
+    return [(doi, pmid) for doi, pmid in records]
+
+
+def record_ids(origin: Origin) -> list[str]:
+    """The id of each record of an origin, in order, as docs/screening.md says: the origin's
+    id and the record's PubMed id, with ``~2``, ``~3`` for later copies of one record."""
+    seen: Counter[str] = Counter()
+    ids: list[str] = []
+    for pmid in origin.pmids:
+        base = f"{origin.id}:pmid-{pmid}"
+        seen[base] += 1
+        ids.append(base if seen[base] == 1 else f"{base}~{seen[base]}")
+    return ids
 
 
 def _files(value: str | list[str]) -> list[str]:
@@ -206,7 +222,7 @@ def read_review(directory: Path) -> Review:
         round_number = int(entry.get("round", 1))
         export = None
         if "export" in entry:
-            dois = [d for f in _files(entry["export"]["files"]) for d in read_ris(directory / f)]
+            rows = [r for f in _files(entry["export"]["files"]) for r in read_ris(directory / f)]
             export = Origin(
                 id=entry["id"],
                 source=entry["source"],
@@ -217,7 +233,8 @@ def read_review(directory: Path) -> Review:
                 complete=True,
                 covers=(entry["id"],),
                 is_search=True,
-                dois=dois,
+                dois=[doi for doi, _ in rows],
+                pmids=[pmid for _, pmid in rows],
             )
         searches.append(
             Search(
@@ -248,7 +265,7 @@ def read_review(directory: Path) -> Review:
             column = "databases"
         else:
             column = "other"
-        dois = [d for f in _files(entry["files"]) for d in read_ris(directory / f)]
+        rows = [r for f in _files(entry["files"]) for r in read_ris(directory / f)]
         record_files.append(
             Origin(
                 id=entry["id"],
@@ -260,7 +277,8 @@ def read_review(directory: Path) -> Review:
                 complete=bool(entry.get("complete", True)),
                 covers=covers,
                 is_search=False,
-                dois=dois,
+                dois=[doi for doi, _ in rows],
+                pmids=[pmid for _, pmid in rows],
             )
         )
     decisions: dict[str, list[dict[str, str]]] = {}
@@ -280,10 +298,12 @@ def publications(review: Review) -> dict[str, Publication]:
     pubs: dict[str, Publication] = {}
     by_record: dict[str, Publication] = {}
     for origin in review.origins:
-        for position, doi in enumerate(origin.dois, start=1):
+        for position, (doi, record) in enumerate(
+            zip(origin.dois, record_ids(origin), strict=True), start=1
+        ):
             pub = pubs.setdefault(doi, Publication(doi))
             pub.records.append((origin, position))
-            by_record[f"{origin.id}:{position}"] = pub
+            by_record[record] = pub
     for pub in pubs.values():
         pub.round = min(origin.round for origin, _ in pub.records)
         first = [origin for origin, _ in pub.records if origin.round == pub.round]

@@ -1,7 +1,8 @@
 """Small review directories written from Python: the log, RIS exports and decision files.
 
-Each publication gets a title of its own words, authors, a journal and a DOI, so that the
-records of one publication are merged by their DOI and no two publications look alike.
+Each publication gets a title of its own words, authors, a journal, a DOI and a PubMed id,
+so that the records of one publication are merged by their DOI and no two publications look
+alike. A record's id is then ``<search>:pmid-<PubMed id>`` (:func:`record_id`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ SURNAMES = (
     "Aas", "Vik", "Ek", "Ruud", "Haugen", "Bakke", "Lund",
 )  # fmt: skip
 REASONS = ("Wrong population", "Wrong intervention", "Wrong study design")
+PMID_BASE = 30_000_000
+
+
+def record_id(origin: str, key: int, copy: int = 1) -> str:
+    """The id of the record of publication ``key`` in ``origin`` (a search or record file);
+    ``copy``: the second, third... record of it in that origin's export."""
+    suffix = f"~{copy}" if copy > 1 else ""
+    return f"{origin}:pmid-{PMID_BASE + key}{suffix}"
 
 
 @dataclass(frozen=True)
@@ -50,7 +59,11 @@ class Work:
     def doi(self) -> str:
         return f"10.9999/test.{self.key + 1:04d}"
 
-    def ris(self, *, abstract: bool = False) -> str:
+    @property
+    def pmid(self) -> int:
+        return PMID_BASE + self.key
+
+    def ris(self, *, abstract: bool = False, pmid: bool = True) -> str:
         first = SURNAMES[self.key % len(SURNAMES)]
         second = SURNAMES[(self.key * 7 + 3) % len(SURNAMES)]
         lines = [
@@ -65,16 +78,19 @@ class Work:
             f"EP  - {108 + self.key * 3}",
             f"DO  - {self.doi}",
         ]
+        if pmid:
+            lines += [f"AN  - {self.pmid}", "DP  - NLM"]
         if abstract:
             lines.append(f"AB  - An abstract about {self.title.lower()}.")
         lines.append("ER  - ")
         return "\n".join(lines) + "\n"
 
 
-def ris(keys: Iterable[int], *, abstracts: Iterable[int] = ()) -> str:
-    """An RIS file with one record per key (a key twice: the same publication twice)."""
+def ris(keys: Iterable[int], *, abstracts: Iterable[int] = (), pmids: bool = True) -> str:
+    """An RIS file with one record per key (a key twice: the same publication twice);
+    without ``pmids``, records without a PubMed id."""
     full = set(abstracts)
-    return "\n".join(Work(key).ris(abstract=key in full) for key in keys)
+    return "\n".join(Work(key).ris(abstract=key in full, pmid=pmids) for key in keys)
 
 
 @dataclass
@@ -102,8 +118,10 @@ class ReviewFiles:
         export: Sequence[int] | None = None,
         holds: str = "identified",
         abstracts: Iterable[int] = (),
+        pmids: bool = True,
     ) -> None:
-        """Add a search; with ``export``, an RIS export of those publications."""
+        """Add a search; with ``export``, an RIS export of those publications (without
+        ``pmids``, records without a PubMed id)."""
         entry: dict[str, Any] = {
             "id": search_id,
             "source": source or search_id.split("-", maxsplit=1)[0].upper(),
@@ -120,7 +138,7 @@ class ReviewFiles:
         if export is not None:
             name = f"searches/exports/{search_id}.ris"
             entry["export"] = {"files": name, "holds": holds}
-            self.exports[name] = ris(export, abstracts=abstracts)
+            self.exports[name] = ris(export, abstracts=abstracts, pmids=pmids)
         self.searches.append(entry)
 
     def record_file(

@@ -41,7 +41,9 @@ def test_validate_checks_the_screening_files(review_copy, capsys):
     path.write_text(path.read_text(encoding="utf-8").replace(",include,", ",included?,"), "utf-8")
     assert main(["validate", str(directory)]) == 1
     err = capsys.readouterr().err
-    assert "screening/full_text.csv:14: record included:1: field 'decision'" in err
+    assert (
+        "screening/full_text.csv:14: record included:national2017-746726: field 'decision'" in err
+    )
     assert "value 'included?' is not allowed" in err
 
 

@@ -19,7 +19,7 @@ from searchtrail.counts.number import Count
 from searchtrail.errors import CountMismatchError, ReviewError
 from searchtrail.pipeline import assess
 from tests.conftest import REPO
-from tests.reviews import ReviewFiles, build, prisma, rows
+from tests.reviews import ReviewFiles, build, prisma, record_id, rows
 from tests.test_worked_example import EXAMPLE, round_one_only, with_a_web_summary
 
 
@@ -41,10 +41,10 @@ def other_methods_review() -> ReviewFiles:
     review.search("web-2", "website", source="Bing", identified=50, for_assessment=2)
     review.search("cit-1", "citation_search", source="Reference lists", identified=20,
                   for_assessment=2, export=[2, 3], holds="for_assessment")  # fmt: skip
-    review.decide("title_abstract", "medline-1:1", "include")
-    review.decide("title_abstract", "medline-1:2", "exclude")
-    review.decide("full_text", "medline-1:1", "include", "")
-    review.decide("full_text", "cit-1:1", "include", "")  # publication 2
+    review.decide("title_abstract", record_id("medline-1", 0), "include")
+    review.decide("title_abstract", record_id("medline-1", 1), "exclude")
+    review.decide("full_text", record_id("medline-1", 0), "include", "")
+    review.decide("full_text", record_id("cit-1", 2), "include", "")
     return review
 
 
@@ -66,7 +66,7 @@ def test_other_methods_count_each_report_once(tmp_path):
     svg = reports["reports/prisma.svg"]
     assert "1 report(s) that other methods took forward in this round were also found" in svg
     flow = by("record_id", rows(reports["reports/flow.csv"]))
-    assert flow["medline-1:1"]["status"] == "included"  # publication 0, once
+    assert flow[record_id("medline-1", 0)]["status"] == "included"  # publication 0, once
 
 
 def test_a_database_search_without_a_count_takes_it_from_its_full_export(tmp_path):
@@ -107,7 +107,7 @@ def test_duplicates_within_a_source_are_within_whichever_record_is_kept(tmp_path
     review.search("embase-1", identified=1, export=[0], abstracts=[0])
     reports = build(review.write(tmp_path))
     groups = rows(reports["reports/flow.csv"])
-    assert {g["record_id"] for g in groups} == {"embase-1:1", "medline-1:3"}
+    assert {g["record_id"] for g in groups} == {record_id("embase-1", 0), record_id("medline-1", 1)}
     sources = by("source", rows(reports["reports/sources.csv"]))
     assert sources["MEDLINE"]["duplicates_within_source"] == "1"
     assert sources["EMBASE"]["duplicates_within_source"] == "0"
@@ -125,10 +125,10 @@ def test_a_search_update_never_moves_a_publications_kept_record(tmp_path):
     round-1 record, so the ids in the decision files and reports stay as they were."""
     review = ReviewFiles()
     review.search("medline-1", identified=2, export=[0, 1])
-    review.decide("title_abstract", "medline-1:1", "include")
-    review.decide("title_abstract", "medline-1:2", "exclude")
-    review.decide("full_text", "medline-1:1", "include", "")
-    review.decide("studies", "medline-1:1", "Trial 1")
+    review.decide("title_abstract", record_id("medline-1", 0), "include")
+    review.decide("title_abstract", record_id("medline-1", 1), "exclude")
+    review.decide("full_text", record_id("medline-1", 0), "include", "")
+    review.decide("studies", record_id("medline-1", 0), "Trial 1")
     directory = review.write(tmp_path / "review")
     before = by("duplicate_group", rows(build(directory)["reports/flow.csv"]))
     review.search("medline-2", identified=2, export=[0, 2], abstracts=[0, 2], round_number=2)
@@ -269,7 +269,7 @@ def test_validate_reports_the_records_and_the_decisions_at_once(example, capsys)
     reason the review does not list, in one run."""
     log = example / "searches/log.yaml"
     log.write_text(log.read_text(encoding="utf-8").replace("identified: 6", "identified: 9", 1))
-    append(example / "screening/retrieval.csv", "medline-1:2,perhaps,AL,2024-04-02,")
+    append(example / "screening/retrieval.csv", "medline-1:pmid-32045678,perhaps,AL,2024-04-02,")
     path = example / "screening/full_text.csv"
     path.write_text(path.read_text("utf-8").replace("Wrong outcomes", "Wrong outcome"), "utf-8")
     assert main(["validate", str(example)]) == 1
@@ -277,20 +277,28 @@ def test_validate_reports_the_records_and_the_decisions_at_once(example, capsys)
     assert err.startswith("3 problems found in the review's files:")
     assert "search 'medline-1': field 'identified'" in err
     assert "screening/retrieval.csv:5: record medline-2" not in err
-    assert "screening/retrieval.csv:5: record medline-1:2: field 'retrieved'" in err
+    assert "screening/retrieval.csv:5: record medline-1:pmid-32045678: field 'retrieved'" in err
     assert "(did you mean 'Wrong outcomes'?)" in err
 
 
 def test_validate_stops_on_an_unknown_record(example, capsys):
-    append(example / "screening/title_abstract.csv", "medline-1:99,include,KL,2024-03-12,")
+    append(
+        example / "screening/title_abstract.csv", "medline-1:pmid-30811243,include,KL,2024-03-12,"
+    )
     assert main(["validate", str(example)]) == 1
-    assert "no record has the id 'medline-1:99'" in capsys.readouterr().err
+    assert "no record has the id 'medline-1:pmid-30811243'" in capsys.readouterr().err
 
 
 def test_validate_stops_on_conflicting_decisions_in_one_group(example, capsys):
-    append(example / "screening/title_abstract.csv", "psycinfo-1:1,exclude,PH,2024-03-13,")
+    append(
+        example / "screening/title_abstract.csv",
+        "psycinfo-1:an-ebscohost-2019-18765-002,exclude,PH,2024-03-13,",
+    )
     assert main(["validate", str(example)]) == 1
-    assert "line 2 decides 'include' for medline-1:1, a duplicate" in capsys.readouterr().err
+    assert (
+        "line 2 decides 'include' for medline-1:pmid-30811234, a duplicate"
+        in capsys.readouterr().err
+    )
 
 
 def test_validate_and_the_pipeline_agree_on_a_clean_review(example, capsys):
@@ -307,20 +315,20 @@ def test_a_decision_held_up_by_an_open_duplicate_question_names_the_question(tmp
     """A web page with the PT-Nord trial's title, author and year is asked about, not
     merged. Someone names its study as if it were merged: the error names the question."""
     target = with_a_web_summary(round_one_only(tmp_path / "parenting"))
-    append(target / "screening/studies.csv", "web-1:3,PT-Nord trial,")
+    append(target / "screening/studies.csv", "web-1:larsen2019-22310a,PT-Nord trial,")
     with pytest.raises(ReviewError) as caught:
         assess(target)
     message = str(caught.value)
-    assert "screening/studies.csv:5: record web-1:3" in message
+    assert "screening/studies.csv:5: record web-1:larsen2019-22310a" in message
     assert (
-        "the report has no full-text decision; web-1:3 is in an unanswered duplicate question "
-        "with medline-1:1, which has a decision there (screening/full_text.csv:2) "
+        "the report has no full-text decision; web-1:larsen2019-22310a is in an unanswered duplicate question "
+        "with medline-1:pmid-30811234, which has a decision there (screening/full_text.csv:2) "
         "(screening/duplicates.csv:2): if they are one publication, answer 'duplicate' there"
     ) in message
 
 
 def test_removal_is_for_database_records_only(tmp_path):
     review = other_methods_review()
-    review.decide("removed", "cit-1:2", "other", "not in the review's years")
+    review.decide("removed", record_id("cit-1", 3), "other", "not in the review's years")
     with pytest.raises(ReviewError, match="removal before screening applies to records from"):
         assess(review.write(tmp_path))

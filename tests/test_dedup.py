@@ -381,9 +381,11 @@ def test_dedup_command_writes_unique_records_and_groups(tmp_path):
         groups = list(csv.DictReader(handle))
     assert next(set(row) for row in groups) == {"record_id", "duplicate_group"}
     by_id = {row["record_id"]: row["duplicate_group"] for row in groups}
-    # Own ids where the file has them; file name and position where it has none.
-    assert set(by_id) == {"pubmed-30412345", "pubmed-29999999", "scopus.csv:1"}
-    assert by_id["pubmed-30412345"] == by_id["scopus.csv:1"] != by_id["pubmed-29999999"]
+    # Own ids where the file has them; file name and the record's key where it has none
+    # (first author, year and a hash of its content: the same for the same record).
+    scopus = "scopus.csv:larsen2019-a4a138"
+    assert set(by_id) == {"pubmed-30412345", "pubmed-29999999", scopus}
+    assert by_id["pubmed-30412345"] == by_id[scopus] != by_id["pubmed-29999999"]
     unique_ris = (out / "unique.ris").read_text(encoding="utf-8")
     assert unique_ris.count("ER  - ") == 2
     unique = pd.read_csv(out / "unique.csv", dtype=str, keep_default_na=False)
@@ -422,12 +424,9 @@ def test_dedup_command_asks_and_applies_verdicts(tmp_path):
     assert "1 uncertain pairs (1 new in" in first.stdout
     rows = list(csv.DictReader(io.StringIO(verdicts.read_text(encoding="utf-8"))))
     assert [(r["record_a"], r["record_b"], r["verdict"]) for r in rows] == [
-        ("a.ris:1", "b.ris:1", "")
+        ("a.ris:larsen2019-934042", "b.ris:larsen2019-231aee", "")
     ]
-    verdicts.write_text(
-        verdicts.read_text(encoding="utf-8").replace("a.ris:1,b.ris:1,,", "a.ris:1,b.ris:1,dup,"),
-        encoding="utf-8",
-    )
+    verdicts.write_text(verdicts.read_text(encoding="utf-8").replace(",,", ",dup,"), "utf-8")
     second = run_dedup(*args, "--verdicts", str(verdicts))
     assert second.returncode == 0, second.stderr
     assert "2 records, 1 unique" in second.stdout
@@ -470,7 +469,8 @@ def test_generated_corpus_is_deduplicated_without_false_merges(tmp_path):
     counts = generate(3000, tmp_path / "corpus", seed=7)
     assert sum(counts.values()) == 3000
     files = [str(tmp_path / "corpus" / name) for name in FILES.values()]
-    result = run_dedup(*files, "--out", str(tmp_path / "out"), "--quiet")
+    # The truth names records by their position in the generated files.
+    result = run_dedup(*files, "--out", str(tmp_path / "out"), "--quiet", "--ids", "position")
     assert result.returncode == 0, result.stderr
     groups = pd.read_csv(tmp_path / "out/groups.csv", dtype=str)
     truth = pd.read_csv(tmp_path / "corpus/truth.csv", dtype=str)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from searchtrail.pipeline import assess
 from tests import prisma_reference as reference
 from tests.prisma_reference import N
 from tests.report_numbers import assert_reports_match
-from tests.reviews import REASONS, ReviewFiles
+from tests.reviews import REASONS, ReviewFiles, record_id
 
 EXAMPLES = int(os.environ.get("SEARCHTRAIL_DIFFERENTIAL_EXAMPLES", "300"))
 
@@ -205,8 +206,10 @@ def _decide(draw: Any, generated: Generated, origins: list[Origin]) -> None:
     review = generated.files
     records: dict[int, list[tuple[Origin, str]]] = {}
     for origin in origins:
-        for position, key in enumerate(origin.keys, start=1):
-            records.setdefault(key, []).append((origin, f"{origin.id}:{position}"))
+        copies: Counter[int] = Counter()
+        for key in origin.keys:
+            copies[key] += 1
+            records.setdefault(key, []).append((origin, record_id(origin.id, key, copies[key])))
     present = {stage: draw(st.sampled_from((True, True, True, False))) for stage in STAGES}
     rows: list[str] = []
 

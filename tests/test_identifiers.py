@@ -12,7 +12,7 @@ from searchtrail.errors import ReviewError
 from searchtrail.pipeline import assess
 from searchtrail.records import read_export, standardise
 from searchtrail.records.identifiers import typed
-from tests.reviews import ReviewFiles, Work
+from tests.reviews import ReviewFiles, Work, record_id
 
 
 @pytest.mark.parametrize(
@@ -100,17 +100,13 @@ def test_a_central_accession_never_passes_for_a_pubmed_id(tmp_path):
     the decisions written on any of them apply."""
     review = ReviewFiles()
     review.search("medline-1", identified=2, export=[0, 0])
-    medline = review.exports["searches/exports/medline-1.ris"]
-    review.exports["searches/exports/medline-1.ris"] = medline.replace(
-        "ER  - ", "AN  - 30412345\nDP  - NLM\nER  - "
-    )
     review.search("central-1", identified=2, source="CENTRAL")
     review.searches[-1]["export"] = {"files": "searches/exports/central.xml", "holds": "identified"}
     review.exports["searches/exports/central.xml"] = central_xml(
         [(0, "CN-01234567"), (0, "CN-07654321")]
     )
-    review.decide("title_abstract", "central-1:2", "include")
-    review.decide("full_text", "medline-1:1", "include", "")
+    review.decide("title_abstract", "central-1:central-cn-07654321", "include")
+    review.decide("full_text", record_id("medline-1", 0), "include", "")
     counts = assess(review.write(tmp_path)).counts
     assert counts.records.publications == 1
     assert counts.records.splits == 0
@@ -126,16 +122,16 @@ def test_a_decision_held_up_by_a_split_names_the_split(tmp_path):
     text = review.exports["searches/exports/medline-1.ris"]
     first, second = text.split("ER  - ", 1)
     review.exports["searches/exports/medline-1.ris"] = (
-        first
-        + "AN  - 30412345\nDP  - NLM\nER  - "
-        + second.replace("ER  - ", "AN  - 30499999\nDP  - NLM\nER  - ", 1)
+        first + "ER  - " + second.replace(f"AN  - {Work(0).pmid}", "AN  - 30499999")
     )
-    review.search("embase-1", identified=1, export=[0])
-    review.decide("title_abstract", "medline-1:1", "include")
-    review.decide("full_text", "medline-1:2", "include", "")
+    review.search("embase-1", identified=1, export=[0], pmids=False)
+    review.decide("title_abstract", "medline-1:pmid-30000000", "include")
+    review.decide("full_text", "medline-1:pmid-30499999", "include", "")
     with pytest.raises(ReviewError) as caught:
         assess(review.write(tmp_path))
     message = str(caught.value)
-    assert "screening/full_text.csv:2: record medline-1:2" in message
-    assert "deduplication kept medline-1:2 apart from medline-1:1" in message
-    assert "because different PubMed ids (30412345, 30499999)" in message
+    assert "screening/full_text.csv:2: record medline-1:pmid-30499999" in message
+    assert (
+        "deduplication kept medline-1:pmid-30499999 apart from medline-1:pmid-30000000" in message
+    )
+    assert "because different PubMed ids (30000000, 30499999)" in message

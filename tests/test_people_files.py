@@ -86,7 +86,7 @@ def test_the_dedup_step_killed_at_any_moment_loses_no_verdict(example):
     of the step that adds questions to that file."""
     with_a_web_summary(example)
     verdicts = example / "screening/duplicates.csv"
-    mine = 'medline-1:1,embase-1:3,not duplicate,"the abstract, not the trial"\n'
+    mine = 'medline-1:pmid-30811234,embase-1:larsen2018-fd0b66,not duplicate,"the abstract, not the trial"\n'
     verdicts.write_text("record_a,record_b,verdict,note\n" + mine, encoding="utf-8")
     assert main(["stage", "records", str(example)]) == 0
     chance = random.Random(11)
@@ -104,8 +104,8 @@ def test_the_dedup_step_killed_at_any_moment_loses_no_verdict(example):
     assert main(["stage", "dedup", str(example), "--quiet"]) == 0
     text = verdicts.read_text(encoding="utf-8")
     assert text.startswith("record_a,record_b,verdict,note\n" + mine)
-    assert "medline-1:1,web-1:3,," in text  # the new question, once
-    assert text.count("web-1:3") == 1
+    assert "medline-1:pmid-30811234,web-1:larsen2019-22310a,," in text  # the new question, once
+    assert text.count("web-1:larsen2019-22310a") == 1
     assert (example / "screening" / PREVIOUS / "duplicates.csv").read_text("utf-8") == (
         "record_a,record_b,verdict,note\n" + mine
     )
@@ -211,13 +211,16 @@ def test_a_semicolon_verdicts_file_gets_its_questions_in_its_own_form(example):
     are appended in that form, after the person's rows, which stay byte for byte."""
     with_a_web_summary(example)
     verdicts = example / "screening/duplicates.csv"
-    mine = "record_a;record_b;verdict;note\r\nmedline-1:1;embase-1:3;not duplicate;Åse sa nei\r\n"
+    mine = (
+        "record_a;record_b;verdict;note\r\n"
+        "medline-1:pmid-30811234;embase-1:larsen2018-fd0b66;not duplicate;Åse sa nei\r\n"
+    )
     verdicts.write_bytes(mine.encode("cp1252"))
     assert main(["stage", "records", str(example)]) == 0
     assert main(["stage", "dedup", str(example), "--quiet"]) == 0
     data = verdicts.read_bytes()
     assert data.startswith(mine.encode("cp1252"))
-    assert b"\r\nmedline-1:1;web-1:3;;" in data
+    assert b"\r\nmedline-1:pmid-30811234;web-1:larsen2019-22310a;;" in data
     data.decode("cp1252")
 
 
@@ -228,7 +231,7 @@ def test_an_import_keeps_a_row_with_an_unquoted_comma_and_the_pipeline_names_it(
     import_review, tmp_path, capsys
 ):
     path = import_review / "screening/title_abstract.csv"
-    row = "medline-1:1,include,KL,2024-03-12,a note, with a comma\n"
+    row = "medline-1:pmid-30811234,include,KL,2024-03-12,a note, with a comma\n"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[1] = row
     path.write_text("".join(lines), encoding="utf-8")

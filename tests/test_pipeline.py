@@ -68,8 +68,8 @@ def test_seed_review_includes_nice_ng76_and_excludes_the_assessed_list(seed_run)
         "33 or more)"
     )
     flow = {row["record_id"]: row for row in read_rows(seed_run / "reports/flow.csv")}
-    assert flow["included:1"]["status"] == "included"
-    assert flow["included:1"]["study"] == "NICE NG76 (2017)"
+    assert flow["included:national2017-746726"]["status"] == "included"
+    assert flow["included:national2017-746726"]["study"] == "NICE NG76 (2017)"
 
 
 def test_pipeline_writes_every_report(seed_run):

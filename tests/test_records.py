@@ -298,7 +298,7 @@ def test_unreadable_record_stops_the_import(tmp_path):
 def test_unreadable_record_can_be_skipped_and_is_counted(tmp_path):
     directory = review_with_export(tmp_path, BROKEN, extra="      skip_unreadable: true\n")
     records, imports = import_review(load_review(directory), directory)
-    assert list(records["record_id"]) == ["db-1:1"]
+    assert list(records["record_id"]) == ["db-1:anon-d38792"]  # no author, no year
     [summary] = imports
     # Two records in the file (one with its TY line, one recognised without): one read,
     # one skipped, none lost.
@@ -313,11 +313,12 @@ def test_records_keep_their_original_fields_and_provenance(tmp_path):
     records, _ = import_review(load_review(directory), directory)
     row = records.iloc[0]
     assert (row["record_id"], row["origin_id"], row["position"], row["line"]) == (
-        "db-1:1",
+        "db-1:okonkwo2016-8080da",
         "db-1",
         1,
         6,
     )
+    assert records.iloc[1]["record_id"] == "db-1:okonkwo2016-8080da~2"  # the same again
     assert row["file"] == "searches/exports/db.ris"
     assert json.loads(row["raw"])[0] == ["TY", "JOUR"]
 

@@ -47,7 +47,9 @@ def test_a_second_run_on_unchanged_inputs_does_nothing(asked):
     first = snakemake(asked)
     assert first.returncode == 0, first.stderr
     # The first run asked a question: it wrote screening/duplicates.csv itself.
-    assert "medline-1:1,web-1:3,," in (asked / "screening/duplicates.csv").read_text("utf-8")
+    assert "medline-1:pmid-30811234,web-1:larsen2019-22310a,," in (
+        asked / "screening/duplicates.csv"
+    ).read_text("utf-8")
     before = reports(asked)
     second = snakemake(asked)
     assert second.returncode == 0, second.stderr
@@ -59,14 +61,17 @@ def test_an_answer_reruns_deduplication_and_what_follows(asked):
     assert snakemake(asked).returncode == 0
     path = asked / "screening/duplicates.csv"
     path.write_text(
-        path.read_text("utf-8").replace("medline-1:1,web-1:3,,", "medline-1:1,web-1:3,duplicate,"),
+        path.read_text("utf-8").replace(
+            "medline-1:pmid-30811234,web-1:larsen2019-22310a,,",
+            "medline-1:pmid-30811234,web-1:larsen2019-22310a,duplicate,",
+        ),
         "utf-8",
     )
     again = snakemake(asked)
     assert again.returncode == 0, again.stderr
     assert "localrule dedup:" in again.stdout + again.stderr
     flow = (asked / "reports/flow.csv").read_text("utf-8")
-    assert "web-1:3" not in flow  # merged into the trial's group
+    assert "web-1:larsen2019-22310a" not in flow  # merged into the trial's group
 
 
 def test_a_stale_lock_says_what_to_run(asked):

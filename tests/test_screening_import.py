@@ -16,7 +16,11 @@ from searchtrail.sheets import parse_sheet
 from tests.conftest import DATA, REPO, drop_rows, run_counts_steps, run_records_steps
 
 EXAMPLE = REPO / "examples" / "parenting"
-ROUND_2_SCREENING = ("medline-2:3", "medline-2:4", "embase-2:3")
+ROUND_2_SCREENING = (
+    "medline-2:pmid-38712345",
+    "medline-2:pmid-38823456",
+    "embase-2:ruud2024-1feb9b",
+)
 
 # Rayyan's articles.csv for the round-2 title/abstract screening of the worked example.
 # Rayyan keeps its own keys; the records are found by DOI or title. The last two rows
@@ -33,9 +37,9 @@ def review(tmp_path) -> Path:
     drop_rows(path, *ROUND_2_SCREENING)
     for name in ("full_text", "studies", "retrieval"):
         path = target / f"screening/{name}.csv"
-        drop_rows(path, "medline-2:3,")
+        drop_rows(path, "medline-2:pmid-38712345,")
     path = target / "screening/full_text.csv"
-    drop_rows(path, "embase-2:3,")
+    drop_rows(path, "embase-2:ruud2024-1feb9b,")
     run_records_steps(target)
     return target
 
@@ -65,12 +69,12 @@ def test_rayyan_labels_become_title_abstract_decisions(review, tmp_path):
     assert "articles.csv:5: no record with its id, DOI or title" in result.stdout
     rows = decisions(review, "title_abstract")
     # Vik 2024 matched by DOI (a case-different form), Ek 2024 by title.
-    assert rows["medline-2:3"]["decision"] == "include"
-    assert rows["medline-2:3"]["reviewer"] == "Kari;Per"
-    assert rows["medline-2:3"]["date"] == "2025-03-14"
-    assert rows["medline-2:4"]["decision"] == "exclude"
-    assert "embase-2:3" not in rows  # the disagreement stays with the team
-    assert rows["medline-1:1"]["decision"] == "include"  # earlier rows are kept
+    assert rows["medline-2:pmid-38712345"]["decision"] == "include"
+    assert rows["medline-2:pmid-38712345"]["reviewer"] == "Kari;Per"
+    assert rows["medline-2:pmid-38712345"]["date"] == "2025-03-14"
+    assert rows["medline-2:pmid-38823456"]["decision"] == "exclude"
+    assert "embase-2:ruud2024-1feb9b" not in rows  # the disagreement stays with the team
+    assert rows["medline-1:pmid-30811234"]["decision"] == "include"  # earlier rows are kept
     # A second import adds nothing and says so.
     again = run_import(review, export, "--tool", "rayyan", "--stage", "title_abstract")
     assert "0 decisions added" in again.stdout
@@ -97,7 +101,10 @@ def test_asreview_labels_match_by_title_and_skip_unlabelled(review, tmp_path):
     assert "2 decisions added" in result.stdout
     assert "asreview.csv:4: not labelled in ASReview" in result.stdout
     rows = decisions(review, "title_abstract")
-    assert (rows["medline-2:3"]["decision"], rows["medline-2:4"]["decision"]) == (
+    assert (
+        rows["medline-2:pmid-38712345"]["decision"],
+        rows["medline-2:pmid-38823456"]["decision"],
+    ) == (
         "include",
         "exclude",
     )
@@ -114,7 +121,8 @@ def test_covidence_list_with_a_given_decision_and_reason(review, tmp_path):
     # Full-text assessment needs the title/abstract include first.
     path = review / "screening/title_abstract.csv"
     path.write_text(
-        path.read_text(encoding="utf-8") + "embase-2:3,include,KL,2025-03-14,\n", "utf-8"
+        path.read_text(encoding="utf-8") + "embase-2:ruud2024-1feb9b,include,KL,2025-03-14,\n",
+        "utf-8",
     )
     result = run_import(
         review, export, "--tool", "covidence", "--stage", "full_text", "--decision", "exclude",
@@ -122,8 +130,8 @@ def test_covidence_list_with_a_given_decision_and_reason(review, tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     rows = decisions(review, "full_text")
-    assert rows["embase-2:3"]["decision"] == "exclude"
-    assert rows["embase-2:3"]["reason"] == "Wrong intervention"
+    assert rows["embase-2:ruud2024-1feb9b"]["decision"] == "exclude"
+    assert rows["embase-2:ruud2024-1feb9b"]["reason"] == "Wrong intervention"
     missing = run_import(review, export, "--tool", "covidence", "--stage", "full_text")
     assert missing.returncode == 1
     assert "--decision include or --decision exclude" in missing.stderr
@@ -139,7 +147,7 @@ def test_an_import_that_contradicts_the_file_is_reported_not_written(review, tmp
     assert result.returncode == 0, result.stderr
     assert "1 decisions added" in result.stdout
     assert "decisions.csv:2: the file already says 'include' for this record" in result.stdout
-    assert decisions(review, "title_abstract")["medline-1:1"]["decision"] == "include"
+    assert decisions(review, "title_abstract")["medline-1:pmid-30811234"]["decision"] == "include"
 
 
 def test_plain_csv_without_a_decision_column_is_refused():

@@ -2,29 +2,35 @@
 
 The review searched MEDLINE, Embase and PsycINFO, Google Scholar and reference lists in
 March 2024 (round 1) and reran MEDLINE and Embase in March 2025 (round 2). These are its
-records (ids are ``<search>:<position in the export>``) and the publications they are:
+records (an id is ``<search>:<key>``: ``pmid-…`` for a PubMed record, ``an-…`` for an
+EBSCOhost accession, otherwise first author, year and a hash of what the record says) and
+the publications they are:
 
-====================  ===================================================================
-publication           records
-====================  ===================================================================
-A  PT-Nord trial      medline-1:1, embase-1:1, psycinfo-1:1 (no DOI), medline-2:1,
-   (Larsen 2019)      embase-2:1
-B  Olsen 2020         medline-1:2, embase-1:2, medline-2:2
-C  Berg 2018 (SR)     medline-1:3, psycinfo-1:2
-D  Dahl 2021          medline-1:4, web-1:2 (Google Scholar found it too)
-E  Nilsen 2017        medline-1:5
-F  Hansen 2022        medline-1:6 (a protocol)
-G  Larsen 2018        embase-1:3 (conference abstract of A: linked to A, not merged)
-H  Moen 2020          embase-1:4, psycinfo-1:4
-I  Strand 2008        embase-1:5
-J  Lie 2021           psycinfo-1:3
-K  Larsen 2021        web-1:1 (follow-up report of the PT-Nord trial)
-L  Solberg 2016       cit-1:1
-M  Aas 2015           cit-1:2
-N  Vik 2024           medline-2:3, embase-2:2
-O  Ek 2024            medline-2:4
-P  Ruud 2024          embase-2:3
-====================  ===================================================================
+======================  =================================================================
+publication             records
+======================  =================================================================
+A  PT-Nord trial        medline-1:pmid-30811234, embase-1:larsen2019-5386c5,
+   (Larsen 2019)        psycinfo-1:an-ebscohost-2019-18765-002 (no DOI),
+                        medline-2:pmid-30811234, embase-2:larsen2019-5386c5
+B  Olsen 2020           medline-1:pmid-32045678, embase-1:olsen2020-b7ebe1,
+                        medline-2:pmid-32045678
+C  Berg 2018 (SR)       medline-1:pmid-29876543, psycinfo-1:an-ebscohost-2018-01234-003
+D  Dahl 2021            medline-1:pmid-33987654, web-1:dahl2021-e839a2 (Google Scholar
+                        found it too)
+E  Nilsen 2017          medline-1:pmid-28123456
+F  Hansen 2022          medline-1:pmid-35234567 (a protocol)
+G  Larsen 2018          embase-1:larsen2018-fd0b66 (conference abstract of A: linked to A,
+                        not merged)
+H  Moen 2020            embase-1:moen2020-e6d05b, psycinfo-1:an-ebscohost-2020-33321-007
+I  Strand 2008          embase-1:strand2008-f9553d
+J  Lie 2021             psycinfo-1:an-ebscohost-2021-44551-001
+K  Larsen 2021          web-1:larsen2021-fa6d4a (follow-up report of the PT-Nord trial)
+L  Solberg 2016         cit-1:solberg2016-99f7d1
+M  Aas 2015             cit-1:aas2015-ed0b41
+N  Vik 2024             medline-2:pmid-38712345, embase-2:vik2024-b09c0f
+O  Ek 2024              medline-2:pmid-38823456
+P  Ruud 2024            embase-2:ruud2024-1feb9b
+======================  =================================================================
 
 Decisions (screening/*.csv): F removed by an automation tool, I removed for another reason
 (before the year limit); at title/abstract C, E, J (round 1) and O (round 2) excluded, A, B,
@@ -38,15 +44,17 @@ Round 1 alone (the review before its update):
   15 − 10 = 5 duplicates removed; 1 removed by automation (F), 1 for other reasons (I);
   10 − 2 = 8 screened; 3 excluded (C E J); 5 sought (A B D G H); 1 not retrieved (G);
   4 assessed (A B D H); 2 excluded (D: wrong study design, H: wrong outcomes); 2 included.
-- other methods: 250 + 40 identified; 4 records taken forward, of which web-1:2 is D,
-  already in the databases column, so 3 reports sought (K L M); 1 not retrieved (M);
+- other methods: 250 + 40 identified; 4 records taken forward, of which
+  web-1:dahl2021-e839a2 is D, already in the databases column, so 3 reports sought
+  (K L M); 1 not retrieved (M);
   2 assessed (K L); 1 excluded (L: wrong population); 1 included (K).
 - included: 3 reports (A B K) of 2 studies (PT-Nord, Olsen 2020).
 
 Round 2 (the updated review): 4 + 3 = 7 records identified; 3 new publications (N O P), so
-7 − 3 = 4 duplicates removed (medline-2:1, medline-2:2 and embase-2:1 were seen in round 1,
-embase-2:2 duplicates medline-2:3); 3 screened; 1 excluded (O); 2 sought; 0 not retrieved;
-2 assessed; 1 excluded (P: wrong intervention); 1 new report of 1 new study (Vik 2024).
+7 − 3 = 4 duplicates removed (the round-2 records of A and B were seen in round 1, and
+embase-2:vik2024-b09c0f duplicates medline-2:pmid-38712345); 3 screened; 1 excluded (O);
+2 sought; 0 not retrieved; 2 assessed; 1 excluded (P: wrong intervention); 1 new report of
+1 new study (Vik 2024).
 Previous version: 2 studies, 3 reports; total: 3 studies, 4 reports. A and B, found again
 in round 2, keep their round-1 decisions and are not screened again.
 """
@@ -183,7 +191,7 @@ def test_second_round_new_and_seen_records_and_nothing_rescreened(updated):
     assert (embase["new_publications"], embase["seen_in_earlier_round"]) == ("2", "1")
     assert rounds["embase-2"]["earlier_publications_no_longer_found"] == "4"
     flow = {row["record_id"]: row for row in table(updated / "reports/flow.csv")}
-    trial = flow["medline-1:1"]
+    trial = flow["medline-1:pmid-30811234"]
     assert "medline-2" in trial["searches"]
     assert trial["searches"].endswith("embase-2")
     assert trial["round"] == "1"
@@ -194,9 +202,14 @@ def test_second_round_new_and_seen_records_and_nothing_rescreened(updated):
         "screening/studies.csv:2"
     )
     screened = {row["record_id"] for row in table(updated / "screening/title_abstract.csv")}
-    assert not screened & {"medline-2:1", "medline-2:2", "embase-2:1", "embase-2:2"}
-    assert flow["medline-2:3"]["round"] == "2"
-    assert flow["medline-2:3"]["status"] == "included"
+    assert not screened & {
+        "medline-2:pmid-30811234",
+        "medline-2:pmid-32045678",
+        "embase-2:larsen2019-5386c5",
+        "embase-2:vik2024-b09c0f",
+    }
+    assert flow["medline-2:pmid-38712345"]["round"] == "2"
+    assert flow["medline-2:pmid-38712345"]["status"] == "included"
 
 
 @pytest.mark.pipeline
@@ -260,12 +273,14 @@ def test_decisions_on_the_example_add_up(stepped):
 
 
 def test_a_decision_naming_an_unknown_record_stops_the_run(stepped):
-    append(stepped / "screening/title_abstract.csv", "medline-1:99,include,KL,2024-03-12,")
+    append(
+        stepped / "screening/title_abstract.csv", "medline-1:pmid-30811243,include,KL,2024-03-12,"
+    )
     with pytest.raises(ReviewError) as caught:
         counts_of(stepped)
     message = str(caught.value)
-    assert "screening/title_abstract.csv:13: record medline-1:99" in message
-    assert "no record has the id 'medline-1:99'" in message
+    assert "screening/title_abstract.csv:13: record medline-1:pmid-30811243" in message
+    assert "no record has the id 'medline-1:pmid-30811243'" in message
 
 
 def test_a_reason_not_in_the_reviews_list_stops_the_run(stepped):
@@ -276,30 +291,41 @@ def test_a_reason_not_in_the_reviews_list_stops_the_run(stepped):
     with pytest.raises(ReviewError) as caught:
         counts_of(stepped)
     message = str(caught.value)
-    assert "screening/full_text.csv:5: record psycinfo-1:4: field 'reason'" in message
+    assert (
+        "screening/full_text.csv:5: record psycinfo-1:an-ebscohost-2020-33321-007: field 'reason'"
+        in message
+    )
     assert "(did you mean 'Wrong outcomes'?)" in message
     assert "Wrong population; Wrong intervention; Wrong study design; Wrong outcomes" in message
 
 
 def test_conflicting_decisions_for_one_publication_stop_the_run(stepped):
-    # psycinfo-1:1 is the PT-Nord trial, included on its MEDLINE record at line 2.
-    append(stepped / "screening/title_abstract.csv", "psycinfo-1:1,exclude,PH,2024-03-13,")
+    # psycinfo-1:an-ebscohost-2019-18765-002 is the PT-Nord trial, included on its MEDLINE record at line 2.
+    append(
+        stepped / "screening/title_abstract.csv",
+        "psycinfo-1:an-ebscohost-2019-18765-002,exclude,PH,2024-03-13,",
+    )
     with pytest.raises(ReviewError) as caught:
         counts_of(stepped)
     message = str(caught.value)
-    assert "screening/title_abstract.csv:13: record psycinfo-1:1" in message
-    assert "line 2 decides 'include' for medline-1:1, a duplicate of this record" in message
+    assert (
+        "screening/title_abstract.csv:13: record psycinfo-1:an-ebscohost-2019-18765-002" in message
+    )
+    assert (
+        "line 2 decides 'include' for medline-1:pmid-30811234, a duplicate of this record"
+        in message
+    )
 
 
 def test_a_decision_that_skips_a_stage_stops_the_run(stepped):
-    # medline-1:3 was excluded at title/abstract; it cannot be assessed in full text.
-    append(stepped / "screening/full_text.csv", "medline-1:3,include,,KL,2024-04-22,")
+    # medline-1:pmid-29876543 was excluded at title/abstract; it cannot be assessed in full text.
+    append(stepped / "screening/full_text.csv", "medline-1:pmid-29876543,include,,KL,2024-04-22,")
     with pytest.raises(ReviewError, match="excluded at title/abstract screening"):
         counts_of(stepped)
 
 
 def test_an_exclusion_without_a_reason_stops_the_run(stepped):
-    append(stepped / "screening/full_text.csv", "medline-2:3,exclude,,KL,2025-04-02,")
+    append(stepped / "screening/full_text.csv", "medline-2:pmid-38712345,exclude,,KL,2025-04-02,")
     with pytest.raises(ReviewError, match="an exclusion needs a reason"):
         counts_of(stepped)
 
@@ -352,38 +378,40 @@ def test_more_decisions_than_reports_sought_stop_the_run(tmp_path):
 
 
 def test_the_command_line_reports_decision_mistakes_without_a_traceback(stepped):
-    append(stepped / "screening/title_abstract.csv", "medline-1:99,include,KL,2024-03-12,")
+    append(
+        stepped / "screening/title_abstract.csv", "medline-1:pmid-30811243,include,KL,2024-03-12,"
+    )
     result = subprocess.run(
         [sys.executable, "-m", "searchtrail", "stage", "screening", str(stepped)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "no record has the id 'medline-1:99'" in result.stderr
+    assert "no record has the id 'medline-1:pmid-30811243'" in result.stderr
 
 
 def test_the_flow_table_follows_one_record_from_search_to_inclusion(stepped):
     counts_of(stepped)
     rows = list(csv.DictReader(io.StringIO((stepped / "reports/flow.csv").read_text("utf-8"))))
     by_id = {row["record_id"]: row for row in rows}
-    olsen = by_id["medline-1:2"]
+    olsen = by_id["medline-1:pmid-32045678"]
     assert olsen["sources"] == "MEDLINE; Embase"
     assert (olsen["title_abstract"], olsen["full_text"], olsen["study"]) == (
         "include",
         "include",
         "Olsen 2020",
     )
-    assert by_id["embase-1:3"]["status"] == "not retrieved"
-    assert by_id["medline-1:6"]["status"] == "removed by automation tool"
+    assert by_id["embase-1:larsen2018-fd0b66"]["status"] == "not retrieved"
+    assert by_id["medline-1:pmid-35234567"]["status"] == "removed by automation tool"
     assert len(rows) == 16  # publications A to P
 
 
 def test_a_decision_word_the_schema_does_not_allow_names_its_line(stepped):
-    append(stepped / "screening/retrieval.csv", "medline-1:2,perhaps,AL,2024-04-02,")
+    append(stepped / "screening/retrieval.csv", "medline-1:pmid-32045678,perhaps,AL,2024-04-02,")
     with pytest.raises(ReviewError) as caught:
         counts_of(stepped)
     message = str(caught.value)
-    assert "screening/retrieval.csv:5: record medline-1:2: field 'retrieved'" in message
+    assert "screening/retrieval.csv:5: record medline-1:pmid-32045678: field 'retrieved'" in message
     assert "value 'perhaps' is not allowed" in message
     assert "expected yes or no" in message
 
@@ -394,7 +422,7 @@ def test_stages_nobody_has_reached_are_pending_not_zero(tmp_path):
     for name in ("retrieval", "full_text", "studies"):
         (target / f"screening/{name}.csv").unlink()
     path = target / "screening/title_abstract.csv"
-    drop_rows(path, "psycinfo-1:3,")
+    drop_rows(path, "psycinfo-1:an-ebscohost-2021-44551-001,")
     run_records_steps(target)
     prisma = counts_of(target).diagram
     boxes, awaiting = prisma.boxes, prisma.awaiting
@@ -418,7 +446,7 @@ SUMMARY = (
 
 def with_a_web_summary(target: Path) -> Path:
     """The example with a web page summarising the PT-Nord trial among Google Scholar's
-    records taken forward (web-1:3): a record the machine asks people about."""
+    records taken forward (web-1:larsen2019-22310a): a record the machine asks people about."""
     web = target / "searches/exports/web-1.ris"
     web.write_text(web.read_text(encoding="utf-8") + "\n" + SUMMARY, encoding="utf-8")
     log = target / "searches/log.yaml"
@@ -441,14 +469,15 @@ def test_the_duplicate_question_loop_through_the_pipeline(tmp_path):
     questions = table(target / "screening/duplicates.csv")
     # One question for the whole group of the trial's five records, not one per record.
     assert [(q["record_a"], q["record_b"], q["verdict"]) for q in questions] == [
-        ("medline-1:1", "web-1:3", "")
+        ("medline-1:pmid-30811234", "web-1:larsen2019-22310a", "")
     ]
     flow = {row["record_id"]: row for row in table(target / "reports/flow.csv")}
-    assert flow["web-1:3"]["status"] == "awaiting retrieval"
+    assert flow["web-1:larsen2019-22310a"]["status"] == "awaiting retrieval"
     path = target / "screening/duplicates.csv"
     path.write_text(
         path.read_text(encoding="utf-8").replace(
-            "medline-1:1,web-1:3,,", "medline-1:1,web-1:3,duplicate,"
+            "medline-1:pmid-30811234,web-1:larsen2019-22310a,,",
+            "medline-1:pmid-30811234,web-1:larsen2019-22310a,duplicate,",
         ),
         encoding="utf-8",
     )
@@ -458,13 +487,13 @@ def test_the_duplicate_question_loop_through_the_pipeline(tmp_path):
         row["record_id"]: row["duplicate_group"]
         for row in table(target / "reports/dedup/groups.csv")
     }
-    assert groups["web-1:3"] == groups["medline-1:1"]
+    assert groups["web-1:larsen2019-22310a"] == groups["medline-1:pmid-30811234"]
     assert len(table(target / "screening/duplicates.csv")) == 1  # nothing asked again
     text = (target / "reports/duplicates.md").read_text(encoding="utf-8")
     assert "people's verdicts applied: 1" in text
     flow = {row["record_id"]: row for row in table(target / "reports/flow.csv")}
-    assert "web-1:3" not in flow  # it is part of the trial's group now
-    assert "web-1" in flow["medline-1:1"]["searches"]
+    assert "web-1:larsen2019-22310a" not in flow  # it is part of the trial's group now
+    assert "web-1" in flow["medline-1:pmid-30811234"]["searches"]
 
 
 def test_counts_that_do_not_add_up_are_refused_when_read(stepped):

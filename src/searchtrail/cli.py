@@ -33,6 +33,7 @@ from searchtrail.pipeline import (
 from searchtrail.reports.words import describe, number
 from searchtrail.scaffold import create_review
 from searchtrail.screening.decisions import decision_file
+from searchtrail.screening.migrate import migrate
 from searchtrail.screening.tools import (
     TOOLS,
     RecordIndex,
@@ -234,6 +235,17 @@ def cmd_screening_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_screening_migrate(args: argparse.Namespace) -> int:
+    changed = migrate(Path(args.review))
+    if not changed:
+        print("no record id names a position; nothing to rewrite")
+    for name, count in changed:
+        print(
+            f"{name}: {count:,} id(s) rewritten (the previous version is in screening/.previous/)"
+        )
+    return 0
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     created = create_review(Path(args.directory), title=args.title)
     for path in created:
@@ -297,10 +309,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dedup.add_argument(
         "--ids",
-        choices=("own", "position"),
+        choices=("own", "key", "position"),
         default="own",
-        help="record ids: the file's own (RIS ID, CSV record_id/ID) where present, or always "
-        "<file>:<position> (default: own)",
+        help="record ids: 'own' is the file's own (RIS ID, CSV record_id/ID) where present, "
+        "otherwise <file>:<key> (the record's accession, or a fingerprint of its content: "
+        "it stays with the record when the file is exported again in another order); 'key' "
+        "is always <file>:<key>; 'position' is <file>:<position in the file> "
+        "(default: own)",
     )
     dedup.add_argument(
         "--skip-unreadable",
@@ -334,6 +349,18 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--date", help="date of the decisions (YYYY-MM-DD)")
     importer.add_argument("--note", help="a note for every added row")
     importer.set_defaults(func=cmd_screening_import)
+    migrator = actions.add_parser(
+        "migrate",
+        help="rewrite record ids that name a position (medline-1:4) as the records' ids",
+        description="Record ids follow the record (its accession, or a fingerprint of its "
+        "content), no longer its position in the export. This rewrites ids of the form "
+        "<search>:<position> in screening/*.csv and screening/duplicates.csv as the ids of "
+        "the records at those positions in the exports as they are now: run it once, while "
+        "the exports are those the decisions were made on. The previous version of each "
+        "file is kept in screening/.previous/.",
+    )
+    migrator.add_argument("review", nargs="?", default=".", help="review directory (default: .)")
+    migrator.set_defaults(func=cmd_screening_migrate)
 
     init = commands.add_parser("init", help="start a new review directory from a template")
     init.add_argument("directory", help="directory to create (must not hold a review yet)")

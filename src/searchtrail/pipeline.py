@@ -50,6 +50,7 @@ from searchtrail.layout import (
     round_outputs,
 )
 from searchtrail.records import table
+from searchtrail.records.identity import positions
 from searchtrail.records.review import (
     UNREADABLE,
     FileImport,
@@ -176,8 +177,16 @@ def stage_screening(directory: Path) -> Placement:
     review = load_review(directory)
     groups = pd.read_parquet(path(directory, "dedup", "groups"))
     summary = json.loads(path(directory, "dedup", "summary").read_text(encoding="utf-8"))
+    records = table.read(
+        path(directory, "records", "records"), columns=("record_id", "origin_id", "position")
+    )
     placement = place(
-        review, groups, read_decisions(directory, review), _questions(summary), _splits(summary)
+        review,
+        groups,
+        read_decisions(directory, review),
+        _questions(summary),
+        _splits(summary),
+        positions(records),
     )
     write_text(path(directory, "screening", "flow"), placement.to_json())
     write_text(path(directory, "screening", "flow_csv"), frame_csv(placement.table()))
@@ -294,7 +303,14 @@ def assess(directory: Path, review: Review | None = None) -> Assessment:
         for n, q in enumerate(outcome.new_questions, start=1)
     ]
     summary = dedup_summary(outcome, asked)
-    placement = place(review, outcome.groups, decisions, _questions(summary), _splits(summary))
+    placement = place(
+        review,
+        outcome.groups,
+        decisions,
+        _questions(summary),
+        _splits(summary),
+        positions(records),
+    )
     counts = _count(review, directory, imports, outcome.groups, placement, summary)
     return Assessment(
         review=review,

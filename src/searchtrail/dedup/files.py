@@ -2,7 +2,8 @@
 
 For people who want only deduplication (and for benchmarks). Records keep their own id
 when the file gives one (RIS ``ID``, a CSV ``record_id`` or ``ID`` column) and otherwise get
-``<file name>:<position>``.
+``<file name>:<key>`` (:mod:`searchtrail.records.identity`); ``--ids key`` always gives the
+key, ``--ids position`` always ``<file name>:<position>``.
 """
 
 from __future__ import annotations
@@ -37,11 +38,12 @@ from searchtrail.dedup.verdicts import questions, read_verdicts, write_questions
 from searchtrail.errors import Problem, ReviewError
 from searchtrail.fileio import write_text
 from searchtrail.records import table
+from searchtrail.records.identity import record_key
 from searchtrail.records.model import RawRecord
 from searchtrail.records.reader import read_export
 from searchtrail.sheets import read_sheet
 
-IdPolicy = Literal["own", "position"]
+IdPolicy = Literal["own", "key", "position"]
 
 
 def _string_types(kind: pa.DataType) -> pd.api.extensions.ExtensionDtype | None:
@@ -79,7 +81,9 @@ def _read_one(path: Path, ids: IdPolicy, keep_raw: bool) -> tuple[pd.DataFrame, 
 
     def make_id(_record: RawRecord, fields: dict[str, str], position: int) -> str:
         own = fields.get("own_id", "").strip()
-        return own if ids == "own" and own else f"{stem}:{position}"
+        if ids == "own" and own:
+            return own
+        return f"{stem}:{position}" if ids == "position" else f"{stem}:{record_key(fields)}"
 
     gathered = table.RecordColumns()
     gathered.add(parsed, origin_id=stem, record_id=make_id, keep_raw=keep_raw)

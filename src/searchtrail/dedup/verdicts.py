@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -29,6 +29,7 @@ import pandas as pd
 
 from searchtrail.dedup.engine import DedupResult, Verdict
 from searchtrail.errors import Problem, ReviewError, show_value
+from searchtrail.records.identity import unknown_id
 from searchtrail.sheets import Sheet, append_rows
 
 REQUIRED: Final = ("record_a", "record_b", "verdict")
@@ -99,7 +100,7 @@ def _normalise(text: str) -> str:
 
 
 def read_verdicts(
-    sheet: Sheet, *, known_ids: Iterable[str]
+    sheet: Sheet, *, known_ids: Iterable[str], positions: Mapping[str, str] | None = None
 ) -> tuple[list[Verdict], list[dict[str, str]]]:
     """Read a verdicts file: the answered verdicts, and every row as written (to keep).
 
@@ -143,8 +144,8 @@ def read_verdicts(
                         entry,
                         name,
                         show_value(value),
-                        "the record_id of a record in this review (see reports/data/records)",
-                        f"no record has the id {show_value(value)}",
+                        "the id of a record in this review (reports/dedup/groups.csv)",
+                        unknown_id(value, positions or {}, "verdicts"),
                     )
                 )
         if a and a == b:

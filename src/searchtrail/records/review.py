@@ -1,10 +1,11 @@
 """The records stage: a review's exports and record files read into the records table.
 
 Every export named in the search log is read (format and encoding told from its content,
-unless the log names them). A record gets the id ``<search id>:<position>``, its position
-counted across the search's files in the order the log lists them; a record file's records
-get ``<record file id>:<position>``. Ids therefore stay the same when records are added to
-other searches or in later rounds.
+unless the log names them). A record gets the id ``<search id>:<key>`` (a record file's
+records ``<record file id>:<key>``): its own accession, or a fingerprint of its content
+(:mod:`searchtrail.records.identity`), so the id stays with the record when an export is
+made again or sorted differently. Its position, counted across the search's files in the
+order the log lists them, is kept as provenance.
 
 Searches and record files are read round by round (in log order within a round), so the
 records of earlier rounds come first in the table and a search update never renumbers the

@@ -1,6 +1,7 @@
 """Parsed records as one table: a row per record, with a stable id and its provenance.
 
-Columns: ``record_id``, ``origin_id`` (the search or record file), ``file``, ``position``
+Columns: ``record_id`` (see :mod:`searchtrail.records.identity`), ``origin_id`` (the search
+or record file), ``file``, ``position``
 (1-based, counted across the origin's files in order), ``line`` (where the record starts in
 its file), ``format``, the standard fields, and ``raw``: the record's original fields, as a
 JSON list of [tag, value] pairs in file order.
@@ -18,6 +19,7 @@ from typing import Final
 import pandas as pd
 
 from searchtrail.records.fields import STANDARD_FIELDS, standardise
+from searchtrail.records.identity import record_key
 from searchtrail.records.model import ParsedFile, RawRecord
 
 COLUMNS: Final = (
@@ -39,6 +41,7 @@ class RecordColumns:
 
     def __init__(self) -> None:
         self.data: dict[str, list[object]] = {name: [] for name in COLUMNS}
+        self._seen: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self.data["record_id"])
@@ -56,17 +59,23 @@ class RecordColumns:
         """Add every record of ``parsed``; return how many were added.
 
         ``record_id`` makes each record's id from the record, its standard fields and its
-        position; by default ``<origin_id>:<position>``. Without ``keep_raw`` the original
-        fields are left out (the ``raw`` column stays empty).
+        position; by default ``<origin_id>:<key>`` (:func:`~searchtrail.records.identity.record_key`).
+        An id given again (copies of one record) gets ``~2``, ``~3`` in order. Without
+        ``keep_raw`` the original fields are left out (the ``raw`` column stays empty).
         """
         data = self.data
         encode = _RAW_ENCODER.encode
         for offset, record in enumerate(parsed.records):
             position = first_position + offset
             fields = standardise(record.fields, parsed.format, columns=columns)
-            data["record_id"].append(
-                record_id(record, fields, position) if record_id else f"{origin_id}:{position}"
+            base = (
+                record_id(record, fields, position)
+                if record_id
+                else f"{origin_id}:{record_key(fields)}"
             )
+            seen = self._seen.get(base, 0) + 1
+            self._seen[base] = seen
+            data["record_id"].append(base if seen == 1 else f"{base}~{seen}")
             data["origin_id"].append(origin_id)
             data["file"].append(parsed.file)
             data["position"].append(position)

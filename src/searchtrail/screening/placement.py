@@ -37,6 +37,7 @@ import pandas as pd
 from searchtrail.dedup.verdicts import OpenQuestion
 from searchtrail.errors import Problem, ReviewError, show_value
 from searchtrail.layout import VERDICTS_FILE
+from searchtrail.records.identity import unknown_id
 from searchtrail.screening.decisions import (
     FILES,
     STAGES,
@@ -192,6 +193,7 @@ def place(
     decisions: Decisions,
     open_questions: Sequence[OpenQuestion] = (),
     splits: Sequence[SplitNote] = (),
+    positions: Mapping[str, str] | None = None,
 ) -> Placement:
     """Place every publication in the flow; raise :class:`ReviewError` for decisions that
     name unknown records, contradict each other, or skip a stage.
@@ -199,7 +201,8 @@ def place(
     ``groups`` has record_id, origin_id, duplicate_group and kept for every record read, in
     the records table's order; ``open_questions`` are the unanswered rows of the verdicts
     file and ``splits`` the pairs deduplication kept apart (a refused decision names the
-    question or split that would explain it).
+    question or split that would explain it); ``positions`` maps ``<origin>:<position>``
+    to the id of the record there, to explain a decision that names a record by position.
     """
     origins = {o.id: o for o in review.origins()}
     record_ids = groups["record_id"].astype(str).tolist()
@@ -219,7 +222,7 @@ def place(
             kept[group] = record_id
 
     problems: list[Problem] = []
-    chosen = _one_per_group(decisions, group_of, problems)
+    chosen = _one_per_group(decisions, group_of, problems, positions or {})
     hints = _Hints(open_questions, splits, group_of, chosen)
     placed = []
     for group in sorted(members):
@@ -271,7 +274,10 @@ def _column(first: Iterable[Origin]) -> Column:
 
 
 def _one_per_group(
-    decisions: Decisions, group_of: Mapping[str, str], problems: list[Problem]
+    decisions: Decisions,
+    group_of: Mapping[str, str],
+    problems: list[Problem],
+    positions: Mapping[str, str],
 ) -> dict[Stage, dict[str, Decision]]:
     """Each stage's decision per group; unknown records and contradictions are problems."""
     by_stage: dict[Stage, dict[str, Decision]] = {}
@@ -288,7 +294,7 @@ def _one_per_group(
                         "record_id",
                         show_value(decision.record_id),
                         "the id of a record in this review (reports/dedup/groups.csv)",
-                        f"no record has the id {show_value(decision.record_id)}",
+                        unknown_id(decision.record_id, positions, "decisions"),
                     )
                 )
                 continue

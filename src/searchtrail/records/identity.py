@@ -1,0 +1,116 @@
+"""A record's identity: what its id says about it, whatever its place in the export.
+
+A decision or verdict names a record by its id, and must stay with that record when the
+export is made again or sorted differently. An id is ``<search or record file>:<key>``:
+
+- the record's own accession in the database that issued it, when it has one
+  (``medline-1:pmid-30811234``, ``wos-1:wos-000503037900003``, ``psycinfo-1:an-ebscohost-
+  2019-18765-002``): the database's record, whatever else changes in it;
+- otherwise a fingerprint of what it says: the first author's surname, the year and a hash
+  of the normalised title, journal, volume, issue, pages and DOI
+  (``embase-1:larsen2019-3a9c1e``). A record whose content changes gets another key, so a
+  decision made on the old content names a record that no longer exists, and the run stops
+  on it instead of applying it to something else.
+
+The recipe of a key is part of the file format: decisions written with one version must
+name the same records in the next, so it never changes (tests pin keys of real records).
+
+Copies of one record in one export (the same key) are told apart by their order:
+``~2``, ``~3``; being the same, it does not matter which is which. The record's position
+in its export is kept beside its id, as provenance only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Final
+
+import pandas as pd
+
+from searchtrail.errors import show_value
+
+# Which accession a record is known by, when it has several: the database's own first.
+KEY_ORDER: Final = (
+    "wos", "eid", "embase", "central", "cdsr", "an@", "eric", "dimensions", "pmid", "pmcid",
+    "nct", "isrctn", "drks", "actrn", "euctr",
+)  # fmt: skip
+_WORD: Final = re.compile(r"[^a-z0-9]+")
+_NOT_WORD: Final = re.compile(r"[\W_]+")
+# Latin letters that Unicode does not decompose into a base letter and a mark.
+_LETTERS: Final = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "ł": "l", "þ": "th", "ı": "i"}
+)
+POSITIONAL: Final = re.compile(r"^(?P<origin>[A-Za-z0-9][A-Za-z0-9._-]*):(?P<position>\d+)$")
+"""An id written the way ids were before they followed the record: ``<origin>:<position>``."""
+
+
+def _folded(text: str) -> str:
+    """Lower case without accents. Built on Unicode normalisation, whose result for a
+    character never changes between Unicode versions, so a key stays the same."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _plain(text: str) -> str:
+    return _NOT_WORD.sub(" ", _folded(text)).strip()
+
+
+def fingerprint(fields: Mapping[str, str]) -> str:
+    """The content key of a record without an accession: ``surname2019-3a9c1e``: the first
+    author's surname in Latin letters (``anon`` without one), the year (none without one)
+    and a hash of the title, journal, volume, issue, pages and DOI, each in lower case
+    without accents or punctuation."""
+    first = fields.get("authors", "").split("\n", 1)[0]
+    name = first.split(",", 1)[0] if "," in first else (first.split() or [""])[0]
+    surname = _WORD.sub("", _folded(name).translate(_LETTERS))[:16] or "anon"
+    year = fields.get("year", "")
+    content = "|".join(
+        _plain(fields.get(name, ""))
+        for name in ("title", "journal", "volume", "issue", "pages", "doi")
+    )
+    return f"{surname}{year}-{hashlib.sha1(content.encode()).hexdigest()[:6]}"  # noqa: S324
+
+
+def accession_key(ids: str) -> str | None:
+    """The key of a record with an accession (its ``ids`` field), or None."""
+    typed = [item.partition(":") for item in ids.split("\n") if ":" in item]
+    for wanted in KEY_ORDER:
+        for kind, _, value in typed:
+            if kind == wanted or (wanted == "an@" and kind.startswith("an@")):
+                name = kind.replace("@", "-")
+                return f"{name}-{_WORD.sub('-', value.lower()).strip('-')}"
+    return None
+
+
+def positions(records: pd.DataFrame) -> dict[str, str]:
+    """``<origin>:<position>`` -> the id of the record at that position of the records
+    table (columns record_id, origin_id, position)."""
+    return {
+        f"{origin}:{position}": str(record_id)
+        for record_id, origin, position in zip(
+            records["record_id"], records["origin_id"], records["position"], strict=True
+        )
+    }
+
+
+def unknown_id(record_id: str, positions: Mapping[str, str], what: str) -> str:
+    """Why no record has this id (named in a file of ``what``: decisions, verdicts); for an
+    id that names a position, which record is there now and how to rewrite such ids."""
+    message = f"no record has the id {show_value(record_id)}"
+    now = positions.get(record_id) if POSITIONAL.match(record_id) else None
+    if now is not None:
+        message += (
+            ": it names the record at a position of its export, and positions change when "
+            "an export is made again or sorted otherwise; ids follow the record now, and "
+            f"the record at that position is {now}. Once the exports are those the {what} "
+            "were made on, `searchtrail screening migrate <review>` rewrites such ids"
+        )
+    return message
+
+
+def record_key(fields: Mapping[str, str]) -> str:
+    """A record's key: its accession if it has one, otherwise its fingerprint."""
+    return accession_key(fields.get("ids", "")) or fingerprint(fields)

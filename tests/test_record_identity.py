@@ -1,0 +1,267 @@
+"""A decision or verdict stays with the record it was made on, whatever the export's order.
+
+Exports are made again: a database sorts by relevance one day and by date the next, a
+rerun adds records in front, a reference manager writes them in its own order. A record's
+id is its accession or a fingerprint of what it says (docs/screening.md, "Record ids"), so
+none of this moves a decision to another record; an id that names a position, as ids did
+before, is refused with the record now at that position, and ``searchtrail screening
+migrate`` rewrites such ids once.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from searchtrail.cli import main
+from searchtrail.errors import ReviewError
+from searchtrail.fileio import PREVIOUS
+from searchtrail.pipeline import assess
+from tests.conftest import run_records_steps
+from tests.reviews import ReviewFiles, Work, build, record_id, ris, rows
+from tests.test_worked_example import round_one_only, with_a_web_summary
+
+STAGE_FILES = ("removed", "title_abstract", "retrieval", "full_text", "studies")
+
+
+def by_title(reports: dict[str, str], directory: Path) -> dict[str, dict[str, str]]:
+    """flow.csv's rows by the title of the record each names."""
+    records = pd.read_parquet(
+        directory / "reports/data/records.parquet", columns=["record_id", "title"]
+    )
+    title = dict(zip(records["record_id"], records["title"], strict=True))
+    return {title[row["record_id"]]: row for row in rows(reports["reports/flow.csv"])}
+
+
+def screened_review(*, pmids: bool) -> ReviewFiles:
+    """Three publications from MEDLINE: 0 included, 1 excluded at title/abstract, 2 not
+    retrieved."""
+    review = ReviewFiles()
+    review.search("medline-1", identified=3, export=[0, 1, 2], pmids=pmids)
+    return review
+
+
+def ids_of(directory: Path, origin: str) -> list[str]:
+    records = pd.read_parquet(
+        directory / "reports/data/records.parquet", columns=["record_id", "origin_id"]
+    )
+    return [
+        r for r, o in zip(records["record_id"], records["origin_id"], strict=True) if o == origin
+    ]
+
+
+@pytest.mark.parametrize("pmids", [True, False], ids=["accessions", "fingerprints"])
+def test_decisions_stay_with_their_records_when_the_export_is_sorted_otherwise(tmp_path, pmids):
+    """The export is made again in reverse order with a new record in front: each decision
+    still applies to the publication it was made on, and the new record awaits one."""
+    review = screened_review(pmids=pmids)
+    directory = review.write(tmp_path / "review")
+    run_records_steps(directory)
+    first, second, third = ids_of(directory, "medline-1")
+    review.decide("title_abstract", first, "include")
+    review.decide("title_abstract", second, "exclude")
+    review.decide("title_abstract", third, "include")
+    review.decide("retrieval", third, "no")
+    review.decide("full_text", first, "include", "")
+    before = by_title(build(review.write(directory)), directory)
+
+    export = directory / "searches/exports/medline-1.ris"
+    export.write_text(ris([3, 2, 1, 0], pmids=pmids), encoding="utf-8")
+    log = directory / "searches/log.yaml"
+    log.write_text(log.read_text("utf-8").replace("identified: 3", "identified: 4"), "utf-8")
+    after = by_title(build(directory), directory)
+
+    for key, status in ((0, "included"), (1, "excluded at screening"), (2, "not retrieved")):
+        title = Work(key).title
+        assert before[title]["status"] == after[title]["status"] == status, title
+        assert before[title]["record_id"] == after[title]["record_id"]
+    assert after[Work(3).title]["status"] == "awaiting screening"
+    if pmids:
+        assert after[Work(1).title]["record_id"] == record_id("medline-1", 1)
+
+
+def test_a_record_whose_content_changes_loses_its_decision_loudly(tmp_path):
+    """A record without an accession is known by what it says. Corrected in the database
+    (another title), it is another record: the decision made on the old one stops the run,
+    naming it, and is never applied to a record nobody decided on."""
+    review = screened_review(pmids=False)
+    directory = review.write(tmp_path / "review")
+    run_records_steps(directory)
+    first, second, _ = ids_of(directory, "medline-1")
+    review.decide("title_abstract", first, "include")
+    review.decide("title_abstract", second, "exclude")
+    review.write(directory)
+    export = directory / "searches/exports/medline-1.ris"
+    export.write_text(
+        export.read_text("utf-8").replace(Work(1).title, Work(1).title + " (corrected)"), "utf-8"
+    )
+    with pytest.raises(ReviewError) as caught:
+        assess(directory)
+    message = str(caught.value)
+    assert f"screening/title_abstract.csv:3: record {second}" in message
+    assert f"no record has the id '{second}'" in message
+
+
+def test_copies_of_one_record_in_one_export_are_numbered_in_order(tmp_path):
+    """MEDLINE's export holds publication 0 twice: the second copy is ``~2``; a decision on
+    either is a decision on the publication."""
+    review = ReviewFiles()
+    review.search("medline-1", identified=3, export=[0, 1, 0])
+    review.decide("title_abstract", record_id("medline-1", 0, copy=2), "exclude")
+    review.decide("title_abstract", record_id("medline-1", 1), "include")
+    directory = review.write(tmp_path)
+    reports = build(directory)
+    assert ids_of(directory, "medline-1") == [
+        "medline-1:pmid-30000000",
+        "medline-1:pmid-30000001",
+        "medline-1:pmid-30000000~2",
+    ]
+    flow = {row["record_id"]: row for row in rows(reports["reports/flow.csv"])}
+    assert flow["medline-1:pmid-30000000"]["status"] == "excluded at screening"
+
+
+def test_a_verdict_follows_its_records_when_an_export_is_sorted_otherwise(tmp_path):
+    """A person answers 'duplicate' about the web summary of the PT-Nord trial. Google
+    Scholar's records are then exported again, in reverse order: the answer still joins
+    the same two records, and nothing is asked again."""
+    target = with_a_web_summary(round_one_only(tmp_path / "parenting"))
+    assert main(["stage", "records", str(target), "--quiet"]) == 0
+    assert main(["stage", "dedup", str(target), "--quiet"]) == 0
+    verdicts = target / "screening/duplicates.csv"
+    text = verdicts.read_text("utf-8")
+    assert "medline-1:pmid-30811234,web-1:larsen2019-22310a,," in text
+    verdicts.write_text(
+        text.replace(",web-1:larsen2019-22310a,,", ",web-1:larsen2019-22310a,duplicate,"), "utf-8"
+    )
+    export = target / "searches/exports/web-1.ris"
+    blocks = [b for b in re.split(r"\n(?=TY  - )", export.read_text("utf-8").strip()) if b]
+    assert len(blocks) == 3
+    export.write_text("\n\n".join(reversed(blocks)) + "\n", encoding="utf-8")
+    assert main(["stage", "records", str(target), "--quiet"]) == 0
+    assert main(["stage", "dedup", str(target), "--quiet"]) == 0
+    assert verdicts.read_text("utf-8").count("web-1:larsen2019-22310a") == 1
+    groups = pd.read_parquet(target / "reports/data/groups.parquet")
+    group_of = dict(zip(groups["record_id"], groups["duplicate_group"], strict=True))
+    assert group_of["web-1:larsen2019-22310a"] == group_of["medline-1:pmid-30811234"]
+
+
+# --- ids that name a position ------------------------------------------------------------------
+
+
+def positional(directory: Path) -> dict[str, str]:
+    """Every record id of the review -> ``<origin>:<position>``."""
+    records = pd.read_parquet(
+        directory / "reports/data/records.parquet", columns=["record_id", "origin_id", "position"]
+    )
+    return {
+        r: f"{o}:{p}"
+        for r, o, p in zip(
+            records["record_id"], records["origin_id"], records["position"], strict=True
+        )
+    }
+
+
+def to_positions(path: Path, columns: tuple[str, ...], mapping: dict[str, str]) -> None:
+    reader = csv.DictReader(io.StringIO(path.read_text("utf-8")))
+    header = list(reader.fieldnames or [])
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, header, lineterminator="\n")
+    writer.writeheader()
+    for row in reader:
+        writer.writerow({k: mapping.get(v, v) if k in columns else v for k, v in row.items()})
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+@pytest.fixture
+def positional_example(tmp_path) -> tuple[Path, dict[str, bytes]]:
+    """The worked example with its decisions and a verdict written as ids used to be:
+    ``<search>:<position>``; with the files as they were."""
+    target = with_a_web_summary(round_one_only(tmp_path / "parenting"))
+    (target / "screening/duplicates.csv").write_text(
+        "record_a,record_b,verdict,note\n"
+        "medline-1:pmid-30811234,web-1:larsen2019-22310a,duplicate,the same trial\n",
+        encoding="utf-8",
+    )
+    run_records_steps(target)
+    mapping = positional(target)
+    files = [(f"screening/{stage}.csv", ("record_id",)) for stage in STAGE_FILES]
+    files.append(("screening/duplicates.csv", ("record_a", "record_b")))
+    original = {}
+    for name, columns in files:
+        original[name] = (target / name).read_bytes()
+        to_positions(target / name, columns, mapping)
+    return target, original
+
+
+def test_an_id_naming_a_position_is_refused_with_the_record_now_there(positional_example, capsys):
+    """The verdicts are read first (deduplication comes before screening), then the
+    decisions: each id is named with the record now at its position."""
+    target, original = positional_example
+    assert main(["validate", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert "screening/duplicates.csv:2: row medline-1:1 / web-1:3: field 'record_a'" in err
+    assert "the record at that position is medline-1:pmid-30811234" in err
+    assert "the record at that position is web-1:larsen2019-22310a" in err
+    (target / "screening/duplicates.csv").write_bytes(original["screening/duplicates.csv"])
+    assert main(["validate", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert "screening/title_abstract.csv:2: record medline-1:1" in err
+    assert "no record has the id 'medline-1:1': it names the record at a position" in err
+    assert "the record at that position is medline-1:pmid-30811234" in err
+    assert "searchtrail screening migrate" in err
+
+
+def test_migrate_rewrites_positions_as_the_records_ids(positional_example, capsys):
+    """Every id is given back as it was, every other byte stays, and the positional version
+    is kept beside the files."""
+    target, original = positional_example
+    before = {name: (target / name).read_bytes() for name in original}
+    assert main(["screening", "migrate", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert "screening/title_abstract.csv: 8 id(s) rewritten" in out
+    assert "screening/duplicates.csv: 2 id(s) rewritten" in out
+    for name, data in original.items():
+        assert (target / name).read_bytes() == data, name
+        assert (target / "screening" / PREVIOUS / Path(name).name).read_bytes() == before[name]
+    assert main(["validate", str(target)]) == 0
+    assert main(["screening", "migrate", str(target)]) == 0
+    assert "nothing to rewrite" in capsys.readouterr().out
+
+
+def test_a_records_key_is_its_accession_or_what_it_says_in_any_unicode_form():
+    """Keys are part of the file format: pinned here. A title written with composed or
+    decomposed letters (as macOS saves them) is the same record; another title is not."""
+    from unicodedata import normalize
+
+    from searchtrail.records.identity import record_key
+
+    record = {
+        "authors": "Ødegård, Åse\nBerg, Per",
+        "year": "2020",
+        "title": "Foreldreveiledning for barn med atferdsvansker: en randomisert studie",
+        "journal": "Tidsskrift for Den norske legeforening",
+    }
+    # The documented recipe: title, journal, volume, issue, pages and DOI in lower case
+    # without accents or punctuation, joined by "|", hashed with SHA-1.
+    content = (
+        "foreldreveiledning for barn med atferdsvansker en randomisert studie"
+        "|tidsskrift for den norske legeforening||||"
+    )
+    digest = hashlib.sha1(content.encode()).hexdigest()[:6]
+    assert record_key(record) == f"odegard2020-{digest}"
+    decomposed = {name: normalize("NFD", value) for name, value in record.items()}
+    assert record_key(decomposed) == record_key(record)
+    assert record_key({**record, "title": record["title"] + " (erratum)"}) != record_key(record)
+    assert record_key({**record, "ids": "pmid:30811234\nembase:2003456789"}) == (
+        "embase-2003456789"
+    )
+    assert record_key({**record, "ids": "an@ebscohost:2020-33321-007"}) == (
+        "an-ebscohost-2020-33321-007"
+    )
+    assert record_key({"title": "Untitled note"}).startswith("anon-")
