@@ -18,6 +18,7 @@ from searchtrail.dedup.output import merged_records
 from searchtrail.dedup.verdicts import questions, read_verdicts, write_questions
 from searchtrail.errors import ReviewError
 from searchtrail.records.fields import STANDARD_FIELDS
+from searchtrail.records.identity import KnownRecords
 from searchtrail.sheets import parse_sheet, read_sheet
 from tests.conftest import REPO
 
@@ -232,7 +233,7 @@ def test_verdicts_merge_a_missed_pair_and_split_a_machine_merge():
         "medline:1,embase:1,not duplicate,the embase record is the conference version\n"
         "medline:1,web:1,duplicate,the blog post is the press release of the trial\n"
     )
-    verdicts, _rows = read_verdicts(sheet(text), known_ids=table["record_id"])
+    verdicts, _rows = read_verdicts(sheet(text), known=KnownRecords.of(table))
     assert [v.duplicate for v in verdicts] == [False, True]
     assert verdicts[0].line == 2
     result = deduplicate(table, verdicts, workers=1)
@@ -245,10 +246,10 @@ def test_verdicts_merge_a_missed_pair_and_split_a_machine_merge():
 
 
 def test_verdict_file_errors_name_the_line_and_value():
-    known = ["a", "b", "c"]
+    known = KnownRecords(frozenset({"a", "b", "c"}))
     text = VERDICT_HEADER + "a,zz,duplicate,\na,b,maybe,\na,c,duplicate,\nc,a,no,\nb,b,yes,\n"
     with pytest.raises(ReviewError) as caught:
-        read_verdicts(sheet(text), known_ids=known)
+        read_verdicts(sheet(text), known=known)
     message = str(caught.value)
     assert "screening/duplicates.csv:2" in message
     assert "no record has the id 'zz'" in message
@@ -257,7 +258,7 @@ def test_verdict_file_errors_name_the_line_and_value():
     assert "line 4 gives the opposite verdict for the same pair" in message
     assert "a record is paired with itself" in message
     with pytest.raises(ReviewError, match="the header lacks verdict"):
-        read_verdicts(sheet("record_a,record_b\na,b\n"), known_ids=known)
+        read_verdicts(sheet("record_a,record_b\na,b\n"), known=known)
 
 
 def test_questions_are_asked_once_and_answers_survive_new_records(tmp_path):
@@ -283,7 +284,7 @@ def test_questions_are_asked_once_and_answers_survive_new_records(tmp_path):
         [table, records({"record_id": "c", "origin_id": "z", **TRIAL_NO_DOI})], ignore_index=True
     )
     existing = read_sheet(path)
-    verdicts, rows = read_verdicts(existing, known_ids=grown["record_id"])
+    verdicts, rows = read_verdicts(existing, known=KnownRecords.of(grown))
     assert [(v.record_a, v.record_b, v.duplicate) for v in verdicts] == [("a", "b", True)]
     again = deduplicate(grown, verdicts)
     new = questions(again, grown, rows)
@@ -494,7 +495,7 @@ def test_verdicts_that_contradict_each_other_through_a_group_stop_the_run():
         {"record_id": "c", "title": "Gamma trial of home visits"},
     )
     text = VERDICT_HEADER + "a,b,duplicate,\nb,c,duplicate,\na,c,not duplicate,\n"
-    verdicts, _ = read_verdicts(sheet(text), known_ids=table["record_id"])
+    verdicts, _ = read_verdicts(sheet(text), known=KnownRecords.of(table))
     with pytest.raises(ReviewError) as caught:
         deduplicate(table, verdicts)
     message = str(caught.value)

@@ -265,3 +265,70 @@ def test_a_records_key_is_its_accession_or_what_it_says_in_any_unicode_form():
         "an-ebscohost-2020-33321-007"
     )
     assert record_key({"title": "Untitled note"}).startswith("anon-")
+
+
+# --- what the person saw -----------------------------------------------------------------------
+
+
+def test_a_verdict_on_records_whose_ids_were_reused_stops_the_run(tmp_path):
+    """A reference manager numbers its records (RIS ``ID``) and numbers them again on the
+    next export: the ids of a saved verdict now name two other works. The titles the
+    person saw, kept in the verdict's row, no longer match: the run stops naming the row,
+    and applies nothing."""
+    from tests.test_dedup import run_dedup
+
+    def export(order: list[str]) -> str:
+        return "".join(
+            f"TY  - JOUR\nID  - {n}\nTI  - {title}\nAU  - Larsen, Kari\nPY  - 2019\nER  - \n\n"
+            for n, title in enumerate(order, start=1)
+        )
+
+    trial = "Parent training for conduct problems: a randomised trial"
+    summary = "Parent training for conduct problems: a randomised trial summarised"
+    other = "Screen time and sleep in toddlers: a cohort study"
+    (tmp_path / "a.ris").write_text(export([trial, other]), encoding="utf-8")
+    (tmp_path / "b.ris").write_text(export([summary]).replace("ID  - 1", "ID  - 9"), "utf-8")
+    verdicts = tmp_path / "verdicts.csv"
+    args = [str(tmp_path / "a.ris"), str(tmp_path / "b.ris"), "--out", str(tmp_path / "out")]
+    assert run_dedup(*args, "--verdicts", str(verdicts)).returncode == 0
+    text = verdicts.read_text("utf-8")
+    assert text.splitlines()[1].startswith("1,9,,")
+    verdicts.write_text(text.replace("1,9,,", "1,9,duplicate,"), "utf-8")
+    assert "1 by people's verdicts" in run_dedup(*args, "--verdicts", str(verdicts)).stdout
+
+    (tmp_path / "a.ris").write_text(export([other, trial]), encoding="utf-8")  # renumbered
+    result = run_dedup(*args, "--verdicts", str(verdicts))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{verdicts}:2: row 1 / 9: field 'title_a'" in result.stderr
+    assert f"1 now has the title '{other}'" in result.stderr
+    assert "Check the verdict against the record as it is now" in result.stderr
+
+
+def test_a_decision_on_a_record_that_changed_under_its_accession_stops_the_run(tmp_path):
+    """PubMed corrects a title; the record keeps its PMID. A decision written with the
+    title the person saw (the optional ``title`` column, which ``screening import``
+    fills) stops the run until someone checks it; without a title it applies as before."""
+    review = screened_review(pmids=True)
+    review.screening["title_abstract"] = []
+    directory = review.write(tmp_path / "review")
+    (directory / "screening/title_abstract.csv").write_text(
+        "record_id,decision,title\n"
+        f"{record_id('medline-1', 0)},include,{Work(0).title}\n"
+        f"{record_id('medline-1', 1)},exclude,{Work(1).title.upper()}\n"
+        f"{record_id('medline-1', 2)},exclude,\n",
+        encoding="utf-8",
+    )
+    assert assess(directory).decisions == 3  # the same title in another case is the same
+    export = directory / "searches/exports/medline-1.ris"
+    corrected = Work(1).title.replace("families", "households")
+    export.write_text(export.read_text("utf-8").replace(Work(1).title, corrected), "utf-8")
+    with pytest.raises(ReviewError) as caught:
+        assess(directory)
+    message = str(caught.value)
+    assert (
+        f"screening/title_abstract.csv:3: record {record_id('medline-1', 1)}: field 'title'"
+        in message
+    )
+    assert f"now has the title '{corrected[:40]}" in message  # shortened in the message
+    assert message.count("title_abstract.csv:") == 1

@@ -50,7 +50,7 @@ from searchtrail.layout import (
     round_outputs,
 )
 from searchtrail.records import table
-from searchtrail.records.identity import positions
+from searchtrail.records.identity import KnownRecords
 from searchtrail.records.review import (
     UNREADABLE,
     FileImport,
@@ -178,7 +178,8 @@ def stage_screening(directory: Path) -> Placement:
     groups = pd.read_parquet(path(directory, "dedup", "groups"))
     summary = json.loads(path(directory, "dedup", "summary").read_text(encoding="utf-8"))
     records = table.read(
-        path(directory, "records", "records"), columns=("record_id", "origin_id", "position")
+        path(directory, "records", "records"),
+        columns=("record_id", "origin_id", "position", "title"),
     )
     placement = place(
         review,
@@ -186,7 +187,7 @@ def stage_screening(directory: Path) -> Placement:
         read_decisions(directory, review),
         _questions(summary),
         _splits(summary),
-        positions(records),
+        KnownRecords.of(records),
     )
     write_text(path(directory, "screening", "flow"), placement.to_json())
     write_text(path(directory, "screening", "flow_csv"), frame_csv(placement.table()))
@@ -309,7 +310,7 @@ def assess(directory: Path, review: Review | None = None) -> Assessment:
         decisions,
         _questions(summary),
         _splits(summary),
-        positions(records),
+        KnownRecords.of(records),
     )
     counts = _count(review, directory, imports, outcome.groups, placement, summary)
     return Assessment(

@@ -38,7 +38,7 @@ from searchtrail.dedup.verdicts import questions, read_verdicts, write_questions
 from searchtrail.errors import Problem, ReviewError
 from searchtrail.fileio import write_text
 from searchtrail.records import table
-from searchtrail.records.identity import record_key
+from searchtrail.records.identity import KnownRecords, record_key
 from searchtrail.records.model import RawRecord
 from searchtrail.records.reader import read_export
 from searchtrail.sheets import read_sheet
@@ -293,7 +293,7 @@ def run(
         read_sheet(verdicts_file) if verdicts_file is not None and verdicts_file.exists() else None
     )
     if sheet is not None:
-        verdicts, rows = read_verdicts(sheet, known_ids=records["record_id"])
+        verdicts, rows = read_verdicts(sheet, known=KnownRecords.of(records))
         say(f"read {len(verdicts):,} verdicts from {verdicts_file}")
     result = deduplicate(records, verdicts, progress=say)
     release_memory()

@@ -18,7 +18,7 @@ import pandas as pd
 
 from searchtrail.dedup.engine import DedupResult, Verdict, deduplicate
 from searchtrail.dedup.verdicts import questions, read_verdicts
-from searchtrail.records.identity import positions
+from searchtrail.records.identity import KnownRecords
 from searchtrail.searchlog import DATABASES, Review
 from searchtrail.sheets import Sheet
 
@@ -60,11 +60,7 @@ def dedup_review(
     verdicts: list[Verdict] = []
     rows: list[dict[str, str]] = []
     if verdicts_sheet is not None:
-        verdicts, rows = read_verdicts(
-            verdicts_sheet,
-            known_ids=records["record_id"].astype(str),
-            positions=positions(records) if "position" in records else None,
-        )
+        verdicts, rows = read_verdicts(verdicts_sheet, known=KnownRecords.of(records))
     result = deduplicate(
         records,
         verdicts,

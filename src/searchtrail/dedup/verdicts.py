@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -29,7 +29,7 @@ import pandas as pd
 
 from searchtrail.dedup.engine import DedupResult, Verdict
 from searchtrail.errors import Problem, ReviewError, show_value
-from searchtrail.records.identity import unknown_id
+from searchtrail.records.identity import KnownRecords
 from searchtrail.sheets import Sheet, append_rows
 
 REQUIRED: Final = ("record_a", "record_b", "verdict")
@@ -100,16 +100,17 @@ def _normalise(text: str) -> str:
 
 
 def read_verdicts(
-    sheet: Sheet, *, known_ids: Iterable[str], positions: Mapping[str, str] | None = None
+    sheet: Sheet, *, known: KnownRecords
 ) -> tuple[list[Verdict], list[dict[str, str]]]:
     """Read a verdicts file: the answered verdicts, and every row as written (to keep).
 
     Raises :class:`ReviewError` listing every row that names an unknown record, pairs a
     record with itself, has a verdict that is not one of the accepted words, contradicts
-    another row about the same pair, or has more cells than the header.
+    another row about the same pair, or has more cells than the header; and every answered
+    row whose ``title_a`` or ``title_b`` (what the person saw) is not the title of the
+    record now behind that id.
     """
     file = sheet.file
-    known = set(known_ids)
     missing = [name for name in REQUIRED if name not in sheet.header]
     if missing:
         raise ReviewError(
@@ -145,7 +146,7 @@ def read_verdicts(
                         name,
                         show_value(value),
                         "the id of a record in this review (reports/dedup/groups.csv)",
-                        unknown_id(value, positions or {}, "verdicts"),
+                        known.unknown(value, "verdicts"),
                     )
                 )
         if a and a == b:
@@ -199,6 +200,22 @@ def read_verdicts(
             if earlier is not None or duplicate is None:
                 continue
         seen[key] = (duplicate, start)
+        if duplicate is not None:
+            for name, value in (("title_a", a), ("title_b", b)):
+                written = row.get(name, "")
+                changed = known.changed(value, written, "verdict")
+                if changed:
+                    problems.append(
+                        Problem(
+                            file,
+                            start,
+                            entry,
+                            name,
+                            show_value(written),
+                            "the title of the record the verdict was given on",
+                            changed,
+                        )
+                    )
         if duplicate is not None and a in known and b in known and a != b:
             verdicts.append(Verdict(a, b, duplicate, file, start))
     if problems:

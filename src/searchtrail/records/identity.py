@@ -26,6 +26,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Final
 
 import pandas as pd
@@ -96,19 +97,58 @@ def positions(records: pd.DataFrame) -> dict[str, str]:
     }
 
 
-def unknown_id(record_id: str, positions: Mapping[str, str], what: str) -> str:
-    """Why no record has this id (named in a file of ``what``: decisions, verdicts); for an
-    id that names a position, which record is there now and how to rewrite such ids."""
-    message = f"no record has the id {show_value(record_id)}"
-    now = positions.get(record_id) if POSITIONAL.match(record_id) else None
-    if now is not None:
-        message += (
-            ": it names the record at a position of its export, and positions change when "
-            "an export is made again or sorted otherwise; ids follow the record now, and "
-            f"the record at that position is {now}. Once the exports are those the {what} "
-            "were made on, `searchtrail screening migrate <review>` rewrites such ids"
+@dataclass(frozen=True)
+class KnownRecords:
+    """The records as people's files name them: every id; the record now at each position,
+    for ids written the way they were before they followed the record; and each record's
+    title, to tell whether a record changed since someone decided on it."""
+
+    ids: frozenset[str]
+    titles: Mapping[str, str] = field(default_factory=dict)
+    at: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, records: pd.DataFrame) -> KnownRecords:
+        """From a records table (record_id; origin_id and position, title when present)."""
+        ids = records["record_id"].astype(str)
+        titles = (
+            dict(zip(ids, records["title"].fillna("").astype(str), strict=True))
+            if "title" in records
+            else {}
         )
-    return message
+        at = positions(records) if {"origin_id", "position"} <= set(records.columns) else {}
+        return cls(frozenset(ids), titles, at)
+
+    def __contains__(self, record_id: object) -> bool:
+        return record_id in self.ids
+
+    def unknown(self, record_id: str, what: str) -> str:
+        """Why no record has this id (named in a file of ``what``: decisions, verdicts); for
+        an id that names a position, which record is there now and how to rewrite such ids."""
+        message = f"no record has the id {show_value(record_id)}"
+        now = self.at.get(record_id) if POSITIONAL.match(record_id) else None
+        if now is not None:
+            message += (
+                ": it names the record at a position of its export, and positions change "
+                "when an export is made again or sorted otherwise; ids follow the record now, "
+                f"and the record at that position is {now}. Once the exports are those the "
+                f"{what} were made on, `searchtrail screening migrate <review>` rewrites such ids"
+            )
+        return message
+
+    def changed(self, record_id: str, seen: str, what: str) -> str | None:
+        """Why a row that names ``record_id`` and the title someone saw (``seen``) cannot be
+        applied: the record's title is another now. None when it is the same (compared in
+        lower case without accents, punctuation or spacing), or nothing was written."""
+        current = self.titles.get(record_id)
+        if current is None or not seen.strip() or _plain(seen) == _plain(current):
+            return None
+        return (
+            f"{record_id} now has the title {show_value(current)}: the record changed since "
+            f"the {what} was written, or the id names another record than the one decided "
+            f"on. Check the {what} against the record as it is now, then write its title "
+            "here (or clear the cell)"
+        )
 
 
 def record_key(fields: Mapping[str, str]) -> str:

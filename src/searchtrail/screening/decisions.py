@@ -49,6 +49,9 @@ COLUMNS: Final[dict[Stage, tuple[str, ...]]] = {
     "full_text": ("record_id", "decision", "reason", "reviewer", "date", "note"),
     "studies": ("record_id", "study_id", "note"),
 }
+TITLE: Final = "title"
+"""An optional column of every decision file: the title of the record as the person saw it.
+When written, a decision whose record now has another title stops the run."""
 VALUE_COLUMN: Final[dict[Stage, str]] = {
     "removed": "removed_by",
     "title_abstract": "decision",
@@ -82,6 +85,8 @@ class Decision:
     note: str
     file: str
     line: int
+    title: str = ""
+    """The title of the record as the person saw it (an optional ``title`` column)."""
 
     @property
     def where(self) -> str:
@@ -177,6 +182,7 @@ def parse_decisions(
             )
         ]
     data: list[dict[str, str]] = []
+    seen: list[str] = []
     lines: dict[Path_, int] = {}
     for sheet_row in sheet.rows:
         start = sheet_row.line
@@ -193,6 +199,7 @@ def parse_decisions(
         for name in wanted:
             lines[(index, name)] = start
         data.append(wanted)
+        seen.append(row.get(TITLE, ""))
     document = YamlDocument(file=file, data=data, lines=lines)
 
     def entry(path: Path_) -> tuple[str | None, int]:
@@ -259,6 +266,7 @@ def parse_decisions(
                 note=row.get("note", ""),
                 file=file,
                 line=start,
+                title=seen[index],
             )
         )
     return tuple(decisions), problems

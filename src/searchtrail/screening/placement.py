@@ -37,7 +37,7 @@ import pandas as pd
 from searchtrail.dedup.verdicts import OpenQuestion
 from searchtrail.errors import Problem, ReviewError, show_value
 from searchtrail.layout import VERDICTS_FILE
-from searchtrail.records.identity import unknown_id
+from searchtrail.records.identity import KnownRecords
 from searchtrail.screening.decisions import (
     FILES,
     STAGES,
@@ -193,7 +193,7 @@ def place(
     decisions: Decisions,
     open_questions: Sequence[OpenQuestion] = (),
     splits: Sequence[SplitNote] = (),
-    positions: Mapping[str, str] | None = None,
+    known: KnownRecords | None = None,
 ) -> Placement:
     """Place every publication in the flow; raise :class:`ReviewError` for decisions that
     name unknown records, contradict each other, or skip a stage.
@@ -201,8 +201,9 @@ def place(
     ``groups`` has record_id, origin_id, duplicate_group and kept for every record read, in
     the records table's order; ``open_questions`` are the unanswered rows of the verdicts
     file and ``splits`` the pairs deduplication kept apart (a refused decision names the
-    question or split that would explain it); ``positions`` maps ``<origin>:<position>``
-    to the id of the record there, to explain a decision that names a record by position.
+    question or split that would explain it); ``known`` tells what an unknown id names
+    (a position, as ids were once written) and each record's title, against which a
+    decision's ``title`` (what the person saw), when written, is checked.
     """
     origins = {o.id: o for o in review.origins()}
     record_ids = groups["record_id"].astype(str).tolist()
@@ -222,14 +223,14 @@ def place(
             kept[group] = record_id
 
     problems: list[Problem] = []
-    chosen = _one_per_group(decisions, group_of, problems, positions or {})
+    chosen = _one_per_group(decisions, group_of, problems, known or KnownRecords(frozenset()))
     hints = _Hints(open_questions, splits, group_of, chosen)
     placed = []
     for group in sorted(members):
         names = members[group]
-        known = [origins[o] for _, o in names if o in origins]
-        first_round = min((o.round for o in known), default=1)
-        first = [o for o in known if o.round == first_round]
+        found_by = [origins[o] for _, o in names if o in origins]
+        first_round = min((o.round for o in found_by), default=1)
+        first = [o for o in found_by if o.round == first_round]
         column = _column(first)
         picked = {stage: chosen[stage].get(group) for stage in STAGES}
         forwarded = any(o.holds in ("for_assessment", "included") for o in first)
@@ -277,9 +278,10 @@ def _one_per_group(
     decisions: Decisions,
     group_of: Mapping[str, str],
     problems: list[Problem],
-    positions: Mapping[str, str],
+    known: KnownRecords,
 ) -> dict[Stage, dict[str, Decision]]:
-    """Each stage's decision per group; unknown records and contradictions are problems."""
+    """Each stage's decision per group; unknown records, changed records and contradictions
+    are problems."""
     by_stage: dict[Stage, dict[str, Decision]] = {}
     for stage in STAGES:
         chosen: dict[str, Decision] = {}
@@ -294,7 +296,21 @@ def _one_per_group(
                         "record_id",
                         show_value(decision.record_id),
                         "the id of a record in this review (reports/dedup/groups.csv)",
-                        unknown_id(decision.record_id, positions, "decisions"),
+                        known.unknown(decision.record_id, "decisions"),
+                    )
+                )
+                continue
+            changed = known.changed(decision.record_id, decision.title, "decision")
+            if changed:
+                problems.append(
+                    Problem(
+                        decision.file,
+                        decision.line,
+                        f"record {decision.record_id}",
+                        "title",
+                        show_value(decision.title),
+                        "the title of the record the decision was made on",
+                        changed,
                     )
                 )
                 continue

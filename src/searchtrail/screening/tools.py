@@ -35,7 +35,7 @@ import pandas as pd
 
 from searchtrail.dedup import normalise
 from searchtrail.errors import Problem, ReviewError, show_value
-from searchtrail.screening.decisions import COLUMNS, FILES
+from searchtrail.screening.decisions import COLUMNS, FILES, TITLE
 from searchtrail.sheets import WORKBOOKS, Sheet, append_rows
 
 Tool = Literal["csv", "rayyan", "asreview", "covidence"]
@@ -198,6 +198,8 @@ class RecordIndex:
     kept: dict[str, str]
     by_doi: dict[str, set[str]]
     by_title: dict[str, set[str]]
+    titles: dict[str, str]
+    """record_id -> title, for the kept records."""
 
     @classmethod
     def of(cls, records: pd.DataFrame, groups: pd.DataFrame) -> RecordIndex:
@@ -213,19 +215,23 @@ class RecordIndex:
         }
         by_doi: dict[str, set[str]] = {}
         by_title: dict[str, set[str]] = {}
+        titles: dict[str, str] = {}
+        kept_ids = set(kept.values())
         for record_id, doi, title in zip(
             records["record_id"].astype(str), records["doi"], records["title"], strict=True
         ):
             group = group_of.get(record_id)
             if group is None:
                 continue
+            if record_id in kept_ids:
+                titles[record_id] = str(title or "")
             found = normalise.doi(str(doi or ""))
             if found:
                 by_doi.setdefault(found, set()).add(group)
             folded = normalise.title(str(title or ""))
             if folded:
                 by_title.setdefault(folded, set()).add(group)
-        return cls(group_of, kept, by_doi, by_title)
+        return cls(group_of, kept, by_doi, by_title, titles)
 
     def find(self, row: ToolRow) -> tuple[str | None, str]:
         """The group a tool's row is about, or None and why not."""
@@ -283,15 +289,17 @@ def import_decisions(
                 conflicts.append((row, f"the file already says {earlier!r} for this record"))
             continue
         decided[group] = row.decision
+        record = index.kept.get(group, group)
         values = {
-            "record_id": index.kept.get(group, group),
+            "record_id": record,
+            TITLE: index.titles.get(record, ""),
             "decision": row.decision,
             "reason": row.reason if row.decision == "exclude" else "",
             "reviewer": row.reviewer,
             "date": date,
             "note": note,
         }
-        added.append({name: values.get(name, "") for name in COLUMNS[stage]})
+        added.append({name: values.get(name, "") for name in (*COLUMNS[stage], TITLE)})
     return ImportOutcome(added, already, unmatched, undecided, conflicts)
 
 
@@ -318,5 +326,11 @@ def write_decisions(
                 )
             ]
         )
-    append_rows(path, existing, COLUMNS[stage], added, required=("record_id", "decision", "reason"))
+    append_rows(
+        path,
+        existing,
+        (*COLUMNS[stage], TITLE),
+        added,
+        required=("record_id", "decision", "reason"),
+    )
     return path
