@@ -51,6 +51,8 @@ POSITIONAL: Final = re.compile(r"^(?P<origin>[A-Za-z0-9][A-Za-z0-9._-]*):(?P<pos
 def _folded(text: str) -> str:
     """Lower case without accents. Built on Unicode normalisation, whose result for a
     character never changes between Unicode versions, so a key stays the same."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
