@@ -332,3 +332,19 @@ def test_removal_is_for_database_records_only(tmp_path):
     review.decide("removed", record_id("cit-1", 3), "other", "not in the review's years")
     with pytest.raises(ReviewError, match="removal before screening applies to records from"):
         assess(review.write(tmp_path))
+
+
+def test_an_export_of_what_was_taken_forward_cannot_hold_more_than_was(tmp_path):
+    """Google Scholar took 1 record forward, says the log, but the export of what it took
+    forward holds 2 (a careless export, or a file that lost its structure and was read as
+    something else): the other-methods column would count both, so the run stops."""
+    review = other_methods_review()
+    review.searches[1]["for_assessment"] = 1
+    with pytest.raises(ReviewError) as caught:
+        assess(review.write(tmp_path))
+    message = str(caught.value)
+    assert "searches/log.yaml" in message
+    assert "search 'web-1': field 'for_assessment'" in message
+    assert "the log says 1 records were taken forward, but the export that holds them has 2" in (
+        message
+    )

@@ -60,6 +60,8 @@ def test_a_name_too_long_for_a_diagram_is_refused(review_copy, capsys):
         ("reports/medline.ris", "the path is inside reports/, which the pipeline writes"),
         ("searches/exports/med\\0line.ris", "the path holds a control character"),
         ("../elsewhere.ris", "the path leads outside the review directory"),
+        ("searches/../../elsewhere.ris", "the path leads outside the review directory"),
+        ("screening/title_abstract.csv", "the path is inside screening/, where people's"),
     ],
 )
 def test_export_paths_the_pipeline_could_not_use_safely(path, says, review_copy, capsys):
@@ -87,6 +89,43 @@ def test_one_file_under_two_names_is_counted_once_or_refused(review_copy, capsys
     ) in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    "listed",
+    [
+        "[searches/exports/medline-1.ris, searches/exports/medline-1.ris]",
+        "[searches/exports/medline-1.ris, ./searches//exports/medline-1.ris]",
+    ],
+)
+def test_a_file_listed_twice_in_one_list_is_refused(listed, review_copy, capsys):
+    directory = review_copy(TWO_COLUMNS)
+    edit_log(directory, "files: searches/exports/medline-1.ris", f"files: {listed}")
+    assert main(["validate", str(directory)]) == 1
+    assert "the file is already listed in this list; its records would be counted twice" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_path_through_its_own_folder_is_inside_the_review(review_copy, capsys):
+    directory = review_copy(TWO_COLUMNS)
+    edit_log(
+        directory,
+        "files: searches/exports/medline-1.ris",
+        "files: searches/exports/../exports/medline-1.ris",
+    )
+    assert main(["validate", str(directory)]) == 0, capsys.readouterr().err
+
+
+def test_a_link_loop_is_named_not_followed(review_copy, capsys):
+    directory = review_copy(TWO_COLUMNS)
+    (directory / "searches/exports/loop.ris").symlink_to("loop.ris")
+    edit_log(directory, "files: searches/exports/medline-1.ris", "files: searches/exports/loop.ris")
+    assert main(["validate", str(directory)]) == 1
+    err = capsys.readouterr().err
+    assert "searches/exports/loop.ris" in err
+    assert "the path cannot be followed" in err
+    assert "Traceback" not in err
+
+
 def test_a_link_out_of_reports_into_the_review_is_refused(review_copy, capsys):
     directory = review_copy(TWO_COLUMNS)
     (directory / "reports").mkdir()
@@ -94,7 +133,9 @@ def test_a_link_out_of_reports_into_the_review_is_refused(review_copy, capsys):
     (directory / "searches/exports/link.ris").symlink_to("../../reports/kept.ris")
     edit_log(directory, "files: searches/exports/medline-1.ris", "files: searches/exports/link.ris")
     assert main(["validate", str(directory)]) == 1
-    assert "the path leads into reports/" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "the path is inside reports/" in err
+    assert "(it leads there through a link)" in err
 
 
 def test_validate_given_a_file_says_it_wants_a_folder(tmp_path, capsys):
@@ -144,3 +185,107 @@ def test_a_review_file_that_is_a_folder_is_named(review_copy, capsys):
     (directory / "searches/review.yaml").mkdir()
     assert main(["validate", str(directory)]) == 1
     assert "searches/review.yaml: it is not a file" in capsys.readouterr().err
+
+
+def test_names_saved_with_decomposed_letters_are_the_names_people_mean(tmp_path):
+    """macOS saves "Å" as "A" and a combining ring. A study, an exclusion reason and a
+    source written so in one file and composed in another are one study, one reason, one
+    source."""
+    from unicodedata import normalize
+
+    from tests.reviews import record_id
+
+    nfd = lambda text: normalize("NFD", text)  # noqa: E731
+    review = ReviewFiles()
+    review.search("embase-1", source="Émbase", identified=2, export=[0, 1])
+    review.search("embase-2", source=nfd("Émbase"), identified=1, export=[2])
+    for key, origin in ((0, "embase-1"), (1, "embase-1"), (2, "embase-2")):
+        review.decide("title_abstract", record_id(origin, key), "include")
+    review.decide("full_text", record_id("embase-1", 0), "include", "")
+    review.decide("full_text", record_id("embase-1", 1), "include", "")
+    review.decide("full_text", record_id("embase-2", 2), "exclude", nfd("Wrong population"))
+    review.decide("studies", record_id("embase-1", 0), "Nordlys-Åsen trial")
+    review.decide("studies", record_id("embase-1", 1), nfd("Nordlys-Åsen trial"))
+    counts = assess(review.write(tmp_path)).counts
+    assert [source.source for source in counts.sources] == ["Émbase"]
+    assert counts.diagram.boxes["new_studies"].value == 1
+    assert counts.diagram.boxes["new_reports"].value == 2
+
+
+def test_an_encoding_nobody_has_is_named_as_such(review_copy, capsys):
+    directory = review_copy(TWO_COLUMNS)
+    edit_log(
+        directory,
+        "files: searches/exports/medline-1.ris\n",
+        "files: searches/exports/medline-1.ris\n      encoding: klingon\n",
+    )
+    assert main(["validate", str(directory)]) == 1
+    err = capsys.readouterr().err
+    assert "field 'export.encoding': no encoding is called 'klingon'" in err
+    assert "expected an encoding name such as utf-8" in err
+
+
+def test_a_log_that_is_a_list_asks_for_fields(review_copy, capsys):
+    directory = review_copy(TWO_COLUMNS)
+    (directory / "searches/log.yaml").write_text("- medline-1\n- embase-1\n", encoding="utf-8")
+    assert main(["validate", str(directory)]) == 1
+    err = capsys.readouterr().err
+    assert "searches/log.yaml:1: value ['medline-1', 'embase-1'] is not valid" in err
+    assert "expected a mapping of fields (name: value)" in err
+
+
+def test_an_overlong_value_is_shortened_and_its_limit_given(review_copy, capsys):
+    directory = review_copy(TWO_COLUMNS)
+    path = directory / "searches/review.yaml"
+    path.write_text(
+        path.read_text("utf-8") + "exclusion_reasons:\n  - " + "W" * 20_000 + "\n", "utf-8"
+    )
+    assert main(["validate", str(directory)]) == 1
+    err = capsys.readouterr().err
+    assert "is 20,000 characters long; expected at most 200 characters" in err
+    assert len(err) < 1000
+
+
+@pytest.mark.parametrize("stage", ["dedup", "screening", "counts", "reports"])
+def test_a_stage_run_before_the_ones_it_reads_says_which_to_run(stage, review_copy, capsys):
+    directory = review_copy(TWO_COLUMNS)
+    assert main(["stage", stage, str(directory)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "it is missing: rerun the pipeline, or `searchtrail stage" in err
+
+
+def test_a_damaged_table_of_an_earlier_stage_says_what_to_rerun(review_copy, capsys):
+    directory = review_copy(TWO_COLUMNS)
+    assert main(["stage", "records", str(directory), "--quiet"]) == 0
+    (directory / OUTPUTS["records"]["records"]).write_bytes(b"PAR1 not a table")
+    assert main(["stage", "dedup", str(directory)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "reports/data/records.parquet: it cannot be read (ArrowInvalid" in err
+    assert "`searchtrail stage records`, to write it anew" in err
+
+
+def test_init_refuses_a_file_for_a_folder_and_a_title_the_review_cannot_hold(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("mine\n", encoding="utf-8")
+    assert main(["init", str(tmp_path / "notes.txt")]) == 1
+    assert "it is a file, not a folder" in capsys.readouterr().err
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine\n"
+    assert main(["init", str(tmp_path / "review"), "--title", "T" * 501]) == 1
+    assert "the title is 501 characters long" in capsys.readouterr().err
+    assert not (tmp_path / "review").exists()
+
+
+def test_a_utf8_export_declared_as_latin_1_is_refused_not_garbled(review_copy, capsys):
+    directory = review_copy(TWO_COLUMNS)
+    export = directory / "searches/exports/medline-1.ris"
+    export.write_text(export.read_text("utf-8").replace("TI  - ", "TI  - Ødegård: ", 1), "utf-8")
+    edit_log(
+        directory,
+        "files: searches/exports/medline-1.ris\n",
+        "files: searches/exports/medline-1.ris\n      encoding: latin-1\n",
+    )
+    assert main(["validate", str(directory)]) == 1
+    err = capsys.readouterr().err
+    assert "searches/exports/medline-1.ris: field 'encoding': the file is UTF-8" in err
+    assert "leave 'encoding:' out" in err

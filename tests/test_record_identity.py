@@ -24,7 +24,7 @@ from searchtrail.errors import ReviewError
 from searchtrail.fileio import PREVIOUS
 from searchtrail.pipeline import assess
 from tests.conftest import run_records_steps
-from tests.reviews import ReviewFiles, Work, build, record_id, ris, rows
+from tests.reviews import REASONS, ReviewFiles, Work, build, record_id, ris, rows
 from tests.test_worked_example import round_one_only, with_a_web_summary
 
 STAGE_FILES = ("removed", "title_abstract", "retrieval", "full_text", "studies")
@@ -257,6 +257,8 @@ def test_a_records_key_is_its_accession_or_what_it_says_in_any_unicode_form():
     assert record_key(record) == f"odegard2020-{digest}"
     decomposed = {name: normalize("NFD", value) for name, value in record.items()}
     assert record_key(decomposed) == record_key(record)
+    hyphenated = {**record, "title": record["title"].replace("atferds", "atferds\u00ad")}
+    assert record_key(hyphenated) == record_key(record)  # an invisible soft hyphen
     assert record_key({**record, "title": record["title"] + " (erratum)"}) != record_key(record)
     assert record_key({**record, "ids": "pmid:30811234\nembase:2003456789"}) == (
         "embase-2003456789"
@@ -332,3 +334,76 @@ def test_a_decision_on_a_record_that_changed_under_its_accession_stops_the_run(t
     )
     assert f"now has the title '{corrected[:40]}" in message  # shortened in the message
     assert message.count("title_abstract.csv:") == 1
+
+
+# --- records that share a key --------------------------------------------------------------------
+
+WEB_PAGES = (
+    "TY  - ELEC\nUR  - https://www.example.org/a.pdf\n"
+    "AB  - Evaluation of a group parent training programme in Bergen.\nER  - \n",
+    "TY  - ELEC\nUR  - https://www.example.org/b.pdf\n"
+    "AB  - Cost analysis of home visiting in Oslo.\nER  - \n",
+)
+ONE_ACCESSION = tuple(
+    f"TY  - JOUR\nAN  - 2020-33321-007\nDP  - EBSCOhost\nTI  - {title}\nAU  - Moen, Siri\n"
+    "PY  - 2020\nER  - \n"
+    for title in (
+        "Parent management training in Norwegian municipalities: a randomised trial",
+        "Home visiting for families of toddlers: a randomised trial",
+    )
+)
+
+
+@pytest.mark.parametrize("records", [WEB_PAGES, ONE_ACCESSION], ids=["untitled", "one-accession"])
+def test_records_that_share_a_key_keep_their_decisions_in_any_order(tmp_path, records):
+    """Two web pages with neither author, year nor title, or two records a database gave
+    one accession, share a key. Each is named by what it says, so an export in the other
+    order leaves every decision on the record it was made on."""
+    review = ReviewFiles()
+    review.search("web-1", "website", source="Google Scholar", identified=40, for_assessment=2)
+    review.searches[-1]["export"] = {
+        "files": "searches/exports/web-1.ris",
+        "holds": "for_assessment",
+    }
+    review.exports["searches/exports/web-1.ris"] = "\n".join(records)
+    directory = review.write(tmp_path / "review")
+    run_records_steps(directory)
+    first, second = ids_of(directory, "web-1")
+    assert first != second
+    assert first.split("~")[0] == second.split("~")[0]  # one key, told apart
+    review.decide("retrieval", first, "no")
+    review.decide("full_text", second, "exclude", REASONS[1])
+    before = {
+        row["record_id"]: row["status"]
+        for row in rows(build(review.write(directory))["reports/flow.csv"])
+    }
+    assert before == {first: "not retrieved", second: "excluded at eligibility"}
+
+    export = directory / "searches/exports/web-1.ris"
+    export.write_text("\n".join(reversed(records)), encoding="utf-8")
+    after = {row["record_id"]: row["status"] for row in rows(build(directory)["reports/flow.csv"])}
+    assert after == before
+
+
+def test_a_record_that_changed_is_named_with_the_records_it_may_now_be(tmp_path):
+    """A Google Scholar record gains its page numbers on re-export: its content key changes.
+    The decision on the old id stops the run, and the message names the record of the same
+    author and year that it may now be."""
+    review = ReviewFiles()
+    review.search("web-1", "website", source="Google Scholar", identified=40, for_assessment=1,
+                  export=[5], holds="for_assessment", pmids=False)  # fmt: skip
+    directory = review.write(tmp_path / "review")
+    run_records_steps(directory)
+    [old] = ids_of(directory, "web-1")
+    review.decide("full_text", old, "include", "")
+    review.write(directory)
+    export = directory / "searches/exports/web-1.ris"
+    export.write_text(export.read_text("utf-8").replace("EP  - 123", "EP  - 124"), "utf-8")
+    run_records_steps(directory)
+    [new] = ids_of(directory, "web-1")
+    assert new != old
+    with pytest.raises(ReviewError) as caught:
+        assess(directory)
+    message = str(caught.value)
+    assert f"no record has the id '{old}'" in message
+    assert f"this search has {new} ('{Work(5).title[:49]}…') by the same first author" in message

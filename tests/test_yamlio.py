@@ -50,9 +50,12 @@ def test_block_scalar_query_keeps_its_lines():
     assert load_yaml(text, file="x.yaml").data == {"query": "1. exp Child/\n2. parent*.ti,ab.\n"}
 
 
-@pytest.mark.parametrize("written", ["012", "0x10", "0b101", "0o17", "1:20", "1_000", "1,000"])
+@pytest.mark.parametrize(
+    "written", ["012", "0x10", "0b101", "0o17", "1:20", "1_000", "1,000", "+23", "-0", "23.0"]
+)
 def test_a_count_in_another_number_form_is_refused_with_its_line(written, review_copy, capsys):
-    """YAML 1.1 reads 012 as 10, 1:20 as 80, 1_000 as 1000: a count is a plain decimal."""
+    """YAML 1.1 reads 012 as 10, 1:20 as 80, 1_000 as 1000; +23 and 23.0 are 23 to a
+    program, -0 is 0: a count is written as a plain decimal, digits only."""
     from searchtrail.cli import main
     from tests.conftest import TWO_COLUMNS
 
@@ -63,13 +66,26 @@ def test_a_count_in_another_number_form_is_refused_with_its_line(written, review
     )
     assert main(["validate", str(directory)]) == 1
     err = capsys.readouterr().err
-    assert f"searches/log.yaml:39: search 'ctgov-1': field 'identified': value '{written}'" in err
+    assert f"searches/log.yaml:39: search 'ctgov-1': field 'identified': value " in err
+    assert written in err
     assert "expected a whole number of records (0 or more) or the word unknown" in err
 
 
 def test_plain_numbers_still_load():
     document = load_yaml("a: 12\nb: 0\nc: -3\nd: 1.5\ne: 2020-01-01\n", file="x.yaml")
     assert document.data == {"a": 12, "b": 0, "c": -3, "d": 1.5, "e": "2020-01-01"}
+
+
+@pytest.mark.parametrize(
+    "text", ["a: !!int 0x10\n", "a: !!python/object/apply:os.system [ls]\n", "a: !local 3\n"]
+)
+def test_a_tag_is_refused_before_anything_is_built(text):
+    """A tag makes YAML build a value of its choosing (!!int 0x10 is 16): refused."""
+    document = load_yaml(text, file="x.yaml")
+    assert document.data is None
+    [problem] = document.problems
+    assert problem.line == 1
+    assert "the file uses a YAML tag (" in problem.message
 
 
 def test_an_alias_is_refused_before_it_can_expand():

@@ -13,12 +13,17 @@ Science's "Win, UTF-16" option) or Windows-1252 (older Windows tools). The rules
 
 Rule 5 keeps a UTF-8 file with one damaged byte from being read as Windows-1252, which
 would silently garble every accented letter in it.
+
+The text is then put in Unicode's composed form (NFC): macOS saves "Å" as "A" followed by
+a combining ring, other systems as one character, and the two must be one name, one
+exclusion reason, one study, one source.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Final
 
@@ -29,7 +34,31 @@ _LINE_BREAK: Final = re.compile(r"\r\n|\r|\n")
 
 
 def decode(data: bytes, *, file: str, encoding: str | None = None) -> tuple[str, str]:
-    """Return the text of ``data`` and the name of the encoding used."""
+    """Return the text of ``data``, in Unicode's composed form (NFC), and the name of the
+    encoding used."""
+    text, used = _decode(data, file=file, encoding=encoding)
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text, used
+
+
+def _decode(data: bytes, *, file: str, encoding: str | None = None) -> tuple[str, str]:
+    if encoding and _is_utf8_not(encoding, data):
+        raise ReviewError(
+            [
+                Problem(
+                    file=file,
+                    line=None,
+                    entry=None,
+                    field="encoding",
+                    value=repr(encoding),
+                    expected="the encoding the file is in: leave 'encoding:' out and UTF-8 is "
+                    "recognised",
+                    message=f"the file is UTF-8 (it holds UTF-8 letters such as "
+                    f"{_first_utf8(data)!r}), which {encoding} would turn into other letters",
+                )
+            ]
+        )
     if encoding:
         try:
             return data.decode(encoding).removeprefix("\ufeff"), encoding
@@ -53,6 +82,28 @@ def decode(data: bytes, *, file: str, encoding: str | None = None) -> tuple[str,
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as error:
         raise _decode_error(data, file, error, "UTF-8, UTF-16 or Windows-1252 text") from error
+
+
+def _is_utf8_not(encoding: str, data: bytes) -> bool:
+    """Whether a file declared to be in a one-byte ``encoding`` is plainly UTF-8: valid
+    UTF-8 with letters of more than one byte (a Windows-1252 or Latin-1 text that happened
+    to be valid UTF-8 would need pairs like "Ã©" throughout)."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    if name.startswith("utf") or not _UTF8_MULTIBYTE.search(data):
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _first_utf8(data: bytes) -> str:
+    found = _UTF8_MULTIBYTE.search(data)
+    return found.group().decode("utf-8", "replace") if found else ""
 
 
 def _strict(data: bytes, encoding: str, file: str) -> str:

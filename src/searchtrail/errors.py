@@ -33,9 +33,12 @@ class Problem:
         if self.field:
             parts.append(f"field '{self.field}'")
         head = ": ".join(parts)
-        what = self.message or (
-            f"value {self.value} is not valid" if self.value is not None else "problem"
-        )
+        if not self.message:
+            what = f"value {self.value} is not valid" if self.value is not None else "problem"
+        elif self.value is not None and self.value not in self.message:
+            what = f"{self.message} (value {self.value})"
+        else:
+            what = self.message
         return f"{head}: {what}; expected {self.expected}"
 
 

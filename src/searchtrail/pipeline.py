@@ -24,9 +24,10 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
+import pyarrow as pa
 
 from searchtrail.counts import ReviewCounts, build_flow, count_review, from_json, to_json
 from searchtrail.csvtext import frame_csv
@@ -70,9 +71,80 @@ from searchtrail.sheets import Sheet, read_sheet
 Progress = Callable[[str], None]
 
 
+T = TypeVar("T")
+
+
 def path(directory: Path, stage: str, key: str) -> Path:
     """Where ``stage`` writes its output ``key`` in the review ``directory``."""
     return directory / OUTPUTS[stage][key]
+
+
+def earlier(directory: Path, stage: str, key: str) -> Path:
+    """The output ``key`` of an earlier ``stage``, which a later stage reads; a clear error
+    when that stage has not run."""
+    target = path(directory, stage, key)
+    if not target.is_file():
+        raise ReviewError(
+            [
+                Problem(
+                    OUTPUTS[stage][key],
+                    None,
+                    None,
+                    None,
+                    None,
+                    f"the file the {stage} stage writes",
+                    f"it is missing: rerun the pipeline, or `searchtrail stage {stage}` (and the "
+                    "stages before it) on the review first",
+                )
+            ],
+            summary=EARLIER,
+        )
+    return target
+
+
+def unreadable(stage: str, key: str, error: Exception) -> ReviewError:
+    """An earlier stage's output that cannot be read (damaged, or made by another version)."""
+    return ReviewError(
+        [
+            Problem(
+                OUTPUTS[stage][key],
+                None,
+                None,
+                None,
+                None,
+                f"the file the {stage} stage writes",
+                f"it cannot be read ({type(error).__name__}: {str(error)[:200]}); rerun the "
+                f"pipeline, or `searchtrail stage {stage}`, to write it anew",
+            )
+        ],
+        summary=EARLIER,
+    )
+
+
+EARLIER = "a file an earlier stage writes cannot be used"
+
+
+_DAMAGED = (OSError, ValueError, KeyError, TypeError, AttributeError, pa.ArrowException)
+
+
+def read_earlier_table(
+    directory: Path, stage: str, key: str, columns: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """A table (Parquet) an earlier stage wrote."""
+    target = earlier(directory, stage, key)
+    try:
+        return pd.read_parquet(target, columns=list(columns) if columns is not None else None)
+    except _DAMAGED as error:
+        raise unreadable(stage, key, error) from error
+
+
+def read_earlier_text(directory: Path, stage: str, key: str, parse: Callable[[str], T]) -> T:
+    """A text file (JSON) an earlier stage wrote, parsed."""
+    target = earlier(directory, stage, key)
+    try:
+        return parse(target.read_text(encoding="utf-8"))
+    except _DAMAGED as error:
+        raise unreadable(stage, key, error) from error
 
 
 def input_files(review: Review, directory: Path) -> list[str]:
@@ -147,7 +219,7 @@ def _verdicts(directory: Path) -> Sheet | None:
 def stage_dedup(directory: Path, *, progress: Progress | None = None) -> ReviewDedup:
     """Deduplicate the records; write groups, pairs, unique records, and new questions."""
     review = load_review(directory)
-    records = table.read(path(directory, "records", "records"))
+    records = read_earlier_table(directory, "records", "records")
     existing = _verdicts(directory)
     outcome = dedup_review(review, records, existing, progress=progress)
     if outcome.new_questions:
@@ -175,11 +247,10 @@ def stage_dedup(directory: Path, *, progress: Progress | None = None) -> ReviewD
 def stage_screening(directory: Path) -> Placement:
     """Place every publication in the flow after people's decisions."""
     review = load_review(directory)
-    groups = pd.read_parquet(path(directory, "dedup", "groups"))
-    summary = json.loads(path(directory, "dedup", "summary").read_text(encoding="utf-8"))
-    records = table.read(
-        path(directory, "records", "records"),
-        columns=("record_id", "origin_id", "position", "title"),
+    groups = read_earlier_table(directory, "dedup", "groups")
+    summary = read_earlier_text(directory, "dedup", "summary", json.loads)
+    records = read_earlier_table(
+        directory, "records", "records", ("record_id", "origin_id", "position", "title")
     )
     placement = place(
         review,
@@ -197,12 +268,10 @@ def stage_screening(directory: Path) -> Placement:
 def stage_counts(directory: Path) -> ReviewCounts:
     """Compute every number from the earlier stages' files, check it, write counts.json."""
     review = load_review(directory)
-    imports = imports_from_json(path(directory, "records", "imports").read_text(encoding="utf-8"))
-    groups = pd.read_parquet(path(directory, "dedup", "groups"))
-    summary = json.loads(path(directory, "dedup", "summary").read_text(encoding="utf-8"))
-    placement = Placement.from_json(
-        path(directory, "screening", "flow").read_text(encoding="utf-8")
-    )
+    imports = read_earlier_text(directory, "records", "imports", imports_from_json)
+    groups = read_earlier_table(directory, "dedup", "groups")
+    summary = read_earlier_text(directory, "dedup", "summary", json.loads)
+    placement = read_earlier_text(directory, "screening", "flow", Placement.from_json)
     counts = _count(review, directory, imports, groups, placement, summary)
     write_text(path(directory, "counts", "counts"), to_json(counts))
     return counts
@@ -239,15 +308,7 @@ def stage_reports(directory: Path, *, round_number: int | None = None) -> list[P
 def load_counts(directory: Path) -> ReviewCounts:
     """Read counts.json and check it was made from the review's current log."""
     counts_path = path(directory, "counts", "counts")
-    try:
-        counts = from_json(counts_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise CountMismatchError(
-            [
-                f"{counts_path} cannot be read ({type(error).__name__}: {error}); it is made by "
-                "the counts stage: rerun the pipeline (or `searchtrail stage counts`)"
-            ]
-        ) from error
+    counts = read_earlier_text(directory, "counts", "counts", from_json)
     for name in (REVIEW_FILE, LOG_FILE):
         recorded = counts.inputs.get(name)
         if recorded is not None and recorded != sha256(directory / name):

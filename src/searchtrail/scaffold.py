@@ -6,7 +6,11 @@ import json
 from importlib import resources
 from pathlib import Path
 
+from searchtrail.errors import Problem, ReviewError, show_value
 from searchtrail.layout import LOG_FILE, REVIEW_FILE
+
+TITLE_LIMIT = 500
+"""As searches/review.yaml's schema allows."""
 
 _KEEP = {
     "searches/exports/.gitkeep": "",
@@ -20,6 +24,33 @@ def create_review(directory: Path, *, title: str) -> list[Path]:
 
     Refuses to overwrite an existing search log or review file.
     """
+    problems = []
+    if directory.exists() and not directory.is_dir():
+        problems.append(
+            Problem(
+                str(directory),
+                None,
+                None,
+                None,
+                None,
+                "a folder for the new review",
+                "it is a file, not a folder",
+            )
+        )
+    if not title.strip() or len(title) > TITLE_LIMIT:
+        problems.append(
+            Problem(
+                "--title",
+                None,
+                None,
+                None,
+                show_value(title),
+                f"the review's title, 1 to {TITLE_LIMIT} characters",
+                f"the title is {len(title):,} characters long",
+            )
+        )
+    if problems:
+        raise ReviewError(problems, summary="the review cannot be made")
     templates = resources.files("searchtrail").joinpath("templates")
     files = {
         REVIEW_FILE: templates.joinpath("review.yaml")

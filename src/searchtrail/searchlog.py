@@ -19,8 +19,10 @@ Rules beyond the schemas:
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import difflib
+import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -315,18 +317,21 @@ def directory_file_check(root: Path) -> FileCheck:
     it (also through links) but outside ``reports/``, and not be a file another path of the
     log already names (through a link)."""
     resolved_root = root.resolve()
-    reports = (root / "reports").resolve()
+    elsewhere = {(root / folder).resolve(): why for folder, why in KEPT_ELSEWHERE.items()}
     seen: dict[Path, str] = {}
 
     def check(relative: str) -> str | None:
-        path = (root / relative).resolve()
+        try:
+            path = (root / relative).resolve()
+        except RuntimeError:
+            return "the path cannot be followed: its links lead round in a loop"
+        except OSError as error:
+            return f"the path cannot be followed ({error.strerror or error})"
         if not path.is_relative_to(resolved_root):
             return "the path leads outside the review directory (through a link)"
-        if path.is_relative_to(reports):
-            return (
-                "the path leads into reports/, which the pipeline writes and may clear; keep "
-                "exports under searches/"
-            )
+        for folder, why in elsewhere.items():
+            if path.is_relative_to(folder):
+                return why + " (it leads there through a link)"
         if not path.exists():
             return "no such file"
         if not path.is_file():
@@ -623,6 +628,28 @@ def _file_problems(
         )
 
     problems: list[Problem] = []
+    for index, search in searches:
+        export = search.get("export")
+        if isinstance(export, dict):
+            problems.extend(
+                _encoding_problems(
+                    document,
+                    _name("search", index, search),
+                    "export.encoding",
+                    ("searches", index, "export", "encoding"),
+                    export.get("encoding"),
+                )
+            )
+    for index, record_file in record_files:
+        problems.extend(
+            _encoding_problems(
+                document,
+                _name("record file", index, record_file),
+                "encoding",
+                ("record_files", index, "encoding"),
+                record_file.get("encoding"),
+            )
+        )
     owner: dict[str, str] = {}
     for entry, field_name, field_path, files in holders:
         if isinstance(files, str):
@@ -645,20 +672,59 @@ def _file_problems(
                     )
                 )
                 continue
-            normal = str(PurePosixPath(name))
-            if normal in owner and owner[normal] != entry:
+            normal = posixpath.normpath(name)
+            if normal in owner:
+                where = "in this list" if owner[normal] == entry else f"by {owner[normal]}"
                 problems.append(
                     problem(
                         "each record file listed once",
-                        f"the file is already listed by {owner[normal]}; its records would be "
-                        "counted twice",
+                        f"the file is already listed {where}; its records would be counted twice",
                     )
                 )
-            owner.setdefault(normal, entry)
+                continue
+            owner[normal] = entry
             missing = check_file(normal) if check_file is not None else None
             if missing:
                 problems.append(problem("an existing file inside the review directory", missing))
     return problems
+
+
+def _encoding_problems(
+    document: YamlDocument, entry: str, field_name: str, at: Path_, value: Any
+) -> list[Problem]:
+    """A declared encoding Python does not know (a misspelling, or a made-up name)."""
+    if not isinstance(value, str):
+        return []
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        close = _close(value.lower(), KNOWN_ENCODINGS)
+        return [
+            Problem(
+                document.file,
+                document.line(at),
+                entry,
+                field_name,
+                show_value(value),
+                "an encoding name such as " + ", ".join(KNOWN_ENCODINGS[:6]),
+                f"no encoding is called {show_value(value)}{close}",
+            )
+        ]
+    return []
+
+
+KNOWN_ENCODINGS: Final = (
+    "utf-8",
+    "utf-16",
+    "cp1252",
+    "latin-1",
+    "mac-roman",
+    "cp850",
+    "iso-8859-15",
+    "cp1250",
+    "utf-8-sig",
+    "ascii",
+)
 
 
 def _file_problem(
@@ -685,14 +751,21 @@ def _path_form_problem(name: str) -> str | None:
     path = PurePosixPath(name)
     if path.is_absolute() or (len(name) > 1 and name[1] == ":"):
         return "the path is absolute; it must be relative to the review directory"
-    if ".." in path.parts:
+    parts = PurePosixPath(posixpath.normpath(name)).parts
+    if parts and parts[0] == "..":
         return "the path leads outside the review directory"
-    if path.parts and path.parts[0] == "reports":
-        return (
-            "the path is inside reports/, which the pipeline writes and may clear; keep exports "
-            "under searches/"
-        )
+    if parts and parts[0] in KEPT_ELSEWHERE:
+        return KEPT_ELSEWHERE[parts[0]]
     return None
+
+
+KEPT_ELSEWHERE: Final = {
+    "reports": "the path is inside reports/, which the pipeline writes and may clear; keep "
+    "exports under searches/",
+    "screening": "the path is inside screening/, where people's decisions are kept, not "
+    "records; keep exports under searches/",
+}
+"""Folders of the review that hold no exports, and why."""
 
 
 def _close(value: str, options: Iterable[str]) -> str:

@@ -20,6 +20,7 @@ follows by default:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -57,6 +58,16 @@ class _ReviewLoader(yaml.SafeLoader):
                 "is needed",
                 event.start_mark,
             )
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!" and not isinstance(event, yaml.AliasEvent):
+            raise _Refused(
+                None,
+                None,
+                f"the file uses a YAML tag ({tag.replace('tag:yaml.org,2002:', '!!')}): "
+                "write the value plainly",
+                event.start_mark,
+            )
         if self.depth >= MAX_DEPTH:
             raise _Refused(
                 None,
@@ -82,7 +93,7 @@ _ReviewLoader.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 _ReviewLoader.add_implicit_resolver(
-    _INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+    _INT, re.compile(r"^(?:0|-?[1-9][0-9]*)$"), list("-0123456789")
 )
 _ReviewLoader.add_implicit_resolver(
     _FLOAT,
@@ -132,7 +143,7 @@ def load_yaml(text: str, *, file: str) -> YamlDocument:
                 None,
                 None,
                 None,
-                "plain YAML values (no aliases, at most a few levels of nesting)",
+                "plain YAML values (no aliases or tags, at most a few levels of nesting)",
                 str(error.problem),
             )
         )
@@ -183,8 +194,7 @@ def _build(loader: _ReviewLoader, node: yaml.Node, path: Path_, document: YamlDo
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
-                key = str(key)
+            key = unicodedata.normalize("NFC", key) if isinstance(key, str) else str(key)
             if key in result:
                 document.problems.append(
                     Problem(
@@ -205,4 +215,8 @@ def _build(loader: _ReviewLoader, node: yaml.Node, path: Path_, document: YamlDo
         return [
             _build(loader, item, (*path, index), document) for index, item in enumerate(node.value)
         ]
-    return loader.construct_object(node, deep=True)
+    value = loader.construct_object(node, deep=True)
+    if isinstance(value, str) and not value.isascii():
+        # An escape ("\u0301") can spell a decomposed letter that decoding did not see.
+        return unicodedata.normalize("NFC", value)
+    return value

@@ -15,9 +15,9 @@ export is made again or sorted differently. An id is ``<search or record file>:<
 The recipe of a key is part of the file format: decisions written with one version must
 name the same records in the next, so it never changes (tests pin keys of real records).
 
-Copies of one record in one export (the same key) are told apart by their order:
-``~2``, ``~3``; being the same, it does not matter which is which. The record's position
-in its export is kept beside its id, as provenance only.
+Records of one search that share a key are told apart by what they say
+(:func:`told_apart`); only copies identical in every field are numbered in order. The
+record's position in its export is kept beside its id, as provenance only.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -46,15 +46,21 @@ _LETTERS: Final = str.maketrans(
 )
 POSITIONAL: Final = re.compile(r"^(?P<origin>[A-Za-z0-9][A-Za-z0-9._-]*):(?P<position>\d+)$")
 """An id written the way ids were before they followed the record: ``<origin>:<position>``."""
+_FINGERPRINT: Final = re.compile(r"^(?P<stem>[a-z]+\d*)-[0-9a-f]{6}(?:~|$)")
 
 
 def _folded(text: str) -> str:
-    """Lower case without accents. Built on Unicode normalisation, whose result for a
-    character never changes between Unicode versions, so a key stays the same."""
+    """Lower case without accents or invisible format characters (soft hyphens, zero-width
+    spaces, direction marks). Built on Unicode normalisation, whose result for a character
+    never changes between Unicode versions, so a key stays the same."""
     if text.isascii():
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return "".join(
+        c
+        for c in decomposed
+        if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+    ).casefold()
 
 
 def _plain(text: str) -> str:
@@ -108,6 +114,9 @@ class KnownRecords:
     ids: frozenset[str]
     titles: Mapping[str, str] = field(default_factory=dict)
     at: Mapping[str, str] = field(default_factory=dict)
+    _near: dict[tuple[str, str], list[str]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def of(cls, records: pd.DataFrame) -> KnownRecords:
@@ -130,13 +139,41 @@ class KnownRecords:
         message = f"no record has the id {show_value(record_id)}"
         now = self.at.get(record_id) if POSITIONAL.match(record_id) else None
         if now is not None:
-            message += (
+            return message + (
                 ": it names the record at a position of its export, and positions change "
                 "when an export is made again or sorted otherwise; ids follow the record now, "
                 f"and the record at that position is {now}. Once the exports are those the "
                 f"{what} were made on, `searchtrail screening migrate <review>` rewrites such ids"
             )
+        near = self.near(record_id)
+        if near:
+            listed = "; ".join(
+                f"{other} ({show_value(self.titles.get(other, ''), 50)})" for other in near
+            )
+            message += (
+                f". A record without an accession is named by what it says, and a record that "
+                f"changed has another id: this search has {listed} by the same first author "
+                f"and year. If one is the record the {what} was made on, check it and use its id"
+            )
         return message
+
+    def near(self, record_id: str) -> list[str]:
+        """Ids of the same search with the same first author and year (a record that
+        changed since someone wrote its id), at most three."""
+        origin, _, key = record_id.partition(":")
+        stem = _FINGERPRINT.match(key)
+        if not stem or stem.group("stem").startswith("anon"):
+            return []
+        index = self._near
+        if index is None:
+            index = {}
+            for other in sorted(self.ids):
+                other_origin, _, other_key = other.partition(":")
+                found = _FINGERPRINT.match(other_key)
+                if found:
+                    index.setdefault((other_origin, found.group("stem")), []).append(other)
+            object.__setattr__(self, "_near", index)
+        return [i for i in index.get((origin, stem.group("stem")), []) if i != record_id][:3]
 
     def changed(self, record_id: str, seen: str, what: str) -> str | None:
         """Why a row that names ``record_id`` and the title someone saw (``seen``) cannot be
@@ -151,6 +188,44 @@ class KnownRecords:
             f"on. Check the {what} against the record as it is now, then write its title "
             "here (or clear the cell)"
         )
+
+
+CONTENT_FIELDS: Final = (
+    "type", "title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "issn",
+    "isbn", "pmid", "ids", "url", "abstract", "language", "keywords", "publisher",
+)  # fmt: skip
+"""What a record says, for telling apart records that share a key: every standard field but
+the exporting program's own id, which a reference manager renumbers."""
+
+
+def told_apart(base: str, contents: Sequence[Mapping[str, str]]) -> list[str]:
+    """Ids for the records of one search that share the key ``base`` (``contents``: each
+    one's standard fields, in file order).
+
+    Copies that say the same in every field are one record listed more than once: ``base``,
+    ``base~2``, ``base~3`` in order, which cannot matter since they are the same. Records
+    that differ (two reports with one title, author and year; two records a database gave
+    one accession) are named by what they say: ``base~`` and six hex digits of a hash of
+    their fields (``~2`` after it for copies of one of them), so that an export in another
+    order names each the same way. A record that comes to share its key with another one
+    later changes its id: the decisions on it then stop the run instead of following the
+    wrong record.
+    """
+    digests = [
+        hashlib.sha1(  # noqa: S324 - a name, not a secret
+            "\x1f".join(content.get(name, "") for name in CONTENT_FIELDS).encode()
+        ).hexdigest()[:6]
+        for content in contents
+    ]
+    if len(set(digests)) == 1:
+        return [base if n == 1 else f"{base}~{n}" for n in range(1, len(contents) + 1)]
+    seen: dict[str, int] = {}
+    names = []
+    for digest in digests:
+        seen[digest] = seen.get(digest, 0) + 1
+        copy = seen[digest]
+        names.append(f"{base}~{digest}" if copy == 1 else f"{base}~{digest}~{copy}")
+    return names
 
 
 def record_key(fields: Mapping[str, str]) -> str:

@@ -19,7 +19,7 @@ from typing import Final
 import pandas as pd
 
 from searchtrail.records.fields import STANDARD_FIELDS, standardise
-from searchtrail.records.identity import record_key
+from searchtrail.records.identity import record_key, told_apart
 from searchtrail.records.model import ParsedFile, RawRecord
 
 COLUMNS: Final = (
@@ -41,7 +41,8 @@ class RecordColumns:
 
     def __init__(self) -> None:
         self.data: dict[str, list[object]] = {name: [] for name in COLUMNS}
-        self._seen: dict[str, int] = {}
+        self._made: list[bool] = []
+        """Per record: whether its id is a key made here (not one the caller gave)."""
 
     def __len__(self) -> int:
         return len(self.data["record_id"])
@@ -59,23 +60,21 @@ class RecordColumns:
         """Add every record of ``parsed``; return how many were added.
 
         ``record_id`` makes each record's id from the record, its standard fields and its
-        position; by default ``<origin_id>:<key>`` (:func:`~searchtrail.records.identity.record_key`).
-        An id given again (copies of one record) gets ``~2``, ``~3`` in order. Without
-        ``keep_raw`` the original fields are left out (the ``raw`` column stays empty).
+        position; by default ``<origin_id>:<key>`` (:func:`~searchtrail.records.identity.record_key`;
+        records that share a key are told apart when the table is made, see
+        :func:`~searchtrail.records.identity.told_apart`). Without ``keep_raw`` the original
+        fields are left out (the ``raw`` column stays empty).
         """
         data = self.data
         encode = _RAW_ENCODER.encode
         for offset, record in enumerate(parsed.records):
             position = first_position + offset
             fields = standardise(record.fields, parsed.format, columns=columns)
-            base = (
-                record_id(record, fields, position)
-                if record_id
-                else f"{origin_id}:{record_key(fields)}"
-            )
-            seen = self._seen.get(base, 0) + 1
-            self._seen[base] = seen
-            data["record_id"].append(base if seen == 1 else f"{base}~{seen}")
+            if record_id:
+                data["record_id"].append(record_id(record, fields, position))
+            else:
+                data["record_id"].append(f"{origin_id}:{record_key(fields)}")
+            self._made.append(record_id is None)
             data["origin_id"].append(origin_id)
             data["file"].append(parsed.file)
             data["position"].append(position)
@@ -90,11 +89,14 @@ class RecordColumns:
         """Append another set of records (read elsewhere, in another process)."""
         for name, values in other.data.items():
             self.data[name].extend(values)
+        self._made.extend(other._made)
 
     def frame(self) -> pd.DataFrame:
         """The records as a table, columns in their fixed order (empty tables included).
 
         The gathered lists are released as their columns are built."""
+        self._tell_apart()
+        self._made = []
         table = pd.DataFrame({"record_id": self.data.pop("record_id")})
         for name in COLUMNS[1:]:
             table[name] = pd.Series(self.data.pop(name), index=table.index)
@@ -102,6 +104,23 @@ class RecordColumns:
         for name in ("position", "line"):
             table[name] = table[name].astype("int64")
         return table
+
+
+    def _tell_apart(self) -> None:
+        """Give records that share a made key ids of their own, by what they say."""
+        ids = self.data["record_id"]
+        sharing: dict[object, list[int]] = {}
+        for index, (name, made) in enumerate(zip(ids, self._made, strict=True)):
+            if made:
+                sharing.setdefault(name, []).append(index)
+        for base, indices in sharing.items():
+            if len(indices) < 2:
+                continue
+            contents = [
+                {name: str(self.data[name][i]) for name in STANDARD_FIELDS} for i in indices
+            ]
+            for index, name in zip(indices, told_apart(str(base), contents), strict=True):
+                ids[index] = name
 
 
 _RAW_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))

@@ -34,6 +34,39 @@ def load_schema(name: str) -> dict[str, Any]:
     return schema
 
 
+_Validator = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    ),
+)
+"""Draft 2020-12, except that 6.0 is not an integer: a count is written as a whole number."""
+
+_TYPE_NAMES = {
+    "object": "a mapping of fields (name: value)",
+    "array": "a list",
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+}
+
+
+def _fallback_expected(error: jsonschema.ValidationError) -> str:
+    """What a schema without an ``x-expected`` annotation asks for, said briefly."""
+    wanted = error.validator_value
+    if error.validator == "maxLength":
+        return f"at most {wanted} characters"
+    if error.validator == "minLength":
+        return f"at least {wanted} character{'s' if wanted != 1 else ''}"
+    if error.validator == "maxItems":
+        return f"at most {wanted} items"
+    if error.validator == "type":
+        kinds = wanted if isinstance(wanted, list) else [wanted]
+        return " or ".join(_TYPE_NAMES.get(str(kind), str(kind)) for kind in kinds)
+    return error.message if len(error.message) <= 200 else error.message[:199] + "…"
+
+
 def schema_problems(
     document: YamlDocument, schema_name: str, entry_namer: EntryNamer, *, rows: str | None = None
 ) -> list[Problem]:
@@ -44,7 +77,7 @@ def schema_problems(
     schema = load_schema(schema_name)
     if rows is not None:
         schema = {**schema, "type": "array", "items": {"$ref": f"#/$defs/{rows}"}}
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = _Validator(schema)
     problems: list[Problem] = []
     for error in validator.iter_errors(document.data):
         problems.extend(_translate(error, document, entry_namer, schema))
@@ -117,6 +150,15 @@ def _translate(
         )
     elif error.validator == "oneOf" and isinstance(error.instance, int) and error.instance < 0:
         message = f"value {error.instance} is negative; a number of records cannot be below 0"
+    elif isinstance(error.instance, float) and error.instance.is_integer():
+        message = (
+            f"value {show_value(error.instance)} is written as a fraction; write a whole "
+            f"number: {int(error.instance)}"
+        )
+    elif error.validator == "maxLength" and isinstance(error.instance, str):
+        message = (
+            f"value {show_value(error.instance)} is {len(error.instance):,} characters long"
+        )
     elif error.validator == "minimum":
         message = f"value {show_value(error.instance)} is below the minimum {error.validator_value}"
     elif error.validator == "maximum":
@@ -132,7 +174,7 @@ def _translate(
             entry=entry,
             field=_field_name(path[depth:]),
             value=show_value(error.instance),
-            expected=expected or error.message,
+            expected=expected or _fallback_expected(error),
             message=message,
         )
     ]
