@@ -37,9 +37,35 @@ def decode(data: bytes, *, file: str, encoding: str | None = None) -> tuple[str,
     """Return the text of ``data``, in Unicode's composed form (NFC), and the name of the
     encoding used."""
     text, used = _decode(data, file=file, encoding=encoding)
-    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    return text, used
+    return composed(text), used
+
+
+_CHUNK: Final = 1 << 16
+
+
+def composed(text: str) -> str:
+    """``text`` in Unicode's composed form (NFC). Checked line-aligned piece by piece, so a
+    large file with a few decomposed letters costs a check, not a normalisation of all of
+    it (no letter composes across a line break), and is copied only when something changes."""
+    if text.isascii():
+        return text
+    pieces: list[tuple[int, int]] = []
+    start, length = 0, len(text)
+    while start < length:
+        end = text.find("\n", min(start + _CHUNK, length))
+        end = length if end == -1 else end + 1
+        if not unicodedata.is_normalized("NFC", text[start:end]):
+            pieces.append((start, end))
+        start = end
+    if not pieces:
+        return text
+    parts, done = [], 0
+    for start, end in pieces:
+        parts.append(text[done:start])
+        parts.append(unicodedata.normalize("NFC", text[start:end]))
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 def _decode(data: bytes, *, file: str, encoding: str | None = None) -> tuple[str, str]:

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from typing import Final
 
 from searchtrail.errors import Problem, ReviewError
+from searchtrail.records.fields import TABLE_COLUMNS
 from searchtrail.records.model import ParsedFile, RawRecord
 
 csv.field_size_limit(1 << 30)
@@ -29,6 +31,38 @@ def sniff_delimiter(header: str) -> str:
     counts = {"\t": header.count("\t"), ";": header.count(";"), ",": header.count(",")}
     best = max(counts, key=lambda key: (counts[key], key == "\t"))
     return best if counts[best] else ","
+
+
+def known_header(line: str) -> bool:
+    """Whether ``line`` is a table's header naming at least one column searchtrail knows
+    (``title``, ``authors``, ``year``, ``source title``, ...), in two cells or more."""
+    delimiter = sniff_delimiter(line)
+    cells = next(csv.reader([line], delimiter=delimiter), [])
+    return len(cells) >= 2 and any(cell.strip().lower() in TABLE_COLUMNS for cell in cells)
+
+
+def same_cells(head: str, *, complete: bool, rows: int = 200) -> bool:
+    """Whether ``head`` (the start of a file; ``complete`` when it is the whole file) is
+    laid out as a table: a first line of two cells or more, and at least one more row, three
+    rows in four with the same number of cells (empty cells after the last column aside)."""
+    first_line = head.split("\n", 1)[0].split("\r", 1)[0]
+    delimiter = sniff_delimiter(first_line)
+    if delimiter not in first_line:
+        return False
+    reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter, strict=False)
+    try:
+        read = list(itertools.islice(reader, rows + 1))
+    except csv.Error:
+        return False
+    header, data = read[0], read[1:] if complete else read[1:-1]
+    data = [row for row in data if any(cell.strip() for cell in row)]
+    width = len(header)
+    alike = sum(
+        1
+        for row in data
+        if len(row) == width or (len(row) > width and not any(c.strip() for c in row[width:]))
+    )
+    return bool(data) and alike * 4 >= len(data) * 3
 
 
 def table_profile(columns: list[str]) -> str:

@@ -8,10 +8,18 @@ looked through. The ``name`` attribute of ``ref-type`` is kept as ``ref-type@nam
 Namespaces are set aside (some tools write a default ``xmlns``), and so are comments and
 CDATA sections when records are counted: a ``<record>`` written there is text, not a
 record. Elements nested more than :data:`MAX_DEPTH` levels deep are refused.
+
+Encoding: a byte-order mark decides, as for every export; without one, the encoding the
+XML declaration names (``<?xml version="1.0" encoding="ISO-8859-1"?>``) is used when it is
+a known encoding and the bytes decode with it (:func:`decode_declared`). The text is then
+parsed with the declaration's encoding set to the UTF-8 it is handed over in, so the parser
+never decodes it a second time (a UTF-16 file declaring UTF-16, as EndNote writes it, or a
+Latin-1 file read twice).
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 import xml.etree.ElementTree as ET
 from typing import Final
@@ -19,6 +27,7 @@ from typing import Final
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from searchtrail.decoding import decode
 from searchtrail.errors import Problem, ReviewError
 from searchtrail.records.model import ParsedFile, RawRecord
 
@@ -26,6 +35,95 @@ _RECORD_START: Final = re.compile(r"<(?:[\w.-]+:)?record[\s>/]")
 _HIDDEN: Final = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.DOTALL)
 MAX_DEPTH: Final = 100
 """How deep elements may nest (EndNote's own records nest five or six levels)."""
+_DECLARATION: Final = re.compile(
+    r"""^(\s*<\?xml\b[^>]*?\bencoding\s*=\s*)(["'])([A-Za-z][A-Za-z0-9._-]*)\2"""
+)
+_DECLARATION_BYTES: Final = re.compile(
+    rb"""^\s*<\?xml\b[^>]*?\bencoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\1"""
+)
+_C1_BYTES: Final = re.compile(rb"[\x80-\x9f]")
+_UTF8_MULTIBYTE: Final = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+# Codecs Python knows that are no character set a file is written in.
+_NOT_CHARACTER_SETS: Final = frozenset(
+    {"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined", "utf-7"}
+)
+
+
+def declared_encoding(data: bytes) -> str | None:
+    """The encoding named by the XML declaration that ``data`` starts with, when the file
+    has no byte-order mark and its bytes are ASCII-compatible; None otherwise."""
+    found = _DECLARATION_BYTES.match(data[:512])
+    return found.group(2).decode("ascii") if found else None
+
+
+def decode_declared(data: bytes, declared: str, *, file: str) -> tuple[str, str, list[str]]:
+    """The text of an XML file without a byte-order mark that declares ``declared``: the
+    text, the encoding used, and notes on what was done.
+
+    The declaration is used when it names a known encoding and the bytes decode with it
+    (for ISO-8859-1, bytes 0x80-0x9F, control characters there and never text, are read as
+    Windows-1252 does, as web browsers do). A declaration that the bytes contradict is
+    reported and the encoding told from the bytes is used. Bytes that are UTF-8, with
+    multi-byte sequences, under a declaration of a one-byte encoding stop the import: either
+    reading would be a guess."""
+    try:
+        codec = codecs.lookup(declared).name
+    except LookupError:
+        codec = ""
+    if not codec or codec in _NOT_CHARACTER_SETS or not _decodes(b"<?xml", codec):
+        return _told_from_bytes(data, file, f"names an unknown encoding {declared!r}")
+    if codec == "utf-8" and _decodes(data, "utf-8"):
+        text, used = decode(data, file=file)
+        return text, used, []
+    if codec == "utf-8" or codec.startswith(("utf-16", "utf-32")):
+        # (The declaration was read as ASCII, so the bytes cannot be UTF-16 or UTF-32.)
+        return _told_from_bytes(data, file, f"says {declared}, but the bytes are not {declared}")
+    multibyte = _UTF8_MULTIBYTE.search(data)
+    if multibyte and _decodes(data, "utf-8"):
+        raise ReviewError(
+            [
+                Problem(
+                    file,
+                    data.count(b"\n", 0, multibyte.start()) + 1,
+                    None,
+                    "encoding",
+                    repr(declared),
+                    "an XML declaration that names the file's encoding; or name the encoding "
+                    "with 'encoding:' in the export entry of the search log",
+                    f"the XML declaration says {declared}, but the bytes are UTF-8 text "
+                    f"(multi-byte sequences from offset {multibyte.start()}): which of the two "
+                    "is right cannot be told",
+                )
+            ]
+        )
+    if codec == "iso8859-1" and _C1_BYTES.search(data) and _decodes(data, "cp1252"):
+        text, _ = decode(data, file=file, encoding="cp1252")
+        note = f"the XML declaration says {declared}; its bytes 0x80-0x9F read as Windows-1252"
+        return text, "cp1252", [note]
+    try:
+        data.decode(codec)
+    except UnicodeError as error:
+        offset = getattr(error, "start", 0)
+        return _told_from_bytes(
+            data, file, f"says {declared}, but the byte at offset {offset} is not {declared}"
+        )
+    text, _ = decode(data, file=file, encoding=codec)
+    return text, codec, []
+
+
+def _told_from_bytes(data: bytes, file: str, why: str) -> tuple[str, str, list[str]]:
+    """The text decoded by the rules for every export, with a note on why the XML
+    declaration was not used."""
+    text, used = decode(data, file=file)
+    return text, used, [f"the XML declaration {why}; read as {used}"]
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except (UnicodeError, LookupError):
+        return False
+    return True
 
 
 def _blank(found: re.Match[str]) -> str:
@@ -46,8 +144,10 @@ def _local(tag: object) -> str:
 
 def read_endnote_xml(text: str, *, file: str, encoding: str) -> ParsedFile:
     """Read every record of an EndNote XML file."""
+    # The text is handed to the parser as UTF-8: the declaration must say so.
+    utf8 = _DECLARATION.sub(lambda m: f"{m.group(1)}{m.group(2)}UTF-8{m.group(2)}", text, count=1)
     try:
-        root = SafeET.fromstring(text.encode("utf-8"))
+        root = SafeET.fromstring(utf8.encode("utf-8"))
     except (ET.ParseError, DefusedXmlException) as error:
         position = getattr(error, "position", (None, None))
         raise ReviewError(

@@ -232,6 +232,18 @@ _TABLES: Final = {
 _CASELESS: Final = frozenset(
     {"bibtex", "scopus-csv", "embase-csv", "pubmed-csv", "zotero-csv", "csv"}
 )
+TABLE_COLUMNS: Final = frozenset(
+    {
+        source.lstrip("*+")
+        for table in (_SCOPUS, _GENERIC)
+        for sources in table.values()
+        for source in sources
+    }
+    | {"eid", "pmcid", "medline pmid", "embase accession id", "accession number", "ut"}
+    | {"citation", "key", "extra", "page start", "page end", "art. no."}
+)
+"""The column names (in lower case) a table's header is recognised by (for telling a
+table from other text)."""
 
 
 _FIRST, _ALL, _GATHER = 0, 1, 2

@@ -24,9 +24,10 @@ class ParsedFile:
     """The records read from one file.
 
     ``in_file`` is the number of records in the file by the format's own counting rule
-    (``TY`` lines, ``<record>`` tags, data rows, ...), counted independently of the reader, so
-    ``len(records) + len(failures)`` can be checked against it. ``failures`` are records that
-    could not be read; ``notes`` are quirks met and handled (each names its lines).
+    (``TY`` lines, ``<record>`` tags, data rows, blocks between blank lines, ...), stated in
+    each reader, so ``len(records) + len(failures)`` can be checked against it: every record
+    counted is read or reported. ``failures`` are records that could not be read; ``notes``
+    are quirks met and handled (each names its lines).
     """
 
     file: str

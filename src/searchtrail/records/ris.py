@@ -1,7 +1,10 @@
 """RIS, as written by databases and reference managers, with their quirks.
 
 Lines are split into tag and value by :class:`rispy.RisParser` (a tag is two capitals or a
-capital and a digit, then two spaces and a hyphen). Around that, this reader adds what real
+capital and a digit, then two spaces and a hyphen). A tag of the RIS specification followed
+by one space and a hyphen (``TI - title``, a careless edit or a home-made export) is a tag
+line too, and reported; with one space only a known tag counts, so a continued abstract line
+such as ``IQ - scores were higher`` stays text. Around that, this reader adds what real
 exports need and what a plain RIS reader drops silently:
 
 - lines before the first ``TY`` and between ``ER`` and the next ``TY`` (Ovid's numbering and
@@ -15,10 +18,14 @@ exports need and what a plain RIS reader drops silently:
 - repeated tags are all kept, in order; blank lines inside a record are ignored;
 - tag lines outside any record that carry a title or authors are a record without ``TY``:
   that is reported as a record that cannot be read.
+
+Counting rule (``in_file``): every ``TY`` line, plus every record recognised without one.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Final
 
 import rispy
@@ -28,11 +35,39 @@ from searchtrail.errors import Problem
 from searchtrail.records.model import ParsedFile, RawRecord
 
 _CONTENT_TAGS: Final = frozenset({"TI", "T1", "AU", "A1", "AB", "PY", "DO"})
+RIS_TAGS: Final = frozenset({
+    "TY", "A1", "A2", "A3", "A4", "AB", "AD", "AN", "AU", "AV", "BT", "C1", "C2", "C3", "C4",
+    "C5", "C6", "C7", "C8", "CA", "CN", "CP", "CT", "CY", "DA", "DB", "DI", "DO", "DP", "ED",
+    "EP", "ER", "ET", "ID", "IS", "J1", "J2", "JA", "JF", "JO", "KW", "L1", "L2", "L3", "L4",
+    "LA", "LB", "LK", "M1", "M2", "M3", "N1", "N2", "NV", "OP", "PB", "PP", "PY", "RI", "RN",
+    "RP", "SE", "SN", "SP", "ST", "T1", "T2", "T3", "TA", "TI", "TT", "U1", "U2", "U3", "U4",
+    "U5", "UR", "VL", "VO", "Y1", "Y2",
+})  # fmt: skip
+"""The tags of the RIS specification (and DI, which Web of Science writes for the DOI)."""
+_ONE_SPACE: Final = re.compile(r"^([A-Z][A-Z0-9]) -(?: (.*))?$")
+
+LineParser = Callable[[str], tuple[str | None, str]]
+
+
+def line_parser() -> LineParser:
+    """A function splitting one RIS line into (tag, value), or (None, text) for a line that
+    is not a tag line; see the module's docstring for the rule."""
+    two_spaces = rispy.RisParser().parse_line
+
+    def parse(line: str) -> tuple[str | None, str]:
+        tag, value = two_spaces(line)
+        if tag is None and line[2:4] == " -":
+            match = _ONE_SPACE.match(line)
+            if match and match.group(1) in RIS_TAGS:
+                return match.group(1), (match.group(2) or "").strip()
+        return tag, value
+
+    return parse
 
 
 def read_ris(text: str, *, file: str, encoding: str) -> ParsedFile:
     """Read every record of a RIS file."""
-    parse_line = rispy.RisParser().parse_line
+    parse_line = line_parser()
     with_ty = 0
     records: list[RawRecord] = []
     failures: list[Problem] = []
@@ -41,6 +76,7 @@ def read_ris(text: str, *, file: str, encoding: str) -> ParsedFile:
     trailing: list[int] = []
     text_er: list[int] = []
     no_er: list[int] = []
+    one_space: list[int] = []
 
     current: RawRecord | None = None
     after_end = False  # just past a bare ER, before any blank line
@@ -66,8 +102,10 @@ def read_ris(text: str, *, file: str, encoding: str) -> ParsedFile:
 
     for number, line in enumerate(iter_lines(text), start=1):
         tag, value = parse_line(line)
-        if line.startswith("TY  -"):
+        if tag == "TY":
             with_ty += 1
+        if tag is not None and line[2:4] == " -":
+            one_space.append(number)
         if current is None:
             if tag == "TY":
                 flush_stray()
@@ -123,6 +161,10 @@ def read_ris(text: str, *, file: str, encoding: str) -> ParsedFile:
     if no_er:
         notes.append(
             f"record(s) without ER ended at the next TY or the end of the file ({_lines(no_er)})"
+        )
+    if one_space:
+        notes.append(
+            f"tag line(s) with one space before the hyphen read as tags ({_lines(one_space)})"
         )
     # Records in the file: those with a TY line (the format's own counting rule) and those
     # recognised without one (each a failure, read or skipped but never lost).

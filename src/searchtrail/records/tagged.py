@@ -2,7 +2,10 @@
 EndNote's Refer-style ``%``-tagged export.
 
 All three keep every tag and value in file order; a value continued on following lines
-keeps the line breaks (Web of Science lists one author per line that way).
+keeps the line breaks (Web of Science lists one author per line that way). Each reader
+counts the records of a file (``in_file``) by the rule it reads them by, stated in its
+docstring, so a record the rule finds is either read or reported, never merged into its
+neighbour or dropped.
 """
 
 from __future__ import annotations
@@ -10,87 +13,136 @@ from __future__ import annotations
 import re
 from typing import Final
 
-import rispy
-
 from searchtrail.decoding import iter_lines, split_lines
 from searchtrail.errors import Problem
 from searchtrail.records.model import ParsedFile, RawRecord
 
 _NBIB_TAG: Final = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- (.*)$")
 _NBIB_TAG_EMPTY: Final = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}-$")
+_WOS_TAG: Final = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
+_WOS_FILE_MARKS: Final = frozenset({"FN", "VR", "EF"})
 
 
 def read_nbib(text: str, *, file: str, encoding: str) -> ParsedFile:
-    """PubMed's MEDLINE format (``.nbib``, or ``.txt`` saved from PubMed)."""
+    """PubMed's MEDLINE format (``.nbib``, or ``.txt`` saved from PubMed).
+
+    Records are separated by blank lines: a tag line after a blank line (or the file's
+    first tag line) starts a record, whether or not it is ``PMID-``. A ``PMID-`` line
+    starts a record wherever it stands, as PubMed writes it first in every record (records
+    written without the blank line). Lines indented by six spaces continue the field before
+    them; other lines outside that shape are skipped and reported with their numbers."""
     records: list[RawRecord] = []
     current: RawRecord | None = None
-    skipped = 0
-    in_file = 0
+    skipped: list[int] = []
+    no_pmid: list[int] = []
+    joined: list[int] = []
     for number, line in enumerate(iter_lines(text), start=1):
-        if line.startswith("PMID-"):
-            in_file += 1
+        if not line.strip():
+            current = None  # a blank line ends the record
+            continue
         match = _NBIB_TAG.match(line) or _NBIB_TAG_EMPTY.match(line)
         if match:
             tag = match.group(1)
             value = match.group(2).strip() if match.re is _NBIB_TAG else ""
-            if tag == "PMID":
+            if current is not None and tag == "PMID" and current.fields:
+                joined.append(number)
+                current = None
+            if current is None:
                 current = RawRecord(number, [])
                 records.append(current)
-            if current is None:
-                skipped += 1
-                continue
             current.fields.append((tag, value))
         elif line.startswith("      ") and current is not None and current.fields:
             tag, value = current.fields[-1]
             current.fields[-1] = (tag, f"{value}\n{line.strip()}")
-        elif line.strip():
-            skipped += 1
-    notes = [f"{skipped} line(s) outside records skipped"] if skipped else []
-    return ParsedFile(file, "nbib", encoding, records, in_file, [], notes)
+        else:
+            skipped.append(number)
+    no_pmid.extend(record.line for record in records if not _has(record, "PMID"))
+    notes = []
+    if skipped:
+        notes.append(f"{len(skipped)} line(s) outside records skipped ({_lines(skipped)})")
+    if joined:
+        notes.append(
+            f"record(s) with no blank line before them, told by their PMID line ({_lines(joined)})"
+        )
+    if no_pmid:
+        notes.append(f"record(s) without a PMID line ({_lines(no_pmid)})")
+    # Counting rule: the record starts above (blank-line blocks and repeated PMID lines).
+    return ParsedFile(file, "nbib", encoding, records, len(records), [], notes)
 
 
 def read_wos(text: str, *, file: str, encoding: str) -> ParsedFile:
-    """Web of Science plain text (``.txt``, ``.ciw``, ``.isi``): ``PT`` ... ``ER`` records."""
-    parse_line = rispy.WokParser().parse_line
+    """Web of Science plain text (``.txt``, ``.ciw``, ``.isi``).
+
+    After the file's ``FN``/``VR`` header, a record is whatever lies between one ``ER`` line
+    and the next, ``PT`` line or not; ``EF`` ends the file. A record whose ``ER`` is missing
+    ends where a blank line is followed by a tag line, or at a second ``PT`` line, and is
+    reported. Lines that begin with spaces continue the field before them."""
     records: list[RawRecord] = []
     current: RawRecord | None = None
+    after_blank = False
     no_er: list[int] = []
-    in_file = 0
+    no_pt: list[int] = []
+    untagged: list[int] = []
+    skipped: list[int] = []
     for number, line in enumerate(iter_lines(text), start=1):
-        if line.startswith("PT "):
-            in_file += 1
         if not line.strip():
+            after_blank = True
             continue
-        tag, value = parse_line(line)
-        if tag == "PT":
-            if current is not None:
+        match = None if line.startswith(" ") else _WOS_TAG.match(line.rstrip())
+        tag = match.group(1) if match else None
+        value = (match.group(2) or "").strip() if match else line.strip()
+        if current is not None and tag is not None:
+            if tag == "ER":
+                current, after_blank = None, False
+                continue
+            if after_blank or (tag == "PT" and _has(current, "PT")):
                 no_er.append(current.line)
-            current = RawRecord(number, [("PT", value)])
+                current = None
+        after_blank = False
+        if current is None:
+            if tag is None or tag in _WOS_FILE_MARKS or tag == "ER":
+                if tag is None:
+                    skipped.append(number)
+                continue
+            current = RawRecord(number, [(tag, value)])
             records.append(current)
-        elif current is None:
-            continue  # FN, VR and EF lines, and anything else between records
-        elif tag == "ER":
-            current = None
-        elif tag is None:
-            if current.fields:
-                field_tag, field_value = current.fields[-1]
-                current.fields[-1] = (field_tag, f"{field_value}\n{value}")
-        else:
+        elif tag is not None:
             current.fields.append((tag, value))
-    notes = [f"record(s) without ER at lines {no_er[:5]}"] if no_er else []
-    return ParsedFile(file, "wos", encoding, records, in_file, [], notes)
+        else:
+            if not line.startswith(" "):
+                untagged.append(number)
+            field_tag, field_value = current.fields[-1]
+            current.fields[-1] = (field_tag, f"{field_value}\n{value}")
+    no_pt.extend(record.line for record in records if not _has(record, "PT"))
+    notes = []
+    if no_er:
+        notes.append(f"record(s) without ER ended where the next began ({_lines(no_er)})")
+    if no_pt:
+        notes.append(f"record(s) without a PT line ({_lines(no_pt)})")
+    if untagged:
+        notes.append(f"line(s) without a tag or indent read as continued text ({_lines(untagged)})")
+    if skipped:
+        notes.append(f"{len(skipped)} line(s) outside records skipped ({_lines(skipped)})")
+    # Counting rule: the records between ER lines found above.
+    return ParsedFile(file, "wos", encoding, records, len(records), [], notes)
 
 
 def read_refer(text: str, *, file: str, encoding: str) -> ParsedFile:
-    """EndNote's tagged export (Refer style: ``%T`` title, ``%A`` author, ...); records are
-    separated by blank lines. Counting rule: every block of lines between blank lines is a
-    record; a block whose first line is not a ``%`` tag cannot be read, and is reported
-    with its lines."""
+    """EndNote's tagged export (Refer style: ``%T`` title, ``%A`` author, ...).
+
+    Counting rule: every block of lines between blank lines is a record, and a second ``%0``
+    (reference type) line within a block starts another (records written without a blank
+    line between them). Where the block's record began with other tags before its ``%0``
+    (``%T`` first, as some exporters write), the same tags just before the second ``%0``
+    go with the new record. A block whose first line is not a ``%`` tag cannot be read, and
+    is reported with its lines."""
     lines = split_lines(text)
     records: list[RawRecord] = []
     failures: list[Problem] = []
+    joined: list[int] = []
     in_file = 0
     current: RawRecord | None = None
+    field_lines: list[int] = []  # the line of each field of the current record
     stray: list[int] = []
 
     def close_stray() -> None:
@@ -113,20 +165,59 @@ def read_refer(text: str, *, file: str, encoding: str) -> ParsedFile:
             close_stray()
             current = None
             continue
+        tagged = line.startswith("%") and len(line) >= 2
         if current is None and not stray:
             in_file += 1
-            if line.startswith("%") and len(line) >= 2:
+            if tagged:
                 current = RawRecord(number, [])
+                field_lines = []
                 records.append(current)
             else:
                 stray.append(number)
                 continue
         if stray:
             stray.append(number)
-        elif current is not None and line.startswith("%") and len(line) >= 2:
-            current.fields.append((line[:2], line[3:].strip()))
+        elif current is not None and tagged:
+            tag, value = line[:2], line[3:].strip()
+            if tag == "%0" and _has(current, "%0"):
+                in_file += 1
+                joined.append(number)
+                current, field_lines = _split_refer(current, field_lines, number)
+                records.append(current)
+            current.fields.append((tag, value))
+            field_lines.append(number)
         elif current is not None and current.fields:
             tag, value = current.fields[-1]
             current.fields[-1] = (tag, f"{value}\n{line.strip()}")
     close_stray()
-    return ParsedFile(file, "refer", encoding, records, in_file, failures, [])
+    notes = (
+        [f"record(s) with no blank line before them, told by a second %0 line ({_lines(joined)})"]
+        if joined
+        else []
+    )
+    return ParsedFile(file, "refer", encoding, records, in_file, failures, notes)
+
+
+def _split_refer(
+    record: RawRecord, field_lines: list[int], number: int
+) -> tuple[RawRecord, list[int]]:
+    """The record that a second ``%0`` at line ``number`` starts: it takes along the fields
+    just before it that repeat the tags ``record`` began with before its own ``%0``."""
+    lead = [tag for tag, _ in record.fields[: [t for t, _ in record.fields].index("%0")]]
+    size = len(lead)
+    if size and len(record.fields) > 2 * size and [t for t, _ in record.fields[-size:]] == lead:
+        moved, moved_lines = record.fields[-size:], field_lines[-size:]
+        del record.fields[-size:]
+        del field_lines[-size:]
+        return RawRecord(moved_lines[0], list(moved)), list(moved_lines)
+    return RawRecord(number, []), []
+
+
+def _has(record: RawRecord, tag: str) -> bool:
+    return any(name == tag for name, _ in record.fields)
+
+
+def _lines(numbers: list[int], limit: int = 5) -> str:
+    shown = ", ".join(str(n) for n in numbers[:limit])
+    more = f", … {len(numbers) - limit} more" if len(numbers) > limit else ""
+    return f"line {shown}{more}" if len(numbers) == 1 else f"lines {shown}{more}"
