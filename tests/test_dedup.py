@@ -404,10 +404,9 @@ def test_dedup_command_refuses_repeated_ids_without_a_traceback(tmp_path):
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert "pubmed-30412345" in result.stderr
-    assert "--ids position" in result.stderr
+    assert "--ids key" in result.stderr
     again = run_dedup(
-        str(tmp_path / "one.ris"), str(tmp_path / "two.ris"), "--out", str(out), "--ids",
-        "position",
+        str(tmp_path / "one.ris"), str(tmp_path / "two.ris"), "--out", str(out), "--ids", "key",
     )  # fmt: skip
     assert again.returncode == 0, again.stderr
     assert "4 records, 2 unique" in again.stdout

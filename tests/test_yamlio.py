@@ -66,7 +66,7 @@ def test_a_count_in_another_number_form_is_refused_with_its_line(written, review
     )
     assert main(["validate", str(directory)]) == 1
     err = capsys.readouterr().err
-    assert f"searches/log.yaml:39: search 'ctgov-1': field 'identified': value " in err
+    assert "searches/log.yaml:39: search 'ctgov-1': field 'identified': value " in err
     assert written in err
     assert "expected a whole number of records (0 or more) or the word unknown" in err
 

@@ -37,10 +37,12 @@ from searchtrail.screening.migrate import migrate
 from searchtrail.screening.tools import (
     TOOLS,
     RecordIndex,
+    check_date,
     import_decisions,
     read_tool_export,
     write_decisions,
 )
+from searchtrail.searchlog import load_review
 from searchtrail.sheets import read_sheet
 
 
@@ -204,6 +206,8 @@ def cmd_screening_import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    check_date(args.date or "")
+    review = load_review(directory)
     source = Path(args.file)
     rows = read_tool_export(
         read_sheet(source), args.tool, decision=args.decision, reason=args.reason or ""
@@ -218,7 +222,13 @@ def cmd_screening_import(args: argparse.Namespace) -> int:
     existing = read_sheet(directory / name, file=name) if name else None
     target = directory / (name or DECISION_FILES[args.stage])
     outcome = import_decisions(
-        rows, index, existing, args.stage, date=args.date or "", note=args.note or ""
+        rows,
+        index,
+        existing,
+        args.stage,
+        date=args.date or "",
+        note=args.note or "",
+        reasons=review.exclusion_reasons,
     )
     if outcome.added:
         write_decisions(directory, args.stage, existing, outcome.added)
@@ -226,6 +236,7 @@ def cmd_screening_import(args: argparse.Namespace) -> int:
     for title, items in (
         ("could not be matched to a record", [(r, why) for r, why in outcome.unmatched]),
         ("contradict the file", outcome.conflicts),
+        ("are refused, as the review would refuse them", outcome.refused),
         ("have no final decision in the tool", [(r, r.why_undecided) for r in outcome.undecided]),
     ):
         if items:

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path
+from typing import Final
 
-PREVIOUS = ".previous"
-"""The folder, beside a file people edit, that keeps its version before the last rewrite."""
+from searchtrail.errors import Problem, ReviewError
+
+PREVIOUS: Final = ".previous"
+"""The folder, beside a file people edit, that keeps its versions before searchtrail's last
+rewrites of it."""
+VERSIONS_KEPT: Final = 5
+"""How many earlier versions of a file people edit are kept in ``.previous/``: the last one
+as ``.previous/<name>``, the ones before it as ``<name>.1`` (next older) to ``<name>.4``."""
 
 
 def write_text(path: Path, text: str, *, backup: bool = False) -> None:
@@ -16,25 +26,102 @@ def write_text(path: Path, text: str, *, backup: bool = False) -> None:
     beside ``path``, is flushed to disk, and then replaces it, so a reader (or a crash)
     sees the old file or the new one, never part of either. Parent directories are
     created. With ``backup``, the file's current version is first kept in ``.previous/``
-    beside it (for files people edit)."""
+    beside it (for files people edit; see :func:`keep_previous`), unless it is what is
+    about to be written.
+
+    A file that exists keeps its permission bits (and its group, where the user may set
+    it); a new one gets the usual ``0666`` less the umask. A path that is a symbolic link
+    (to a copy a team shares, say) is written through: its target is replaced, atomically
+    in the target's folder, and the link stays."""
     write_bytes(path, text.encode("utf-8"), backup=backup)
 
 
 def write_bytes(path: Path, data: bytes, *, backup: bool = False) -> None:
     """Write bytes atomically (see :func:`write_text`)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if backup and path.is_file():
-        write_bytes(path.parent / PREVIOUS / path.name, path.read_bytes())
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    target = _written_path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if backup and target.is_file():
+        current = target.read_bytes()
+        if current != data:
+            keep_previous(path, current)
     try:
-        with os.fdopen(handle, "wb") as stream:
+        before: os.stat_result | None = target.stat()
+    except FileNotFoundError:
+        before = None
+    descriptor, temporary = _temporary_beside(target)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            if before is not None:
+                _keep_owner_and_mode(stream.fileno(), temporary, before)
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        Path(temporary).replace(path)
+        temporary.replace(target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+
+
+def keep_previous(path: Path, data: bytes) -> None:
+    """Keep ``data`` (the version of ``path`` about to be replaced) as
+    ``.previous/<name>``, moving the versions kept before it one place back
+    (``<name>`` to ``<name>.1``, ... ; the oldest of :data:`VERSIONS_KEPT` is dropped).
+    A version the same as the last one kept is not kept twice, so a person's original
+    survives several rewrites by searchtrail."""
+    folder = path.parent / PREVIOUS
+    latest = folder / path.name
+    if latest.is_file() and latest.read_bytes() == data:
+        return
+    older = [latest, *(folder / f"{path.name}.{n}" for n in range(1, VERSIONS_KEPT))]
+    for newer, next_older in reversed(list(itertools.pairwise(older))):
+        if newer.is_file():
+            newer.replace(next_older)
+    write_bytes(latest, data)
+
+
+def _written_path(path: Path) -> Path:
+    """The file a write to ``path`` replaces: ``path`` itself, or what its symbolic link
+    leads to."""
+    if not path.is_symlink():
+        return path
+    target = Path(os.path.realpath(path))
+    if target.is_symlink():
+        raise ReviewError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    None,
+                    None,
+                    "a file, or a symbolic link that leads to one",
+                    "it is a symbolic link that leads round in a loop",
+                )
+            ]
+        )
+    return target
+
+
+def _keep_owner_and_mode(descriptor: int, temporary: Path, before: os.stat_result) -> None:
+    """Give the new file the group (where allowed) and permission bits of the one it
+    replaces, so the people who could read a shared decision file still can."""
+    fchown = getattr(os, "fchown", None)
+    if fchown is not None and before.st_gid != os.fstat(descriptor).st_gid:
+        with contextlib.suppress(OSError):
+            fchown(descriptor, -1, before.st_gid)
+    temporary.chmod(stat.S_IMODE(before.st_mode))
+
+
+def _temporary_beside(target: Path) -> tuple[int, Path]:
+    """A new file in ``target``'s folder, open for writing, created with mode 0666 so the
+    umask decides a new file's permissions as it does for any program's files."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        temporary = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue
 
 
 def sha256(path: Path) -> str:

@@ -6,25 +6,39 @@ exact way:
 
 - **encoding**: a byte-order mark (UTF-8, UTF-16), UTF-16 without one, UTF-8, or else
   Windows-1252 (Excel's "CSV" on Windows), by :func:`searchtrail.decoding.decode`;
-- **delimiter**: the one of comma, semicolon and tab that the header line holds most of
-  (Excel writes semicolons where the decimal mark is a comma, as in the Nordic countries
-  and Germany); a header with none is one column;
+- **delimiter**: the one Excel's ``sep=;`` first line names (that line is not the header,
+  and is kept when the file is added to), or else the one of comma, semicolon and tab that
+  the header line holds most of (Excel writes semicolons where the decimal mark is a comma,
+  as in the Nordic countries and Germany); a header with none is one column;
 - **quoting**: the usual CSV rules, strictly: a quote left open stops with the line it
   opened on, rather than swallowing the rows after it;
 - **workbooks** (``.xlsx``, ``.xlsm``, ``.xls``, ``.ods``): the first sheet, read with
-  python-calamine; numbers that are whole are written without ``.0``, dates as YYYY-MM-DD.
+  python-calamine; numbers that are whole are written without ``.0``, dates as YYYY-MM-DD;
+- **column names**: matched without case and without the spaces around them
+  (``Record_ID`` is ``record_id``); :attr:`Sheet.header` holds them so, and
+  :attr:`Sheet.written` as the file writes them. A name given to two columns stops the
+  reading: which of the two columns was meant cannot be known, and a row rebuilt by name
+  would lose one of them.
 
 A row with more cells than the header has columns is kept whole: its extra cells are in
 :attr:`SheetRow.extra`, for the caller to refuse with the line (an unquoted comma in a note
 would otherwise cut the note short). Blank rows are skipped.
+
+Writing to a table people keep (:func:`append_rows`, :func:`replace_cells`) changes only
+what it must: rows are added after the last one, cells are replaced where they stand, and
+every other character stays as it was, in the file's own encoding, delimiter and line ends.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import dataclasses
 import datetime as dt
 import io
-from collections.abc import Iterable, Mapping, Sequence
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -37,6 +51,12 @@ from searchtrail.records.delimited import sniff_delimiter
 
 WORKBOOKS: Final = (".xlsx", ".xlsm", ".xls", ".ods")
 DELIMITER_NAMES: Final = {",": "comma", ";": "semicolon", "\t": "tab"}
+SAVE_AS_UTF8: Final = (
+    "save the table again as UTF-8 (in Excel: Save As, 'CSV UTF-8 (Comma delimited)')"
+)
+_SEPARATOR_LINE: Final = re.compile(r'sep=([^"\r\n])[ ]*(\r\n|\r|\n|$)', re.IGNORECASE)
+_LINE_END: Final = re.compile(r"\r\n|\r|\n")
+_ANOTHER_ENCODING: Final = "; if the file uses another encoding"
 
 
 @dataclass(frozen=True)
@@ -54,9 +74,14 @@ class Sheet:
 
     file: str
     header: tuple[str, ...]
+    """The column names, without case and surrounding spaces: the keys of the rows' cells."""
     rows: tuple[SheetRow, ...]
     encoding: str = "utf-8"
     delimiter: str = ","
+    written: tuple[str, ...] = ()
+    """The header's cells as the file writes them, for messages."""
+    header_line: int = 1
+    """The line of the header (2 after Excel's ``sep=`` line)."""
 
     def too_long(self, expected: str = "") -> list[Problem]:
         """Rows with more cells than the header has columns, as problems."""
@@ -76,6 +101,10 @@ class Sheet:
             if row.extra
         ]
 
+    def header_shown(self) -> str:
+        """The header as the file writes it, for a message."""
+        return show_value((self.delimiter or ", ").join(self.written or self.header), 200)
+
 
 def read_sheet(path: Path, *, file: str | None = None) -> Sheet:
     """Read a table file (CSV/TSV in any encoding above, or a workbook)."""
@@ -86,35 +115,75 @@ def read_sheet(path: Path, *, file: str | None = None) -> Sheet:
         )
     if path.suffix.lower() in WORKBOOKS:
         return _workbook(path, name)
-    text, encoding = decode(path.read_bytes(), file=name)
+    text, encoding = table_text(path.read_bytes(), file=name)
     return parse_sheet(text, file=name, encoding=encoding)
+
+
+def table_text(data: bytes, *, file: str) -> tuple[str, str]:
+    """The text of a table's bytes and the encoding it is in. A table that cannot be
+    decoded is named with the advice that fits a table (save it as UTF-8); the search
+    log's ``encoding:`` is for exports only."""
+    try:
+        return decode(data, file=file)
+    except ReviewError as error:
+        raise ReviewError(
+            [
+                dataclasses.replace(problem, expected=_table_advice(problem.expected))
+                for problem in error.problems
+            ]
+        ) from error
+
+
+def _table_advice(expected: str) -> str:
+    what = expected.partition(_ANOTHER_ENCODING)[0]
+    if "encoding:" in what:
+        what = "UTF-8, UTF-16 or Windows-1252 text"
+    return f"{what}; {SAVE_AS_UTF8}"
+
+
+def exact_text(original: bytes, encoding: str) -> str:
+    """A table's text exactly as its bytes hold it (``encoding``: as :func:`table_text`
+    found it), without its byte-order mark and without the Unicode normalisation reading
+    applies: the text to which rows are added or in which cells are replaced, so that
+    every other character stays as the person saved it."""
+    bom, codec = _codec(encoding, original)
+    return original[len(bom) :].decode(codec)
 
 
 def parse_sheet(text: str, *, file: str, encoding: str = "utf-8") -> Sheet:
     """Read a table from its text; raise :class:`ReviewError` naming the line where the
-    quoting breaks."""
+    quoting breaks, or the header's line when it names a column twice."""
     text = text.removeprefix("\ufeff")
-    first = text.split("\n", 1)[0]
-    delimiter = sniff_delimiter(first)
+    separator = _SEPARATOR_LINE.match(text)
+    skipped = 0
+    if separator:
+        delimiter = separator.group(1)
+        text = text[separator.end() :]
+        skipped = 1
+    else:
+        delimiter = sniff_delimiter(_LINE_END.split(text, maxsplit=1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[SheetRow] = []
+    written: tuple[str, ...] = ()
     header: tuple[str, ...] = ()
+    header_line = 1 + skipped
     line = 0
     try:
         for cells in reader:
             start, line = line + 1, reader.line_num
             if not header:
-                header = tuple(cell.strip() for cell in cells)
+                written, header = tuple(cells), _names(cells)
+                header_line = start + skipped
                 continue
             if not any(cell.strip() for cell in cells):
                 continue
-            rows.append(_row(header, cells, start))
+            rows.append(_row(header, cells, start + skipped))
     except csv.Error as error:
         raise ReviewError(
             [
                 Problem(
                     file,
-                    line + 1,
+                    line + 1 + skipped,
                     None,
                     None,
                     None,
@@ -123,7 +192,53 @@ def parse_sheet(text: str, *, file: str, encoding: str = "utf-8") -> Sheet:
                 )
             ]
         ) from error
-    return Sheet(file, header, tuple(rows), encoding, delimiter)
+    _refuse_repeated_names(file, header_line, written, header)
+    return Sheet(file, header, tuple(rows), encoding, delimiter, written, header_line)
+
+
+def _names(cells: Sequence[str]) -> tuple[str, ...]:
+    return tuple(cell.strip().lower() for cell in cells)
+
+
+def _refuse_repeated_names(
+    file: str, line: int, written: Sequence[str], header: Sequence[str]
+) -> None:
+    """Stop on a column name given twice (empty names, of columns a spreadsheet left
+    without a heading, may repeat)."""
+    first: dict[str, int] = {}
+    problems = []
+    for number, name in enumerate(header, start=1):
+        if not name:
+            continue
+        if name not in first:
+            first[name] = number
+            continue
+        earlier = first[name]
+        problems.append(
+            Problem(
+                file,
+                line,
+                None,
+                None,
+                show_value(written[number - 1].strip()),
+                "each column named once (names are compared without case or the spaces "
+                "around them): rename one of the two columns or delete it",
+                f"the header names the column {written[earlier - 1].strip()!r} twice: "
+                f"columns {earlier} and {number} ({_letters(earlier)} and "
+                f"{_letters(number)} in a spreadsheet)",
+            )
+        )
+    if problems:
+        raise ReviewError(problems)
+
+
+def _letters(number: int) -> str:
+    """A spreadsheet's name of a column: 1 is A, 27 is AA."""
+    name = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return name
 
 
 def _row(header: Sequence[str], cells: Sequence[str], line: int) -> SheetRow:
@@ -165,17 +280,21 @@ def _workbook(path: Path, file: str) -> Sheet:
             ]
         ) from error
     rows: list[SheetRow] = []
+    written: tuple[str, ...] = ()
     header: tuple[str, ...] = ()
+    header_line = 1
     for number, raw in enumerate(values, start=1):
         cells = [_cell(value) for value in raw]
         if not header:
-            header = tuple(cell.strip() for cell in cells)
-            while header and not header[-1]:
-                header = header[:-1]
+            written = tuple(cells)
+            while written and not written[-1].strip():
+                written = written[:-1]
+            header, header_line = _names(written), number
             continue
         if any(cell.strip() for cell in cells):
             rows.append(_row(header, cells, number))
-    return Sheet(file, header, tuple(rows), "xlsx", "")
+    _refuse_repeated_names(file, header_line, written, header)
+    return Sheet(file, header, tuple(rows), "xlsx", "", written, header_line)
 
 
 def append_rows(
@@ -188,44 +307,186 @@ def append_rows(
 ) -> None:
     """Add ``rows`` to a table people keep, losing nothing of theirs.
 
-    The rows already there are kept byte for byte: the new ones are appended in the file's
-    own encoding, delimiter and line ending, under its own columns (a column of ``columns``
-    the file does not have is left out of the new rows, unless it is ``required`` and a new
-    row fills it). Only when that cannot be (a required column is missing, the file is
-    UTF-16, or its encoding cannot hold the new text) is it written anew, in UTF-8 with its
-    own columns followed by the missing ones, every row's values as they were. The
+    The text already there is kept character for character: the new rows are appended in
+    the file's own encoding, delimiter and line ending, under its own columns (matched
+    without case; a column of ``columns`` the file does not have is left out of the new
+    rows). A column of ``required`` that a new row fills and the file lacks stops the
+    write, naming the header found: searchtrail never adds columns to a person's table.
+    When the file's encoding cannot hold the new text (Windows-1252 and a title in
+    Polish), the whole file is written as UTF-8 with a byte-order mark, every character
+    as it was. A missing file (or one without even a header) is written anew. The
     previous version is kept in ``.previous/`` beside the file; the write is atomic.
     """
-    if existing is None or not path.is_file():
-        write_text(path, csv_text(columns, ([row.get(c, "") for c in columns] for row in rows)))
+    if existing is None or not path.is_file() or not (existing.header or existing.rows):
+        table = csv_text(columns, ([row.get(c, "") for c in columns] for row in rows))
+        write_text(path, table, backup=True)
         return
+    if existing.encoding == "xlsx":
+        raise ReviewError(
+            [
+                Problem(
+                    existing.file,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "a CSV or TSV file to add rows to",
+                    "searchtrail adds rows to CSV files only and never writes a workbook; "
+                    "save the workbook as CSV",
+                )
+            ]
+        )
     filled = {name for row in rows for name, value in row.items() if value and name in required}
-    header = list(existing.header)
+    missing = [name for name in required if name in filled and name not in existing.header]
+    if missing:
+        raise ReviewError(
+            [
+                Problem(
+                    existing.file,
+                    existing.header_line,
+                    None,
+                    None,
+                    existing.header_shown(),
+                    f"a header with the column{'s' if len(missing) > 1 else ''} "
+                    f"{', '.join(missing)} (names are matched without case or the spaces "
+                    "around them)",
+                    f"the header lacks {', '.join(missing)}: searchtrail adds rows under "
+                    "the file's own columns and never adds columns; add "
+                    f"{'them' if len(missing) > 1 else 'it'} to the header and run again",
+                )
+            ]
+        )
     original = path.read_bytes()
-    appendable = (
-        filled <= set(header)
-        and existing.encoding in ("utf-8", "utf-8-sig", "cp1252")
-        and existing.delimiter in (",", ";", "\t")
-    )
-    if appendable:
-        newline = "\r\n" if b"\r\n" in original else "\n"
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=existing.delimiter, lineterminator=newline)
-        writer.writerows([neutral(row.get(name, "")) for name in header] for row in rows)
-        try:
-            added = buffer.getvalue().encode("cp1252" if existing.encoding == "cp1252" else "utf-8")
-        except UnicodeEncodeError:
-            appendable = False
-        else:
-            joint = b"" if not original or original.endswith((b"\n", b"\r")) else newline.encode()
-            write_bytes(path, original + joint + added, backup=True)
-            return
-    missing = [name for name in columns if name not in header]
-    header += missing
+    text = exact_text(original, existing.encoding)
+    newline = line_end(text)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for old in existing.rows:
-        writer.writerow([old.cells.get(name, "") for name in header] + list(old.extra))
-    writer.writerows([neutral(row.get(name, "")) for name in header] for row in rows)
-    write_text(path, buffer.getvalue(), backup=True)
+    writer = csv.writer(buffer, delimiter=existing.delimiter or ",", lineterminator=newline)
+    writer.writerows([neutral(row.get(name, "")) for name in existing.header] for row in rows)
+    joint = "" if not text or text.endswith(("\n", "\r")) else newline
+    added = joint + buffer.getvalue()
+    _, codec = _codec(existing.encoding, original)
+    try:
+        data = original + added.encode(codec)
+    except UnicodeEncodeError:
+        data = codecs.BOM_UTF8 + (text + added).encode("utf-8")
+    write_bytes(path, data, backup=True)
+
+
+def line_end(text: str) -> str:
+    """The line end a table's text uses: that of its first line (a spreadsheet may write
+    LF inside a cell and CR LF between rows)."""
+    found = _LINE_END.search(text)
+    return found.group() if found else "\n"
+
+
+def encode_table(text: str, encoding: str, original: bytes) -> bytes:
+    """``text`` in the encoding a table was read in (``original``: its bytes as they
+    were, for the byte-order mark and its byte order); as UTF-8 with a byte-order mark
+    when that encoding cannot hold it."""
+    bom, codec = _codec(encoding, original)
+    try:
+        return bom + text.encode(codec)
+    except UnicodeEncodeError:
+        return codecs.BOM_UTF8 + text.encode("utf-8")
+
+
+def _codec(encoding: str, original: bytes) -> tuple[bytes, str]:
+    """The byte-order mark and codec of a table's bytes, from the encoding it was read in."""
+    if encoding == "utf-8-sig":
+        return codecs.BOM_UTF8, "utf-8"
+    if encoding == "utf-16":
+        big = original.startswith(codecs.BOM_UTF16_BE)
+        return original[:2], "utf-16-be" if big else "utf-16-le"
+    return b"", encoding
+
+
+def replace_cells(text: str, sheet: Sheet, changes: Mapping[tuple[int, str], str]) -> str:
+    """``text`` (a table's text, as read into ``sheet``) with some cells' values replaced:
+    ``changes`` maps (the line a row starts on, a column name) to the value that replaces
+    the cell's value, the spaces around it kept. Every other character stays as it was:
+    the other cells, quoting, blank rows, line ends, Excel's ``sep=`` line."""
+    if not changes:
+        return text
+    column_of = {name: number for number, name in enumerate(sheet.header) if name}
+    cells_of = {row.line: row.cells for row in sheet.rows}
+    by_line: dict[int, list[tuple[str, str]]] = {}
+    for (line, name), value in changes.items():
+        by_line.setdefault(line, []).append((name, value))
+    edits: list[tuple[int, int, str]] = []
+    for line, spans in _cell_spans(text, sheet.delimiter or ","):
+        for name, value in by_line.get(line, ()):
+            number = column_of[name]
+            start, end = spans[number] if number < len(spans) else (0, 0)
+            old = _unquoted(text[start:end])
+            if number >= len(spans) or _nfc(old) != _nfc(cells_of[line][name]):
+                raise ReviewError(
+                    [
+                        Problem(
+                            sheet.file,
+                            line,
+                            None,
+                            name,
+                            show_value(old),
+                            "a cell as the table's quoting rules write it",
+                            "the cell cannot be found in the file's text to be rewritten",
+                        )
+                    ]
+                )
+            new = old.replace(old.strip(), value, 1) if old.strip() else value
+            quoted = text.startswith('"', start)
+            if quoted or any(c in new for c in (sheet.delimiter, '"', "\r", "\n")):
+                new = '"' + new.replace('"', '""') + '"'
+            edits.append((start, end, new))
+    pieces: list[str] = []
+    done = 0
+    for start, end, new in sorted(edits):
+        pieces.extend((text[done:start], new))
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _unquoted(raw: str) -> str:
+    if raw.startswith('"') and raw.endswith('"') and len(raw) > 1:
+        return raw[1:-1].replace('""', '"')
+    return raw
+
+
+def _cell_spans(text: str, delimiter: str) -> Iterator[tuple[int, list[tuple[int, int]]]]:
+    """Each record of a table's text: the line it starts on (counted as the CSV reader
+    counts them, CR LF, CR or LF each ending one) and where each of its cells is in
+    ``text``, quotes included."""
+    position = 1 if text.startswith("\ufeff") else 0
+    line = 1
+    size = len(text)
+    while position < size:
+        first = line
+        spans = []
+        while True:
+            start = position
+            if position < size and text[position] == '"':
+                position += 1
+                while True:
+                    close = text.find('"', position)
+                    if close < 0:
+                        close = size
+                    line += len(_LINE_END.findall(text, position, close))
+                    if close < size - 1 and text[close + 1] == '"':
+                        position = close + 2
+                        continue
+                    position = min(close + 1, size)
+                    break
+            while position < size and text[position] not in (delimiter, "\r", "\n"):
+                position += 1
+            spans.append((start, position))
+            if position < size and text[position] == delimiter:
+                position += 1
+                continue
+            break
+        position += 2 if text.startswith("\r\n", position) else 1
+        line += 1
+        yield first, spans

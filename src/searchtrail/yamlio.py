@@ -92,9 +92,7 @@ _ReviewLoader.yaml_implicit_resolvers = {
 _ReviewLoader.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
-_ReviewLoader.add_implicit_resolver(
-    _INT, re.compile(r"^(?:0|-?[1-9][0-9]*)$"), list("-0123456789")
-)
+_ReviewLoader.add_implicit_resolver(_INT, re.compile(r"^(?:0|-?[1-9][0-9]*)$"), list("-0123456789"))
 _ReviewLoader.add_implicit_resolver(
     _FLOAT,
     re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),

@@ -38,10 +38,10 @@ from searchtrail.dedup.verdicts import questions, read_verdicts, write_questions
 from searchtrail.errors import Problem, ReviewError
 from searchtrail.fileio import write_text
 from searchtrail.records import table
-from searchtrail.records.identity import KnownRecords, record_key
+from searchtrail.records.identity import KnownRecords
 from searchtrail.records.model import RawRecord
 from searchtrail.records.reader import read_export
-from searchtrail.sheets import read_sheet
+from searchtrail.sheets import WORKBOOKS, read_sheet
 
 IdPolicy = Literal["own", "key", "position"]
 
@@ -79,11 +79,13 @@ def _read_one(path: Path, ids: IdPolicy, keep_raw: bool) -> tuple[pd.DataFrame, 
     parsed = read_export(path, name)
     stem = path.name
 
-    def make_id(_record: RawRecord, fields: dict[str, str], position: int) -> str:
+    def make_id(_record: RawRecord, fields: dict[str, str], position: int) -> str | None:
+        """The file's own id or the position; None: the table's key (``<file>:<key>``),
+        which it tells apart when records share one, as in a review."""
+        if ids == "position":
+            return f"{stem}:{position}"
         own = fields.get("own_id", "").strip()
-        if ids == "own" and own:
-            return own
-        return f"{stem}:{position}" if ids == "position" else f"{stem}:{record_key(fields)}"
+        return own if ids == "own" and own else None
 
     gathered = table.RecordColumns()
     gathered.add(parsed, origin_id=stem, record_id=make_id, keep_raw=keep_raw)
@@ -258,7 +260,9 @@ def _check_unique_ids(records: pd.DataFrame) -> None:
                     f"record {record_id}",
                     "ID",
                     repr(record_id),
-                    "ids unique across the input files (or use --ids position)",
+                    "ids unique across the input files (or use --ids key: records named by "
+                    "their accession or a fingerprint of their content, which stay with them "
+                    "when a file is exported again in another order)",
                     f"the id is also used at {first['file']}:{first['line']}",
                 )
             )
@@ -281,6 +285,8 @@ def run(
         if progress:
             progress(f"[{time.perf_counter() - started:7.1f}s] {message}")
 
+    if verdicts_file is not None:
+        _refuse_verdicts_file(verdicts_file, out)
     _refuse_overwriting_inputs(paths, out, verdicts_file)
     out.mkdir(parents=True, exist_ok=True)
     records, skipped = read_files(
@@ -315,6 +321,43 @@ def run(
 
 
 OUTPUT_FILES = ("unique.ris", "unique.csv", "groups.csv", "pairs.csv")
+
+
+def _refuse_verdicts_file(verdicts_file: Path, out: Path) -> None:
+    """Before anything is read or written: the verdicts file must be a CSV or TSV table
+    (new questions are appended to it as text, and a workbook would be overwritten with
+    it) and none of the files the run writes."""
+    problems = []
+    if verdicts_file.suffix.lower() in WORKBOOKS:
+        problems.append(
+            Problem(
+                str(verdicts_file),
+                None,
+                None,
+                "--verdicts",
+                None,
+                "a verdicts file in CSV (verdicts.csv): searchtrail adds questions to it as "
+                "text and never writes a workbook",
+                "it is a workbook; keep verdicts in CSV (in Excel: Save As, 'CSV UTF-8') "
+                "and give that file",
+            )
+        )
+    outputs = {(out / name).resolve(): name for name in OUTPUT_FILES}
+    written = outputs.get(verdicts_file.resolve())
+    if written is not None:
+        problems.append(
+            Problem(
+                str(verdicts_file),
+                None,
+                None,
+                "--verdicts",
+                None,
+                f"a verdicts file apart from what the command writes in {out}",
+                f"it is the output {out / written}, which this run writes",
+            )
+        )
+    if problems:
+        raise ReviewError(problems, summary="a verdicts file this run cannot use")
 
 
 def _refuse_overwriting_inputs(

@@ -57,9 +57,7 @@ def _folded(text: str) -> str:
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(
-        c
-        for c in decomposed
-        if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+        c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
     ).casefold()
 
 

@@ -33,7 +33,9 @@ COLUMNS: Final = (
     "raw",
 )
 
-IdMaker = Callable[[RawRecord, dict[str, str], int], str]
+IdMaker = Callable[[RawRecord, dict[str, str], int], str | None]
+"""Makes a record's id from the record, its standard fields and its position; None leaves
+the id to the table (``<origin>:<key>``)."""
 
 
 class RecordColumns:
@@ -60,21 +62,20 @@ class RecordColumns:
         """Add every record of ``parsed``; return how many were added.
 
         ``record_id`` makes each record's id from the record, its standard fields and its
-        position; by default ``<origin_id>:<key>`` (:func:`~searchtrail.records.identity.record_key`;
-        records that share a key are told apart when the table is made, see
-        :func:`~searchtrail.records.identity.told_apart`). Without ``keep_raw`` the original
-        fields are left out (the ``raw`` column stays empty).
+        position; by default (or where it gives None) the id is ``<origin_id>:<key>``
+        (:func:`~searchtrail.records.identity.record_key`; records that share a key are told
+        apart when the table is made, see :func:`~searchtrail.records.identity.told_apart`).
+        Without ``keep_raw`` the original fields are left out (the ``raw`` column stays
+        empty).
         """
         data = self.data
         encode = _RAW_ENCODER.encode
         for offset, record in enumerate(parsed.records):
             position = first_position + offset
             fields = standardise(record.fields, parsed.format, columns=columns)
-            if record_id:
-                data["record_id"].append(record_id(record, fields, position))
-            else:
-                data["record_id"].append(f"{origin_id}:{record_key(fields)}")
-            self._made.append(record_id is None)
+            given = record_id(record, fields, position) if record_id else None
+            data["record_id"].append(given or f"{origin_id}:{record_key(fields)}")
+            self._made.append(given is None)
             data["origin_id"].append(origin_id)
             data["file"].append(parsed.file)
             data["position"].append(position)
@@ -104,7 +105,6 @@ class RecordColumns:
         for name in ("position", "line"):
             table[name] = table[name].astype("int64")
         return table
-
 
     def _tell_apart(self) -> None:
         """Give records that share a made key ids of their own, by what they say."""

@@ -156,9 +156,7 @@ def _translate(
             f"number: {int(error.instance)}"
         )
     elif error.validator == "maxLength" and isinstance(error.instance, str):
-        message = (
-            f"value {show_value(error.instance)} is {len(error.instance):,} characters long"
-        )
+        message = f"value {show_value(error.instance)} is {len(error.instance):,} characters long"
     elif error.validator == "minimum":
         message = f"value {show_value(error.instance)} is below the minimum {error.validator_value}"
     elif error.validator == "maximum":

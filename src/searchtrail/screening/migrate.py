@@ -5,16 +5,20 @@ a re-export or a re-sort then pointed them at other records. ``searchtrail scree
 migrate DIR`` reads the exports as they are now and, in every decision file and the
 verdicts file, replaces each such id by the id of the record at that position. It is right
 only while the exports are those the decisions were made on, so run it once, before
-replacing any export. Each file it changes is written anew at once (the previous version
-kept in ``screening/.previous/``), in its own encoding and delimiter; every other cell
-stays as it was.
+replacing any export.
+
+Every file is read and its new text made before any is written: a file that cannot be
+rewritten (a workbook with such ids, a table that cannot be read) stops the command with
+nothing changed. Only the id cells change; every other character of the file stays as it
+was (quoting, blank rows, other cells, Excel's ``sep=`` line), in its own encoding,
+byte-order mark, delimiter and line ends. Each changed file's previous version is kept in
+``screening/.previous/``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from searchtrail.errors import Problem, ReviewError
@@ -24,12 +28,23 @@ from searchtrail.records.identity import POSITIONAL, positions
 from searchtrail.records.review import import_review
 from searchtrail.screening.decisions import STAGES, decision_file
 from searchtrail.searchlog import load_review
-from searchtrail.sheets import WORKBOOKS, read_sheet
+from searchtrail.sheets import WORKBOOKS, encode_table, exact_text, read_sheet, replace_cells
+
+
+@dataclass(frozen=True)
+class _Rewrite:
+    """A file's new bytes and how many ids they change."""
+
+    name: str
+    path: Path
+    data: bytes
+    count: int
 
 
 def migrate(directory: Path) -> list[tuple[str, int]]:
     """Rewrite the positional ids of the review's decision and verdicts files; return each
-    file changed with the number of ids rewritten."""
+    file changed with the number of ids rewritten. Raises :class:`ReviewError`, with no
+    file changed, when any of them cannot be rewritten."""
     review = load_review(directory)
     records, _ = import_review(review, directory)
     now = positions(records)
@@ -42,27 +57,39 @@ def migrate(directory: Path) -> list[tuple[str, int]]:
             targets.append((name, ("record_id",)))
     if (directory / VERDICTS_FILE).exists():
         targets.append((VERDICTS_FILE, ("record_a", "record_b")))
-    if problems:
-        raise ReviewError(problems)
-    changed = []
+    rewrites: list[_Rewrite] = []
     for name, columns in targets:
-        count = _rewrite(directory / name, name, columns, now)
-        if count:
-            changed.append((name, count))
-    return changed
+        try:
+            rewrite = _rewritten(directory / name, name, columns, now)
+        except ReviewError as error:
+            problems.extend(error.problems)
+            continue
+        if rewrite is not None:
+            rewrites.append(rewrite)
+    if problems:
+        raise ReviewError(
+            problems,
+            summary="no file was changed: every file is checked before any is rewritten, "
+            "and these problems stop the rewrite",
+        )
+    for rewrite in rewrites:
+        write_bytes(rewrite.path, rewrite.data, backup=True)
+    return [(rewrite.name, rewrite.count) for rewrite in rewrites]
 
 
-def _rewrite(path: Path, name: str, columns: Sequence[str], now: Mapping[str, str]) -> int:
+def _rewritten(
+    path: Path, name: str, columns: Sequence[str], now: Mapping[str, str]
+) -> _Rewrite | None:
+    """The file with its positional ids rewritten (None: it has none)."""
     sheet = read_sheet(path, file=name)
-    count = sum(
-        1
-        for row in sheet.rows
-        for column in columns
-        if POSITIONAL.match(row.cells.get(column, "").strip())
-        and row.cells.get(column, "").strip() in now
-    )
-    if not count:
-        return 0
+    changes: dict[tuple[int, str], str] = {}
+    for row in sheet.rows:
+        for column in columns:
+            value = row.cells.get(column, "").strip()
+            if POSITIONAL.match(value) and value in now:
+                changes[(row.line, column)] = now[value]
+    if not changes:
+        return None
     if path.suffix.lower() in WORKBOOKS:
         raise ReviewError(
             [
@@ -72,23 +99,13 @@ def _rewrite(path: Path, name: str, columns: Sequence[str], now: Mapping[str, st
                     None,
                     None,
                     None,
-                    "decisions in a CSV file to rewrite",
-                    f"{count} ids name a position; save the workbook as CSV and run again",
+                    "decisions in a CSV file to rewrite (searchtrail never writes a workbook)",
+                    f"{len(changes)} ids name a position; save the workbook as CSV, delete "
+                    "the workbook and run again",
                 )
             ]
         )
     original = path.read_bytes()
-    newline = "\r\n" if b"\r\n" in original else "\n"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=sheet.delimiter or ",", lineterminator=newline)
-    writer.writerow(sheet.header)
-    for row in sheet.rows:
-        cells = dict(row.cells)
-        for column in columns:
-            value = cells.get(column, "").strip()
-            if POSITIONAL.match(value) and value in now:
-                cells[column] = now[value]
-        writer.writerow([cells.get(column, "") for column in sheet.header] + list(row.extra))
-    encoding = sheet.encoding if sheet.encoding in ("utf-8-sig", "cp1252") else "utf-8"
-    write_bytes(path, buffer.getvalue().encode(encoding), backup=True)
-    return count
+    text = exact_text(original, sheet.encoding)
+    data = encode_table(replace_cells(text, sheet, changes), sheet.encoding, original)
+    return _Rewrite(name, path, data, len(changes))

@@ -6,7 +6,11 @@ review's deduplicated records and appends a decision row per record to the stage
 the pipeline writes, in a ``record_id``, ``id``, ``key`` or ``accession number`` column),
 else by DOI, else by title (normalised as for deduplication); a DOI or title shared by
 several publications is not a match. Rows that match nothing, match ambiguously, carry no
-final decision, or disagree with a decision already in the file are reported and left out.
+final decision, or disagree with a decision already in the file (compared as the decision
+reader reads it: ``Included`` is ``include``) are reported and left out, and so is a
+full-text exclusion whose reason is not one of the review's ``exclusion_reasons`` (with the
+closest one suggested): nothing is written that the review would then refuse. A ``--date``
+that is not a real date stops the import before anything is written.
 
 Tools and what their exports hold:
 
@@ -25,9 +29,10 @@ Tools and what their exports hold:
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal
 
@@ -35,7 +40,8 @@ import pandas as pd
 
 from searchtrail.dedup import normalise
 from searchtrail.errors import Problem, ReviewError, show_value
-from searchtrail.screening.decisions import COLUMNS, FILES, TITLE
+from searchtrail.screening.decisions import _SYNONYMS, COLUMNS, FILES, TITLE
+from searchtrail.searchlog import date_problem
 from searchtrail.sheets import WORKBOOKS, Sheet, append_rows
 
 Tool = Literal["csv", "rayyan", "asreview", "covidence"]
@@ -48,6 +54,8 @@ _NO: Final = frozenset({"exclude", "excluded", "no", "n", "0", "false", "irrelev
 _RAYYAN_LABELS: Final = re.compile(r"RAYYAN-INCLUSION:\s*\{([^}]*)\}")
 _RAYYAN_VOTE: Final = re.compile(r'"([^"]*)"\s*=>\s*"([^"]*)"')
 _RAYYAN_REASONS: Final = re.compile(r"RAYYAN-EXCLUSION-REASONS:\s*([^|]*)")
+_DATE_FORM: Final = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
+"""How a decision's date is written (the pattern of ``screening.schema.yaml``)."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,8 @@ class ImportOutcome:
     unmatched: list[tuple[ToolRow, str]]
     undecided: list[ToolRow]
     conflicts: list[tuple[ToolRow, str]]
+    refused: list[tuple[ToolRow, str]] = field(default_factory=list)
+    """Rows the review would refuse (an exclusion reason not in its list), and why."""
 
 
 def read_tool_export(
@@ -93,7 +103,7 @@ def read_tool_export(
                         1,
                         None,
                         None,
-                        show_value(", ".join(sheet.header)),
+                        sheet.header_shown(),
                         f"a {tool} export with a column {' or '.join(repr(n) for n in names)}",
                         "the header lacks the decision column",
                     )
@@ -252,6 +262,39 @@ class RecordIndex:
         return None, "no record with its id, DOI or title"
 
 
+def check_date(date: str) -> None:
+    """Raise :class:`ReviewError` unless ``date`` (given for every imported row) is a real
+    date as the decision reader accepts it: YYYY-MM-DD, YYYY-MM or YYYY."""
+    if not date:
+        return
+    wrong = (
+        date_problem(date)
+        if _DATE_FORM.fullmatch(date)
+        else f"{date!r} is not written YYYY-MM-DD, YYYY-MM or YYYY"
+    )
+    if wrong:
+        raise ReviewError(
+            [
+                Problem(
+                    "--date",
+                    None,
+                    None,
+                    "date",
+                    show_value(date),
+                    "a real date written YYYY-MM-DD, YYYY-MM or YYYY",
+                    f"{wrong}; nothing was imported",
+                )
+            ],
+            summary="the import's options cannot be used",
+        )
+
+
+def _decision_value(cell: str) -> str:
+    """A decision as the decision reader reads it: ``Included`` is ``include``."""
+    folded = cell.strip().lower()
+    return _SYNONYMS.get(folded, folded)
+
+
 def import_decisions(
     rows: Iterable[ToolRow],
     index: RecordIndex,
@@ -260,19 +303,28 @@ def import_decisions(
     *,
     date: str = "",
     note: str = "",
+    reasons: Sequence[str] | None = None,
 ) -> ImportOutcome:
-    """Match ``rows`` to the review's records and make the new decision rows for ``stage``."""
-    decided: dict[str, str] = {}
+    """Match ``rows`` to the review's records and make the new decision rows for ``stage``.
+
+    ``reasons`` are the review's ``exclusion_reasons``: a full-text exclusion whose reason
+    is none of them is refused (a reason that differs only in case is written as the
+    review spells it). Raises :class:`ReviewError` when the existing file's header lacks
+    ``record_id`` or ``decision``: rows would be added under columns the review does not
+    read."""
     if existing is not None:
-        for line in existing.rows:
-            group = index.group_of.get(line.cells.get("record_id", "").strip())
-            if group is not None:
-                decided[group] = line.cells.get("decision", "").strip().lower()
+        _check_header(existing, stage)
+    decided: dict[str, tuple[str, int]] = {}
+    for kept in existing.rows if existing is not None else ():
+        group = index.group_of.get(kept.cells.get("record_id", "").strip())
+        if group is not None:
+            decided[group] = (_decision_value(kept.cells.get("decision", "")), kept.line)
     added: list[dict[str, str]] = []
     already = 0
     unmatched: list[tuple[ToolRow, str]] = []
     undecided: list[ToolRow] = []
     conflicts: list[tuple[ToolRow, str]] = []
+    refused: list[tuple[ToolRow, str]] = []
     for row in rows:
         if row.decision is None:
             undecided.append(row)
@@ -281,26 +333,85 @@ def import_decisions(
         if group is None:
             unmatched.append((row, why))
             continue
-        earlier = decided.get(group)
-        if earlier is not None:
+        if group in decided:
+            earlier, line = decided[group]
             if earlier == row.decision:
                 already += 1
+            elif earlier in ("include", "exclude"):
+                conflicts.append(
+                    (row, f"the file already says {earlier!r} for this record (line {line})")
+                )
             else:
-                conflicts.append((row, f"the file already says {earlier!r} for this record"))
+                conflicts.append(
+                    (
+                        row,
+                        f"the file's row for this record (line {line}) says {earlier!r}, "
+                        "which is not include or exclude",
+                    )
+                )
             continue
-        decided[group] = row.decision
+        reason = row.reason if row.decision == "exclude" else ""
+        if stage == "full_text" and row.decision == "exclude" and reasons is not None:
+            reason, wrong = _review_reason(reason, reasons)
+            if wrong:
+                refused.append((row, wrong))
+                continue
+        decided[group] = (row.decision, 0)
         record = index.kept.get(group, group)
         values = {
             "record_id": record,
             TITLE: index.titles.get(record, ""),
             "decision": row.decision,
-            "reason": row.reason if row.decision == "exclude" else "",
+            "reason": reason,
             "reviewer": row.reviewer,
             "date": date,
             "note": note,
         }
         added.append({name: values.get(name, "") for name in (*COLUMNS[stage], TITLE)})
-    return ImportOutcome(added, already, unmatched, undecided, conflicts)
+    return ImportOutcome(added, already, unmatched, undecided, conflicts, refused)
+
+
+def _check_header(existing: Sheet, stage: ImportStage) -> None:
+    missing = [name for name in ("record_id", "decision") if name not in existing.header]
+    if missing:
+        raise ReviewError(
+            [
+                Problem(
+                    existing.file,
+                    existing.header_line,
+                    None,
+                    None,
+                    existing.header_shown(),
+                    f"a header with the columns {', '.join(COLUMNS[stage])} (names are "
+                    "matched without case or the spaces around them)",
+                    f"the header lacks {', '.join(missing)}: decisions are added under the "
+                    "file's own columns, never as a second set of columns; name the "
+                    "columns in the header and run again",
+                )
+            ],
+            summary="no decision was imported",
+        )
+
+
+def _review_reason(reason: str, reasons: Sequence[str]) -> tuple[str, str]:
+    """The review's spelling of an exclusion reason, or why it is refused."""
+    reason = reason.strip()
+    if reason in reasons:
+        return reason, ""
+    for known in reasons:
+        if known.casefold() == reason.casefold():
+            return known, ""
+    if not reasons:
+        return reason, "the review defines no exclusion_reasons (searches/review.yaml)"
+    if not reason:
+        return reason, (
+            "an exclusion needs one of the review's exclusion_reasons; give it with --reason"
+        )
+    close = difflib.get_close_matches(reason, reasons, n=1, cutoff=0.5)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return reason, (
+        f"the reason {show_value(reason)} is not in the review's exclusion_reasons{hint}"
+    )
 
 
 def write_decisions(
