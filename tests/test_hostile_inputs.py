@@ -289,3 +289,14 @@ def test_a_utf8_export_declared_as_latin_1_is_refused_not_garbled(review_copy, c
     err = capsys.readouterr().err
     assert "searches/exports/medline-1.ris: field 'encoding': the file is UTF-8" in err
     assert "leave 'encoding:' out" in err
+
+
+def test_a_utf8_export_declared_as_utf_16_is_refused_not_garbled(review_copy, capsys):
+    directory = review_copy(TWO_COLUMNS)
+    edit_log(
+        directory,
+        "files: searches/exports/medline-1.ris\n",
+        "files: searches/exports/medline-1.ris\n      encoding: utf-16\n",
+    )
+    assert main(["validate", str(directory)]) == 1
+    assert "field 'encoding': the file is not UTF-16" in capsys.readouterr().err

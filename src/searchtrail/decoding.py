@@ -69,7 +69,8 @@ def composed(text: str) -> str:
 
 
 def _decode(data: bytes, *, file: str, encoding: str | None = None) -> tuple[str, str]:
-    if encoding and _is_utf8_not(encoding, data):
+    wrong = _declared_wrongly(encoding, data) if encoding else None
+    if wrong:
         raise ReviewError(
             [
                 Problem(
@@ -78,10 +79,9 @@ def _decode(data: bytes, *, file: str, encoding: str | None = None) -> tuple[str
                     entry=None,
                     field="encoding",
                     value=repr(encoding),
-                    expected="the encoding the file is in: leave 'encoding:' out and UTF-8 is "
-                    "recognised",
-                    message=f"the file is UTF-8 (it holds UTF-8 letters such as "
-                    f"{_first_utf8(data)!r}), which {encoding} would turn into other letters",
+                    expected="the encoding the file is in: leave 'encoding:' out and UTF-8, "
+                    "UTF-16 and Windows-1252 are recognised",
+                    message=wrong,
                 )
             ]
         )
@@ -110,21 +110,31 @@ def _decode(data: bytes, *, file: str, encoding: str | None = None) -> tuple[str
         raise _decode_error(data, file, error, "UTF-8, UTF-16 or Windows-1252 text") from error
 
 
-def _is_utf8_not(encoding: str, data: bytes) -> bool:
-    """Whether a file declared to be in a one-byte ``encoding`` is plainly UTF-8: valid
-    UTF-8 with letters of more than one byte (a Windows-1252 or Latin-1 text that happened
-    to be valid UTF-8 would need pairs like "Ã©" throughout)."""
+def _declared_wrongly(encoding: str, data: bytes) -> str | None:
+    """Why the bytes plainly are not in the declared ``encoding``, or None: a file declared
+    in a one-byte encoding that is valid UTF-8 with letters of more than one byte (a
+    Windows-1252 or Latin-1 text that happened to be valid UTF-8 would need pairs like "Ã©"
+    throughout), or a file declared UTF-16 without a byte-order mark or the zero bytes
+    UTF-16 gives every Latin letter."""
     try:
         name = codecs.lookup(encoding).name
     except LookupError:
-        return False
+        return None
+    if name.startswith("utf-16"):
+        marked = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        if len(data) >= 4 and not marked and _utf16_without_mark(data) is None:
+            return "the file is not UTF-16: it has no byte-order mark and not the zero bytes of UTF-16 text"
+        return None
     if name.startswith("utf") or not _UTF8_MULTIBYTE.search(data):
-        return False
+        return None
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
+    return (
+        f"the file is UTF-8 (it holds UTF-8 letters such as {_first_utf8(data)!r}), which "
+        f"{encoding} would turn into other letters"
+    )
 
 
 def _first_utf8(data: bytes) -> str:
