@@ -292,7 +292,7 @@ def test_validate_stops_on_an_unknown_record(example, capsys):
 def test_validate_stops_on_conflicting_decisions_in_one_group(example, capsys):
     append(
         example / "screening/title_abstract.csv",
-        "psycinfo-1:an-ebscohost-2019-18765-002,exclude,PH,2024-03-13,",
+        "psycinfo-1:an-2019-18765-002,exclude,PH,2024-03-13,",
     )
     assert main(["validate", str(example)]) == 1
     assert (

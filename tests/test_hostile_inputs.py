@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from searchtrail.cli import main
+from searchtrail.errors import ReviewError
 from searchtrail.layout import OUTPUTS
 from searchtrail.pipeline import assess
 from searchtrail.reports import render_reports
@@ -300,3 +301,60 @@ def test_a_utf8_export_declared_as_utf_16_is_refused_not_garbled(review_copy, ca
     )
     assert main(["validate", str(directory)]) == 1
     assert "field 'encoding': the file is not UTF-16" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [
+        ("study.csv", "screening/studies.csv (or .tsv"),
+        ("full_text.CSV", "screening/full_text.csv (or .tsv"),
+        ("duplicates.xlsx", "screening/duplicates.csv"),
+    ],
+)
+def test_a_table_searchtrail_would_not_read_is_named_not_ignored(name, meant, tmp_path, capsys):
+    """Verdicts saved as a workbook, or decisions in a misnamed file, would count for
+    nothing; a table with a name of its own (notes.csv) is the team's business."""
+    review = ReviewFiles()
+    review.search("medline-1", identified=2, export=[0, 1])
+    directory = review.write(tmp_path)
+    (directory / "screening").mkdir(exist_ok=True)
+    (directory / "screening/notes.csv").write_text("who,what\nKL,read the protocol\n", "utf-8")
+    assert main(["validate", str(directory)]) == 0
+    (directory / "screening" / name).write_text("record_id,decision\n", encoding="utf-8")
+    assert main(["validate", str(directory)]) == 1
+    err = capsys.readouterr().err
+    assert f"screening/{name}: searchtrail does not read this file" in err
+    assert f"expected the file searchtrail reads: {meant}" in err
+
+
+def test_a_file_made_read_only_or_a_folder_in_the_way_stops_before_anything_is_written(
+    tmp_path, capsys
+):
+    """Someone made a decision file read-only, or left a folder where searchtrail keeps a
+    file's last version: the command stops at once, and no other file is half-changed."""
+    from searchtrail.fileio import PREVIOUS, write_text
+
+    target = tmp_path / "screening/title_abstract.csv"
+    target.parent.mkdir()
+    target.write_text("record_id,decision\n", encoding="utf-8")
+    target.chmod(0o444)
+    with pytest.raises(ReviewError, match="the file is read-only"):
+        write_text(target, "record_id,decision\nx,include\n", backup=True)
+    assert target.read_text(encoding="utf-8") == "record_id,decision\n"
+    target.chmod(0o644)
+    (target.parent / PREVIOUS / target.name).mkdir(parents=True)
+    with pytest.raises(ReviewError, match="where searchtrail keeps the last version"):
+        write_text(target, "record_id,decision\nx,include\n", backup=True)
+
+
+def test_a_backup_is_as_private_as_its_file(tmp_path):
+    from searchtrail.fileio import PREVIOUS, write_text
+
+    target = tmp_path / "duplicates.csv"
+    target.write_text("record_a,record_b,verdict\n", encoding="utf-8")
+    target.chmod(0o600)
+    write_text(target, "record_a,record_b,verdict\na,b,\n", backup=True)
+    assert (
+        target.stat().st_mode & 0o777,
+        (tmp_path / PREVIOUS / target.name).stat().st_mode & 0o777,
+    ) == (0o600, 0o600)

@@ -8,8 +8,11 @@ realistic export; the rules are stated in docs/records.md.
 
 from __future__ import annotations
 
+import gzip
+import io
 import logging
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -420,3 +423,146 @@ def test_records_with_only_a_type_stop_the_import_or_are_skipped_and_counted(tmp
     records, [summary] = import_review(load_review(directory), directory)
     assert len(records) == 1
     assert (summary.in_file, summary.read, len(summary.skipped)) == (3, 1, 2)
+
+
+# --- 10. A preamble of any length -----------------------------------------------------------
+
+OVID_HEADER = (
+    "Database: Ovid MEDLINE(R) ALL <1946 to March 01, 2024>\n"
+    "Search Strategy:\n"
+    "--------------------------------------------------------------------------------\n"
+)
+# One Ovid search line of about 1.2 KB: 60 of them pass the 64 KB window in 60 lines.
+LONG_SEARCH = "".join(f"parent{n}* or " for n in range(1, 91)) + "caregiver*.ti,ab. (12345)"
+LONG_STRATEGY = OVID_HEADER + "".join(f"{n}     {LONG_SEARCH}\n" for n in range(1, 61))
+# 520 short numbered lines pass the 500-line window in under 20 KB.
+MANY_LINES_STRATEGY = OVID_HEADER + "".join(
+    f"{n}     (parent* adj3 training).ti,ab. (12345)\n" for n in range(1, 521)
+)
+STRATEGY_END = "\n***************************\n\n"
+
+
+@pytest.mark.parametrize(
+    "strategy", [LONG_STRATEGY, MANY_LINES_STRATEGY], ids=["over-64-KB", "over-500-lines"]
+)
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_ris_after_a_search_strategy_longer_than_the_window_is_ris(tmp_path, strategy, line_end):
+    """[f07c, f07e, f07f] The records were past the window, and the strategy's lines, which
+    hold one comma each (``.ti,ab.``), were read as a table: 4 records became 114 rows."""
+    assert len(strategy) > 65536 or strategy.count("\n") > 500
+    text = (strategy + STRATEGY_END + CITATIONS).replace("\n", line_end)
+    assert detect_format(text) == "ris"
+    parsed, records = read(tmp_path, text)
+    assert (parsed.format, len(records), parsed.in_file, parsed.failures) == ("ris", 2, 2, [])
+    assert [r["authors"] for r in records] == ["Solberg, Lars", "Aas, Helge"]
+    skipped = strategy.count("\n") + 1  # the strategy and the row of asterisks
+    assert f"{skipped} line(s) outside records skipped" in parsed.notes[0]
+
+
+def test_a_search_strategy_is_never_a_table_header(tmp_path):
+    """The table fallback refuses a "header" that is a line of a strategy, whatever follows."""
+    short = OVID_HEADER + "1     parent*.ti,ab. (12)\n2     caregiver*.ti,ab. (34)\n"
+    for strategy in (short, LONG_STRATEGY, LONG_STRATEGY[LONG_STRATEGY.index("1     ") :]):
+        assert detect_format(strategy) is None
+    message = problems(tmp_path, short, format_name="csv")
+    assert "searches/exports/cit-1.ris:1" in message
+    assert "the first line is a line of a database's search strategy" in message
+
+
+@pytest.mark.parametrize("strategy", [OVID_HEADER, LONG_STRATEGY], ids=["short", "long"])
+def test_a_file_holding_only_a_search_strategy_says_so(tmp_path, strategy):
+    message = problems(tmp_path, strategy)
+    assert "searches/exports/cit-1.ris:1" in message
+    assert "it holds only a database's preamble" in message
+    assert "and no record" in message
+    parsed, _ = read(tmp_path, strategy, format_name="ris")
+    assert (parsed.format, parsed.in_file, parsed.records) == ("ris", 0, [])
+
+
+def test_a_line_between_a_long_strategy_and_the_records_is_named(tmp_path):
+    text = LONG_STRATEGY + "\nExported by the library, not a record\n\nTitle,Year\nA,2020\n"
+    message = problems(tmp_path, text)
+    assert "searches/exports/cit-1.ris:65:" in message
+    assert "lines 1-64 are a database's preamble" in message
+    assert "line 65 after it, 'Exported by the library, not a record'" in message
+    assert "does not begin a RIS record" in message
+
+
+# --- 11. PubMed with a preamble ------------------------------------------------------------
+
+
+def test_nbib_after_a_text_preamble_is_nbib(tmp_path):
+    """[f10] Two blank lines and ``Search: parent training`` before the first PMID line: the
+    file was said to hold no 'PMID- ' line."""
+    text = "\n\nSearch: parent training\n\n" + NBIB
+    parsed, records = read(tmp_path, text, "medline-1.nbib")
+    assert (parsed.format, len(records), parsed.in_file) == ("nbib", 3, 3)
+    assert [r["pmid"] for r in records] == ["30811234", "", "35234567"]
+    assert "1 line(s) outside records skipped (line 3)" in parsed.notes
+
+
+def test_nbib_after_a_search_strategy_longer_than_the_window_is_nbib(tmp_path):
+    parsed, records = read(tmp_path, LONG_STRATEGY + "\n" + NBIB, "medline-1.nbib")
+    assert (parsed.format, len(records), parsed.in_file) == ("nbib", 3, 3)
+
+
+def test_nbib_after_prose_says_which_line_stands_before_the_first_record(tmp_path):
+    notes = "".join(f"Note {n} on how the search was run and who ran it\n" for n in range(1, 9))
+    text = notes + "\nPMID- 30811234\nTI  - Group parent training.\nAU  - Larsen KM\n"
+    message = problems(tmp_path, text, "medline-1.nbib")
+    assert "searches/exports/medline-1.nbib:1:" in message
+    assert "line 1, 'Note 1 on how the search was run and who ran it', stands before" in message
+    assert "the first record (line 10, 'PMID- 30811234')" in message
+    # With mostly PubMed lines, a short note of unknown shape is skipped and reported.
+    parsed, records = read(tmp_path, "My notes\n\n" + NBIB, "medline-1.nbib")
+    assert (parsed.format, len(records)) == ("nbib", 3)
+    assert "1 line(s) outside records skipped (line 1)" in parsed.notes
+
+
+# --- 12. Files that are not text ------------------------------------------------------------
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+XLSX = zipped({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"})
+
+
+@pytest.mark.parametrize(
+    ("data", "what", "advice"),
+    [
+        (XLSX, "an Excel workbook (.xlsx, a ZIP archive)", "save the sheet as CSV"),
+        (
+            zipped({"word/document.xml": b"<w:document/>"}),
+            "a Word document (.docx, a ZIP archive)",
+            "export the records from the database",
+        ),
+        (
+            zipped({"cit-1.ris": CITATIONS.encode()}),
+            "a ZIP archive holding 'cit-1.ris'",
+            "unzip it and name the export(s) inside",
+        ),
+        (XLSX[:40], "a ZIP archive (or an Excel/Word file", "export the records"),
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF document", "export the records"),
+        (gzip.compress(CITATIONS.encode()), "a gzip-compressed file", "decompress it"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+            "an old Microsoft Office file (an Excel .xls or Word .doc)",
+            "save the sheet as CSV",
+        ),
+    ],
+    ids=["xlsx", "docx", "zip", "broken-zip", "pdf", "gzip", "xls"],
+)
+def test_a_binary_file_is_named_for_what_it_is(tmp_path, data, what, advice):
+    """[f03, f04] A workbook renamed .ris gave "cannot decode byte 0xf4 at offset 10"."""
+    for options in ({}, {"encoding": "utf-8"}, {"format_name": "ris"}):
+        message = problems(tmp_path, data, **options)
+        assert f"searches/exports/cit-1.ris:1: the file is {what}" in message
+        assert "not a text export" in message
+        assert advice in message
+        assert "cannot decode" not in message

@@ -188,7 +188,7 @@ def positional_example(tmp_path) -> tuple[Path, dict[str, bytes]]:
         "medline-1:pmid-30811234,web-1:larsen2019-22310a,duplicate,the same trial\n",
         encoding="utf-8",
     )
-    run_records_steps(target)
+    build(target)  # the last run: reports/data/counts.json holds the exports' hashes
     mapping = positional(target)
     files = [(f"screening/{stage}.csv", ("record_id",)) for stage in STAGE_FILES]
     files.append(("screening/duplicates.csv", ("record_a", "record_b")))
@@ -263,8 +263,10 @@ def test_a_records_key_is_its_accession_or_what_it_says_in_any_unicode_form():
     assert record_key({**record, "ids": "pmid:30811234\nembase:2003456789"}) == (
         "embase-2003456789"
     )
-    assert record_key({**record, "ids": "an@ebscohost:2020-33321-007"}) == (
-        "an-ebscohost-2020-33321-007"
+    assert record_key({**record, "ids": "an@ebscohost:2020-33321-007"}) == ("an-2020-33321-007")
+    # The next export names its database otherwise (DB  - APA PsycInfo): the same record.
+    assert record_key({**record, "ids": "an@apa-psycinfo-ebscohost:2020-33321-007"}) == (
+        "an-2020-33321-007"
     )
     assert record_key({"title": "Untitled note"}).startswith("anon-")
 
@@ -354,7 +356,18 @@ ONE_ACCESSION = tuple(
 )
 
 
-@pytest.mark.parametrize("records", [WEB_PAGES, ONE_ACCESSION], ids=["untitled", "one-accession"])
+EDITIONS = tuple(
+    "TY  - RPRT\nAU  - Larsen, Kari\nPY  - 2021\nTI  - Parent training in child welfare: "
+    f"three-year follow-up\nPB  - Folkehelseinstituttet\nET  - {edition}\nER  - \n"
+    for edition in ("1st edition (withdrawn)", "2nd revised edition")
+)
+
+
+@pytest.mark.parametrize(
+    "records",
+    [WEB_PAGES, ONE_ACCESSION, EDITIONS],
+    ids=["untitled", "one-accession", "editions"],
+)
 def test_records_that_share_a_key_keep_their_decisions_in_any_order(tmp_path, records):
     """Two web pages with neither author, year nor title, or two records a database gave
     one accession, share a key. Each is named by what it says, so an export in the other
@@ -407,3 +420,60 @@ def test_a_record_that_changed_is_named_with_the_records_it_may_now_be(tmp_path)
     message = str(caught.value)
     assert f"no record has the id '{old}'" in message
     assert f"this search has {new} ('{Work(5).title[:49]}…') by the same first author" in message
+
+
+@pytest.mark.parametrize(
+    ("seen", "current"),
+    [
+        ("Odegard: parenttraining in Lodz", "Ødegård: parent training in Łódź"),
+        ("Ødegård: parent training in ?ód?", "Ødegård: parent training in Łódź"),
+        ("Parent <i>training</i> &amp; care", "Parent training & care"),
+        ("'=Parent training", "=Parent training"),
+    ],
+)
+def test_the_title_guard_reads_titles_as_people_and_spreadsheets_write_them(seen, current):
+    from searchtrail.records.identity import KnownRecords
+
+    known = KnownRecords(frozenset({"web-1:x"}), {"web-1:x": current})
+    assert known.changed("web-1:x", seen, "decision") is None
+    assert known.changed("web-1:x", "Screen time in toddlers", "decision") is not None
+
+
+def test_migrate_refuses_once_an_export_changed(positional_example, capsys):
+    """MEDLINE's export was made again, in another order, before the ids were rewritten:
+    its positions name other records now. Nothing is rewritten."""
+    target, _ = positional_example
+    before = {path: path.read_bytes() for path in (target / "screening").glob("*.csv")}
+    export = target / "searches/exports/medline-1.nbib"
+    records = export.read_text("utf-8").strip().split("\n\n")
+    export.write_text("\n\n".join(reversed(records)) + "\n", encoding="utf-8")
+    assert main(["screening", "migrate", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert "no file was changed" in err
+    assert "searches/exports/medline-1.nbib: the file changed since the pipeline last ran" in err
+    assert {path: path.read_bytes() for path in (target / "screening").glob("*.csv")} == before
+
+
+def test_migrate_refuses_a_position_whose_record_is_not_the_one_seen(positional_example, capsys):
+    """A decision row keeps the title the person saw; the record at its position now has
+    another one: nothing is rewritten."""
+    target, _ = positional_example
+    path = target / "screening/title_abstract.csv"
+    lines = path.read_text("utf-8").splitlines()
+    lines[0] += ",title"
+    lines[1] += ",Screen time and sleep in toddlers"
+    lines[2:] = [line + "," for line in lines[2:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["screening", "migrate", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert "screening/title_abstract.csv:2: record medline-1:1: field 'title'" in err
+    assert "medline-1:pmid-30811234 now has the title" in err
+
+
+def test_an_id_with_lookalike_letters_is_named_as_such():
+    from searchtrail.records.identity import KnownRecords
+
+    known = KnownRecords(frozenset({"medline-1:pmid-30811234"}))
+    message = known.unknown("mеdline-1:pmid-30811234", "decisions")  # a Cyrillic е
+    assert "U+0435" in message
+    assert "copy them from reports/dedup/groups.csv" in message

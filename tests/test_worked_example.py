@@ -10,20 +10,20 @@ the publications they are:
 publication             records
 ======================  =================================================================
 A  PT-Nord trial        medline-1:pmid-30811234, embase-1:larsen2019-5386c5,
-   (Larsen 2019)        psycinfo-1:an-ebscohost-2019-18765-002 (no DOI),
+   (Larsen 2019)        psycinfo-1:an-2019-18765-002 (no DOI),
                         medline-2:pmid-30811234, embase-2:larsen2019-5386c5
 B  Olsen 2020           medline-1:pmid-32045678, embase-1:olsen2020-b7ebe1,
                         medline-2:pmid-32045678
-C  Berg 2018 (SR)       medline-1:pmid-29876543, psycinfo-1:an-ebscohost-2018-01234-003
+C  Berg 2018 (SR)       medline-1:pmid-29876543, psycinfo-1:an-2018-01234-003
 D  Dahl 2021            medline-1:pmid-33987654, web-1:dahl2021-e839a2 (Google Scholar
                         found it too)
 E  Nilsen 2017          medline-1:pmid-28123456
 F  Hansen 2022          medline-1:pmid-35234567 (a protocol)
 G  Larsen 2018          embase-1:larsen2018-fd0b66 (conference abstract of A: linked to A,
                         not merged)
-H  Moen 2020            embase-1:moen2020-e6d05b, psycinfo-1:an-ebscohost-2020-33321-007
+H  Moen 2020            embase-1:moen2020-e6d05b, psycinfo-1:an-2020-33321-007
 I  Strand 2008          embase-1:strand2008-f9553d
-J  Lie 2021             psycinfo-1:an-ebscohost-2021-44551-001
+J  Lie 2021             psycinfo-1:an-2021-44551-001
 K  Larsen 2021          web-1:larsen2021-fa6d4a (follow-up report of the PT-Nord trial)
 L  Solberg 2016         cit-1:solberg2016-99f7d1
 M  Aas 2015             cit-1:aas2015-ed0b41
@@ -292,25 +292,22 @@ def test_a_reason_not_in_the_reviews_list_stops_the_run(stepped):
         counts_of(stepped)
     message = str(caught.value)
     assert (
-        "screening/full_text.csv:5: record psycinfo-1:an-ebscohost-2020-33321-007: field 'reason'"
-        in message
+        "screening/full_text.csv:5: record psycinfo-1:an-2020-33321-007: field 'reason'" in message
     )
     assert "(did you mean 'Wrong outcomes'?)" in message
     assert "Wrong population; Wrong intervention; Wrong study design; Wrong outcomes" in message
 
 
 def test_conflicting_decisions_for_one_publication_stop_the_run(stepped):
-    # psycinfo-1:an-ebscohost-2019-18765-002 is the PT-Nord trial, included on its MEDLINE record at line 2.
+    # psycinfo-1:an-2019-18765-002 is the PT-Nord trial, included on its MEDLINE record at line 2.
     append(
         stepped / "screening/title_abstract.csv",
-        "psycinfo-1:an-ebscohost-2019-18765-002,exclude,PH,2024-03-13,",
+        "psycinfo-1:an-2019-18765-002,exclude,PH,2024-03-13,",
     )
     with pytest.raises(ReviewError) as caught:
         counts_of(stepped)
     message = str(caught.value)
-    assert (
-        "screening/title_abstract.csv:13: record psycinfo-1:an-ebscohost-2019-18765-002" in message
-    )
+    assert "screening/title_abstract.csv:13: record psycinfo-1:an-2019-18765-002" in message
     assert (
         "line 2 decides 'include' for medline-1:pmid-30811234, a duplicate of this record"
         in message
@@ -422,7 +419,7 @@ def test_stages_nobody_has_reached_are_pending_not_zero(tmp_path):
     for name in ("retrieval", "full_text", "studies"):
         (target / f"screening/{name}.csv").unlink()
     path = target / "screening/title_abstract.csv"
-    drop_rows(path, "psycinfo-1:an-ebscohost-2021-44551-001,")
+    drop_rows(path, "psycinfo-1:an-2021-44551-001,")
     run_records_steps(target)
     prisma = counts_of(target).diagram
     boxes, awaiting = prisma.boxes, prisma.awaiting

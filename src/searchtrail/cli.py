@@ -8,12 +8,15 @@ entry, field, value, expectation) with exit status 1, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import signal
 import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, TextIO
 
 import pandas as pd
 
@@ -24,6 +27,8 @@ from searchtrail.errors import CountMismatchError, ReviewError
 from searchtrail.layout import DECISION_FILES, LOG_FILE, OUTPUTS, STAGES
 from searchtrail.pipeline import (
     assess,
+    dedup_questions_and_splits,
+    read_earlier_table,
     stage_counts,
     stage_dedup,
     stage_records,
@@ -32,14 +37,17 @@ from searchtrail.pipeline import (
 )
 from searchtrail.reports.words import describe, number
 from searchtrail.scaffold import create_review
-from searchtrail.screening.decisions import decision_file
+from searchtrail.screening.decisions import collect_decisions, decision_file
 from searchtrail.screening.migrate import migrate
 from searchtrail.screening.tools import (
     TOOLS,
+    Flow,
     RecordIndex,
+    appending,
     check_date,
     import_decisions,
     read_tool_export,
+    refuse_misplaced,
     write_decisions,
 )
 from searchtrail.searchlog import load_review
@@ -197,6 +205,7 @@ def cmd_screening_import(args: argparse.Namespace) -> int:
     needed = [
         directory / OUTPUTS["records"]["records"],
         directory / OUTPUTS["dedup"]["groups"],
+        directory / OUTPUTS["dedup"]["summary"],
     ]
     missing = [str(name) for name in needed if not name.exists()]
     if missing:
@@ -212,10 +221,13 @@ def cmd_screening_import(args: argparse.Namespace) -> int:
     rows = read_tool_export(
         read_sheet(source), args.tool, decision=args.decision, reason=args.reason or ""
     )
-    index = RecordIndex.of(
-        pd.read_parquet(needed[0], columns=["record_id", "doi", "title"]),
-        pd.read_parquet(needed[1]),
+    # Read as the screening stage reads them: a damaged file is named, with what to rerun.
+    records: pd.DataFrame = read_earlier_table(
+        directory, "records", "records", ("record_id", "origin_id", "position", "doi", "title")
     )
+    groups: pd.DataFrame = read_earlier_table(directory, "dedup", "groups")
+    questions, splits = dedup_questions_and_splits(directory)
+    index = RecordIndex.of(records, groups)
     name, problems = decision_file(directory, args.stage)
     if problems:
         raise ReviewError(problems)
@@ -229,6 +241,16 @@ def cmd_screening_import(args: argparse.Namespace) -> int:
         date=args.date or "",
         note=args.note or "",
         reasons=review.exclusion_reasons,
+    )
+    # The review's decisions as the pipeline reads them; the problems they have without the
+    # import are the pipeline's to report.
+    decisions, _ = collect_decisions(directory, review)
+    outcome = refuse_misplaced(
+        outcome,
+        args.stage,
+        appending(directory, args.stage, existing),
+        decisions,
+        Flow(review, groups, questions, splits, index.known),
     )
     if outcome.added:
         write_decisions(directory, args.stage, existing, outcome.added)
@@ -247,12 +269,20 @@ def cmd_screening_import(args: argparse.Namespace) -> int:
 
 
 def cmd_screening_migrate(args: argparse.Namespace) -> int:
-    changed = migrate(Path(args.review))
-    if not changed:
+    done = migrate(Path(args.review))
+    if not done.changed:
         print("no record id names a position; nothing to rewrite")
-    for name, count in changed:
+    for name, count in done.changed:
         print(
             f"{name}: {count:,} id(s) rewritten (the previous version is in screening/.previous/)"
+        )
+    if done.changed and not done.compared:
+        print(
+            "note: the exports could not be compared with those of the pipeline's last run "
+            "(reports/data/counts.json is missing or unreadable); the ids were rewritten for "
+            "the exports as they are now, so check that these are the exports the decisions "
+            "were made on",
+            file=sys.stderr,
         )
     return 0
 
@@ -391,22 +421,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminated)
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Unread(sys.stdout), _Unread(sys.stderr)
     try:
         status: int = args.func(args)
-    except ReviewError as error:
+    except (ReviewError, CountMismatchError) as error:
         print(str(error), file=sys.stderr)
         return 1
-    except CountMismatchError as error:
-        print(str(error), file=sys.stderr)
-        return 1
-    except FileExistsError as error:
+    except OSError as error:
+        # A full disk, a read-only file system, a file another program holds.
         print(f"searchtrail: {error}", file=sys.stderr)
         return 1
-    except BrokenPipeError:
-        # The reader of our output (head, less) stopped early: not an error of ours.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+    finally:
+        sys.stdout, sys.stderr = streams
     return status
+
+
+class _Unread:
+    """A standard stream whose reader may stop reading (``| head``, a closed terminal):
+    what is written after that goes nowhere, and the command finishes its work (a stage
+    stopped by its own progress messages would leave its files unwritten)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._gone = False
+
+    def write(self, text: str) -> int:
+        if not self._gone:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._away()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._away()
+
+    def _away(self) -> None:
+        self._gone = True
+        with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,13 @@ def neutral(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
+def restored(cell: str) -> str:
+    """A cell as it was before :func:`neutral`: what searchtrail wrote into a table people
+    keep (a reason "-1 no control group" written as "'-1 no control group") is read back as
+    it was meant."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
+
+
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[str]], *, delimiter: str = ",") -> str:
     """CSV with a header, every field quoted as needed, LF line endings, formula-leading
     cells neutralised."""

@@ -38,12 +38,17 @@ def write_text(path: Path, text: str, *, backup: bool = False) -> None:
 
 def write_bytes(path: Path, data: bytes, *, backup: bool = False) -> None:
     """Write bytes atomically (see :func:`write_text`)."""
+    refused = cannot_write(path, backup=backup)
+    if refused is not None:
+        raise ReviewError([refused])
     target = _written_path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     if backup and target.is_file():
         current = target.read_bytes()
         if current != data:
             keep_previous(path, current)
+            with contextlib.suppress(OSError):
+                (path.parent / PREVIOUS / path.name).chmod(stat.S_IMODE(target.stat().st_mode))
     try:
         before: os.stat_result | None = target.stat()
     except FileNotFoundError:
@@ -60,6 +65,32 @@ def write_bytes(path: Path, data: bytes, *, backup: bool = False) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def cannot_write(path: Path, *, backup: bool = False) -> Problem | None:
+    """Why ``path`` cannot be written (with ``backup``: its versions kept), or None: a file
+    made read-only, a folder where the file or ``.previous`` should be, a folder that cannot
+    be written. Checked before anything is written, so a command that writes several files
+    can stop with none of them changed."""
+    target = _written_path(path)
+    why = None
+    if target.is_dir():
+        why = "it is a folder, not a file"
+    elif target.exists() and (
+        not target.stat().st_mode & stat.S_IWUSR or not os.access(target, os.W_OK)
+    ):
+        why = "the file is read-only: make it writable to let searchtrail change it"
+    elif target.parent.is_dir() and not os.access(target.parent, os.W_OK | os.X_OK):
+        why = f"its folder {target.parent} cannot be written"
+    elif backup:
+        folder = path.parent / PREVIOUS
+        if folder.exists() and not folder.is_dir():
+            why = f"{folder} is a file, where searchtrail keeps earlier versions: move it away"
+        elif (folder / path.name).is_dir():
+            why = f"{folder / path.name} is a folder, where searchtrail keeps the last version"
+    if why is None:
+        return None
+    return Problem(str(path), None, None, None, None, "a file searchtrail may write", why)
 
 
 def keep_previous(path: Path, data: bytes) -> None:

@@ -63,7 +63,7 @@ from searchtrail.records.review import (
 )
 from searchtrail.reports import render_reports, render_round
 from searchtrail.screening import Placement, place, read_decisions
-from searchtrail.screening.decisions import collect_decisions, decision_file
+from searchtrail.screening.decisions import collect_decisions, decision_file, stray_files
 from searchtrail.screening.placement import SplitNote
 from searchtrail.searchlog import Review, load_review
 from searchtrail.sheets import Sheet, read_sheet
@@ -189,6 +189,16 @@ def dedup_summary(outcome: ReviewDedup, questions: Sequence[OpenQuestion]) -> di
     }
 
 
+def dedup_questions_and_splits(directory: Path) -> tuple[list[OpenQuestion], list[SplitNote]]:
+    """The open duplicate questions and the splits the dedup stage wrote in its summary."""
+
+    def parse(text: str) -> tuple[list[OpenQuestion], list[SplitNote]]:
+        summary = json.loads(text)
+        return _questions(summary), _splits(summary)
+
+    return read_earlier_text(directory, "dedup", "summary", parse)
+
+
 def _splits(summary: Mapping[str, Any]) -> list[SplitNote]:
     return [SplitNote(s["record_a"], s["record_b"], s["why"]) for s in summary["splits"]]
 
@@ -212,6 +222,9 @@ def stage_records(directory: Path) -> pd.DataFrame:
 
 
 def _verdicts(directory: Path) -> Sheet | None:
+    stray = stray_files(directory)
+    if stray:
+        raise ReviewError(stray)
     path = directory / VERDICTS_FILE
     return read_sheet(path, file=VERDICTS_FILE) if path.exists() else None
 
@@ -248,7 +261,7 @@ def stage_screening(directory: Path) -> Placement:
     """Place every publication in the flow after people's decisions."""
     review = load_review(directory)
     groups = read_earlier_table(directory, "dedup", "groups")
-    summary = read_earlier_text(directory, "dedup", "summary", json.loads)
+    questions, splits = dedup_questions_and_splits(directory)
     records = read_earlier_table(
         directory, "records", "records", ("record_id", "origin_id", "position", "title")
     )
@@ -256,8 +269,8 @@ def stage_screening(directory: Path) -> Placement:
         review,
         groups,
         read_decisions(directory, review),
-        _questions(summary),
-        _splits(summary),
+        questions,
+        splits,
         KnownRecords.of(records),
     )
     write_text(path(directory, "screening", "flow"), placement.to_json())

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from searchtrail.csvtext import csv_text, neutral
+from searchtrail.csvtext import csv_text, neutral, restored
 from searchtrail.decoding import decode
 from searchtrail.errors import Problem, ReviewError, show_value
 from searchtrail.fileio import write_bytes, write_text
@@ -242,7 +242,7 @@ def _letters(number: int) -> str:
 
 
 def _row(header: Sequence[str], cells: Sequence[str], line: int) -> SheetRow:
-    named = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header)}
+    named = {name: (restored(cells[i]) if i < len(cells) else "") for i, name in enumerate(header)}
     extra = tuple(cell for cell in cells[len(header) :] if cell.strip())
     return SheetRow(line, named, extra)
 
@@ -360,8 +360,14 @@ def append_rows(
     text = exact_text(original, existing.encoding)
     newline = line_end(text)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=existing.delimiter or ",", lineterminator=newline)
-    writer.writerows([neutral(row.get(name, "")) for name in existing.header] for row in rows)
+    delimiter = existing.delimiter or ","
+    plain = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
+    # The csv module quotes a cell holding the file's own line end only: a cell with any
+    # line break (a note of two lines, in a file whose lines end in CR) is quoted whole.
+    quoted = csv.writer(buffer, delimiter=delimiter, lineterminator=newline, quoting=csv.QUOTE_ALL)
+    for row in rows:
+        cells = [neutral(row.get(name, "")) for name in existing.header]
+        (quoted if any("\n" in c or "\r" in c for c in cells) else plain).writerow(cells)
     joint = "" if not text or text.endswith(("\n", "\r")) else newline
     added = joint + buffer.getvalue()
     _, codec = _codec(existing.encoding, original)

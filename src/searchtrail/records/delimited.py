@@ -6,7 +6,10 @@ The delimiter is taken from the header line (tab, semicolon or comma). Web of Sc
 tab-delimited files are read without quote handling, as Web of Science writes quotes inside
 titles unescaped; every other table follows the usual CSV quoting. Blank rows are skipped.
 A row with more filled cells than the header has columns cannot be read and is reported
-with its line.
+with its line. A line of a database's search strategy (Ovid's ``Database:`` and ``Search
+Strategy:`` lines, its numbered search lines, a rule of dashes) is never a table's header:
+the strategy's lines often hold as many commas as each other (``.ti,ab.``), which once made
+an Ovid RIS file with a long strategy a table of one record per line.
 """
 
 from __future__ import annotations
@@ -33,9 +36,26 @@ def sniff_delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
+# A line of a search strategy or a database's preamble, as Ovid writes them before its
+# records: "Database: Ovid MEDLINE(R) <1946 to ...>", "Search Strategy:", a rule of dashes,
+# "1     (parent* adj3 training).ti,ab. (12345)", a record number "1." or "<1>".
+_STRATEGY_LINE: Final = re.compile(
+    r"^(?:Database:|Search Strategy:|\d+ +\S|<?\d+>?\.?$|[-=*_~]{3,}$)", re.IGNORECASE
+)
+
+
+def strategy_line(line: str) -> bool:
+    """Whether ``line`` is a line of a database's search strategy or preamble (Ovid's
+    ``Database:``/``Search Strategy:`` lines, a numbered search line, a rule), which no
+    table has as its header."""
+    return bool(_STRATEGY_LINE.match(line.strip()))
+
+
 def known_header(line: str) -> bool:
     """Whether ``line`` is a table's header naming at least one column searchtrail knows
     (``title``, ``authors``, ``year``, ``source title``, ...), in two cells or more."""
+    if strategy_line(line):
+        return False
     delimiter = sniff_delimiter(line)
     cells = next(csv.reader([line], delimiter=delimiter), [])
     return len(cells) >= 2 and any(cell.strip().lower() in TABLE_COLUMNS for cell in cells)
@@ -44,10 +64,11 @@ def known_header(line: str) -> bool:
 def same_cells(head: str, *, complete: bool, rows: int = 200) -> bool:
     """Whether ``head`` (the start of a file; ``complete`` when it is the whole file) is
     laid out as a table: a first line of two cells or more, and at least one more row, three
-    rows in four with the same number of cells (empty cells after the last column aside)."""
+    rows in four with the same number of cells (empty cells after the last column aside),
+    and a first line that is not a line of a search strategy (:func:`strategy_line`)."""
     first_line = head.split("\n", 1)[0].split("\r", 1)[0]
     delimiter = sniff_delimiter(first_line)
-    if delimiter not in first_line:
+    if delimiter not in first_line or strategy_line(first_line):
         return False
     reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter, strict=False)
     try:
@@ -100,6 +121,23 @@ def read_table(text: str, *, file: str, encoding: str) -> ParsedFile:
         return ParsedFile(file, profile, encoding, [], 0)
     except csv.Error as error:
         raise _broken(file, 1, error) from error
+    if strategy_line(first_line):
+        raise ReviewError(
+            [
+                Problem(
+                    file,
+                    1,
+                    None,
+                    None,
+                    repr(first_line[:60]),
+                    "a first line naming the columns (title, authors, year, ...); for a file "
+                    "of records after a search strategy (Ovid), leave 'format:' out or name "
+                    "the records' format",
+                    "the first line is a line of a database's search strategy, not a table's "
+                    "header",
+                )
+            ]
+        )
     looks_like_data = [name for name in header if _DATA_CELL.match(name)]
     if looks_like_data:
         raise ReviewError(

@@ -4,8 +4,9 @@ A decision or verdict names a record by its id, and must stay with that record w
 export is made again or sorted differently. An id is ``<search or record file>:<key>``:
 
 - the record's own accession in the database that issued it, when it has one
-  (``medline-1:pmid-30811234``, ``wos-1:wos-000503037900003``, ``psycinfo-1:an-ebscohost-
-  2019-18765-002``): the database's record, whatever else changes in it;
+  (``medline-1:pmid-30811234``, ``wos-1:wos-000503037900003``,
+  ``psycinfo-1:an-2019-18765-002`` for an accession typed only by the record's database):
+  the database's record, whatever else changes in it;
 - otherwise a fingerprint of what it says: the first author's surname, the year and a hash
   of the normalised title, journal, volume, issue, pages and DOI
   (``embase-1:larsen2019-3a9c1e``). A record whose content changes gets another key, so a
@@ -23,6 +24,7 @@ record's position in its export is kept beside its id, as provenance only.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -87,7 +89,10 @@ def accession_key(ids: str) -> str | None:
     for wanted in KEY_ORDER:
         for kind, _, value in typed:
             if kind == wanted or (wanted == "an@" and kind.startswith("an@")):
-                name = kind.replace("@", "-")
+                # The database a bare accession is typed by ("an@ebscohost") is left out:
+                # it is how the export names its database (DB, DP), which one export writes
+                # and the next may not, and one search's records come from one database.
+                name = "an" if wanted == "an@" else kind
                 return f"{name}-{_WORD.sub('-', value.lower()).strip('-')}"
     return None
 
@@ -135,6 +140,13 @@ class KnownRecords:
         """Why no record has this id (named in a file of ``what``: decisions, verdicts); for
         an id that names a position, which record is there now and how to rewrite such ids."""
         message = f"no record has the id {show_value(record_id)}"
+        if not record_id.isascii():
+            odd = sorted({f"U+{ord(c):04X}" for c in record_id if not c.isascii()})
+            return message + (
+                f": it holds characters that only look like those of an id ({', '.join(odd[:5])}"
+                "); ids are written in plain Latin letters, digits and - : ~ . _ (copy them from "
+                "reports/dedup/groups.csv)"
+            )
         now = self.at.get(record_id) if POSITIONAL.match(record_id) else None
         if now is not None:
             return message + (
@@ -178,41 +190,70 @@ class KnownRecords:
         applied: the record's title is another now. None when it is the same (compared in
         lower case without accents, punctuation or spacing), or nothing was written."""
         current = self.titles.get(record_id)
-        if current is None or not seen.strip() or _plain(seen) == _plain(current):
+        if current is None or not seen.strip() or same_title(seen, current):
             return None
         return (
-            f"{record_id} now has the title {show_value(current)}: the record changed since "
+            f"{record_id} now has the title {show_value(current, 300)}: the record changed since "
             f"the {what} was written, or the id names another record than the one decided "
             f"on. Check the {what} against the record as it is now, then write its title "
             "here (or clear the cell)"
         )
 
 
+_TAG: Final = re.compile(r"<[^<>]{0,200}>")
+_LETTERS_ONLY: Final = re.compile(r"[\W_]+")
+
+
+def _loose(text: str) -> str:
+    """A title as a reader would compare it: markup and entities gone (``<i>``,
+    ``&amp;``), lower case, no accents, letters without marks spelt in Latin (ø as o), and
+    neither punctuation nor spaces."""
+    plain = _TAG.sub("", html.unescape(text))
+    return _LETTERS_ONLY.sub("", _folded(plain).translate(_LETTERS))
+
+
+def same_title(seen: str, current: str) -> bool:
+    """Whether a title someone wrote down (or a spreadsheet kept) is ``current``. A file
+    saved by Excel as Windows-1252 ("CSV (Comma delimited)") holds "?" for every letter
+    that encoding lacks ("Łódź" becomes "?ód?"), so that form counts as the same title."""
+    if _loose(seen) == _loose(current):
+        return True
+    if "?" not in seen:
+        return False
+    degraded = current.encode("cp1252", "replace").decode("cp1252")
+    return _keep_marks(seen) == _keep_marks(degraded)
+
+
+def _keep_marks(text: str) -> str:
+    """:func:`_loose`, keeping the question marks a spreadsheet put for missing letters."""
+    plain = _TAG.sub("", html.unescape(text))
+    folded = _folded(plain).translate(_LETTERS)
+    return re.sub(r"[^\w?]+|_", "", folded)
+
+
 CONTENT_FIELDS: Final = (
     "type", "title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "issn",
     "isbn", "pmid", "ids", "url", "abstract", "language", "keywords", "publisher",
 )  # fmt: skip
-"""What a record says, for telling apart records that share a key: every standard field but
-the exporting program's own id, which a reference manager renumbers."""
+"""The standard fields that tell apart records sharing a key (with their original fields):
+every one but the exporting program's own id, which a reference manager renumbers."""
 
 
-def told_apart(base: str, contents: Sequence[Mapping[str, str]]) -> list[str]:
-    """Ids for the records of one search that share the key ``base`` (``contents``: each
-    one's standard fields, in file order).
+def told_apart(base: str, contents: Sequence[str]) -> list[str]:
+    """Ids for the records of one search that share the key ``base`` (``contents``: what
+    each one says, as one text, in file order).
 
     Copies that say the same in every field are one record listed more than once: ``base``,
     ``base~2``, ``base~3`` in order, which cannot matter since they are the same. Records
-    that differ (two reports with one title, author and year; two records a database gave
-    one accession) are named by what they say: ``base~`` and six hex digits of a hash of
-    their fields (``~2`` after it for copies of one of them), so that an export in another
+    that differ (two reports with one title, author and year; two editions; two records a
+    database gave one accession) are named by what they say: ``base~`` and six hex digits of
+    a hash of it (``~2`` after it for copies of one of them), so that an export in another
     order names each the same way. A record that comes to share its key with another one
     later changes its id: the decisions on it then stop the run instead of following the
     wrong record.
     """
     digests = [
-        hashlib.sha1(  # noqa: S324 - a name, not a secret
-            "\x1f".join(content.get(name, "") for name in CONTENT_FIELDS).encode()
-        ).hexdigest()[:6]
+        hashlib.sha1(content.encode()).hexdigest()[:6]  # noqa: S324 - a name, not a secret
         for content in contents
     ]
     if len(set(digests)) == 1:

@@ -18,8 +18,11 @@ Formats, by the name used in the search log's ``format:`` (normally left out):
 Every record in a file is read or reported (file, line, what is wrong); a file the readers
 cannot use stops the import:
 
+- a binary file (a ZIP archive, an Excel or Word file, a PDF, a gzip file) is named for
+  what it is before any decoding is tried (:func:`binary_kind`);
 - the format is told from the file's structure, looked for in its first 64 KB and 500
-  lines, not from its first line alone (:func:`detect_format`);
+  lines, not from its first line alone, and past them when those hold only a database's
+  preamble (a search strategy of any length) (:func:`detect_format`);
 - a format named in the search log that the content contradicts (``format: nbib`` on a RIS
   file) stops the import, naming the format the content shows;
 - a reader that finds no record in a file whose content shows another format's records
@@ -30,13 +33,15 @@ cannot use stops the import:
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
 from searchtrail.decoding import decode, split_lines
-from searchtrail.errors import Problem, ReviewError
+from searchtrail.errors import Problem, ReviewError, show_value
 from searchtrail.records.bibtex import read_bibtex
 from searchtrail.records.delimited import PROFILES, known_header, read_table, same_cells
 from searchtrail.records.endnote_xml import declared_encoding, decode_declared, read_endnote_xml
@@ -64,12 +69,25 @@ HEAD_LINES: Final = 500
 
 _NBIB_LINE: Final = re.compile(r"^PMID- ", re.MULTILINE)
 _NBIB_TAG: Final = re.compile(r"^[A-Z][A-Z0-9]{1,3} {0,3}- ")
-# What may stand before a RIS file's first tag line: a provider's header ("Provider: JSTOR"),
-# Ovid's record numbers ("1.", "<1>") and its search strategy ("Database: Ovid MEDLINE(R)
-# <1946 to ...>", "Search Strategy:", a rule of dashes, "1     parent training.mp. (1234)").
-_RIS_PREAMBLE: Final = re.compile(
-    r"^(?:[A-Z][\w ()<>/.,&'-]{0,60}:(?:\s.*)?|<?\d+>?\.?|\d+\s+\S.*|[-=*_~]{3,})$"
+# What may stand before a RIS file's first tag line, or a PubMed file's first PMID line: a
+# provider's header ("Provider: JSTOR"), Ovid's record numbers ("1.", "<1>") and its search
+# strategy ("Database: Ovid MEDLINE(R) <1946 to ...>", "Search Strategy:", a rule of dashes,
+# "1     parent training.mp. (1234)"). Written so that it never crosses a line break: the
+# same pattern checks one stripped line and scans a whole text for the preamble's end.
+_SPACE: Final = r"[^\S\r\n]"  # whitespace other than a line break
+_LINE_END: Final = r"(?=[\r\n]|\Z)"
+# Lines told by how they begin (the rest of the line is free) and lines that are all pattern.
+_PREAMBLE_OPENING: Final = rf"[A-Z][\w ()<>/.,&'-]{{0,60}}:(?:{_SPACE}|{_LINE_END})|\d+{_SPACE}+\S"
+_PREAMBLE_WHOLE: Final = r"<?\d+>?\.?|[-=*_~]{3,}"
+_RIS_PREAMBLE: Final = re.compile(rf"(?:{_PREAMBLE_OPENING}|(?:{_PREAMBLE_WHOLE})$)")
+"""One stripped line of a database's preamble (use with ``match``)."""
+_PAST_PREAMBLE: Final = re.compile(
+    rf"[\r\n]{_SPACE}*(?!{_PREAMBLE_OPENING}|(?:{_PREAMBLE_WHOLE}){_SPACE}*{_LINE_END})(?=\S)"
 )
+"""The line break before the first non-blank line that is not a preamble line: one compiled
+search, a second or two per 300 MB of preamble, run only on files whose first 64 KB (500
+lines) are all preamble."""
+_LINE_BREAK: Final = re.compile(r"\r\n|\r|\n")
 _WOS_START: Final = re.compile(r"^(FN |VR |PT [A-Z]\b)")
 _BIBTEX_ENTRY: Final = re.compile(r"^\s*@\w+\s*[{(]", re.MULTILINE)
 _REFER_LINE: Final = re.compile(r"^%[0-9A-Z@+!#$&()*\-] ")
@@ -113,25 +131,79 @@ def _family(format_name: str) -> str:
 
 
 def detect_format(text: str) -> str | None:
-    """The format of an export, told from its structure in its first 64 KB and 500 lines;
-    None when no reader can claim it.
+    """The format of an export, told from its structure in its first 64 KB and 500 lines
+    (and past them when those hold only a database's preamble); None when no reader can
+    claim it.
 
     RIS: a ``TY`` or bare ``ER`` line, and either only a provider's header, Ovid's numbers
     or its search strategy before the first tag line, or tag lines on at least half of the
-    lines (a record that lost its ``TY``, an unknown header). PubMed, Web of Science and
-    EndNote tagged text: the first line is one of their tag lines. A table: a header naming
-    a known column, or rows with as many cells as the header (:func:`same_cells`).
+    lines (a record that lost its ``TY``, an unknown header). PubMed: a ``PMID-`` line, and
+    before the first PubMed tag line only such a preamble, or PubMed's tag and continuation
+    lines on at least half of the lines. Web of Science and EndNote tagged text: the first
+    line is one of their tag lines. A table: a header naming a known column, or rows with as
+    many cells as the header (:func:`same_cells`), never a header that is a line of a search
+    strategy.
+
+    A preamble does not hide the records after it, however long it is: when every line of
+    the window is a preamble line and the file goes on, the first line after the preamble
+    is found in the whole text (one compiled search) and, if RIS or PubMed records start
+    there, that is the format.
     """
-    head = text[:HEAD_CHARACTERS]
+    window = _Window(text, 0)
+    if not window.whole and window.preamble_only():
+        start = _after_preamble(text)
+        if start is not None:
+            later = _detect_window(_Window(text, start))
+            if later in ("ris", "nbib"):
+                return later
+    return _detect_window(window)
+
+
+class _Window:
+    """The part of ``text`` from ``start`` that a format is told from: at most
+    :data:`HEAD_CHARACTERS` characters and :data:`HEAD_LINES` lines."""
+
+    def __init__(self, text: str, start: int) -> None:
+        self.head = text[start : start + HEAD_CHARACTERS]
+        every = split_lines(self.head)
+        self.examined = min(len(every), HEAD_LINES)
+        self.complete = len(text) - start <= HEAD_CHARACTERS
+        self.whole = self.complete and len(every) <= HEAD_LINES
+        # The character limit cut the last line (it may be the start of a record).
+        self.cut = not self.complete and len(every) <= HEAD_LINES
+        # (line number in the window, line) of the non-blank lines.
+        self.numbered = [
+            (number, line)
+            for number, line in enumerate(every[:HEAD_LINES], start=1)
+            if line.strip()
+        ]
+        self.lines = [line for _, line in self.numbered]
+
+    def preamble_only(self) -> bool:
+        """Whether every non-blank line is a preamble line; a last line the character limit
+        cut off is left out (it may be the start of a record)."""
+        lines = self.lines[:-1] if self.cut else self.lines
+        return bool(lines) and all(_RIS_PREAMBLE.match(line.strip()) for line in lines)
+
+
+def _after_preamble(text: str) -> int | None:
+    """Where the first non-blank line that is not a preamble line starts, or None when the
+    text holds nothing else (the first line is known to be a preamble line)."""
+    found = _PAST_PREAMBLE.search(text)
+    return found.start() + 1 if found else None
+
+
+def _detect_window(window: _Window) -> str | None:
+    head, lines = window.head, window.lines
     stripped = head.lstrip()
     if stripped.startswith(("<?xml", "<xml")) and "<record" in head:
         return "endnote-xml"
-    lines = [line for line in split_lines(head)[:HEAD_LINES] if line.strip()]
     first = lines[0] if lines else ""
     ris = _ris_structure(lines)
     if ris == "clear":
         return "ris"
-    if _NBIB_TAG.match(first) and _NBIB_LINE.search(head):
+    nbib = _nbib_structure(lines, head)
+    if nbib == "clear":
         return "nbib"
     if _WOS_START.match(first):
         return "wos"
@@ -141,9 +213,11 @@ def detect_format(text: str) -> str | None:
         return "csv"
     if ris == "likely":
         return "ris"
+    if nbib == "likely":
+        return "nbib"
     if _BIBTEX_ENTRY.search(head):
         return "bibtex"
-    if same_cells(head, complete=len(text) <= HEAD_CHARACTERS, rows=HEAD_LINES):
+    if same_cells(head, complete=window.complete, rows=HEAD_LINES):
         return "csv"
     return None
 
@@ -160,6 +234,86 @@ def _ris_structure(lines: list[str]) -> str | None:
         return "clear"
     tagged = sum(1 for tag, _ in parsed if tag is not None)
     return "likely" if tagged * 2 >= len(lines) else None
+
+
+def _nbib_structure(lines: list[str], head: str) -> str | None:
+    """ "clear" when non-blank ``lines`` are PubMed records (a ``PMID-`` line in ``head``)
+    with nothing before the first PubMed tag line but a database's preamble (as for RIS),
+    "likely" when PubMed tag and continuation lines make up half of them, None otherwise."""
+    if not _NBIB_LINE.search(head):
+        return None
+    first = next((index for index, line in enumerate(lines) if _NBIB_TAG.match(line)), None)
+    if first is None:
+        return None
+    if all(_RIS_PREAMBLE.match(line.strip()) for line in lines[:first]):
+        return "clear"
+    tagged = sum(1 for line in lines if _NBIB_TAG.match(line) or line.startswith("      "))
+    return "likely" if tagged * 2 >= len(lines) else None
+
+
+def _not_told(text: str) -> tuple[int, str, str]:
+    """Why :func:`detect_format` found no format: (line, what was found, what to do)."""
+    expected = (
+        f"one of the formats {', '.join(FORMATS)}; name it with 'format:' in the export entry "
+        "of the search log"
+    )
+    window = _Window(text, 0)
+    if window.lines and window.preamble_only():
+        start = None if window.whole else _after_preamble(text)
+        preamble = (
+            "a database's preamble (a search strategy, numbered lines, lines such as "
+            "'Database: ...')"
+        )
+        if start is None:
+            return (
+                1,
+                f"the format cannot be told from the file's content: it holds only {preamble} "
+                "and no record",
+                "records after the search strategy: export the search again with its records "
+                "(or, if it found none, name 'format: ris' for this file)",
+            )
+        after = _line_number(text, start)
+        shown = show_value(split_lines(text[start : start + 200])[0])
+        return (
+            after,
+            f"the format cannot be told from the file's content: lines 1-{after - 1} are "
+            f"{preamble}, and line {after} after it, {shown}, does not begin a RIS record "
+            "('TY  - ') or a PubMed record ('PMID- ')",
+            expected,
+        )
+    for index, (number, line) in enumerate(window.numbered):
+        if line.startswith(("TY  - ", "PMID- ")):
+            # The first line before the first record that is neither preamble nor a tag line.
+            odd = next(
+                (
+                    (odd_number, odd_line)
+                    for odd_number, odd_line in window.numbered[:index]
+                    if not _RIS_PREAMBLE.match(odd_line.strip()) and not _NBIB_TAG.match(odd_line)
+                ),
+                None,
+            )
+            if odd is None:
+                break
+            return (
+                odd[0],
+                f"the format cannot be told from the file's content: line {odd[0]}, "
+                f"{show_value(odd[1])}, stands before the first record (line {number}, "
+                f"{show_value(line)}) and is neither a tag line nor a line of a database's "
+                "preamble (a header such as 'Database: ...', a search strategy, numbered lines)",
+                "the records' tag lines from the first line on, after at most a database's "
+                "preamble: remove the lines before the first record, or name the format with "
+                "'format:' in the export entry of the search log",
+            )
+    return (
+        1,
+        "the format cannot be told from the file's content: its first "
+        f"{window.examined} lines hold none of {LOOKED_FOR}",
+        expected,
+    )
+
+
+def _line_number(text: str, offset: int) -> int:
+    return sum(1 for _ in _LINE_BREAK.finditer(text, 0, offset)) + 1
 
 
 def read_export(
@@ -187,6 +341,23 @@ def read_export(
                 )
             ]
         ) from error
+    binary = binary_kind(data)
+    if binary is not None:
+        what, advice = binary
+        raise ReviewError(
+            [
+                Problem(
+                    name,
+                    1,
+                    None,
+                    None,
+                    show_value(data[:4].decode("latin-1")),
+                    f"a text export: {advice}",
+                    f"the file is {what}, not a text export (it begins with that format's "
+                    "signature)",
+                )
+            ]
+        )
     # An XML declaration names the encoding, unless the log does (or says it is not XML).
     xml = encoding is None and format_name in (None, "endnote-xml")
     declared = declared_encoding(data) if xml else None
@@ -198,21 +369,8 @@ def read_export(
     seen = detect_format(text)
     chosen = format_name or seen
     if chosen is None:
-        raise ReviewError(
-            [
-                Problem(
-                    name,
-                    1,
-                    None,
-                    None,
-                    None,
-                    f"one of the formats {', '.join(FORMATS)}; name it with 'format:' in the "
-                    "export entry of the search log",
-                    "the format cannot be told from the file's content: its first "
-                    f"{HEAD_LINES} lines hold none of {LOOKED_FOR}",
-                )
-            ]
-        )
+        line, message, expected = _not_told(text)
+        raise ReviewError([Problem(name, line, None, None, None, expected, message)])
     if chosen not in _READERS:
         raise ReviewError(
             [
@@ -237,6 +395,67 @@ def read_export(
         raise _contradicted(name, chosen, seen, read_nothing=True)
     _set_aside_type_only(parsed)
     return parsed
+
+
+_EXPORT_AGAIN: Final = (
+    "export the records from the database or reference manager as RIS (or PubMed .nbib, "
+    "BibTeX, EndNote XML, CSV) and name that file in the search log"
+)
+_SIGNATURES: Final = (
+    (b"%PDF-", "a PDF document", _EXPORT_AGAIN),
+    (b"\x1f\x8b", "a gzip-compressed file", "decompress it (gunzip) and name the export inside"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "an old Microsoft Office file (an Excel .xls or Word .doc)",
+        "save the sheet as CSV (UTF-8), or " + _EXPORT_AGAIN,
+    ),
+    (b"Rar!\x1a\x07", "a RAR archive", "unpack it and name the export inside"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", "unpack it and name the export inside"),
+    (b"\xfd7zXZ\x00", "an xz-compressed file", "decompress it and name the export inside"),
+    (b"SQLite format 3\x00", "an SQLite database (a reference manager's library)", _EXPORT_AGAIN),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", _EXPORT_AGAIN),
+    (b"\xff\xd8\xff", "a JPEG image", _EXPORT_AGAIN),
+)
+_ZIP_SIGNATURES: Final = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_ZIP_DOCUMENTS: Final = (
+    ("xl/", "an Excel workbook (.xlsx, a ZIP archive)", "save the sheet as CSV (UTF-8), or "),
+    ("word/", "a Word document (.docx, a ZIP archive)", ""),
+    ("ppt/", "a PowerPoint file (.pptx, a ZIP archive)", ""),
+)
+_EXPORT_SUFFIXES: Final = (".ris", ".nbib", ".txt", ".ciw", ".isi", ".bib", ".xml", ".csv", ".tsv")
+
+
+def binary_kind(data: bytes) -> tuple[str, str] | None:
+    """What a binary file is, told by its signature (its first bytes), and what to do
+    instead; None for anything else. A ZIP archive is looked into: Excel and Word files are
+    ZIP archives, and an archive may hold the export itself."""
+    for signature, what, advice in _SIGNATURES:
+        if data.startswith(signature):
+            return what, advice
+    if data.startswith(b"BZh") and data[4:10] == b"1AY&SY":
+        return "a bzip2-compressed file", "decompress it and name the export inside"
+    if not data.startswith(_ZIP_SIGNATURES):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return (
+            "a ZIP archive (or an Excel/Word file, which are ZIP archives)",
+            _EXPORT_AGAIN,
+        )
+    for folder, what, advice in _ZIP_DOCUMENTS:
+        if any(name.startswith(folder) for name in names):
+            return what, advice + _EXPORT_AGAIN
+    exports = [name for name in names if name.lower().endswith(_EXPORT_SUFFIXES)]
+    if exports:
+        shown = ", ".join(repr(name) for name in exports[:3])
+        more = f" and {len(exports) - 3} more" if len(exports) > 3 else ""
+        return (
+            f"a ZIP archive holding {shown}{more}",
+            "unzip it and name the export(s) inside in the search log",
+        )
+    return "a ZIP archive", _EXPORT_AGAIN
 
 
 def _contradicted(name: str, chosen: str, seen: str, *, read_nothing: bool = False) -> ReviewError:

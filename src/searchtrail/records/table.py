@@ -19,7 +19,7 @@ from typing import Final
 import pandas as pd
 
 from searchtrail.records.fields import STANDARD_FIELDS, standardise
-from searchtrail.records.identity import record_key, told_apart
+from searchtrail.records.identity import CONTENT_FIELDS, record_key, told_apart
 from searchtrail.records.model import ParsedFile, RawRecord
 
 COLUMNS: Final = (
@@ -116,11 +116,25 @@ class RecordColumns:
         for base, indices in sharing.items():
             if len(indices) < 2:
                 continue
-            contents = [
-                {name: str(self.data[name][i]) for name in STANDARD_FIELDS} for i in indices
-            ]
+            contents = [self._says(i) for i in indices]
             for index, name in zip(indices, told_apart(str(base), contents), strict=True):
                 ids[index] = name
+
+    def _says(self, index: int) -> str:
+        """Everything record ``index`` says, in a fixed order: its standard fields and, when
+        kept, its original fields (which hold what no standard field does: an edition, a
+        note, a place), without the exporting program's own id, which it renumbers."""
+        data = self.data
+        own = str(data["own_id"][index]).strip()
+        said = [f"{name}={data[name][index]}" for name in CONTENT_FIELDS]
+        raw = str(data["raw"][index] or "")
+        if raw:
+            said += sorted(
+                f"{tag}={value}"
+                for tag, value in json.loads(raw)
+                if not own or value.strip() != own
+            )
+        return "\x1f".join(said)
 
 
 _RAW_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 from searchtrail.errors import Problem, ReviewError, show_value
-from searchtrail.layout import DECISION_FILES
+from searchtrail.layout import DECISION_FILES, VERDICTS_FILE
 from searchtrail.schemas import schema_problems
 from searchtrail.searchlog import Review, date_problem
 from searchtrail.sheets import WORKBOOKS, Sheet, read_sheet
@@ -140,10 +140,56 @@ def decision_file(directory: Path, stage: Stage) -> tuple[str | None, list[Probl
     return (found[0] if found else None), []
 
 
+_TABLE_SUFFIXES: Final = frozenset({".csv", ".tsv", ".txt", *WORKBOOKS})
+
+
+def stray_files(directory: Path) -> list[Problem]:
+    """Tables in ``screening/`` that look meant for searchtrail but that it would not read:
+    a stage's file named in another case or with another ending (``full_text.CSV``,
+    ``duplicates.xlsx``: verdicts are read from a CSV table only) or misspelt
+    (``study.csv``). Left unread, their decisions would silently count for nothing."""
+    folder = directory / "screening"
+    if not folder.is_dir():
+        return []
+    read = {*(Path(name).name for name in FILES.values()), Path(VERDICTS_FILE).name}
+    read |= {
+        f"{Path(name).stem}{suffix}" for name in FILES.values() for suffix in DECISION_SUFFIXES
+    }
+    stems = sorted({Path(name).stem for name in read})
+    problems = []
+    for path in sorted(folder.iterdir()):
+        name = path.name
+        if name in read or name.startswith(".") or path.suffix.lower() not in _TABLE_SUFFIXES:
+            continue
+        stem = path.stem.lower()
+        close = difflib.get_close_matches(stem, stems, n=1, cutoff=0.65)
+        if not close:
+            continue
+        meant = close[0]
+        readable = (
+            f"screening/{meant}.csv"
+            if meant == Path(VERDICTS_FILE).stem
+            else f"screening/{meant}.csv (or .tsv, .xlsx, .xls, .ods)"
+        )
+        problems.append(
+            Problem(
+                f"screening/{name}",
+                None,
+                None,
+                None,
+                None,
+                f"the file searchtrail reads: {readable}",
+                "searchtrail does not read this file, so its rows would count for nothing: "
+                "rename it (or move it out of screening/)",
+            )
+        )
+    return problems
+
+
 def collect_decisions(directory: Path, review: Review) -> tuple[Decisions, list[Problem]]:
     """Every decision file's rows, those without problems, and the problems found."""
     rows: dict[Stage, tuple[Decision, ...]] = {}
-    problems: list[Problem] = []
+    problems: list[Problem] = stray_files(directory)
     for stage in STAGES:
         name, wrong = decision_file(directory, stage)
         problems.extend(wrong)

@@ -17,18 +17,23 @@ byte-order mark, delimiter and line ends. Each changed file's previous version i
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
-from searchtrail.errors import Problem, ReviewError
-from searchtrail.fileio import write_bytes
-from searchtrail.layout import VERDICTS_FILE
-from searchtrail.records.identity import POSITIONAL, positions
+from searchtrail.counts import from_json
+from searchtrail.errors import Problem, ReviewError, show_value
+from searchtrail.fileio import cannot_write, sha256, write_bytes
+from searchtrail.layout import OUTPUTS, VERDICTS_FILE
+from searchtrail.records.identity import POSITIONAL, KnownRecords
 from searchtrail.records.review import import_review
-from searchtrail.screening.decisions import STAGES, decision_file
-from searchtrail.searchlog import load_review
+from searchtrail.screening.decisions import STAGES, TITLE, decision_file
+from searchtrail.searchlog import Review, load_review
 from searchtrail.sheets import WORKBOOKS, encode_table, exact_text, read_sheet, replace_cells
+
+SEEN: Final = {"record_id": TITLE, "record_a": "title_a", "record_b": "title_b"}
+"""The column holding what the person saw of the record an id column names."""
 
 
 @dataclass(frozen=True)
@@ -41,15 +46,26 @@ class _Rewrite:
     count: int
 
 
-def migrate(directory: Path) -> list[tuple[str, int]]:
+@dataclass(frozen=True)
+class Migration:
+    """What a migration changed, and whether the exports could be compared with those of
+    the pipeline's last run."""
+
+    changed: list[tuple[str, int]]
+    compared: bool
+
+
+def migrate(directory: Path) -> Migration:
     """Rewrite the positional ids of the review's decision and verdicts files; return each
     file changed with the number of ids rewritten. Raises :class:`ReviewError`, with no
-    file changed, when any of them cannot be rewritten."""
+    file changed, when any of them cannot be rewritten, when an export differs from the one
+    the pipeline last ran on (its positions may name other records now), or when a row's
+    ``title`` (``title_a``, ``title_b``) is not the title of the record now at its position."""
     review = load_review(directory)
     records, _ = import_review(review, directory)
-    now = positions(records)
+    known = KnownRecords.of(records)
+    problems, compared = _exports_changed(review, directory)
     targets: list[tuple[str, tuple[str, ...]]] = []
-    problems: list[Problem] = []
     for stage in STAGES:
         name, wrong = decision_file(directory, stage)
         problems.extend(wrong)
@@ -60,12 +76,17 @@ def migrate(directory: Path) -> list[tuple[str, int]]:
     rewrites: list[_Rewrite] = []
     for name, columns in targets:
         try:
-            rewrite = _rewritten(directory / name, name, columns, now)
+            rewrite = _rewritten(directory / name, name, columns, known)
         except ReviewError as error:
             problems.extend(error.problems)
             continue
         if rewrite is not None:
             rewrites.append(rewrite)
+    problems.extend(
+        refused
+        for rewrite in rewrites
+        if (refused := cannot_write(rewrite.path, backup=True)) is not None
+    )
     if problems:
         raise ReviewError(
             problems,
@@ -74,20 +95,69 @@ def migrate(directory: Path) -> list[tuple[str, int]]:
         )
     for rewrite in rewrites:
         write_bytes(rewrite.path, rewrite.data, backup=True)
-    return [(rewrite.name, rewrite.count) for rewrite in rewrites]
+    return Migration([(rewrite.name, rewrite.count) for rewrite in rewrites], compared)
+
+
+def _exports_changed(review: Review, directory: Path) -> tuple[list[Problem], bool]:
+    """Exports that differ from those the pipeline last ran on (the hashes in
+    reports/data/counts.json); and whether there was a last run to compare with."""
+    try:
+        recorded = from_json(
+            (directory / OUTPUTS["counts"]["counts"]).read_text(encoding="utf-8")
+        ).inputs
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return [], False
+    names = [name for search in review.searches if search.export for name in search.export.files]
+    names += [name for record_file in review.record_files for name in record_file.files]
+    changed = [
+        name for name in names if name in recorded and recorded[name] != sha256(directory / name)
+    ]
+    return [
+        Problem(
+            name,
+            None,
+            None,
+            None,
+            None,
+            "the export the decisions were made on (the one the pipeline last ran on)",
+            "the file changed since the pipeline last ran: the record at a position may be "
+            "another one now. Put back the export the decisions were made on, run migrate, "
+            "then replace the export",
+        )
+        for name in changed
+    ], True
 
 
 def _rewritten(
-    path: Path, name: str, columns: Sequence[str], now: Mapping[str, str]
+    path: Path, name: str, columns: Sequence[str], known: KnownRecords
 ) -> _Rewrite | None:
     """The file with its positional ids rewritten (None: it has none)."""
     sheet = read_sheet(path, file=name)
     changes: dict[tuple[int, str], str] = {}
+    problems: list[Problem] = []
     for row in sheet.rows:
         for column in columns:
             value = row.cells.get(column, "").strip()
-            if POSITIONAL.match(value) and value in now:
-                changes[(row.line, column)] = now[value]
+            now = known.at.get(value) if POSITIONAL.match(value) else None
+            if now is None:
+                continue
+            seen = row.cells.get(SEEN[column], "")
+            changed = known.changed(now, seen, "decision")
+            if changed:
+                problems.append(
+                    Problem(
+                        name,
+                        row.line,
+                        f"record {value}",
+                        SEEN[column],
+                        show_value(seen),
+                        "the title of the record the decision was made on",
+                        changed,
+                    )
+                )
+            changes[(row.line, column)] = now
+    if problems:
+        raise ReviewError(problems)
     if not changes:
         return None
     if path.suffix.lower() in WORKBOOKS:
