@@ -358,3 +358,20 @@ def test_a_backup_is_as_private_as_its_file(tmp_path):
         target.stat().st_mode & 0o777,
         (tmp_path / PREVIOUS / target.name).stat().st_mode & 0o777,
     ) == (0o600, 0o600)
+
+
+def test_a_stage_whose_reader_stops_reading_still_does_its_work(review_copy):
+    """`searchtrail stage dedup R 2>&1 | head -1`: head goes away after one line; the
+    stage's progress messages then go nowhere, and its files are written all the same."""
+    import subprocess
+    import sys
+
+    directory = review_copy(TWO_COLUMNS)
+    assert main(["stage", "records", str(directory), "--quiet"]) == 0
+    shown = subprocess.run(
+        f"'{sys.executable}' -m searchtrail stage dedup '{directory}' 2>&1 | head -c 1",
+        shell=True, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert len(shown.stdout) == 1
+    for name in OUTPUTS["dedup"].values():
+        assert (directory / name).is_file(), name
