@@ -28,6 +28,7 @@ from searchtrail.layout import DECISION_FILES, LOG_FILE, OUTPUTS, STAGES
 from searchtrail.pipeline import (
     assess,
     dedup_questions_and_splits,
+    last_run_inputs,
     read_earlier_table,
     stage_counts,
     stage_dedup,
@@ -269,7 +270,8 @@ def cmd_screening_import(args: argparse.Namespace) -> int:
 
 
 def cmd_screening_migrate(args: argparse.Namespace) -> int:
-    done = migrate(Path(args.review))
+    directory = Path(args.review)
+    done = migrate(directory, last_run_inputs(directory))
     if not done.changed:
         print("no record id names a position; nothing to rewrite")
     for name, count in done.changed:

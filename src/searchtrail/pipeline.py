@@ -318,6 +318,15 @@ def stage_reports(directory: Path, *, round_number: int | None = None) -> list[P
     return written
 
 
+def last_run_inputs(directory: Path) -> dict[str, str] | None:
+    """The SHA-256 of each input file of the pipeline's last run (from counts.json), or
+    None when there is no readable record of one."""
+    try:
+        return from_json(path(directory, "counts", "counts").read_text(encoding="utf-8")).inputs
+    except _DAMAGED:
+        return None
+
+
 def load_counts(directory: Path) -> ReviewCounts:
     """Read counts.json and check it was made from the review's current log."""
     counts_path = path(directory, "counts", "counts")

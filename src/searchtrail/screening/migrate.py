@@ -17,15 +17,14 @@ byte-order mark, delimiter and line ends. Each changed file's previous version i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from searchtrail.counts import from_json
 from searchtrail.errors import Problem, ReviewError, show_value
 from searchtrail.fileio import cannot_write, sha256, write_bytes
-from searchtrail.layout import OUTPUTS, VERDICTS_FILE
+from searchtrail.layout import VERDICTS_FILE
 from searchtrail.records.identity import POSITIONAL, KnownRecords
 from searchtrail.records.review import import_review
 from searchtrail.screening.decisions import STAGES, TITLE, decision_file
@@ -55,16 +54,18 @@ class Migration:
     compared: bool
 
 
-def migrate(directory: Path) -> Migration:
+def migrate(directory: Path, recorded: Mapping[str, str] | None) -> Migration:
     """Rewrite the positional ids of the review's decision and verdicts files; return each
     file changed with the number of ids rewritten. Raises :class:`ReviewError`, with no
     file changed, when any of them cannot be rewritten, when an export differs from the one
     the pipeline last ran on (its positions may name other records now), or when a row's
-    ``title`` (``title_a``, ``title_b``) is not the title of the record now at its position."""
+    ``title`` (``title_a``, ``title_b``) is not the title of the record now at its position.
+    ``recorded``: the SHA-256 of each input file of the pipeline's last run (None: no run
+    to compare with)."""
     review = load_review(directory)
     records, _ = import_review(review, directory)
     known = KnownRecords.of(records)
-    problems, compared = _exports_changed(review, directory)
+    problems = _exports_changed(review, directory, recorded or {})
     targets: list[tuple[str, tuple[str, ...]]] = []
     for stage in STAGES:
         name, wrong = decision_file(directory, stage)
@@ -95,18 +96,11 @@ def migrate(directory: Path) -> Migration:
         )
     for rewrite in rewrites:
         write_bytes(rewrite.path, rewrite.data, backup=True)
-    return Migration([(rewrite.name, rewrite.count) for rewrite in rewrites], compared)
+    return Migration([(rewrite.name, rewrite.count) for rewrite in rewrites], recorded is not None)
 
 
-def _exports_changed(review: Review, directory: Path) -> tuple[list[Problem], bool]:
-    """Exports that differ from those the pipeline last ran on (the hashes in
-    reports/data/counts.json); and whether there was a last run to compare with."""
-    try:
-        recorded = from_json(
-            (directory / OUTPUTS["counts"]["counts"]).read_text(encoding="utf-8")
-        ).inputs
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return [], False
+def _exports_changed(review: Review, directory: Path, recorded: Mapping[str, str]) -> list[Problem]:
+    """Exports that differ from those the pipeline last ran on."""
     names = [name for search in review.searches if search.export for name in search.export.files]
     names += [name for record_file in review.record_files for name in record_file.files]
     changed = [
@@ -125,7 +119,7 @@ def _exports_changed(review: Review, directory: Path) -> tuple[list[Problem], bo
             "then replace the export",
         )
         for name in changed
-    ], True
+    ]
 
 
 def _rewritten(
