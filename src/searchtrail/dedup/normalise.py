@@ -27,23 +27,9 @@ from urllib.parse import unquote
 
 from anyascii import anyascii
 
-_GREEK_NAMES: Final = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
-    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
-    "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi",
-    "χ": "chi", "ψ": "psi", "ω": "omega",
-}  # fmt: skip
-# Greek letters by name, as databases that cannot print them write them ("β-blockers" and
-# "beta-blockers"), in both cases; the micro sign is a mu.
-_GREEK: Final = str.maketrans(
-    {
-        **{letter: f" {name} " for letter, name in _GREEK_NAMES.items()},
-        **{letter.upper(): f" {name} " for letter, name in _GREEK_NAMES.items()},
-        "µ": " mu ",
-    }
-)
-_TAG: Final = re.compile(r"<[^<>]{1,40}>")
-_NON_ALNUM: Final = re.compile(r"[^a-z0-9]+")
+from searchtrail.folding import NON_ALNUM as _NON_ALNUM
+from searchtrail.folding import fold
+
 _TRAILING_NOTE: Final = re.compile(r"\s*\[[^\[\]]{1,40}\]\s*\.?\s*$")
 # Notes MEDLINE adds to titles: "[Erratum appears in N Engl J Med 2005;352:2146]", ...
 _NOTE_WORDS: Final = (
@@ -85,17 +71,6 @@ _JOURNAL_STOP: Final = frozenset({
     "du", "del", "della", "et", "y", "e", "und", "fur", "der", "die", "das", "och", "og", "i",
 })  # fmt: skip
 _AUTHOR_SUFFIX: Final = frozenset({"jr", "sr", "ii", "iii", "iv", "2nd", "3rd", "phd", "md"})
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII words separated by single spaces."""
-    if not text:
-        return ""
-    if "&" in text or "<" in text:
-        text = _TAG.sub(" ", html.unescape(text))
-    if not text.isascii():
-        text = anyascii(text.translate(_GREEK))
-    return " ".join(_NON_ALNUM.split(text.lower())).strip()
 
 
 def title(text: str) -> str:

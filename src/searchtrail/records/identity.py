@@ -24,7 +24,6 @@ record's position in its export is kept beside its id, as provenance only.
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -34,6 +33,7 @@ from typing import Final
 import pandas as pd
 
 from searchtrail.errors import show_value
+from searchtrail.folding import fold
 
 # Which accession a record is known by, when it has several: the database's own first.
 KEY_ORDER: Final = (
@@ -200,35 +200,17 @@ class KnownRecords:
         )
 
 
-_TAG: Final = re.compile(r"<[^<>]{0,200}>")
-_LETTERS_ONLY: Final = re.compile(r"[\W_]+")
-
-
-def _loose(text: str) -> str:
-    """A title as a reader would compare it: markup and entities gone (``<i>``,
-    ``&amp;``), lower case, no accents, letters without marks spelt in Latin (ø as o), and
-    neither punctuation nor spaces."""
-    plain = _TAG.sub("", html.unescape(text))
-    return _LETTERS_ONLY.sub("", _folded(plain).translate(_LETTERS))
-
-
 def same_title(seen: str, current: str) -> bool:
-    """Whether a title someone wrote down (or a spreadsheet kept) is ``current``. A file
-    saved by Excel as Windows-1252 ("CSV (Comma delimited)") holds "?" for every letter
-    that encoding lacks ("Łódź" becomes "?ód?"), so that form counts as the same title."""
-    if _loose(seen) == _loose(current):
+    """Whether a title someone wrote down (or a spreadsheet kept) is ``current``, compared
+    as deduplication compares titles (:func:`~searchtrail.folding.fold`: no case, accents,
+    markup or punctuation), and without spaces. A file saved by Excel as Windows-1252
+    ("CSV (Comma delimited)") holds "?" for every letter that encoding lacks ("Łódź" becomes
+    "?ód?"), so that form of the title counts as the title."""
+    written = fold(seen).replace(" ", "")
+    if written == fold(current).replace(" ", ""):
         return True
-    if "?" not in seen:
-        return False
     degraded = current.encode("cp1252", "replace").decode("cp1252")
-    return _keep_marks(seen) == _keep_marks(degraded)
-
-
-def _keep_marks(text: str) -> str:
-    """:func:`_loose`, keeping the question marks a spreadsheet put for missing letters."""
-    plain = _TAG.sub("", html.unescape(text))
-    folded = _folded(plain).translate(_LETTERS)
-    return re.sub(r"[^\w?]+|_", "", folded)
+    return "?" in seen and written == fold(degraded).replace(" ", "")
 
 
 CONTENT_FIELDS: Final = (
