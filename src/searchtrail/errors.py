@@ -25,6 +25,11 @@ class Problem:
     expected: str
     message: str = ""
 
+    @classmethod
+    def of_file(cls, file: str, expected: str, message: str) -> Problem:
+        """A problem with a whole file (or a path), not with one line or field of it."""
+        return cls(file, None, None, None, None, expected, message)
+
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         parts = [where]

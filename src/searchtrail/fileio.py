@@ -90,7 +90,7 @@ def cannot_write(path: Path, *, backup: bool = False) -> Problem | None:
             why = f"{folder / path.name} is a folder, where searchtrail keeps the last version"
     if why is None:
         return None
-    return Problem(str(path), None, None, None, None, "a file searchtrail may write", why)
+    return Problem.of_file(str(path), "a file searchtrail may write", why)
 
 
 def keep_previous(path: Path, data: bytes) -> None:
@@ -119,12 +119,8 @@ def _written_path(path: Path) -> Path:
     if target.is_symlink():
         raise ReviewError(
             [
-                Problem(
+                Problem.of_file(
                     str(path),
-                    None,
-                    None,
-                    None,
-                    None,
                     "a file, or a symbolic link that leads to one",
                     "it is a symbolic link that leads round in a loop",
                 )

@@ -86,12 +86,8 @@ def earlier(directory: Path, stage: str, key: str) -> Path:
     if not target.is_file():
         raise ReviewError(
             [
-                Problem(
+                Problem.of_file(
                     OUTPUTS[stage][key],
-                    None,
-                    None,
-                    None,
-                    None,
                     f"the file the {stage} stage writes",
                     f"it is missing: rerun the pipeline, or `searchtrail stage {stage}` (and the "
                     "stages before it) on the review first",
@@ -106,12 +102,8 @@ def unreadable(stage: str, key: str, error: Exception) -> ReviewError:
     """An earlier stage's output that cannot be read (damaged, or made by another version)."""
     return ReviewError(
         [
-            Problem(
+            Problem.of_file(
                 OUTPUTS[stage][key],
-                None,
-                None,
-                None,
-                None,
                 f"the file the {stage} stage writes",
                 f"it cannot be read ({type(error).__name__}: {str(error)[:200]}); rerun the "
                 f"pipeline, or `searchtrail stage {stage}`, to write it anew",

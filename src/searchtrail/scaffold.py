@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from searchtrail.errors import Problem, ReviewError, show_value
+from searchtrail.fileio import write_text
 from searchtrail.layout import LOG_FILE, REVIEW_FILE
 
 TITLE_LIMIT = 500
@@ -27,14 +28,8 @@ def create_review(directory: Path, *, title: str) -> list[Path]:
     problems = []
     if directory.exists() and not directory.is_dir():
         problems.append(
-            Problem(
-                str(directory),
-                None,
-                None,
-                None,
-                None,
-                "a folder for the new review",
-                "it is a file, not a folder",
+            Problem.of_file(
+                str(directory), "a folder for the new review", "it is a file, not a folder"
             )
         )
     if not title.strip() or len(title) > TITLE_LIMIT:
@@ -67,7 +62,6 @@ def create_review(directory: Path, *, title: str) -> list[Path]:
         path = directory / name
         if path.exists():
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
+        write_text(path, text)
         created.append(path)
     return created

@@ -249,9 +249,7 @@ def parse_review(
     ):
         if document.data is None and not document.problems:
             problems.append(
-                Problem(
-                    document.file, None, None, None, None, "the file's content", "the file is empty"
-                )
+                Problem.of_file(document.file, "the file's content", "the file is empty")
             )
         elif document.data is not None:
             problems.extend(schema_problems(document, schema, namer))
@@ -268,12 +266,8 @@ def load_review(directory: Path | str) -> Review:
     if not root.is_dir():
         raise ReviewError(
             [
-                Problem(
+                Problem.of_file(
                     str(root),
-                    None,
-                    None,
-                    None,
-                    None,
                     "a review directory: a folder holding searches/review.yaml and "
                     "searches/log.yaml",
                     "it is a file, not a folder" if root.exists() else "there is no such folder",
@@ -285,16 +279,10 @@ def load_review(directory: Path | str) -> Review:
     for name in (REVIEW_FILE, LOG_FILE):
         path = root / name
         if not path.exists():
-            problems.append(
-                Problem(
-                    name, None, None, None, None, f"a file at {path}", "the file does not exist"
-                )
-            )
+            problems.append(Problem.of_file(name, f"a file at {path}", "the file does not exist"))
             continue
         if not path.is_file():
-            problems.append(
-                Problem(name, None, None, None, None, f"a file at {path}", "it is not a file")
-            )
+            problems.append(Problem.of_file(name, f"a file at {path}", "it is not a file"))
             continue
         try:
             texts[name] = read_text(path, file=name)

@@ -110,9 +110,7 @@ def read_sheet(path: Path, *, file: str | None = None) -> Sheet:
     """Read a table file (CSV/TSV in any encoding above, or a workbook)."""
     name = file or str(path)
     if not path.is_file():
-        raise ReviewError(
-            [Problem(name, None, None, None, None, "a table file", "it is not a file")]
-        )
+        raise ReviewError([Problem.of_file(name, "a table file", "it is not a file")])
     if path.suffix.lower() in WORKBOOKS:
         return _workbook(path, name)
     text, encoding = table_text(path.read_bytes(), file=name)
@@ -268,12 +266,8 @@ def _workbook(path: Path, file: str) -> Sheet:
     except Exception as error:  # calamine reports every kind of damage its own way
         raise ReviewError(
             [
-                Problem(
+                Problem.of_file(
                     file,
-                    None,
-                    None,
-                    None,
-                    None,
                     "a workbook (.xlsx, .xls, .ods) whose first sheet is the table",
                     f"the workbook cannot be read: {error}",
                 )
@@ -324,12 +318,8 @@ def append_rows(
     if existing.encoding == "xlsx":
         raise ReviewError(
             [
-                Problem(
+                Problem.of_file(
                     existing.file,
-                    None,
-                    None,
-                    None,
-                    None,
                     "a CSV or TSV file to add rows to",
                     "searchtrail adds rows to CSV files only and never writes a workbook; "
                     "save the workbook as CSV",

@@ -175,9 +175,7 @@ def load_yaml(text: str, *, file: str) -> YamlDocument:
         )
     except yaml.YAMLError as error:
         document.problems.append(
-            Problem(
-                file, None, None, None, None, "valid YAML", f"the file is not valid YAML: {error}"
-            )
+            Problem.of_file(file, "valid YAML", f"the file is not valid YAML: {error}")
         )
     finally:
         if loader is not None:

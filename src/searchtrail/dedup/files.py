@@ -373,24 +373,16 @@ def _refuse_overwriting_inputs(
         real = path.resolve()
         if real in written:
             problems.append(
-                Problem(
+                Problem.of_file(
                     str(path),
-                    None,
-                    None,
-                    None,
-                    None,
                     "an input file apart from what the command writes",
                     f"it is {written[real]}, which this run would overwrite",
                 )
             )
         elif real in seen:
             problems.append(
-                Problem(
+                Problem.of_file(
                     str(path),
-                    None,
-                    None,
-                    None,
-                    None,
                     "each input file given once",
                     f"it is the same file as {seen[real]}; its records would be read twice",
                 )

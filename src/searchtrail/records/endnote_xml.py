@@ -183,12 +183,8 @@ def _flatten_names(root: ET.Element, file: str) -> None:
         if depth > MAX_DEPTH:
             raise ReviewError(
                 [
-                    Problem(
+                    Problem.of_file(
                         file,
-                        None,
-                        None,
-                        None,
-                        None,
                         f"EndNote XML, whose elements nest a few levels deep (at most {MAX_DEPTH})",
                         f"elements are nested more than {MAX_DEPTH} levels deep",
                     )

@@ -329,17 +329,7 @@ def read_export(
         data = path.read_bytes()
     except OSError as error:
         raise ReviewError(
-            [
-                Problem(
-                    name,
-                    None,
-                    None,
-                    None,
-                    None,
-                    "a readable file",
-                    f"cannot read the file: {error}",
-                )
-            ]
+            [Problem.of_file(name, "a readable file", f"cannot read the file: {error}")]
         ) from error
     binary = binary_kind(data)
     if binary is not None:

@@ -127,12 +127,8 @@ def decision_file(directory: Path, stage: Stage) -> tuple[str | None, list[Probl
     ]
     if len(found) > 1:
         return found[0], [
-            Problem(
+            Problem.of_file(
                 found[1],
-                None,
-                None,
-                None,
-                None,
                 f"one file of {stage} decisions",
                 f"{found[0]} holds them too: keep one of the two",
             )
@@ -172,12 +168,8 @@ def stray_files(directory: Path) -> list[Problem]:
             else f"screening/{meant}.csv (or .tsv, .xlsx, .xls, .ods)"
         )
         problems.append(
-            Problem(
+            Problem.of_file(
                 f"screening/{name}",
-                None,
-                None,
-                None,
-                None,
                 f"the file searchtrail reads: {readable}",
                 "searchtrail does not read this file, so its rows would count for nothing: "
                 "rename it (or move it out of screening/)",

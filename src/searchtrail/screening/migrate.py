@@ -107,12 +107,8 @@ def _exports_changed(review: Review, directory: Path, recorded: Mapping[str, str
         name for name in names if name in recorded and recorded[name] != sha256(directory / name)
     ]
     return [
-        Problem(
+        Problem.of_file(
             name,
-            None,
-            None,
-            None,
-            None,
             "the export the decisions were made on (the one the pipeline last ran on)",
             "the file changed since the pipeline last ran: the record at a position may be "
             "another one now. Put back the export the decisions were made on, run migrate, "
@@ -157,12 +153,8 @@ def _rewritten(
     if path.suffix.lower() in WORKBOOKS:
         raise ReviewError(
             [
-                Problem(
+                Problem.of_file(
                     name,
-                    None,
-                    None,
-                    None,
-                    None,
                     "decisions in a CSV file to rewrite (searchtrail never writes a workbook)",
                     f"{len(changes)} ids name a position; save the workbook as CSV, delete "
                     "the workbook and run again",

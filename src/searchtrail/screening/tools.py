@@ -654,12 +654,8 @@ def write_decisions(
     if existing is not None and path.suffix.lower() in WORKBOOKS:
         raise ReviewError(
             [
-                Problem(
+                Problem.of_file(
                     name,
-                    None,
-                    None,
-                    None,
-                    None,
                     f"decisions kept in {FILES[stage]} to add rows to",
                     "searchtrail adds rows to CSV files only; save the workbook as CSV",
                 )
