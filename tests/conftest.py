@@ -14,6 +14,7 @@ from searchtrail.searchlog import Review, load_review
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 TWO_COLUMNS = DATA / "two_columns"
+EXAMPLE = REPO / "examples" / "parenting"
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +31,14 @@ def seed_counts(seed_review: Review) -> ReviewCounts:
 def counts_of(review: Review, directory: Path = TWO_COLUMNS) -> ReviewCounts:
     """Every number of ``review`` (whose files are in ``directory``), counted in memory."""
     return assess(directory, review).counts
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """A copy of the worked example in examples/parenting, to change."""
+    target = tmp_path / "parenting"
+    shutil.copytree(EXAMPLE, target)
+    return target
 
 
 @pytest.fixture(scope="session")

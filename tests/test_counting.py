@@ -237,13 +237,6 @@ def test_assessed_is_excluded_plus_included_plus_awaiting():
 # --- validate runs the pipeline's checks ---------------------------------------------------------
 
 
-@pytest.fixture
-def example(tmp_path) -> Path:
-    target = tmp_path / "parenting"
-    shutil.copytree(EXAMPLE, target)
-    return target
-
-
 def append(path: Path, line: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
 

@@ -22,14 +22,7 @@ from searchtrail.pipeline import assess
 from tests.conftest import run_records_steps
 from tests.reviews import ReviewFiles, build
 from tests.test_screening_import import RAYYAN, run_import
-from tests.test_worked_example import EXAMPLE, with_a_web_summary
-
-
-@pytest.fixture
-def example(tmp_path) -> Path:
-    target = tmp_path / "parenting"
-    shutil.copytree(EXAMPLE, target)
-    return target
+from tests.test_worked_example import with_a_web_summary
 
 
 @pytest.fixture

@@ -51,13 +51,6 @@ def report_and_thesis(folder: Path) -> tuple[str, str]:
 
 
 @pytest.fixture
-def example(tmp_path) -> Path:
-    target = tmp_path / "parenting"
-    shutil.copytree(EXAMPLE, target)
-    return target
-
-
-@pytest.fixture
 def review(example) -> Path:
     """The worked example after the records steps, its round-2 decisions not yet made: an
     import has something to add."""

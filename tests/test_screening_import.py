@@ -13,9 +13,8 @@ import pytest
 from searchtrail.errors import ReviewError
 from searchtrail.screening.tools import read_tool_export
 from searchtrail.sheets import parse_sheet
-from tests.conftest import DATA, REPO, drop_rows, run_counts_steps, run_records_steps
+from tests.conftest import DATA, EXAMPLE, drop_rows, run_counts_steps, run_records_steps
 
-EXAMPLE = REPO / "examples" / "parenting"
 ROUND_2_SCREENING = (
     "medline-2:pmid-38712345",
     "medline-2:pmid-38823456",

@@ -71,9 +71,8 @@ from pathlib import Path
 import pytest
 
 from searchtrail.errors import CountMismatchError, ReviewError
-from tests.conftest import REPO, drop_rows, run_counts_steps, run_records_steps
+from tests.conftest import EXAMPLE, REPO, drop_rows, run_counts_steps, run_records_steps
 
-EXAMPLE = REPO / "examples" / "parenting"
 ROUND_2 = ("medline-2", "embase-2")
 
 
