@@ -54,6 +54,7 @@ OUTPUTS: Final[dict[str, dict[str, str]]] = {
     },
     "counts": {
         "counts": "reports/data/counts.json",
+        "members": "reports/data/members.json",
     },
     "reports": {
         "searches_csv": "reports/searches.csv",

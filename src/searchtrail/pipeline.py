@@ -29,7 +29,14 @@ from typing import Any, TypeVar
 import pandas as pd
 import pyarrow as pa
 
-from searchtrail.counts import ReviewCounts, build_flow, count_review, from_json, to_json
+from searchtrail.counts import (
+    Counted,
+    ReviewCounts,
+    build_flow,
+    count_review,
+    from_json,
+    to_json,
+)
 from searchtrail.csvtext import frame_csv
 from searchtrail.dedup.output import (
     audit_pairs,
@@ -277,9 +284,10 @@ def stage_counts(directory: Path) -> ReviewCounts:
     groups = read_earlier_table(directory, "dedup", "groups")
     summary = read_earlier_text(directory, "dedup", "summary", json.loads)
     placement = read_earlier_text(directory, "screening", "flow", Placement.from_json)
-    counts = _count(review, directory, imports, groups, placement, summary)
-    write_text(path(directory, "counts", "counts"), to_json(counts))
-    return counts
+    counted = _count(review, directory, imports, groups, placement, summary)
+    write_text(path(directory, "counts", "counts"), to_json(counted.counts))
+    write_text(path(directory, "counts", "members"), counted.members.to_json())
+    return counted.counts
 
 
 def _count(
@@ -289,7 +297,7 @@ def _count(
     groups: pd.DataFrame,
     placement: Placement,
     summary: Mapping[str, Any],
-) -> ReviewCounts:
+) -> Counted:
     flow = build_flow(review, imports, groups, placement, summary)
     return count_review(review, flow, inputs=input_hashes(review, directory))
 
@@ -387,10 +395,10 @@ def assess(directory: Path, review: Review | None = None) -> Assessment:
         _splits(summary),
         KnownRecords.of(records),
     )
-    counts = _count(review, directory, imports, outcome.groups, placement, summary)
+    counted = _count(review, directory, imports, outcome.groups, placement, summary)
     return Assessment(
         review=review,
-        counts=counts,
+        counts=counted.counts,
         decisions=sum(len(rows) for rows in decisions.rows.values()),
         decision_files=len(decisions.rows),
         new_questions=len(outcome.new_questions),

@@ -6,8 +6,9 @@ from it (:class:`~searchtrail.counts.model.ReviewCounts`); :func:`~searchtrail.c
 checks every invariant; :mod:`~searchtrail.counts.store` writes and reads ``counts.json``.
 """
 
-from searchtrail.counts.build import count_review
+from searchtrail.counts.build import Counted, count_review
 from searchtrail.counts.flow import Flow, build_flow
+from searchtrail.counts.members import Listed, Members
 from searchtrail.counts.model import Diagram, ReviewCounts
 from searchtrail.counts.number import Count, total
 from searchtrail.counts.store import from_json, to_json
@@ -15,8 +16,11 @@ from searchtrail.counts.verify import verify
 
 __all__ = [
     "Count",
+    "Counted",
     "Diagram",
     "Flow",
+    "Listed",
+    "Members",
     "ReviewCounts",
     "build_flow",
     "count_review",

@@ -30,6 +30,13 @@ from searchtrail.counts.flow import (
     Publication,
     has_own_records,
 )
+from searchtrail.counts.members import (
+    Listed,
+    Members,
+    RoundMembers,
+    check_members,
+    record_weights,
+)
 from searchtrail.counts.model import (
     IDENTIFICATION_BOXES,
     Basis,
@@ -80,14 +87,23 @@ SOUGHT_FROM_LOG: Final = "stated in the log by searches without exported records
 SOUGHT_FROM_OUTSIDE: Final = "found outside the searches"
 
 
-def count_review(review: Review, flow: Flow, *, inputs: Mapping[str, str]) -> ReviewCounts:
-    """Every number of the review, checked; raise :class:`CountMismatchError` when the log,
-    the records and the decisions do not add up."""
+@dataclass(frozen=True)
+class Counted:
+    """Every number of the review, and the publications behind each."""
+
+    counts: ReviewCounts
+    members: Members
+
+
+def count_review(review: Review, flow: Flow, *, inputs: Mapping[str, str]) -> Counted:
+    """Every number of the review with the lists it is counted from, checked; raise
+    :class:`CountMismatchError` when the log, the records and the decisions do not add up."""
     mismatches: list[str] = []
+    members = Members()
     searches = search_counts(review, flow)
     record_files = record_file_counts(review, flow)
     diagrams = [
-        diagram(review, flow, searches, record_files, number, mismatches)
+        diagram(review, flow, searches, record_files, number, mismatches, members.round(number))
         for number in review.rounds or (1,)
     ]
     if mismatches:
@@ -103,13 +119,16 @@ def count_review(review: Review, flow: Flow, *, inputs: Mapping[str, str]) -> Re
         diagram=latest,
         earlier=tuple(earlier),
         records=dedup_counts(review, flow),
-        stages=stage_table(review, flow),
+        stages=stage_table(review, flow, members),
         rounds=round_summaries(review),
         updates=update_rows(review, flow),
         inputs=dict(sorted(inputs.items())),
     )
     verify(counts)
-    return counts
+    broken = check_members(counts, members)
+    if broken:
+        raise CountMismatchError(broken)
+    return Counted(counts, members)
 
 
 # --- searches, record files, sources ----------------------------------------------------------
@@ -310,26 +329,35 @@ def dedup_counts(review: Review, flow: Flow) -> DedupCounts:
 
 @dataclass
 class _Boxes:
-    """A diagram's boxes as they are counted, and what does not add up."""
+    """A diagram's boxes as they are counted, the lists they are counted from, and what
+    does not add up."""
 
     round: int
+    lists: RoundMembers
     boxes: dict[str, Count] = field(default_factory=dict)
     awaiting: dict[str, Count] = field(default_factory=dict)
     reasons: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
     mismatches: list[str] = field(default_factory=list)
 
-    def set(self, reason: str | None, values: Mapping[str, int | Count]) -> None:
-        """Set boxes to ``values``, or all of them to pending when ``reason`` is given."""
+    def set(self, reason: str | None, values: Mapping[str, int | Listed]) -> None:
+        """Count boxes from their lists, or set all of them to pending when ``reason`` is
+        given (their lists are then not kept: the stage has no data yet)."""
         for box, value in values.items():
             if reason:
                 self.boxes[box] = Count.waiting(reason)
+            elif isinstance(value, Listed):
+                self.lists.boxes[box] = value
+                self.boxes[box] = value.count()
             else:
-                self.boxes[box] = value if isinstance(value, Count) else Count(value)
+                self.boxes[box] = Count(value)
 
-    def wait(self, box: str, count: Count) -> None:
-        """Note the records or reports in ``box`` that await the next decision."""
+    def wait(self, box: str, listed: Listed, count: Count | None = None) -> None:
+        """Note the records or reports in ``box`` that await the next decision (``count``
+        when part of them are stated by searches that give no number)."""
+        count = listed.count() if count is None else count
         if count.value or count.unstated:
             self.awaiting[box] = count
+            self.lists.awaiting[box] = listed
 
 
 def diagram(
@@ -339,24 +367,31 @@ def diagram(
     record_files: Sequence[RecordFileCounts],
     number: int,
     mismatches: list[str],
+    lists: RoundMembers,
 ) -> Diagram:
     """The diagram of search round ``number``: identification from the round's searches
     (and the records found outside them), every later box from the publications first found
-    in the round and their decisions, previous studies from the rounds before it."""
+    in the round and their decisions, previous studies from the rounds before it. ``lists``
+    receives the publications behind every box."""
     shown = [s for s in searches if s.round == number]
     outside = [r for r in record_files if r.round == number and not r.searches]
     mine = [p for p in flow.publications if p.round == number]
-    counted = _Boxes(number)
+    counted = _Boxes(number, lists)
     breakdown: dict[str, tuple[tuple[str, Count], ...]] = {}
     for box, kinds in IDENTIFICATION_BOXES.items():
         members = [s for s in shown if s.kind in kinds]
         lines = _per_source(members)
         found = Count.of(s.identified for s in members)
+        sources: dict[str, list[str]] = {}
+        for s in members:
+            sources.setdefault(s.source, []).append(s.id)
         if box == "other_results" and outside:
             lines += tuple((r.name, Count(r.records.in_file)) for r in outside)
             found = total([found, *(Count(r.records.in_file) for r in outside)])
+            sources.update({r.name: [r.id] for r in outside})
         breakdown[box] = lines
         counted.boxes[box] = found
+        _identification_lists(flow, box, sources, lists)
 
     databases = [s for s in shown if s.kind in DATABASE_KINDS]
     database_members = [p for p in mine if p.column == DATABASES]
@@ -389,13 +424,29 @@ def diagram(
         sought_parts=parts if len(parts) > 1 else (),
         other_seen_elsewhere=_other_seen_elsewhere(flow, number),
         identified_from_exports=tuple(s.id for s in shown if s.identified_from == "export"),
-        earlier_awaiting=_count(
-            (p for p in flow.publications if p.round < number),
-            AWAITING_SCREENING,
-            AWAITING_RETRIEVAL,
-            AWAITING_ELIGIBILITY,
+        earlier_awaiting=len(
+            _with(
+                (p for p in flow.publications if p.round < number),
+                AWAITING_SCREENING,
+                AWAITING_RETRIEVAL,
+                AWAITING_ELIGIBILITY,
+            )
         ),
     )
+
+
+def _identification_lists(
+    flow: Flow, box: str, sources: Mapping[str, Sequence[str]], lists: RoundMembers
+) -> None:
+    """The records each source's searches of an identification box hold, by publication.
+    The box's number is the log's; these are the records its exports hold."""
+    if not sources:
+        return
+    every = [origin for ids in sources.values() for origin in ids]
+    lists.boxes[box] = record_weights(_publications_of(flow, every), every)
+    lists.lines[box] = {
+        name: record_weights(_publications_of(flow, ids), ids) for name, ids in sources.items()
+    }
 
 
 def _per_source(searches: Sequence[SearchCounts]) -> tuple[tuple[str, Count], ...]:
@@ -405,12 +456,12 @@ def _per_source(searches: Sequence[SearchCounts]) -> tuple[tuple[str, Count], ..
     return tuple((name, Count.of(values)) for name, values in grouped.items())
 
 
-def _count(publications: Iterable[Publication], *statuses: str) -> int:
-    return sum(1 for p in publications if p.status in statuses)
+def _with(publications: Iterable[Publication], *statuses: str) -> list[Publication]:
+    return [p for p in publications if p.status in statuses]
 
 
-def _flagged(publications: Iterable[Publication], flag: str) -> int:
-    return sum(1 for p in publications if getattr(p, flag) is True)
+def _flagged(publications: Iterable[Publication], flag: str) -> list[Publication]:
+    return [p for p in publications if getattr(p, flag) is True]
 
 
 def _reasons(
@@ -419,6 +470,18 @@ def _reasons(
     counted = Counter(p.reason for p in publications if p.status == EXCLUDED_ELIGIBILITY)
     ranked = sorted(counted, key=lambda r: (order.index(r) if r in order else len(order), r))
     return tuple((reason, counted[reason]) for reason in ranked)
+
+
+def _duplicates(flow: Flow, exported: Sequence[str], members: Sequence[Publication]) -> Listed:
+    """Records of the round's database and register exports removed as duplicates: every
+    record of a publication but the one kept, and every record of a publication found in
+    an earlier round or in the other column (kept there)."""
+    own = {p.group for p in members}
+    holding = _publications_of(flow, exported)
+    wanted = set(exported)
+    return Listed.weighed(
+        (p, sum(n for o, n in p.records.items() if o in wanted) - (p.group in own)) for p in holding
+    )
 
 
 def _databases(
@@ -436,10 +499,10 @@ def _databases(
     after_screening = after_removal or stages.screening
     after_retrieval = after_screening or stages.retrieval
     after_eligibility = after_retrieval or stages.eligibility
-    exported = [flow.records[s.id] for s in searches if s.id in flow.records]
-    skipped = sum(r.skipped for r in exported)
+    exported = [s.id for s in searches if s.id in flow.records]
+    skipped = [(s, flow.records[s].skipped) for s in exported if flow.records[s].skipped]
     if not after_exports:
-        ids = {s.id for s in searches}
+        ids = set(exported)
         strays = [p.group for p in members if not ids & p.origins]
         if strays:
             counted.mismatches.append(
@@ -447,43 +510,45 @@ def _databases(
                 f"round's database and register exports: {', '.join(strays[:10])}; their "
                 "records come only from record files"
             )
-    counted.set(after_exports, {"duplicates": sum(r.read for r in exported) - len(members)})
+    counted.set(after_exports, {"duplicates": _duplicates(flow, exported, members)})
     counted.set(
         after_removal,
         {
-            "excluded_automatic": _count(members, REMOVED_AUTOMATION),
-            "excluded_other": _count(members, REMOVED_OTHER) + skipped,
-            "records_screened": _flagged(members, "screened"),
+            "excluded_automatic": Listed.of(_with(members, REMOVED_AUTOMATION)),
+            "excluded_other": Listed.of(_with(members, REMOVED_OTHER)).plus(
+                *((f"records of {s} that could not be read", n) for s, n in skipped)
+            ),
+            "records_screened": Listed.of(_flagged(members, "screened")),
         },
     )
     counted.set(
         after_screening,
         {
-            "records_excluded": _count(members, EXCLUDED_SCREENING),
-            "dbr_sought_reports": _flagged(members, "sought"),
+            "records_excluded": Listed.of(_with(members, EXCLUDED_SCREENING)),
+            "dbr_sought_reports": Listed.of(_flagged(members, "sought")),
         },
     )
     if not after_screening:
-        counted.wait("records_screened", Count(_count(members, AWAITING_SCREENING)))
-    sought = [p for p in members if p.sought]
+        counted.wait("records_screened", Listed.of(_with(members, AWAITING_SCREENING)))
+    sought = _flagged(members, "sought")
     counted.set(
         after_retrieval,
         {
-            "dbr_notretrieved_reports": _count(sought, NOT_RETRIEVED),
-            "dbr_assessed": _flagged(sought, "assessed"),
+            "dbr_notretrieved_reports": Listed.of(_with(sought, NOT_RETRIEVED)),
+            "dbr_assessed": Listed.of(_flagged(sought, "assessed")),
         },
     )
     if not after_retrieval:
-        counted.wait("dbr_sought_reports", Count(_count(sought, AWAITING_RETRIEVAL)))
+        counted.wait("dbr_sought_reports", Listed.of(_with(sought, AWAITING_RETRIEVAL)))
     counted.set(
         after_eligibility,
         {
-            "dbr_excluded": _count(sought, EXCLUDED_ELIGIBILITY),
-            "dbr_included": _flagged(sought, "included"),
+            "dbr_excluded": Listed.of(_with(sought, EXCLUDED_ELIGIBILITY)),
+            "dbr_included": Listed.of(_flagged(sought, "included")),
         },
     )
     if not after_eligibility:
-        counted.wait("dbr_assessed", Count(_count(sought, AWAITING_ELIGIBILITY)))
+        counted.wait("dbr_assessed", Listed.of(_with(sought, AWAITING_ELIGIBILITY)))
         counted.reasons["dbr_excluded"] = _reasons(sought, order)
 
 
@@ -512,19 +577,26 @@ def _other(
         for o in flow.origins.values()
         if not o.is_search and o.complete and o.round == number and o.column == OTHER
     }
-    sought = [p for p in members if p.sought]
+    sought = _flagged(members, "sought")
     from_exports = [p for p in sought if p.column == OTHER and exported_origins & p.origins]
     from_outside = [p for p in sought if p.column == OUTSIDE]
     counted_sets = {p.group for p in (*from_exports, *from_outside)}
     from_lists = [p for p in sought if p.group not in counted_sets]
+    stated_parts = tuple((f"stated in the log by {s.id}", s.for_assessment) for s in stated_only)
     stated = Count.of(s.for_assessment for s in stated_only)
     parts: list[tuple[str, Count]] = []
     if with_records:
         parts.append((SOUGHT_FROM_EXPORTS, Count(len(from_exports))))
+        counted.lists.parts[SOUGHT_FROM_EXPORTS] = Listed.of(from_exports)
     if stated_only:
         parts.append((SOUGHT_FROM_LOG, stated))
+        counted.lists.parts[SOUGHT_FROM_LOG] = Listed.of(()).plus(*stated_parts, within=from_lists)
     if outside or from_outside:
         parts.append((SOUGHT_FROM_OUTSIDE, Count(len(from_outside))))
+        counted.lists.parts[SOUGHT_FROM_OUTSIDE] = Listed.of(from_outside)
+    counted.lists.boxes["other_sought_reports"] = Listed.of((*from_exports, *from_outside)).plus(
+        *stated_parts, within=from_lists
+    )
     counted.boxes["other_sought_reports"] = total(count for _, count in parts)
 
     stages = flow.stage(number, OTHER)
@@ -533,13 +605,13 @@ def _other(
     counted.set(
         after_retrieval,
         {
-            "other_notretrieved_reports": _count(sought, NOT_RETRIEVED),
-            "other_assessed": _flagged(sought, "assessed"),
+            "other_notretrieved_reports": Listed.of(_with(sought, NOT_RETRIEVED)),
+            "other_assessed": Listed.of(_flagged(sought, "assessed")),
         },
     )
     if not after_retrieval:
-        undecided = _count((*from_exports, *from_outside), AWAITING_RETRIEVAL)
-        decided_in_lists = len(from_lists) - _count(from_lists, AWAITING_RETRIEVAL)
+        undecided = _with((*from_exports, *from_outside), AWAITING_RETRIEVAL)
+        decided_in_lists = len(from_lists) - len(_with(from_lists, AWAITING_RETRIEVAL))
         spare = 0
         if stated.value is not None:
             spare = stated.value - decided_in_lists
@@ -556,16 +628,30 @@ def _other(
                     f"records ({', '.join(files)}) have retrieval or eligibility decisions: "
                     "correct for_assessment in searches/log.yaml"
                 )
-        counted.wait("other_sought_reports", Count(undecided + max(spare, 0), stated.unstated))
+        waiting = Listed.of(undecided)
+        if spare > 0:
+            waiting = waiting.plus(("stated in the log, with no decision yet", spare))
+        waiting = waiting.plus(
+            *(
+                (f"stated in the log by {s.id}", None)
+                for s in stated_only
+                if s.for_assessment is None
+            )
+        )
+        counted.wait(
+            "other_sought_reports",
+            waiting,
+            Count(len(undecided) + max(spare, 0), stated.unstated),
+        )
     counted.set(
         after_eligibility,
         {
-            "other_excluded": _count(sought, EXCLUDED_ELIGIBILITY),
-            "other_included": _flagged(sought, "included"),
+            "other_excluded": Listed.of(_with(sought, EXCLUDED_ELIGIBILITY)),
+            "other_included": Listed.of(_flagged(sought, "included")),
         },
     )
     if not after_eligibility:
-        counted.wait("other_assessed", Count(_count(sought, AWAITING_ELIGIBILITY)))
+        counted.wait("other_assessed", Listed.of(_with(sought, AWAITING_ELIGIBILITY)))
         counted.reasons["other_excluded"] = _reasons(sought, review.exclusion_reasons)
     return tuple(parts)
 
@@ -590,17 +676,20 @@ def _other_seen_elsewhere(flow: Flow, number: int) -> int:
 def _included(flow: Flow, number: int, counted: _Boxes) -> None:
     """Previous, new and total reports and studies."""
     boxes = counted.boxes
-    new_reports = boxes["dbr_included"] + boxes["other_included"]
     earlier = [p for p in flow.publications if p.round < number]
     unknown = next((p for p in earlier if p.included is None), None)
-    previous_reports = (
-        Count.waiting(flow.pending_reason(unknown, "included") or "")
-        if unknown is not None
-        else Count(_flagged(earlier, "included"))
+    previous = _flagged(earlier, "included")
+    new = _flagged((p for p in flow.publications if p.round == number), "included")
+    new_pending = (boxes["dbr_included"] + boxes["other_included"]).pending
+    counted.set(new_pending, {"new_reports": Listed.of(new)})
+    if unknown is not None:
+        boxes["previous_reports"] = Count.waiting(flow.pending_reason(unknown, "included") or "")
+    else:
+        counted.set(None, {"previous_reports": Listed.of(previous)})
+    new_reports, previous_reports = boxes["new_reports"], boxes["previous_reports"]
+    counted.set(
+        (previous_reports + new_reports).pending, {"total_reports": Listed.of((*previous, *new))}
     )
-    boxes["new_reports"] = new_reports
-    boxes["previous_reports"] = previous_reports
-    boxes["total_reports"] = previous_reports + new_reports
     reason = new_reports.pending or previous_reports.pending
     included_any = bool(new_reports.value or previous_reports.value)
     if not reason and included_any and "studies" not in flow.decision_files:
@@ -608,14 +697,13 @@ def _included(flow: Flow, number: int, counted: _Boxes) -> None:
     if reason:
         counted.set(reason, dict.fromkeys(("previous_studies", "new_studies", "total_studies"), 0))
         return
-    before = {p.study for p in earlier if p.included}
-    now = {p.study for p in flow.publications if p.round == number and p.included} - before
+    before = {p.study for p in previous}
     counted.set(
         None,
         {
-            "previous_studies": len(before),
-            "new_studies": len(now),
-            "total_studies": len(before | now),
+            "previous_studies": Listed.studies_of(previous),
+            "new_studies": Listed.studies_of(p for p in new if p.study not in before),
+            "total_studies": Listed.studies_of((*previous, *new)),
         },
     )
 
@@ -623,19 +711,27 @@ def _included(flow: Flow, number: int, counted: _Boxes) -> None:
 # --- sources and searches through every stage ----------------------------------------------------
 
 
-def _stage(flow: Flow, publications: Sequence[Publication], flag: str) -> Count:
+def _stage(
+    flow: Flow, publications: Sequence[Publication], flag: str, lists: dict[str, Listed]
+) -> Count:
     unknown = next((p for p in publications if getattr(p, flag) is None), None)
     if unknown is not None:
         return Count.waiting(flow.pending_reason(unknown, flag) or "")
-    return Count(_flagged(publications, flag))
+    listed = Listed.of(_flagged(publications, flag))
+    lists[flag] = listed
+    return listed.count()
 
 
-def _studies(flow: Flow, publications: Sequence[Publication], included: Count) -> Count:
+def _studies(
+    flow: Flow, publications: Sequence[Publication], included: Count, lists: dict[str, Listed]
+) -> Count:
     if included.pending:
         return included
     if included.value and "studies" not in flow.decision_files:
         return Count.waiting(NEEDS_STUDIES)
-    return Count(len({p.study for p in publications if p.included}))
+    listed = Listed.studies_of(_flagged(publications, "included"))
+    lists["included_studies"] = listed
+    return listed.count()
 
 
 def _stage_row(
@@ -644,38 +740,54 @@ def _stage_row(
     kind: str,
     ids: Sequence[str],
     publications: Sequence[Publication],
+    lists: dict[str, Listed],
     *,
     screening: bool,
-    only_here: int | None,
+    only_here: Sequence[Publication] | None,
     included_total: Count,
 ) -> StageRow:
-    included = _stage(flow, publications, "included")
+    """One row of a stage table; ``lists`` receives the publications behind each cell."""
+    included = _stage(flow, publications, "included", lists)
     share = None
     if included.is_exact and included_total.is_exact and included_total.value:
         share = (included.value or 0) / included_total.value
+    exported = record_weights(publications, ids).plus(
+        *(
+            (f"records of {i} that could not be read", flow.records[i].skipped)
+            for i in ids
+            if i in flow.records and flow.records[i].skipped
+        )
+    )
+    lists["exported"] = exported
+    lists["publications"] = Listed.of(publications)
+    if only_here is not None:
+        lists["only_here"] = Listed.of(only_here)
     return StageRow(
         name=name,
         kind=kind,
         searches=tuple(ids),
-        exported=sum(flow.records[i].in_file for i in ids if i in flow.records),
+        exported=exported.n,
         publications=len(publications),
-        only_here=only_here,
-        screened=_stage(flow, publications, "screened") if screening else Count(None),
-        sought=_stage(flow, publications, "sought"),
-        assessed=_stage(flow, publications, "assessed"),
+        only_here=None if only_here is None else len(only_here),
+        screened=_stage(flow, publications, "screened", lists) if screening else Count(None),
+        sought=_stage(flow, publications, "sought", lists),
+        assessed=_stage(flow, publications, "assessed", lists),
         included=included,
-        included_studies=_studies(flow, publications, included),
+        included_studies=_studies(flow, publications, included, lists),
         share=share,
     )
 
 
-def stage_table(review: Review, flow: Flow) -> StageTable:
+def stage_table(review: Review, flow: Flow, members: Members) -> StageTable:
     """Every source and search with records through every stage (a publication found by
-    several counts for each of them), and all publications once in the total line."""
+    several counts for each of them), and all publications once in the total line;
+    ``members`` receives the publications behind each cell."""
     everything = flow.publications
-    included_total = _stage(flow, everything, "included")
+    included_total = _stage(flow, everything, "included", {})
 
-    def rows(keys: Sequence[tuple[str, str, list[str]]]) -> tuple[StageRow, ...]:
+    def rows(
+        keys: Sequence[tuple[str, str, list[str]]], table: dict[str, dict[str, Listed]]
+    ) -> tuple[StageRow, ...]:
         made = []
         for name, kind, ids in keys:
             wanted = set(ids)
@@ -687,8 +799,9 @@ def stage_table(review: Review, flow: Flow) -> StageTable:
                     kind,
                     ids,
                     mine,
+                    table.setdefault(name, {}),
                     screening=any(flow.origins[i].column == DATABASES for i in ids),
-                    only_here=sum(1 for p in mine if p.origins <= wanted),
+                    only_here=[p for p in mine if p.origins <= wanted],
                     included_total=included_total,
                 )
             )
@@ -698,14 +811,15 @@ def stage_table(review: Review, flow: Flow) -> StageTable:
     by_search = [(o.id, o.kind, [o.id]) for o in review.origins() if o.id in flow.records]
     every = [i for _, _, ids in by_source for i in ids]
     return StageTable(
-        sources=rows(by_source),
-        searches=rows(by_search),
+        sources=rows(by_source, members.sources),
+        searches=rows(by_search, members.searches),
         total=_stage_row(
             flow,
             "All sources",
             "",
             every,
             everything,
+            members.total,
             screening=any(flow.origins[i].column == DATABASES for i in every),
             only_here=None,
             included_total=included_total,
