@@ -4,7 +4,8 @@
 out of each file as a reader would find them (the diagram's box texts, the HTML page, the
 PRISMA2020 template CSV, the Markdown and CSV tables) and checks that each equals the
 number in :class:`~searchtrail.counts.model.ReviewCounts`. It reads the files; it does not
-ask the renderers how they wrote them.
+ask the renderers how they wrote them. The diagram is read in the review's report language,
+with the label table (``labels.yaml``) as its dictionary.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import string
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from html.parser import HTMLParser
@@ -19,25 +21,63 @@ from html.parser import HTMLParser
 from searchtrail.counts.model import Diagram, ReviewCounts, StageRow
 from searchtrail.counts.number import Count
 from searchtrail.reports import render_reports, render_round
+from searchtrail.reports.language import NO_BREAK, Words, label_text, report_language
 from searchtrail.searchlog import Review
 
 SVG = "{http://www.w3.org/2000/svg}"
-_N = r"n = [\d,]+(?: \+ \d+ searche?s? with no count)?|n not reported(?:, \d+ searche?s?)?"
+_NUMBER = r"\d{1,3}(?:[,. ]\d{3})+|\d+"
+"""A number as any report language writes it: 9331, 9,331, 9 331, 9.331."""
 
 
 def _digits(text: str) -> int:
-    return int(text.replace(",", ""))
+    return int(re.sub(r"\D", "", text))
 
 
-def parse_n(phrase: str) -> Count:
-    """'n = 1,234' -> Count(1234); 'n = 5 + 2 searches with no count' -> Count(5, 2);
-    'n not reported, 2 searches' -> Count(None, 2)."""
-    if phrase.startswith("n not reported"):
-        found = re.search(r"(\d+) search", phrase)
-        return Count(None, int(found.group(1)) if found else 0)
-    found = re.fullmatch(r"n = ([\d,]+)(?: \+ (\d+) searche?s? with no count)?", phrase)
-    assert found, phrase
-    return Count(_digits(found.group(1)), int(found.group(2) or 0))
+def _pattern(template: str, **groups: str) -> str:
+    """A label's text as a regular expression, its placeholders replaced by ``groups``."""
+    parts = []
+    for literal, name, _, _ in string.Formatter().parse(template):
+        parts.append(re.escape(literal.replace(NO_BREAK, " ")))
+        if name:
+            parts.append(groups[name])
+    return "".join(parts)
+
+
+class Wording:
+    """How the diagram writes labels and counts in one language, as patterns to read it by."""
+
+    def __init__(self, language: str = "en") -> None:
+        self.words = Words(language)
+        searches = "|".join(
+            _pattern(label_text(key, language), n=r"\d+")
+            for key in ("searches.other", "searches.one")
+        )
+        number, stated = f"(?P<n>{_NUMBER})", f"(?P<s>{searches})"
+        self.n_forms = [
+            _pattern(label_text("count.n_unstated", language), n=number, searches=stated),
+            _pattern(label_text("count.n", language), n=number),
+            _pattern(label_text("count.n_not_reported_searches", language), searches=stated),
+            _pattern(label_text("count.n_not_reported", language)),
+        ]
+        self.any_n = "|".join(re.sub(r"\(\?P<\w+>", "(?:", form) for form in self.n_forms)
+        self.pending = _pattern(label_text("count.pending_reason", language), reason="")
+        self.awaiting = _pattern(label_text("count.awaiting", language), n=f"({_NUMBER})")
+
+    def parse_n(self, phrase: str) -> Count:
+        """'n = 1,234' -> Count(1234); 'n = 5 + 2 searches with no count' -> Count(5, 2);
+        'n not reported, 2 searches' -> Count(None, 2) (in this language)."""
+        for form in self.n_forms:
+            found = re.fullmatch(form, phrase)
+            if found:
+                n, stated = found.groupdict().get("n"), found.groupdict().get("s")
+                unstated = int(re.findall(r"\d+", stated)[0]) if stated else 0
+                return Count(None if n is None else _digits(n), unstated)
+        raise AssertionError(f"not a count: {phrase!r}")
+
+
+def parse_n(phrase: str, language: str = "en") -> Count:
+    """A count as the diagram of ``language`` writes it, read back (:meth:`Wording.parse_n`)."""
+    return Wording(language).parse_n(phrase)
 
 
 def _comparable(count: Count) -> tuple[int | None, int, bool]:
@@ -65,86 +105,84 @@ def box_texts(svg: str) -> dict[str, str]:
     }
 
 
-def _shown(text: str, label: str) -> Count | None:
+def _shown(text: str, label: str, wording: Wording) -> Count | None:
     """The count a box shows for ``label``: a number, or pending; None when absent."""
-    if re.search(re.escape(label) + r" pending: ", text):
+    if re.search(re.escape(label) + " " + wording.pending, text):
         return Count.waiting("shown as pending")
-    found = re.search(re.escape(label) + rf" \(({_N})\)", text)
-    return parse_n(found.group(1)) if found else None
+    found = re.search(re.escape(label) + rf" \(({wording.any_n})\)", text)
+    return wording.parse_n(found.group(1)) if found else None
 
 
-def _expected_lines(diagram: Diagram) -> dict[str, list[tuple[str, Count]]]:
+def _expected_lines(diagram: Diagram, words: Words) -> dict[str, list[tuple[str, Count]]]:
     """Per drawn box, the labelled counts it must show."""
     boxes = diagram.boxes
     lines: dict[str, list[tuple[str, Count]]] = {}
     groups = {
-        "database_results": (("database_results", "Databases"), ("register_results", "Registers")),
+        "database_results": (
+            ("database_results", "group.databases"),
+            ("register_results", "group.registers"),
+        ),
         "website_results": (
-            ("website_results", "Websites"),
-            ("organisation_results", "Organisations"),
-            ("citations_results", "Citation searching"),
-            ("other_results", "Other sources"),
+            ("website_results", "group.websites"),
+            ("organisation_results", "group.organisations"),
+            ("citations_results", "group.citations"),
+            ("other_results", "group.other_sources"),
         ),
     }
     for box, members in groups.items():
         found = []
         for key, label in members:
             if diagram.breakdown.get(key):
-                found.append((label, boxes[key]))
-                found.extend(diagram.breakdown[key])
+                found.append((words.label(label), boxes[key]))
+                found.extend((words.source_name(s), n) for s, n in diagram.breakdown[key])
         lines[box] = found
     lines["duplicates"] = [
-        ("Duplicate records removed", boxes["duplicates"]),
-        ("Records marked as ineligible by automation tools", boxes["excluded_automatic"]),
-        ("Records removed for other reasons", boxes["excluded_other"]),
+        (words.label("box.duplicates"), boxes["duplicates"]),
+        (words.label("box.automation"), boxes["excluded_automatic"]),
+        (words.label("box.removed_other"), boxes["excluded_other"]),
     ]
     for key, label in (
-        ("records_screened", "Records screened"),
-        ("records_excluded", "Records excluded"),
-        ("dbr_sought_reports", "Reports sought for retrieval"),
-        ("dbr_notretrieved_reports", "Reports not retrieved"),
-        ("dbr_assessed", "Reports assessed for eligibility"),
-        ("dbr_excluded", "Reports excluded"),
-        ("other_notretrieved_reports", "Reports not retrieved"),
-        ("other_assessed", "Reports assessed for eligibility"),
-        ("other_excluded", "Reports excluded"),
+        ("records_screened", "box.records_screened"),
+        ("records_excluded", "box.records_excluded"),
+        ("dbr_sought_reports", "box.reports_sought"),
+        ("dbr_notretrieved_reports", "box.reports_not_retrieved"),
+        ("dbr_assessed", "box.reports_assessed"),
+        ("dbr_excluded", "box.reports_excluded"),
+        ("other_notretrieved_reports", "box.reports_not_retrieved"),
+        ("other_assessed", "box.reports_assessed"),
+        ("other_excluded", "box.reports_excluded"),
     ):
-        lines[key] = [(label, boxes[key])]
+        lines[key] = [(words.label(label), boxes[key])]
     lines["other_sought_reports"] = [
-        ("Reports sought for retrieval", boxes["other_sought_reports"]),
-        *diagram.sought_parts,
+        (words.label("box.reports_sought"), boxes["other_sought_reports"]),
+        *((words.phrase(part), n) for part, n in diagram.sought_parts),
     ]
     for key in ("dbr_excluded", "other_excluded"):
         lines[key].extend((reason, Count(n)) for reason, n in diagram.reasons.get(key, ()))
-    new = (
-        "New studies included in review"
-        if diagram.previous_column
-        else "Studies included in review"
-    )
-    reports = (
-        "Reports of new included studies"
-        if diagram.previous_column
-        else "Reports of included studies"
-    )
-    lines["new_studies"] = [(new, boxes["new_studies"]), (reports, boxes["new_reports"])]
+    new = "box.new_studies" if diagram.previous_column else "box.studies_included"
+    reports = "box.new_reports" if diagram.previous_column else "box.reports_included"
+    lines["new_studies"] = [
+        (words.label(new), boxes["new_studies"]),
+        (words.label(reports), boxes["new_reports"]),
+    ]
     if diagram.previous_column:
         lines["previous_studies"] = [
-            ("Studies included in previous version of review", boxes["previous_studies"]),
-            (
-                "Reports of studies included in previous version of review",
-                boxes["previous_reports"],
-            ),
+            (words.label("box.previous_studies"), boxes["previous_studies"]),
+            (words.label("box.previous_reports"), boxes["previous_reports"]),
         ]
         lines["total_studies"] = [
-            ("Total studies included in review", boxes["total_studies"]),
-            ("Reports of total included studies", boxes["total_reports"]),
+            (words.label("box.total_studies"), boxes["total_studies"]),
+            (words.label("box.total_reports"), boxes["total_reports"]),
         ]
     return lines
 
 
-def check_diagram(svg: str, diagram: Diagram, where: str, found: Mismatches) -> None:
+def check_diagram(
+    svg: str, diagram: Diagram, where: str, found: Mismatches, wording: Wording | None = None
+) -> None:
+    wording = wording or Wording()
     texts = box_texts(svg)
-    for key, expected in _expected_lines(diagram).items():
+    for key, expected in _expected_lines(diagram, wording.words).items():
         if key.startswith(("database", "duplicates", "records_", "dbr_")):
             present = diagram.databases_column
         elif key.startswith(("website", "other_")):
@@ -160,7 +198,7 @@ def check_diagram(svg: str, diagram: Diagram, where: str, found: Mismatches) -> 
             continue
         position = 0
         for label, count in expected:
-            shown = _shown(text[position:], label)
+            shown = _shown(text[position:], label, wording)
             if shown is None:
                 found.append(f"{where}: box {key} shows no number for {label!r}: {text!r}")
                 continue
@@ -168,7 +206,7 @@ def check_diagram(svg: str, diagram: Diagram, where: str, found: Mismatches) -> 
             position = text.index(label, position) + len(label)
         waiting = diagram.awaiting.get(key)
         if waiting is not None and waiting.value is not None:
-            shown_waiting = re.search(r"awaiting a decision: ([\d,]+)", text)
+            shown_waiting = re.search(wording.awaiting, text)
             found.check(
                 f"{where}: box {key}, awaiting",
                 _digits(shown_waiting.group(1)) if shown_waiting else None,
@@ -450,9 +488,11 @@ class _Cells(HTMLParser):
             self._cell.append(data)
 
 
-def check_page(html: str, counts: ReviewCounts, found: Mismatches) -> None:
+def check_page(
+    html: str, counts: ReviewCounts, found: Mismatches, wording: Wording | None = None
+) -> None:
     svg = html[html.index("<svg") : html.index("</svg>") + 6]
-    check_diagram(svg, counts.diagram, "prisma.html diagram", found)
+    check_diagram(svg, counts.diagram, "prisma.html diagram", found, wording)
     parser = _Cells()
     parser.feed(html)
     by_name = {row[0]: row for row in parser.rows if row}
@@ -482,13 +522,15 @@ def assert_reports_match(
 ) -> None:
     """Render every report of ``review`` from ``counts`` and check each number against them."""
     found = Mismatches()
+    wording = Wording(report_language(review))
     reports = render_reports(review, counts)
-    check_diagram(reports["prisma_svg"], counts.diagram, "prisma.svg", found)
+    check_diagram(reports["prisma_svg"], counts.diagram, "prisma.svg", found, wording)
     check_template(reports["prisma_csv"], counts.diagram, "PRISMA.csv", found)
-    check_page(reports["prisma_html"], counts, found)
+    check_page(reports["prisma_html"], counts, found, wording)
     for diagram in counts.earlier:
         earlier = render_round(review, counts, diagram.round)
-        check_diagram(earlier["prisma_svg"], diagram, f"round-{diagram.round}/prisma.svg", found)
+        where = f"round-{diagram.round}/prisma.svg"
+        check_diagram(earlier["prisma_svg"], diagram, where, found, wording)
         check_template(earlier["prisma_csv"], diagram, f"round-{diagram.round}/PRISMA.csv", found)
     check_stage_tables(reports, counts, found)
     check_source_tables(reports, counts, found)
@@ -499,4 +541,4 @@ def assert_reports_match(
     assert not found, "\n".join(found)
 
 
-__all__ = ["assert_reports_match", "box_texts", "parse_n"]
+__all__ = ["Wording", "assert_reports_match", "box_texts", "parse_n"]

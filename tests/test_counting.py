@@ -143,9 +143,9 @@ def test_the_seed_reviews_boxes_are_the_sum_of_their_lines(seed_review, seed_cou
     found outside the searches, each a line of the box; NG76 is also a line of its own in
     identification ("Other sources")."""
     from searchtrail.reports.prisma import build_prisma_reports
-    from tests.test_prisma import box_texts
+    from tests.test_prisma import box_texts, in_language
 
-    texts = box_texts(build_prisma_reports(seed_review, seed_counts).svg)
+    texts = box_texts(build_prisma_reports(in_language(seed_review, "en"), seed_counts).svg)
     sought = texts["other_sought_reports"]
     numbers = [int(n.replace(",", "")) for n in re.findall(r"n = ([\d,]+)", sought)]
     assert numbers == [46, 45, 1]

@@ -31,9 +31,16 @@ TEMPLATE_DATA = [
 ]  # fmt: skip
 
 
+def in_language(review, language: str):
+    """``review`` with its reports asked for in ``language`` (``report_language``)."""
+    return dataclasses.replace(review, metadata={**review.metadata, "report_language": language})
+
+
 @pytest.fixture(scope="module")
 def seed_reports(seed_review, seed_counts):
-    return build_prisma_reports(seed_review, seed_counts)
+    """The seed review's reports in English (its own language is Norwegian; the diagram in
+    Norwegian is checked in test_language.py)."""
+    return build_prisma_reports(in_language(seed_review, "en"), seed_counts)
 
 
 @pytest.fixture(scope="module")

@@ -23,8 +23,9 @@ import pandas as pd
 from searchtrail import __version__
 from searchtrail.counts import ReviewCounts
 from searchtrail.dedup.files import run
+from searchtrail.dedup.verdicts import add_saved, check_saved
 from searchtrail.errors import CountMismatchError, ReviewError
-from searchtrail.layout import DECISION_FILES, LOG_FILE, OUTPUTS, STAGES
+from searchtrail.layout import DECISION_FILES, LOG_FILE, OUTPUTS, STAGES, VERDICTS_FILE
 from searchtrail.pipeline import (
     assess,
     dedup_questions_and_splits,
@@ -36,9 +37,10 @@ from searchtrail.pipeline import (
     stage_reports,
     stage_screening,
 )
+from searchtrail.records.identity import KnownRecords
 from searchtrail.reports.words import describe, number
 from searchtrail.scaffold import create_review
-from searchtrail.screening.decisions import collect_decisions, decision_file
+from searchtrail.screening.decisions import collect_decisions, decision_file, stray_files
 from searchtrail.screening.migrate import migrate
 from searchtrail.screening.tools import (
     TOOLS,
@@ -269,6 +271,49 @@ def cmd_screening_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_screening_verdicts(args: argparse.Namespace) -> int:
+    directory = Path(args.review)
+    source = Path(args.file)
+    target = directory / VERDICTS_FILE
+    if source.resolve() == target.resolve():
+        print(
+            f"error: {source} is the verdicts file itself; give the file saved from "
+            f"{directory / OUTPUTS['reports']['duplicates_html']}",
+            file=sys.stderr,
+        )
+        return 1
+    records: pd.DataFrame = read_earlier_table(
+        directory, "records", "records", ("record_id", "origin_id", "position", "title")
+    )
+    inside = source.resolve().parent == target.resolve().parent
+    mine = f"{Path(VERDICTS_FILE).parent.as_posix()}/{source.name}" if inside else None
+    stray = [problem for problem in stray_files(directory) if problem.file != mine]
+    if stray:
+        raise ReviewError(stray)
+    existing = read_sheet(target, file=VERDICTS_FILE) if target.exists() else None
+    saved = check_saved(read_sheet(source), existing, known=KnownRecords.of(records))
+    if saved.rows:
+        add_saved(target, existing, saved.rows)
+    print(
+        f"{len(saved.rows):,} verdict(s) added to {target}; {len(saved.already):,} already there"
+    )
+    if saved.already:
+        lines = ", ".join(str(n) for n in saved.already)
+        print(f"already answered the same way in {target} (not added): {source} lines {lines}")
+    if saved.unanswered:
+        lines = ", ".join(str(n) for n in saved.unanswered)
+        print(f"without a verdict (not added): {source} lines {lines}")
+    if saved.rows:
+        print("Run the pipeline again to apply them.")
+    if inside:
+        print(
+            f"note: move {source} out of {target.parent}: the pipeline stops on tables there "
+            "that it does not read",
+            file=sys.stderr,
+        )
+    return 0
+
+
 def cmd_screening_migrate(args: argparse.Namespace) -> int:
     directory = Path(args.review)
     done = migrate(directory, last_run_inputs(directory))
@@ -392,6 +437,21 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--date", help="date of the decisions (YYYY-MM-DD)")
     importer.add_argument("--note", help="a note for every added row")
     importer.set_defaults(func=cmd_screening_import)
+    verdicts = actions.add_parser(
+        "verdicts",
+        help="add duplicate verdicts saved from reports/duplicates.html to "
+        "screening/duplicates.csv",
+        description="Check a file of duplicate verdicts saved from the questions page "
+        "(reports/duplicates.html, 'Save verdicts') against the review's records and "
+        "screening/duplicates.csv, and add its answered rows after the rows of "
+        "screening/duplicates.csv, which stay as they are. Unknown record ids, verdict "
+        "words, titles that are no longer the records', and answers that contradict the "
+        "file are listed with their lines, and nothing is added. Run the pipeline again to "
+        "apply the verdicts.",
+    )
+    verdicts.add_argument("review", help="review directory (the pipeline has run on it)")
+    verdicts.add_argument("file", help="the saved verdicts (duplicate-verdicts.csv)")
+    verdicts.set_defaults(func=cmd_screening_verdicts)
     migrator = actions.add_parser(
         "migrate",
         help="rewrite record ids that name a position (medline-1:4) as the records' ids",

@@ -65,15 +65,18 @@ OUTPUTS: Final[dict[str, dict[str, str]]] = {
         "prisma_html": "reports/prisma.html",
         "prisma_csv": "reports/PRISMA.csv",
         "duplicates_md": "reports/duplicates.md",
+        "duplicates_html": "reports/duplicates.html",
         "overlap_csv": "reports/overlap.csv",
         "overlap_md": "reports/overlap.md",
         "overlap_svg": "reports/overlap.svg",
+        "overlap_heatmap_svg": "reports/overlap_heatmap.svg",
         "stages_csv": "reports/stages.csv",
         "stages_by_search_csv": "reports/stages_by_search.csv",
         "stages_md": "reports/stages.md",
         "stages_svg": "reports/stages.svg",
         "rounds_csv": "reports/rounds.csv",
         "rounds_md": "reports/rounds.md",
+        "rounds_svg": "reports/rounds.svg",
     },
 }
 

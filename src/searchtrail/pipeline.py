@@ -31,12 +31,14 @@ import pyarrow as pa
 
 from searchtrail.counts import (
     Counted,
+    Members,
     ReviewCounts,
     build_flow,
     count_review,
     from_json,
     to_json,
 )
+from searchtrail.counts.members import check_members
 from searchtrail.csvtext import frame_csv
 from searchtrail.dedup.output import (
     audit_pairs,
@@ -69,6 +71,8 @@ from searchtrail.records.review import (
     imports_to_json,
 )
 from searchtrail.reports import render_reports, render_round
+from searchtrail.reports.browse import PUBLICATION_FIELDS, RECORD_FIELDS, Trail
+from searchtrail.reports.questions import ASKED_COLUMNS, asked_records
 from searchtrail.screening import Placement, place, read_decisions
 from searchtrail.screening.decisions import collect_decisions, decision_file, stray_files
 from searchtrail.screening.placement import SplitNote
@@ -307,7 +311,10 @@ def stage_reports(directory: Path, *, round_number: int | None = None) -> list[P
     review = load_review(directory)
     counts = load_counts(directory)
     if round_number is None:
-        texts, names = render_reports(review, counts), OUTPUTS["reports"]
+        texts, names = (
+            render_reports(review, counts, load_trail(directory, counts)),
+            OUTPUTS["reports"],
+        )
     else:
         texts, names = render_round(review, counts, round_number), round_outputs(round_number)
     written = []
@@ -316,6 +323,42 @@ def stage_reports(directory: Path, *, round_number: int | None = None) -> list[P
         write_text(target, text)
         written.append(target)
     return written
+
+
+def load_trail(directory: Path, counts: ReviewCounts) -> Trail:
+    """What the earlier stages wrote about every record, for the report page; the lists
+    behind the numbers are checked against ``counts``."""
+    members = read_earlier_text(directory, "counts", "members", Members.from_json)
+    broken = check_members(counts, members)
+    if broken:
+        raise CountMismatchError(
+            [
+                f"{path(directory, 'counts', 'members')} does not match counts.json: {b}"
+                for b in broken
+            ]
+        )
+    questions, _ = dedup_questions_and_splits(directory)
+    return Trail(
+        members=members,
+        records=read_earlier_table(
+            directory,
+            "records",
+            "records",
+            ["record_id", "origin_id", "file", "line", *RECORD_FIELDS],
+        ),
+        groups=read_earlier_table(directory, "dedup", "groups"),
+        pairs=read_earlier_table(directory, "dedup", "pairs"),
+        unique=read_earlier_table(
+            directory, "dedup", "unique", ["duplicate_group", *PUBLICATION_FIELDS]
+        ),
+        flow=read_earlier_text(directory, "screening", "flow", json.loads),
+        questions=tuple(questions),
+        asked=asked_records(
+            read_earlier_table(directory, "records", "records", ASKED_COLUMNS), questions
+        )
+        if questions
+        else None,
+    )
 
 
 def last_run_inputs(directory: Path) -> dict[str, str] | None:

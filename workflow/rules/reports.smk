@@ -5,6 +5,13 @@ rule reports:
     input:
         search_log(),
         counts=rules.counts.output.counts,
+        members=rules.counts.output.members,
+        records=rules.records.output.records,
+        groups=rules.dedup.output.groups,
+        pairs=rules.dedup.output.pairs,
+        unique=rules.dedup.output.unique,
+        summary=rules.dedup.output.summary,
+        flow=rules.screening.output.flow,
     output:
         **captioned(stage_outputs("reports")),
     log:

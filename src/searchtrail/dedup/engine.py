@@ -11,9 +11,11 @@ Steps: normalise (:mod:`~searchtrail.dedup.prepare`), block
    different DOIs or PubMed ids, different title numbers, or one is an erratum, retraction,
    preprint or comment and the other is not) is split by removing the weakest machine links
    between them; a split a person's own verdicts force the other way is an error;
-4. one record per group is kept: the one of highest priority (the pipeline prefers records
-   from databases and registers, so PRISMA's duplicates box counts what it should), then
-   the most complete one, then the one listed first.
+4. one record per group is kept: the one a person's verdict chose to keep (its ``keep``),
+   otherwise the one of highest priority (the pipeline prefers records from databases and
+   registers, so PRISMA's duplicates box counts what it should), then the most complete
+   one, then the one listed first. Verdicts that keep different records of one group are
+   an error.
 
 Every removed record says how it was merged: by an identical identifier, by a fuzzy rule,
 or by a person.
@@ -64,6 +66,8 @@ class Verdict:
     duplicate: bool
     file: str = ""
     line: int | None = None
+    keep: str = ""
+    """The record of the two the person chose as the group's kept one ('' for none)."""
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,8 @@ def deduplicate(
         if by == "person" and decision == NOT_DUPLICATE
     ]
     splits = _enforce(graph, prepared, cannot, record_ids, verdicts)
-    group, kept, merge_kind = _groups(graph, records, priority)
+    chosen = _chosen(graph, verdicts, index)
+    group, kept, merge_kind = _groups(graph, records, priority, chosen)
     ids = np.asarray(record_ids, dtype=object)
     pairs.insert(0, "record_a", ids[pairs["a"].to_numpy()])
     pairs.insert(1, "record_b", ids[pairs["b"].to_numpy()])
@@ -361,8 +366,48 @@ def completeness(records: pd.DataFrame) -> npt.NDArray[np.int64]:
     return score
 
 
+def _chosen(graph: _Graph, verdicts: Sequence[Verdict], index: dict[str, int]) -> set[int]:
+    """The records people chose to keep (a duplicate verdict's ``keep``); an error naming
+    the verdicts' lines when two of them choose different records of one group."""
+    if not any(v.duplicate and v.keep for v in verdicts):
+        return set()
+    label = graph.components()
+    by_group: dict[int, dict[int, list[Verdict]]] = {}
+    for verdict in verdicts:
+        if verdict.duplicate and verdict.keep:
+            node = index[verdict.keep]
+            by_group.setdefault(int(label[node]), {}).setdefault(node, []).append(verdict)
+    problems = []
+    for choices in by_group.values():
+        if len(choices) < 2:
+            continue
+        said = sorted((v for vs in choices.values() for v in vs), key=lambda v: v.line or 0)
+        lines = ", ".join(
+            f"line {v.line} keeps {v.keep}" if v.line is not None else f"a verdict keeps {v.keep}"
+            for v in said
+        )
+        problems.append(
+            Problem(
+                said[-1].file or "screening/duplicates.csv",
+                said[-1].line,
+                f"records {said[-1].record_a} and {said[-1].record_b}",
+                "keep",
+                None,
+                "one record chosen to keep in each duplicate group",
+                f"these records are one duplicate group, and people's verdicts keep "
+                f"different records of it ({lines}); clear all but one of the keep cells",
+            )
+        )
+    if problems:
+        raise ReviewError(problems)
+    return {node for choices in by_group.values() for node in choices}
+
+
 def _groups(
-    graph: _Graph, records: pd.DataFrame, priority: npt.NDArray[np.int64] | None
+    graph: _Graph,
+    records: pd.DataFrame,
+    priority: npt.NDArray[np.int64] | None,
+    chosen: set[int] | frozenset[int] = frozenset(),
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.object_]]:
     label = graph.components()
     score = completeness(records)
@@ -373,7 +418,7 @@ def _groups(
     for node, group in enumerate(label):
         members.setdefault(int(group), []).append(node)
     for nodes in members.values():
-        best = max(nodes, key=lambda node: (rank[node], score[node], -node))
+        best = max(nodes, key=lambda node: (node in chosen, rank[node], score[node], -node))
         kept[best] = True
         if len(nodes) == 1:
             continue

@@ -8,17 +8,59 @@ same way.
 from __future__ import annotations
 
 from searchtrail.counts.model import ReviewCounts
-from searchtrail.reports.duplicates import dedup_md, overlap_csv, overlap_md, upset_svg
+from searchtrail.reports.browse import Trail, embedded, list_keys, list_labels, page_data
+from searchtrail.reports.duplicates import (
+    dedup_md,
+    overlap_csv,
+    overlap_heatmap_svg,
+    overlap_md,
+    upset_svg,
+)
 from searchtrail.reports.prisma import build_prisma_reports
+from searchtrail.reports.prisma.template import BOX_DESCRIPTIONS
+from searchtrail.reports.questions import duplicates_html
 from searchtrail.reports.searches import searches_csv, searches_md
 from searchtrail.reports.sources import sources_csv, sources_md
-from searchtrail.reports.stages import rounds_csv, rounds_md, stages_csv, stages_md, stages_svg
+from searchtrail.reports.stages import (
+    rounds_csv,
+    rounds_md,
+    rounds_svg,
+    stages_csv,
+    stages_md,
+    stages_svg,
+)
 from searchtrail.searchlog import Review
 
 
-def render_reports(review: Review, counts: ReviewCounts) -> dict[str, str]:
-    """Every report of the latest round, by its key in the layout."""
-    prisma = build_prisma_reports(review, counts)
+def render_reports(
+    review: Review, counts: ReviewCounts, trail: Trail | None = None
+) -> dict[str, str]:
+    """Every report of the latest round, by its key in the layout. With ``trail`` (what the
+    earlier stages wrote about every record), every number of the page opens its records."""
+    data, lists = None, {}
+    if trail is not None:
+        lists = list_keys(trail.members)
+        labels = list_labels(trail.members, BOX_DESCRIPTIONS, rounds=counts.latest_round)
+        data = embedded(page_data(trail, labels))
+    plots = (
+        (
+            "plot-stages",
+            "Each source through the stages",
+            stages_svg(review, counts, xml_declaration=False),
+        ),
+        (
+            "plot-upset",
+            "Overlap between sources (UpSet plot)",
+            upset_svg(review, counts, xml_declaration=False),
+        ),
+        (
+            "plot-heatmap",
+            "Overlap between each pair of sources",
+            overlap_heatmap_svg(review, counts, xml_declaration=False),
+        ),
+        ("plot-rounds", "Searches over time", rounds_svg(review, counts, xml_declaration=False)),
+    )
+    prisma = build_prisma_reports(review, counts, data=data, lists=lists, plots=plots)
     return {
         "searches_csv": searches_csv(review, counts),
         "searches_md": searches_md(review, counts),
@@ -28,15 +70,18 @@ def render_reports(review: Review, counts: ReviewCounts) -> dict[str, str]:
         "prisma_html": prisma.html,
         "prisma_csv": prisma.csv,
         "duplicates_md": dedup_md(review, counts),
+        "duplicates_html": duplicates_html(review, trail),
         "overlap_csv": overlap_csv(counts),
         "overlap_md": overlap_md(review, counts),
         "overlap_svg": upset_svg(review, counts),
+        "overlap_heatmap_svg": overlap_heatmap_svg(review, counts),
         "stages_csv": stages_csv(counts, by="source"),
         "stages_by_search_csv": stages_csv(counts, by="search"),
         "stages_md": stages_md(review, counts),
         "stages_svg": stages_svg(review, counts),
         "rounds_csv": rounds_csv(counts),
         "rounds_md": rounds_md(review, counts),
+        "rounds_svg": rounds_svg(review, counts),
     }
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from searchtrail.counts.model import ReviewCounts
+from searchtrail.reports.language import DEFAULT_LANGUAGE, report_language, words
 from searchtrail.reports.prisma.diagram import diagram_boxes, render_svg
 from searchtrail.reports.prisma.html import render_html
 from searchtrail.reports.prisma.template import prisma_csv
-from searchtrail.reports.words import anchors, number, searches_phrase
+from searchtrail.reports.words import anchors
 from searchtrail.searchlog import Review
 
 
@@ -21,85 +23,93 @@ class PrismaReports:
     csv: str
 
 
-def footnotes(counts: ReviewCounts) -> list[str]:
-    """The notes under the diagram: what its wording of incomplete numbers means, and the
-    numbers a reader needs to follow the boxes back to the searches."""
+def footnotes(counts: ReviewCounts, *, language: str = DEFAULT_LANGUAGE) -> list[str]:
+    """The notes under the diagram, in ``language``: what its wording of incomplete numbers
+    means, and the numbers a reader needs to follow the boxes back to the searches."""
+    said = words(language)
     diagram = counts.diagram
     boxes = diagram.boxes.values()
     notes = []
     if any(c.unstated and c.value is not None for c in boxes):
-        notes.append(
-            "“n = X + N searches with no count”: X is the sum of the numbers the search log "
-            "states; N searches state no number, so the true total is at least X."
+        example = said.label(
+            "count.n_unstated", n="X", searches=said.label("searches.other", n="N")
         )
+        notes.append(said.label("note.unstated", phrase=example))
     if any(c.value is None and not c.pending for c in boxes):
-        notes.append("“not reported”: no search in that line states a number of records.")
+        notes.append(said.label("note.not_reported", phrase=said.label("count.not_reported")))
     from_exports = diagram.identified_from_exports
     if from_exports:
         notes.append(
-            f"The search log states no number identified for {searches_phrase(len(from_exports))} "
-            f"({', '.join(from_exports)}); their exports hold every record they found, and "
-            "their number is that of the records exported."
+            said.label(
+                "note.from_exports",
+                searches=said.searches(len(from_exports)),
+                ids=", ".join(from_exports),
+            )
         )
     if diagram.sought_parts:
-        notes.append(
-            "“Reports sought for retrieval” (other methods) counts each report once: the "
-            "distinct publications taken forward by searches whose records are exported, "
-            "plus the numbers the log states for searches without exported records, plus "
-            "the records found outside the searches."
-        )
+        notes.append(said.label("note.sought_parts", box=said.label("box.reports_sought")))
     if diagram.other_seen_elsewhere:
-        notes.append(
-            f"{number(diagram.other_seen_elsewhere)} report(s) that other methods took forward "
-            "in this round were also found by the database and register searches, or in an "
-            "earlier round, and are counted there, once."
-        )
+        notes.append(said.plural("note.other_seen_elsewhere", diagram.other_seen_elsewhere))
     latest = counts.latest_round
     if diagram.round < latest:
-        notes.append(
-            f"Search round {diagram.round} of {latest}: the review as it stood before "
-            "its update, with the decisions recorded since. The main diagram shows the "
-            "latest round."
-        )
+        notes.append(said.label("note.round", round=diagram.round, latest=latest))
     elif diagram.previous_column:
         notes.append(
-            f"“Previous studies”: the studies and reports included from the search rounds "
-            f"before round {latest}."
+            said.label("note.previous", header=said.label("header.previous"), latest=latest)
         )
     if diagram.earlier_awaiting:
-        notes.append(
-            f"{number(diagram.earlier_awaiting)} publication(s) found in earlier rounds still "
-            "await a decision; they are counted in the diagram of the round that found them "
-            "(reports/round-N/), not among the previous studies until they are included."
-        )
+        notes.append(said.plural("note.earlier_awaiting", diagram.earlier_awaiting))
     if diagram.awaiting:
-        notes.append(
-            "“awaiting a decision”: records or reports in that box that have no decision "
-            "for the next stage yet; they are not counted as excluded."
-        )
+        notes.append(said.label("note.awaiting", label=said.label("count.awaiting_label")))
     if any(c.pending for c in boxes):
-        notes.append(
-            "“pending”: the review directory does not yet hold the data for that stage; no "
-            "number is shown rather than a guessed one."
-        )
+        notes.append(said.label("note.pending", label=said.label("count.pending")))
     return notes
 
 
-def build_prisma_reports(review: Review, counts: ReviewCounts) -> PrismaReports:
-    """Make the SVG diagram, the HTML page and ``PRISMA.csv`` from the counts."""
+def build_prisma_reports(
+    review: Review,
+    counts: ReviewCounts,
+    *,
+    data: str | None = None,
+    lists: Collection[str] = (),
+    plots: Sequence[tuple[str, str, str]] = (),
+) -> PrismaReports:
+    """Make the SVG diagram, the HTML page and ``PRISMA.csv`` from the counts.
+
+    The diagram and its notes are in the review's report language (:func:`report_language`).
+    ``data`` and ``lists`` are the page's packed records and the keys of their lists
+    (:func:`~searchtrail.reports.prisma.html.render_html`)."""
+    language = report_language(review)
     source_anchors = anchors((s.source for s in counts.sources), "source")
-    notes = footnotes(counts)
+    notes = footnotes(counts, language=language)
     standalone = render_svg(
-        diagram_boxes(counts.diagram, {k: f"prisma.html#{v}" for k, v in source_anchors.items()}),
+        diagram_boxes(
+            counts.diagram,
+            {k: f"prisma.html#{v}" for k, v in source_anchors.items()},
+            language=language,
+        ),
         title=review.title,
         footnotes=notes,
+        language=language,
     )
     inline = render_svg(
-        diagram_boxes(counts.diagram, {k: f"#{v}" for k, v in source_anchors.items()}),
+        diagram_boxes(
+            counts.diagram, {k: f"#{v}" for k, v in source_anchors.items()}, language=language
+        ),
         title=review.title,
         xml_declaration=False,
+        language=language,
     )
-    page = render_html(review, counts, svg=inline, source_anchors=source_anchors, footnotes=notes)
+    page = render_html(
+        review,
+        counts,
+        svg=inline,
+        source_anchors=source_anchors,
+        footnotes=notes,
+        data=data,
+        lists=lists,
+        plots=plots,
+    )
     return PrismaReports(svg=standalone, html=page, csv=prisma_csv(counts.diagram))
 
 

@@ -9,7 +9,13 @@ Included.
 
 :func:`diagram_boxes` decides what each box says (PRISMA logic); :func:`render_svg` places
 and draws them (layout only). Every number comes from
-:class:`~searchtrail.counts.model.Diagram`.
+:class:`~searchtrail.counts.model.Diagram`; every label from
+:mod:`searchtrail.reports.language`, in the language asked for (English by default).
+
+SVG does not wrap text, so lines are broken here, measured in the widest font the viewer
+may use (:mod:`~searchtrail.reports.prisma.textwidth`). A count and its ``n =`` are joined
+by no-break spaces so that no line ends between them; once the lines are broken, the SVG
+writes those joins as ordinary spaces.
 """
 
 from __future__ import annotations
@@ -21,8 +27,9 @@ from typing import Final, Literal
 
 from searchtrail.counts.model import Diagram
 from searchtrail.counts.number import Count
-from searchtrail.reports.prisma.textwidth import FONT_FAMILY, wrap
-from searchtrail.reports.words import awaiting_phrase, n_phrase, visible, xml
+from searchtrail.reports.language import DEFAULT_LANGUAGE, NO_BREAK, words
+from searchtrail.reports.prisma.textwidth import FONT_FAMILY, text_width, wrap
+from searchtrail.reports.words import visible, xml
 
 Lane = Literal["previous", "databases", "other"]
 Row = Literal["header", "identification", "screened", "sought", "assessed", "included"]
@@ -37,18 +44,22 @@ ROWS: Final[tuple[Row, ...]] = (
     "included",
 )
 PHASES: Final[tuple[tuple[str, tuple[Row, ...]], ...]] = (
-    ("Identification", ("identification",)),
-    ("Screening", ("screened", "sought", "assessed")),
-    ("Included", ("included",)),
+    ("phase.identification", ("identification",)),
+    ("phase.screening", ("screened", "sought", "assessed")),
+    ("phase.included", ("included",)),
 )
+"""The phase bars: the label key of each and the rows it spans."""
 
-# Identification groups: box data name and label, per lane.
-DATABASE_GROUPS: Final = (("database_results", "Databases"), ("register_results", "Registers"))
+# Identification groups: box data name and label key, per lane.
+DATABASE_GROUPS: Final = (
+    ("database_results", "group.databases"),
+    ("register_results", "group.registers"),
+)
 OTHER_GROUPS: Final = (
-    ("website_results", "Websites"),
-    ("organisation_results", "Organisations"),
-    ("citations_results", "Citation searching"),
-    ("other_results", "Other sources"),
+    ("website_results", "group.websites"),
+    ("organisation_results", "group.organisations"),
+    ("citations_results", "group.citations"),
+    ("other_results", "group.other_sources"),
 )
 
 # Geometry, in pixels.
@@ -60,6 +71,8 @@ PAD_Y: Final = 7.0
 INDENT: Final = 12.0
 MARGIN: Final = 16.0
 PHASE_WIDTH: Final = 26.0
+PHASE_PAD: Final = 8.0
+"""Room left at each end of a phase bar's rotated label."""
 PHASE_GAP: Final = 14.0
 MAIN_WIDTH: Final = 280.0
 SIDE_WIDTH: Final = 240.0
@@ -100,85 +113,88 @@ class BoxSpec:
 
 
 def count_lines(
-    label: str, count: Count, *, indent: int = 0, href: str | None = None
+    label: str,
+    count: Count,
+    *,
+    indent: int = 0,
+    href: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> list[Line]:
     """A label with its count, as the template writes it: 'Label (n = 1,234)'."""
+    said = words(language)
     if count.pending:
         return [
             Line(label, indent=indent, href=href),
-            Line(f"pending: {count.pending}", indent=indent, muted=True),
+            Line(said.pending(count.pending), indent=indent, muted=True),
         ]
-    return [Line(f"{label} ({n_phrase(count)})", indent=indent, href=href)]
+    return [Line(f"{label} ({said.n_phrase(count)})", indent=indent, href=href)]
 
 
-def diagram_boxes(prisma: Diagram, source_links: dict[str, str]) -> list[BoxSpec]:
+def diagram_boxes(
+    prisma: Diagram, source_links: dict[str, str], *, language: str = DEFAULT_LANGUAGE
+) -> list[BoxSpec]:
     """Decide the boxes of the diagram and their text from the counts.
 
     ``source_links`` maps a source name to the link its line in an identification box opens
-    (the source's section in the HTML report).
+    (the source's section in the HTML report). ``language`` is that of the labels.
     """
     boxes = prisma.boxes
+    said = words(language)
     specs: list[BoxSpec] = []
 
+    def counted(key: str, count: Count, *, indent: int = 0) -> list[Line]:
+        return count_lines(said.label(key), count, indent=indent, language=language)
+
     def identification(groups: Sequence[tuple[str, str]]) -> tuple[Line, ...]:
-        lines = [Line("Records identified from:", bold=True)]
-        for key, label in groups:
+        lines = [Line(said.label("box.identified_from"), bold=True)]
+        for key, label_key in groups:
             members = prisma.breakdown.get(key, ())
             if not members:
                 continue
-            lines.extend(count_lines(label, boxes[key]))
+            lines.extend(counted(label_key, boxes[key]))
             for source, count in members:
-                lines.extend(count_lines(source, count, indent=1, href=source_links.get(source)))
+                name, link = said.source_name(source), source_links.get(source)
+                lines.extend(count_lines(name, count, indent=1, href=link, language=language))
         return tuple(lines)
 
     def waiting(key: str) -> list[Line]:
         count = prisma.awaiting.get(key)
         if count is None:
             return []
-        return [Line(f"awaiting a decision: {awaiting_phrase(count)}", muted=True)]
+        return [Line(said.awaiting(count), muted=True)]
 
     def parts(key: str) -> list[Line]:
         if key != "other_sought_reports":
             return []
         lines: list[Line] = []
         for label, count in prisma.sought_parts:
-            lines.extend(count_lines(label, count, indent=1))
+            lines.extend(count_lines(said.phrase(label), count, indent=1, language=language))
         return lines
 
-    def box(key: str, lane: Lane, row: Row, label: str, *, side: bool = False) -> BoxSpec:
-        lines = (*count_lines(label, boxes[key]), *parts(key), *waiting(key))
+    def box(key: str, lane: Lane, row: Row, label_key: str, *, side: bool = False) -> BoxSpec:
+        lines = (*counted(label_key, boxes[key]), *parts(key), *waiting(key))
         return BoxSpec(key, lane, row, lines, side=side)
 
     def reasons_box(key: str, lane: Lane) -> BoxSpec:
-        count = boxes[key]
-        lines = count_lines("Reports excluded", count)
+        lines = counted("box.reports_excluded", boxes[key])
         for reason, n in prisma.reasons.get(key, ()):
-            lines.append(Line(f"{reason} (n = {n:,})", indent=1))
+            lines.append(Line(f"{reason} ({said.n_phrase(Count(n))})", indent=1))
         return BoxSpec(key, lane, "assessed", tuple(lines), side=True)
 
+    def header(key: str, lane: Lane, label_key: str) -> BoxSpec:
+        line = Line(said.label(label_key), bold=True)
+        return BoxSpec(key, lane, "header", (line,), style=f"header-{lane}")
+
     if prisma.previous_column:
-        specs.append(
-            BoxSpec(
-                "prevstud",
-                "previous",
-                "header",
-                (Line("Previous studies", bold=True),),
-                style="header-previous",
-            )
-        )
+        specs.append(header("prevstud", "previous", "header.previous"))
         specs.append(
             BoxSpec(
                 "previous_studies",
                 "previous",
                 "identification",
                 (
-                    *count_lines(
-                        "Studies included in previous version of review", boxes["previous_studies"]
-                    ),
-                    *count_lines(
-                        "Reports of studies included in previous version of review",
-                        boxes["previous_reports"],
-                    ),
+                    *counted("box.previous_studies", boxes["previous_studies"]),
+                    *counted("box.previous_reports", boxes["previous_reports"]),
                 ),
             )
         )
@@ -188,22 +204,14 @@ def diagram_boxes(prisma: Diagram, source_links: dict[str, str]) -> list[BoxSpec
                 "previous",
                 "included",
                 (
-                    *count_lines("Total studies included in review", boxes["total_studies"]),
-                    *count_lines("Reports of total included studies", boxes["total_reports"]),
+                    *counted("box.total_studies", boxes["total_studies"]),
+                    *counted("box.total_reports", boxes["total_reports"]),
                 ),
             )
         )
 
     if prisma.databases_column:
-        specs.append(
-            BoxSpec(
-                "newstud",
-                "databases",
-                "header",
-                (Line("Identification of new studies via databases and registers", bold=True),),
-                style="header-databases",
-            )
-        )
+        specs.append(header("newstud", "databases", "header.databases"))
         specs.append(
             BoxSpec(
                 "database_results", "databases", "identification", identification(DATABASE_GROUPS)
@@ -215,71 +223,59 @@ def diagram_boxes(prisma: Diagram, source_links: dict[str, str]) -> list[BoxSpec
                 "databases",
                 "identification",
                 (
-                    Line("Records removed before screening:", bold=True),
-                    *count_lines("Duplicate records removed", boxes["duplicates"], indent=1),
-                    *count_lines(
-                        "Records marked as ineligible by automation tools",
-                        boxes["excluded_automatic"],
-                        indent=1,
-                    ),
-                    *count_lines(
-                        "Records removed for other reasons", boxes["excluded_other"], indent=1
-                    ),
+                    Line(said.label("box.removed_before"), bold=True),
+                    *counted("box.duplicates", boxes["duplicates"], indent=1),
+                    *counted("box.automation", boxes["excluded_automatic"], indent=1),
+                    *counted("box.removed_other", boxes["excluded_other"], indent=1),
                 ),
                 side=True,
             )
         )
-        specs.append(box("records_screened", "databases", "screened", "Records screened"))
+        specs.append(box("records_screened", "databases", "screened", "box.records_screened"))
         specs.append(
-            box("records_excluded", "databases", "screened", "Records excluded", side=True)
+            box("records_excluded", "databases", "screened", "box.records_excluded", side=True)
         )
-        specs.append(
-            box("dbr_sought_reports", "databases", "sought", "Reports sought for retrieval")
-        )
+        specs.append(box("dbr_sought_reports", "databases", "sought", "box.reports_sought"))
         specs.append(
             box(
                 "dbr_notretrieved_reports",
                 "databases",
                 "sought",
-                "Reports not retrieved",
+                "box.reports_not_retrieved",
                 side=True,
             )
         )
-        specs.append(
-            box("dbr_assessed", "databases", "assessed", "Reports assessed for eligibility")
-        )
+        specs.append(box("dbr_assessed", "databases", "assessed", "box.reports_assessed"))
         specs.append(reasons_box("dbr_excluded", "databases"))
 
     if prisma.other_column:
-        specs.append(
-            BoxSpec(
-                "othstud",
-                "other",
-                "header",
-                (Line("Identification of new studies via other methods", bold=True),),
-                style="header-other",
-            )
-        )
+        specs.append(header("othstud", "other", "header.other_methods"))
         specs.append(
             BoxSpec("website_results", "other", "identification", identification(OTHER_GROUPS))
         )
-        specs.append(box("other_sought_reports", "other", "sought", "Reports sought for retrieval"))
+        specs.append(box("other_sought_reports", "other", "sought", "box.reports_sought"))
         specs.append(
-            box("other_notretrieved_reports", "other", "sought", "Reports not retrieved", side=True)
+            box(
+                "other_notretrieved_reports",
+                "other",
+                "sought",
+                "box.reports_not_retrieved",
+                side=True,
+            )
         )
-        specs.append(box("other_assessed", "other", "assessed", "Reports assessed for eligibility"))
+        specs.append(box("other_assessed", "other", "assessed", "box.reports_assessed"))
         specs.append(reasons_box("other_excluded", "other"))
 
     included_lane: Lane = "databases" if prisma.databases_column else "other"
     if prisma.previous_column:
         included = (
-            *count_lines("New studies included in review", boxes["new_studies"]),
-            *count_lines("Reports of new included studies", boxes["new_reports"]),
+            *counted("box.new_studies", boxes["new_studies"]),
+            *counted("box.new_reports", boxes["new_reports"]),
         )
     else:
         included = (
-            *count_lines("Studies included in review", boxes["new_studies"]),
-            *count_lines("Reports of included studies", boxes["new_reports"]),
+            *counted("box.studies_included", boxes["new_studies"]),
+            *counted("box.reports_included", boxes["new_reports"]),
         )
     specs.append(BoxSpec("new_studies", included_lane, "included", included))
     return specs
@@ -310,14 +306,36 @@ class _Placed:
         return self.y + self.height / 2
 
 
+def box_font_size(spec: BoxSpec) -> float:
+    """The font size of a box's text: larger in the lane headers."""
+    return HEADER_FONT_SIZE if spec.row == "header" else FONT_SIZE
+
+
+def text_room(line: Line, width: float) -> float:
+    """How wide ``line`` may be in a box ``width`` pixels wide: less the padding on both
+    sides and the line's indent."""
+    return width - 2 * PAD_X - line.indent * INDENT
+
+
+def _lines(text: str, width: float, size: float, *, bold: bool = False) -> list[str]:
+    """``text`` broken into lines, never at a no-break space, which is then written as an
+    ordinary space (SVG text is not wrapped again)."""
+    return [part.replace(NO_BREAK, " ") for part in wrap(text, width, size, bold=bold)]
+
+
 def _wrap_box(spec: BoxSpec, width: float) -> list[tuple[str, Line]]:
-    size = HEADER_FONT_SIZE if spec.row == "header" else FONT_SIZE
+    size = box_font_size(spec)
     wrapped: list[tuple[str, Line]] = []
     for line in spec.lines:
-        available = width - 2 * PAD_X - line.indent * INDENT
         text = visible(line.text)
-        wrapped.extend((part, line) for part in wrap(text, available, size, bold=line.bold))
+        room = text_room(line, width)
+        wrapped.extend((part, line) for part in _lines(text, room, size, bold=line.bold))
     return wrapped
+
+
+def phase_length(label: str) -> float:
+    """How long a phase bar must be for its rotated ``label`` and the room at its ends."""
+    return text_width(label, HEADER_FONT_SIZE, bold=True) + 2 * PHASE_PAD
 
 
 def render_svg(
@@ -326,8 +344,13 @@ def render_svg(
     title: str,
     footnotes: Sequence[str] = (),
     xml_declaration: bool = True,
+    language: str = DEFAULT_LANGUAGE,
 ) -> str:
-    """Lay out and draw the boxes; return the SVG document as text."""
+    """Lay out and draw the boxes; return the SVG document as text.
+
+    ``language`` is that of the phase bars and the title, and is declared on the root
+    element (``xml:lang`` and ``lang``)."""
+    said = words(language)
     lanes = [lane for lane in LANES if any(spec.lane == lane for spec in specs)]
     lane_x: dict[Lane, float] = {}
     x = MARGIN + PHASE_WIDTH + PHASE_GAP
@@ -350,16 +373,28 @@ def render_svg(
         )
 
     # Rows: as tall as their tallest box; rows without boxes take no space.
-    y = MARGIN
-    row_top: dict[Row, float] = {}
     row_height: dict[Row, float] = {}
     for row in ROWS:
         members = [p for p in placed if p.spec.row == row]
-        if not members:
+        if members:
+            row_height[row] = max(p.height for p in members)
+    # A phase bar is at least as long as its rotated label: the last of its rows grows.
+    phase_labels = {key: said.label(key) for key, _ in PHASES}
+    for key, rows in PHASES:
+        present = [row for row in rows if row in row_height]
+        if not present:
             continue
-        row_top[row] = y
-        row_height[row] = max(p.height for p in members)
-        y += row_height[row] + ROW_GAP
+        span = sum(row_height[row] for row in present) + ROW_GAP * (len(present) - 1)
+        missing = phase_length(phase_labels[key]) - span
+        if missing > 0:
+            row_height[present[-1]] += missing
+
+    y = MARGIN
+    row_top: dict[Row, float] = {}
+    for row in ROWS:
+        if row in row_height:
+            row_top[row] = y
+            y += row_height[row] + ROW_GAP
     diagram_bottom = y - ROW_GAP
 
     for p in placed:
@@ -371,7 +406,7 @@ def render_svg(
 
     parts: list[str] = []
     # Phase bars.
-    for label, rows in PHASES:
+    for key, rows in PHASES:
         present = [row for row in rows if row in row_top]
         if not present:
             continue
@@ -383,7 +418,7 @@ def render_svg(
             f'height="{_n(bottom - top)}" rx="6" fill="{FILLS["phase"]}"/>'
             f'<text x="{_n(cx)}" y="{_n(cy)}" transform="rotate(-90 {_n(cx)} {_n(cy)})" '
             f'text-anchor="middle" dominant-baseline="central" font-weight="bold" '
-            f'font-size="{_n(HEADER_FONT_SIZE)}">{xml(label)}</text></g>'
+            f'font-size="{_n(HEADER_FONT_SIZE)}">{xml(phase_labels[key])}</text></g>'
         )
 
     parts.extend(_arrows(placed))
@@ -393,7 +428,7 @@ def render_svg(
     note_y = diagram_bottom + 22
     note_width = content_right - MARGIN
     for note in footnotes:
-        for text in wrap(note, note_width, FONT_SIZE - 1):
+        for text in _lines(note, note_width, FONT_SIZE - 1):
             parts.append(
                 f'<text x="{_n(MARGIN)}" y="{_n(note_y)}" font-size="{_n(FONT_SIZE - 1)}" '
                 f'fill="#444">{xml(text)}</text>'
@@ -403,12 +438,13 @@ def render_svg(
     height = (note_y if footnotes else diagram_bottom) + MARGIN
 
     head = '<?xml version="1.0" encoding="UTF-8"?>\n' if xml_declaration else ""
+    lang = xml(said.language)
     return (
-        f'{head}<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" '
-        f'height="{_n(height)}" viewBox="0 0 {_n(width)} {_n(height)}" role="img" '
-        f'aria-labelledby="prisma-title" font-family="{xml(FONT_FAMILY)}" '
+        f'{head}<svg xmlns="http://www.w3.org/2000/svg" xml:lang="{lang}" lang="{lang}" '
+        f'width="{_n(width)}" height="{_n(height)}" viewBox="0 0 {_n(width)} {_n(height)}" '
+        f'role="img" aria-labelledby="prisma-title" font-family="{xml(FONT_FAMILY)}" '
         f'font-size="{_n(FONT_SIZE)}">\n'
-        f'<title id="prisma-title">{xml("PRISMA 2020 flow diagram: " + title)}</title>\n'
+        f'<title id="prisma-title">{xml(said.label("diagram.title", title=title))}</title>\n'
         '<defs><marker id="prisma-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
         '<path d="M0,0 L10,5 L0,10 z" fill="#222"/></marker></defs>\n'

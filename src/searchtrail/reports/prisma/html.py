@@ -3,12 +3,16 @@
 It holds the flow diagram (inline SVG), the records per source with each source's searches
 (every source line in the diagram links to its section), the review's questions and limits,
 the record files, and the inputs the numbers were computed from with their SHA-256 hashes.
-No script, style sheet or font is fetched from anywhere.
+Every number with a list behind it opens that list (the page's records browser,
+``page.js``, with the data :mod:`searchtrail.reports.browse` packs into the page), and each
+publication opens its trail. No script, style sheet or font is fetched from anywhere.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Collection, Sequence
+from importlib.resources import files
 
 from searchtrail import __version__
 from searchtrail.counts.model import ReviewCounts, SearchCounts, StageRow
@@ -16,8 +20,10 @@ from searchtrail.counts.number import Count
 from searchtrail.reports.words import (
     NOT_RECORDED,
     NOT_REPORTED,
+    awaiting_phrase,
     describe,
     number,
+    reconciliation,
     searches_phrase,
     unstated,
     xml,
@@ -46,16 +52,73 @@ footer { margin-top: 2.5rem; color: #555; font-size: 0.85rem; }
 code { font-size: 0.85rem; }
 """
 
-# Opens the <details> a link points at (the diagram's source lines link to them).
-_SCRIPT = """
-function openTarget() {
-  var id = decodeURIComponent(location.hash.slice(1));
-  var el = id && document.getElementById(id);
-  if (el && el.tagName === "DETAILS") { el.open = true; el.scrollIntoView(); }
+_BROWSER_STYLE = files("searchtrail.reports.prisma").joinpath("page.css").read_text("utf-8")
+_BROWSER_SCRIPT = files("searchtrail.reports.prisma").joinpath("page.js").read_text("utf-8")
+
+PAGE_WORDS = {
+    "records": "Records",
+    "permalink": "Link to this view",
+    "no_data": "This page holds no record data, or the browser cannot unpack it "
+    "(it needs DecompressionStream: Chrome 80, Firefox 113, Safari 16.4 or later).",
+    "no_list": "No list behind",
+    "no_publication": "No publication",
+    "no_record": "No record",
+    "unit_publications": "publications",
+    "unit_records": "records",
+    "unit_studies": "studies",
+    "not_reported": "not reported",
+    "outside_parts": "Part of this number has no records behind it:",
+    "filter": "Filter: words from title, authors, ids, sources, decision",
+    "status": "Status",
+    "any_status": "any status",
+    "col_publication": "Publication",
+    "col_year": "Year",
+    "col_sources": "Sources",
+    "col_records": "Records",
+    "col_study": "Study",
+    "col_status": "Where it stands",
+    "col_decided": "Decisions read from",
+    "show_more": "Show more",
+    "showing": "{shown} of {total} shown",
+    "untitled": "(no title)",
+    "et_al": "et al.",
+    "within_stated": "listed by a record file; counted within the log's stated number",
+    "trail_records": "Records, as exported",
+    "col_record": "Record",
+    "col_search": "Search or record file",
+    "col_where": "File:line",
+    "col_fields": "As the export gives it",
+    "col_group_role": "In its group",
+    "kept": "kept",
+    "merge_identifier": "merged: same identifier",
+    "merge_fuzzy": "merged: same citation (rules)",
+    "merge_manual": "merged: a person's verdict",
+    "trail_group": "Duplicate group",
+    "single_record": "One record: nothing was merged into it.",
+    "no_pairs": "No compared pair is kept for this group.",
+    "col_pair": "Records compared",
+    "col_decision": "Decision",
+    "col_by": "Decided by",
+    "col_scores": "How the records compare",
+    "other_group": "one record in another group",
+    "by_machine": "the rules",
+    "by_person": "a person (screening/duplicates.csv)",
+    "trail_decisions": "Decisions",
+    "stage_removed": "Removed before screening",
+    "stage_screening": "Title and abstract",
+    "stage_retrieval": "Retrieval",
+    "stage_eligibility": "Full text",
+    "reason": "Reason",
+    "study": "Study",
+    "read_from": "Read from",
+    "no_decision": "no decision yet",
+    "trail_boxes": "Counted in",
+    "column": "column",
+    "round": "round",
+    "find_results": "Publications matching",
+    "nothing_found": "Nothing found.",
 }
-window.addEventListener("hashchange", openTarget);
-window.addEventListener("DOMContentLoaded", openTarget);
-"""
+"""The words of the records browser, handed to page.js."""
 
 
 def _n(value: int | None) -> str:
@@ -70,10 +133,17 @@ def _sum(count: Count | None) -> str:
     return _n(count.value)
 
 
-def _search_rows(searches: Sequence[Search], numbers: dict[str, SearchCounts]) -> str:
+def _search_rows(
+    searches: Sequence[Search], numbers: dict[str, SearchCounts], lists: Collection[str]
+) -> str:
     rows = []
     for s in searches:
         found = numbers[s.id]
+        exported = (
+            opens(number(found.export.in_file), f"sea.{s.id}.exported", lists)
+            if found.export is not None
+            else NOT_RECORDED
+        )
         identified = _n(found.identified)
         for_assessment = (
             _n(found.for_assessment)
@@ -89,6 +159,7 @@ def _search_rows(searches: Sequence[Search], numbers: dict[str, SearchCounts]) -
             f'<td><pre class="query">{xml(s.query)}</pre></td>'
             f"<td>{xml('; '.join(s.limits))}</td>"
             f"{identified}{for_assessment}"
+            f'<td class="n">{exported}</td>'
             f"<td>{xml(s.note)}</td>"
             "</tr>"
         )
@@ -135,35 +206,50 @@ def _dedup_section(counts: ReviewCounts) -> str:
     )
 
 
-def _stage_cell(count: Count) -> str:
+def opens(text: str, key: str, lists: Collection[str]) -> str:
+    """``text`` (already escaped) as a link that opens the list ``key``, when there is one."""
+    if key not in lists:
+        return text
+    return f'<a class="opens" href="#list={xml(key)}" data-list="{xml(key)}">{text}</a>'
+
+
+def _stage_cell(count: Count, key: str, lists: Collection[str]) -> str:
     if count.pending:
-        return "pending"
-    return "–" if count.value is None else number(count.value)
+        return '<span class="pending">pending</span>'
+    if count.value is None:
+        return "–"
+    return opens(number(count.value), key, lists)
 
 
-def _stage_row(row: StageRow, *, css: str = "") -> str:
+def _stage_row(row: StageRow, prefix: str, lists: Collection[str], *, css: str = "") -> str:
+    def cell(column: str, value: int | Count | None) -> str:
+        if value is None:
+            return '<td class="n"></td>'
+        count = value if isinstance(value, Count) else Count(value)
+        return f'<td class="n">{_stage_cell(count, f"{prefix}.{column}", lists)}</td>'
+
     return (
         f"<tr{css}>"
         f"<td>{xml(row.name)}</td>"
-        f'<td class="n">{number(row.exported)}</td>'
-        f'<td class="n">{number(row.publications)}</td>'
-        f'<td class="n">{"" if row.only_here is None else number(row.only_here)}</td>'
-        f'<td class="n">{_stage_cell(row.screened)}</td>'
-        f'<td class="n">{_stage_cell(row.sought)}</td>'
-        f'<td class="n">{_stage_cell(row.assessed)}</td>'
-        f'<td class="n">{_stage_cell(row.included)}</td>'
-        f'<td class="n">{_stage_cell(row.included_studies)}</td>'
+        f"{cell('exported', row.exported)}"
+        f"{cell('publications', row.publications)}"
+        f"{cell('only_here', row.only_here)}"
+        f"{cell('screened', row.screened)}"
+        f"{cell('sought', row.sought)}"
+        f"{cell('assessed', row.assessed)}"
+        f"{cell('included', row.included)}"
+        f"{cell('included_studies', row.included_studies)}"
         f'<td class="n">{"" if row.share is None else f"{row.share:.0%}"}</td>'
         "</tr>"
     )
 
 
-def _stages_section(counts: ReviewCounts) -> str:
+def _stages_section(counts: ReviewCounts, lists: Collection[str]) -> str:
     table = counts.stages
     if not table.sources:
         return ""
-    rows = "".join(_stage_row(row) for row in table.sources)
-    rows += _stage_row(table.total, css=' class="total"')
+    rows = "".join(_stage_row(row, f"src.{row.name}", lists) for row in table.sources)
+    rows += _stage_row(table.total, "tot", lists, css=' class="total"')
     return (
         '<h2 id="stages">Sources through every stage</h2>'
         "<p>Publications (duplicate groups) each source found, and how many of them reached "
@@ -177,6 +263,93 @@ def _stages_section(counts: ReviewCounts) -> str:
     )
 
 
+def _open_questions(counts: ReviewCounts) -> str:
+    """What still needs a person, at the top of the page: unanswered duplicate questions,
+    records awaiting a decision, and searches whose export disagrees with the log."""
+    items = []
+    questions = counts.records.open_questions
+    if questions:
+        items.append(
+            f"{number(questions)} duplicate question(s) wait for an answer in "
+            "<code>screening/duplicates.csv</code> (or on <code>reports/duplicates.html</code>): "
+            "the records stay apart until someone answers."
+        )
+    for box in sorted(counts.diagram.awaiting):
+        waiting = counts.diagram.awaiting[box]
+        key = f"r{counts.diagram.round}.wait.{box}"
+        items.append(
+            f"{opens(awaiting_phrase(waiting), key, {key})} record(s) or report(s) in "
+            f"“{xml(box.replace('_', ' '))}” await a decision: add them to the decision file "
+            "of the next stage under <code>screening/</code>."
+        )
+    for search in counts.searches:
+        text = reconciliation(search)
+        if text:
+            items.append(
+                f"Search <code>{xml(search.id)}</code>: {xml(text)}. Check the export and "
+                "the counts in <code>searches/log.yaml</code>."
+            )
+    if not items:
+        return ""
+    entries = "".join(f"<li>{item}</li>" for item in items)
+    return f'<section class="open" id="open-questions"><h2>Open questions</h2><ul>{entries}</ul></section>'
+
+
+LEGEND = (
+    ("–", "the number does not apply here (other methods skip title and abstract screening), "
+     "or the log keeps no such number for that kind of search"),
+    ("pending", "the review directory does not hold the data for that stage yet; no number is "
+     "guessed"),
+    (NOT_REPORTED, "the search log states no number; never counted as zero"),
+    ("+ N searches with no count", "the number is the sum of the stated ones; N searches state "
+     "none, so the true number is at least that"),
+    ("awaiting a decision", "records or reports with no decision for the next stage yet"),
+    ("underlined number", "opens the publications it was counted from"),
+)  # fmt: skip
+
+
+def _legend() -> str:
+    rows = "".join(f"<dt>{xml(mark)}</dt><dd>{xml(meaning)}</dd>" for mark, meaning in LEGEND)
+    return f'<h2 id="legend">Legend</h2><dl class="legend">{rows}</dl>'
+
+
+def _plots_section(plots: Sequence[tuple[str, str, str]]) -> str:
+    """The plots, each inline with its caption (each is also a file under reports/)."""
+    if not plots:
+        return ""
+    figures = "".join(
+        f'<figure id="{xml(anchor)}">{svg}<figcaption>{xml(caption)}</figcaption></figure>'
+        for anchor, caption, svg in plots
+    )
+    return f'<h2 id="plots">Plots</h2><div class="plots">{figures}</div>'
+
+
+def _browser(data: str | None) -> str:
+    """The records browser: the panel, its words, the packed data (when there is any) and
+    the script, which also opens the source section a link of the diagram points at."""
+    packed = (
+        ""
+        if data is None
+        else f'<script type="application/octet-stream" id="records-data">\n{data}\n</script>\n'
+    )
+    page_words = json.dumps(PAGE_WORDS, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+    return f"""<aside id="browser" class="browser" hidden tabindex="-1" aria-labelledby="browser-title">
+<div class="browser-head"><h2 id="browser-title"></h2>
+<a id="browser-link" href="#"></a>
+<button type="button" id="browser-close" aria-label="Close">×</button></div>
+<div id="browser-body"></div>
+</aside>
+<script type="application/json" id="page-words">{page_words}</script>
+{packed}<script>{_BROWSER_SCRIPT}</script>"""
+
+
+_FINDER = (
+    '<form id="find-record" class="finder" role="search"><input type="search" '
+    'aria-label="Find a record" placeholder="Find a record: id, group or words of its title">'
+    '<button type="submit">Find</button></form>'
+)
+
+
 def render_html(
     review: Review,
     counts: ReviewCounts,
@@ -184,9 +357,14 @@ def render_html(
     svg: str,
     source_anchors: dict[str, str],
     footnotes: Sequence[str] = (),
+    data: str | None = None,
+    lists: Collection[str] = (),
+    plots: Sequence[tuple[str, str, str]] = (),
 ) -> str:
     """The report page. ``svg`` is the diagram without XML declaration; ``source_anchors``
-    gives the element id of each source's section (the diagram links to them)."""
+    gives the element id of each source's section (the diagram links to them); ``data`` is
+    the packed records (:func:`searchtrail.reports.browse.embedded`) and ``lists`` the keys of
+    the lists in it, which the page's numbers open."""
     meta = review.metadata
     numbers = {s.id: s for s in counts.searches}
     by_source: dict[str, list[Search]] = {}
@@ -217,7 +395,8 @@ def render_html(
 
     search_head = (
         "<tr><th>Id</th><th>Date</th><th>Platform</th><th>Method</th><th>Query</th>"
-        "<th>Limits</th><th>Identified</th><th>For assessment</th><th>Note</th></tr>"
+        "<th>Limits</th><th>Identified</th><th>For assessment</th><th>Exported records</th>"
+        "<th>Note</th></tr>"
     )
     source_sections = []
     for source in counts.sources:
@@ -226,7 +405,7 @@ def render_html(
             f"<summary><strong>{xml(source.source)}</strong>: {searches_phrase(source.searches)}; "
             f"identified {xml(describe(source.identified))}; for assessment "
             f"{xml(describe(source.for_assessment))}</summary>"
-            f"<table>{search_head}{_search_rows(by_source[source.source], numbers)}</table>"
+            f"<table>{search_head}{_search_rows(by_source[source.source], numbers, lists)}</table>"
             "</details>"
         )
 
@@ -281,7 +460,7 @@ def render_html(
         for name, digest in counts.inputs.items()
     )
     notes = "".join(f"<p>{xml(note)}</p>" for note in footnotes)
-    stages_section = _stages_section(counts)
+    stages_section = _stages_section(counts, lists)
     subtitle = meta.get("title_translation")
     subtitle_html = f'<p class="subtitle">{xml(subtitle)}</p>' if subtitle else ""
     language = xml(meta.get("language", "en"))
@@ -292,6 +471,7 @@ def render_html(
         *([("record-files", "Record files")] if review.record_files else []),
         *([("records", "Records and duplicates")] if dedup_section else []),
         *([("stages", "Sources through every stage")] if stages_section else []),
+        *([("plots", "Plots")] if plots else []),
         ("inputs", "Inputs"),
     ]
     nav = "".join(f'<a href="#{anchor}">{label}</a>' for anchor, label in sections)
@@ -303,21 +483,23 @@ def render_html(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="searchtrail {xml(__version__)}">
 <title>PRISMA 2020 flow diagram: {xml(review.title)}</title>
-<style>{_STYLE}</style>
-<script>{_SCRIPT}</script>
+<style>{_STYLE}{_BROWSER_STYLE}</style>
 </head>
 <body>
 <header>
 <h1 lang="{language}">{xml(review.title)}</h1>
 {subtitle_html}
 <nav>{nav}</nav>
+{_FINDER if data is not None else ""}
 </header>
 <main>
+{_open_questions(counts)}
 <h2 id="diagram">PRISMA 2020 flow diagram</h2>
 <div class="diagram">
 {svg}
 </div>
 {notes}
+{_legend()}
 <h2 id="sources">Records per source</h2>
 <p>Identified and for assessment are sums of the counts the search log states; searches that
 state no number are counted in the column “without count” and are not in the sums. Open a
@@ -334,12 +516,14 @@ source to see its searches.</p>
 {record_section}
 {dedup_section}
 {stages_section}
+{_plots_section(plots)}
 <h2 id="inputs">Inputs</h2>
 <ul>{inputs}</ul>
 </main>
 <footer>Made by searchtrail {xml(__version__)}. Every number on this page is read from
 <code>reports/data/counts.json</code>; a number the search log does not state is shown as
 “{NOT_REPORTED}”, never as zero.</footer>
+{_browser(data)}
 </body>
 </html>
 """

@@ -112,6 +112,13 @@ _ROWS: Final[tuple[tuple[str, ...], ...]] = (
      "included.html"),
 )  # fmt: skip
 
+BOX_DESCRIPTIONS: Final = {row[0]: row[3].split(": [")[0] for row in _ROWS if row[0] != "NA"} | {
+    "dbr_included": "Reports included (databases and registers)",
+    "other_included": "Reports included (other methods)",
+    "other_results": "Records identified from: Other sources",
+}
+"""What each box of the diagram counts, in the template's words, by its data name."""
+
 _LIST_ROWS: Final = {
     "database_specific_results": "database_results",
     "register_specific_results": "register_results",

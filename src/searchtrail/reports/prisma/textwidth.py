@@ -7,10 +7,14 @@ are measured in DejaVu Sans: text that fits in it fits in all of them. The table
 advance widths in 1/1000 em for ASCII and some common letters; any other character is
 measured by its base letter (``é`` as ``e``), as a full em if East Asian wide, or as an
 average letter.
+
+:func:`wrap` breaks lines at spaces but never at a no-break space (U+00A0, U+2007, U+202F):
+text joined by them, such as ``n = 1,234``, stays on one line.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 from typing import Final
@@ -30,7 +34,7 @@ _REGULAR: Final[dict[str, int]] = {
     'q': 635, 'r': 411, 's': 521, 't': 392, 'u': 634, 'v': 592, 'w': 818, 'x': 592, 'y': 592,
     'z': 525, '{': 636, '|': 337, '}': 636, '~': 838, 'æ': 982, 'Æ': 974, 'ø': 612, 'Ø': 787,
     'ß': 630, '«': 612, '»': 612, '–': 500, '—': 1000, '‘': 318, '’': 318, '“': 518, '”': 518,
-    '•': 590, '…': 1000, '×': 838,
+    '•': 590, '…': 1000, '×': 838, '\u00a0': 318,
 }  # fmt: skip
 
 _BOLD: Final[dict[str, int]] = {
@@ -46,10 +50,16 @@ _BOLD: Final[dict[str, int]] = {
     'q': 716, 'r': 493, 's': 595, 't': 478, 'u': 712, 'v': 652, 'w': 924, 'x': 645, 'y': 652,
     'z': 582, '{': 712, '|': 365, '}': 712, '~': 838, 'æ': 1048, 'Æ': 1085, 'ø': 687, 'Ø': 850,
     'ß': 719, '«': 646, '»': 646, '–': 500, '—': 1000, '‘': 380, '’': 380, '“': 657, '”': 657,
-    '•': 639, '…': 1000, '×': 838,
+    '•': 639, '…': 1000, '×': 838, '\u00a0': 348,
 }  # fmt: skip
 
 _AVERAGE: Final = 640
+
+NO_BREAK_SPACES: Final = "\u00a0\u2007\u202f"
+"""Spaces a line is never broken at: no-break, figure and narrow no-break space."""
+
+_BREAK: Final = re.compile(f"[^\\S{NO_BREAK_SPACES}]+")
+"""A run of the white space a line may be broken at."""
 
 
 @cache
@@ -79,14 +89,16 @@ def text_width(text: str, size: float, *, bold: bool = False) -> float:
 def wrap(text: str, width: float, size: float, *, bold: bool = False) -> list[str]:
     """Break ``text`` into lines no wider than ``width`` pixels, at spaces where possible.
 
-    Widths are added up once per character (in whole thousandths of an em), so the time
-    grows with the length of the text, however long a word without spaces is."""
+    No-break spaces join their neighbours into one word, which is broken between characters
+    only when it is wider than a whole line. Widths are added up once per character (in whole
+    thousandths of an em), so the time grows with the length of the text, however long a
+    word without spaces is."""
     limit = width * 1000 / size
     space = _char_width(" ", bold)
     lines: list[str] = []
     current: list[str] = []
     used = 0
-    for word in text.split():
+    for word in (part for part in _BREAK.split(text) if part):
         units = _units(word, bold)
         if current and used + space + units <= limit:
             current.append(word)
