@@ -231,7 +231,7 @@ def build(directory: Path) -> dict[str, str]:
         name: (directory / name).read_text(encoding="utf-8")
         for stage in ("screening", "counts", "reports")
         for name in OUTPUTS[stage].values()
-        if not name.endswith(".parquet")
+        if not name.endswith((".parquet", ".png", ".pdf"))
     }
 
 

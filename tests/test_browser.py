@@ -57,6 +57,17 @@ def worked(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed review (the repository's own searches/, in Norwegian) with every stage run."""
+    target = tmp_path_factory.mktemp("browser") / "seed"
+    for folder in ("searches", "screening"):
+        shutil.copytree(REPO / folder, target / folder)
+    for stage in (stage_records, stage_dedup, stage_screening, stage_counts, stage_reports):
+        stage(target)
+    return target
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright
@@ -260,3 +271,58 @@ def test_screenshots_of_the_page_and_its_print_layout(page: Any) -> None:
         "t => t.scrollWidth > document.body.clientWidth + 1).length"
     )
     assert overflow == 0
+
+
+def outside_their_boxes(page: Any) -> list[str]:
+    """The diagram's lines that do not lie inside their box's rectangle, as the browser lays
+    them out with the fonts it has (the phase bars' rotated labels inside their bars)."""
+    found: list[str] = page.evaluate(
+        """() => {
+        const found = [];
+        for (const box of document.querySelectorAll('.diagram svg g[id^="box-"], .diagram svg g.phase')) {
+          const rect = box.querySelector('rect');
+          if (!rect) continue;
+          const r = rect.getBoundingClientRect();
+          for (const text of box.querySelectorAll('text')) {
+            const t = text.getBoundingClientRect();
+            if (t.left < r.left - 0.5 || t.right > r.right + 0.5 ||
+                t.top < r.top - 0.5 || t.bottom > r.bottom + 0.5) {
+              found.push((box.id || 'phase') + ': ' + text.textContent);
+            }
+          }
+        }
+        return found;
+      }"""
+    )
+    return found
+
+
+def test_no_text_of_the_diagram_leaves_its_box(page: Any) -> None:
+    assert outside_their_boxes(page) == []
+    boxes = page.locator('.diagram svg g[id^="box-"]').count()
+    assert boxes >= 10
+
+
+def test_a_box_of_the_diagram_opens_its_list(page: Any, worked: Path) -> None:
+    rows = flow_rows(worked)
+    latest = max(int(r["round"]) for r in rows)
+    key = f"r{latest}.box.records_screened"
+    page.locator(f'.diagram svg [data-list="{key}"]').first.click()
+    assert listed_groups(page) == expected(rows, key)
+    assert page.url.endswith("#list=" + key)
+
+
+def test_the_seed_review_page_speaks_norwegian(browser: Any, seed: Path) -> None:
+    context = browser.new_context(viewport={"width": 1300, "height": 1000})
+    page = context.new_page()
+    page.goto((seed / "reports" / "prisma.html").as_uri())
+    assert page.get_attribute("html", "lang") == "nb"
+    assert page.get_attribute(".diagram svg", "lang") == "nb"
+    diagram = page.locator(".diagram svg").inner_html()
+    assert "Referanser identifisert fra:" in diagram
+    assert "Records identified from" not in diagram
+    assert page.locator("h2#diagram").inner_text() != "PRISMA 2020 flow diagram"
+    assert outside_their_boxes(page) == []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".diagram").screenshot(path=str(ARTIFACTS / "seed-diagram-nb.png"))
+    context.close()

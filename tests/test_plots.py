@@ -18,7 +18,7 @@ from searchtrail.counts.number import Count, total
 from searchtrail.counts.store import from_json, to_json
 from searchtrail.layout import OUTPUTS
 from searchtrail.pipeline import assess
-from searchtrail.reports import render_reports
+from searchtrail.reports import render_figures, render_reports
 from searchtrail.reports.duplicates import overlap_heatmap_svg, upset_svg
 from searchtrail.reports.plots import contrast, luminance
 from searchtrail.reports.prisma.textwidth import text_width
@@ -210,7 +210,8 @@ def test_the_plots_have_ids_of_their_own(cases):
 def test_the_reports_stage_writes_each_plot(cases):
     c = cases["example"]
     reports = render_reports(c.review, c.counts)
-    assert set(reports) == set(OUTPUTS["reports"])
+    figures = render_figures(reports["prisma_svg"])
+    assert set(reports) | set(figures) == set(OUTPUTS["reports"])
     for key, plot in PLOTS.items():
         assert OUTPUTS["reports"][key].endswith(".svg")
         assert reports[key] == plot(c.review, c.counts)

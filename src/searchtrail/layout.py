@@ -64,6 +64,8 @@ OUTPUTS: Final[dict[str, dict[str, str]]] = {
         "prisma_svg": "reports/prisma.svg",
         "prisma_html": "reports/prisma.html",
         "prisma_csv": "reports/PRISMA.csv",
+        "prisma_png": "reports/prisma.png",
+        "prisma_pdf": "reports/prisma.pdf",
         "duplicates_md": "reports/duplicates.md",
         "duplicates_html": "reports/duplicates.html",
         "overlap_csv": "reports/overlap.csv",

@@ -50,7 +50,7 @@ from searchtrail.dedup.output import (
 from searchtrail.dedup.review import ReviewDedup, dedup_review
 from searchtrail.dedup.verdicts import OpenQuestion, open_questions, write_questions
 from searchtrail.errors import CountMismatchError, Problem, ReviewError
-from searchtrail.fileio import sha256, write_text
+from searchtrail.fileio import sha256, write_bytes, write_text
 from searchtrail.layout import (
     DECISION_STAGES,
     LOG_FILE,
@@ -70,7 +70,7 @@ from searchtrail.records.review import (
     imports_from_json,
     imports_to_json,
 )
-from searchtrail.reports import render_reports, render_round
+from searchtrail.reports import render_figures, render_reports, render_round
 from searchtrail.reports.browse import PUBLICATION_FIELDS, RECORD_FIELDS, Trail
 from searchtrail.reports.questions import ASKED_COLUMNS, asked_records
 from searchtrail.screening import Placement, place, read_decisions
@@ -322,6 +322,11 @@ def stage_reports(directory: Path, *, round_number: int | None = None) -> list[P
         target = directory / names[key]
         write_text(target, text)
         written.append(target)
+    if round_number is None:
+        for key, data in render_figures(texts["prisma_svg"]).items():
+            target = directory / names[key]
+            write_bytes(target, data)
+            written.append(target)
     return written
 
 

@@ -82,6 +82,9 @@ INCLUDED_BOXES: Final = (
     "total_reports",
 )  # fmt: skip
 
+NEW_REPORTS_OF_EARLIER: Final = "new_reports_of_earlier_studies"
+"""The box (not in the template) of the new reports that belong to studies included in an
+earlier round of an updated review."""
 SOUGHT_FROM_EXPORTS: Final = "taken forward by searches with exported records"
 SOUGHT_FROM_LOG: Final = "stated in the log by searches without exported records"
 SOUGHT_FROM_OUTSIDE: Final = "found outside the searches"
@@ -694,8 +697,9 @@ def _included(flow: Flow, number: int, counted: _Boxes) -> None:
     included_any = bool(new_reports.value or previous_reports.value)
     if not reason and included_any and "studies" not in flow.decision_files:
         reason = NEEDS_STUDIES
+    studies = ("previous_studies", "new_studies", "total_studies", NEW_REPORTS_OF_EARLIER)
     if reason:
-        counted.set(reason, dict.fromkeys(("previous_studies", "new_studies", "total_studies"), 0))
+        counted.set(reason, dict.fromkeys(studies, 0))
         return
     before = {p.study for p in previous}
     counted.set(
@@ -704,6 +708,7 @@ def _included(flow: Flow, number: int, counted: _Boxes) -> None:
             "previous_studies": Listed.studies_of(previous),
             "new_studies": Listed.studies_of(p for p in new if p.study not in before),
             "total_studies": Listed.studies_of((*previous, *new)),
+            NEW_REPORTS_OF_EARLIER: Listed.of(p for p in new if p.study in before),
         },
     )
 

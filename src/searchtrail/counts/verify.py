@@ -282,6 +282,15 @@ def box_arithmetic(diagram: Diagram) -> list[str]:
                 f"PRISMA box {whole} (round {diagram.round}): {numbers[0]}, but {terms} + "
                 f"awaiting {waiting} = {sum_parts}"
             )
+    earlier, new = (
+        exact(boxes.get("new_reports_of_earlier_studies")),
+        exact(boxes.get("new_reports")),
+    )
+    if earlier is not None and new is not None and earlier > new:
+        found.append(
+            f"PRISMA box new_reports (round {diagram.round}): {new} new reports, but "
+            f"{earlier} of them are said to belong to studies included earlier"
+        )
     for box, reasons in diagram.reasons.items():
         excluded = exact(boxes[box])
         if excluded is not None and sum(n for _, n in reasons) != excluded:

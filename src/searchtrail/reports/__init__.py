@@ -7,6 +7,8 @@ same way.
 
 from __future__ import annotations
 
+from typing import Final
+
 from searchtrail.counts.model import ReviewCounts
 from searchtrail.reports.browse import Trail, embedded, list_keys, list_labels, page_data
 from searchtrail.reports.duplicates import (
@@ -17,6 +19,7 @@ from searchtrail.reports.duplicates import (
     upset_svg,
 )
 from searchtrail.reports.prisma import build_prisma_reports
+from searchtrail.reports.prisma.export import diagram_pdf, diagram_png
 from searchtrail.reports.prisma.template import BOX_DESCRIPTIONS
 from searchtrail.reports.questions import duplicates_html
 from searchtrail.reports.searches import searches_csv, searches_md
@@ -85,6 +88,16 @@ def render_reports(
     }
 
 
+FIGURE_DPI: Final = 300
+"""The resolution of the diagram's PNG: what journals ask for at the least."""
+
+
+def render_figures(svg: str) -> dict[str, bytes]:
+    """The diagram as the figure files journals take (PNG at :data:`FIGURE_DPI`, PDF), by
+    their key in the layout, drawn from its SVG (``prisma_svg``)."""
+    return {"prisma_png": diagram_png(svg, FIGURE_DPI), "prisma_pdf": diagram_pdf(svg)}
+
+
 def render_round(review: Review, counts: ReviewCounts, number: int) -> dict[str, str]:
     """The diagram files of earlier search round ``number``, by their key in the layout;
     raises KeyError when the review has no such earlier round."""
@@ -92,4 +105,4 @@ def render_round(review: Review, counts: ReviewCounts, number: int) -> dict[str,
     return {"prisma_svg": prisma.svg, "prisma_html": prisma.html, "prisma_csv": prisma.csv}
 
 
-__all__ = ["render_reports", "render_round"]
+__all__ = ["FIGURE_DPI", "render_figures", "render_reports", "render_round"]

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from searchtrail.counts.model import ReviewCounts
-from searchtrail.reports.language import DEFAULT_LANGUAGE, report_language, words
+from searchtrail.reports.language import DEFAULT_LANGUAGE, Words, report_language, words
 from searchtrail.reports.prisma.diagram import diagram_boxes, render_svg
 from searchtrail.reports.prisma.html import render_html
 from searchtrail.reports.prisma.template import prisma_csv
@@ -63,7 +63,31 @@ def footnotes(counts: ReviewCounts, *, language: str = DEFAULT_LANGUAGE) -> list
         notes.append(said.label("note.awaiting", label=said.label("count.awaiting_label")))
     if any(c.pending for c in boxes):
         notes.append(said.label("note.pending", label=said.label("count.pending")))
+    if diagram.round == latest:
+        notes.extend(_open_questions(counts, said))
     return notes
+
+
+def _open_questions(counts: ReviewCounts, said: Words) -> list[str]:
+    """The note on what still needs a person: unanswered duplicate questions, and exports
+    holding another number of records than the log states."""
+    found = []
+    if counts.records.open_questions:
+        found.append(said.label("note.open_duplicates", n=counts.records.open_questions))
+    for search in counts.searches:
+        export = search.export
+        if export is not None and not export.agrees:
+            found.append(
+                said.label(
+                    "note.export_differs",
+                    search=search.id,
+                    found=export.in_file,
+                    stated=export.documented or 0,
+                )
+            )
+    if not found:
+        return []
+    return [said.label("note.open_questions", what="; ".join(found))]
 
 
 def build_prisma_reports(
@@ -82,11 +106,14 @@ def build_prisma_reports(
     language = report_language(review)
     source_anchors = anchors((s.source for s in counts.sources), "source")
     notes = footnotes(counts, language=language)
+    latest = counts.diagram.round == counts.latest_round
+    questions = counts.records.open_questions if latest else 0
     standalone = render_svg(
         diagram_boxes(
             counts.diagram,
             {k: f"prisma.html#{v}" for k, v in source_anchors.items()},
             language=language,
+            open_questions=questions,
         ),
         title=review.title,
         footnotes=notes,
@@ -94,11 +121,15 @@ def build_prisma_reports(
     )
     inline = render_svg(
         diagram_boxes(
-            counts.diagram, {k: f"#{v}" for k, v in source_anchors.items()}, language=language
+            counts.diagram,
+            {k: f"#{v}" for k, v in source_anchors.items()},
+            language=language,
+            open_questions=questions,
         ),
         title=review.title,
         xml_declaration=False,
         language=language,
+        lists=lists,
     )
     page = render_html(
         review,

@@ -20,7 +20,7 @@ writes those joins as ordinary spaces.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Final, Literal
@@ -98,6 +98,9 @@ class Line:
     indent: int = 0
     muted: bool = False
     href: str | None = None
+    opens: str | None = None
+    """The key of the list of publications the line's number was counted from (see
+    :func:`searchtrail.reports.browse.list_keys`); the report page opens it on a click."""
 
 
 @dataclass(frozen=True)
@@ -118,32 +121,43 @@ def count_lines(
     *,
     indent: int = 0,
     href: str | None = None,
+    opens: str | None = None,
     language: str = DEFAULT_LANGUAGE,
 ) -> list[Line]:
-    """A label with its count, as the template writes it: 'Label (n = 1,234)'."""
+    """A label with its count, as the template writes it: 'Label (n = 1,234)'; ``opens``
+    names the list behind the count."""
     said = words(language)
     if count.pending:
         return [
             Line(label, indent=indent, href=href),
             Line(said.pending(count.pending), indent=indent, muted=True),
         ]
-    return [Line(f"{label} ({said.n_phrase(count)})", indent=indent, href=href)]
+    return [Line(f"{label} ({said.n_phrase(count)})", indent=indent, href=href, opens=opens)]
 
 
 def diagram_boxes(
-    prisma: Diagram, source_links: dict[str, str], *, language: str = DEFAULT_LANGUAGE
+    prisma: Diagram,
+    source_links: dict[str, str],
+    *,
+    language: str = DEFAULT_LANGUAGE,
+    open_questions: int = 0,
 ) -> list[BoxSpec]:
     """Decide the boxes of the diagram and their text from the counts.
 
     ``source_links`` maps a source name to the link its line in an identification box opens
-    (the source's section in the HTML report). ``language`` is that of the labels.
+    (the source's section in the HTML report). ``language`` is that of the labels;
+    ``open_questions`` the duplicate questions nobody has answered, flagged in the box of
+    the duplicates they may change.
     """
     boxes = prisma.boxes
     said = words(language)
     specs: list[BoxSpec] = []
 
-    def counted(key: str, count: Count, *, indent: int = 0) -> list[Line]:
-        return count_lines(said.label(key), count, indent=indent, language=language)
+    at = f"r{prisma.round}."
+
+    def counted(key: str, count: Count, *, indent: int = 0, box: str = "") -> list[Line]:
+        opens = f"{at}box.{box}" if box else None
+        return count_lines(said.label(key), count, indent=indent, opens=opens, language=language)
 
     def identification(groups: Sequence[tuple[str, str]]) -> tuple[Line, ...]:
         lines = [Line(said.label("box.identified_from"), bold=True)]
@@ -151,32 +165,43 @@ def diagram_boxes(
             members = prisma.breakdown.get(key, ())
             if not members:
                 continue
-            lines.extend(counted(label_key, boxes[key]))
+            lines.extend(counted(label_key, boxes[key], box=key))
             for source, count in members:
                 name, link = said.source_name(source), source_links.get(source)
-                lines.extend(count_lines(name, count, indent=1, href=link, language=language))
+                opens = f"{at}line.{key}.{source}"
+                lines.extend(
+                    count_lines(name, count, indent=1, href=link, opens=opens, language=language)
+                )
         return tuple(lines)
 
     def waiting(key: str) -> list[Line]:
         count = prisma.awaiting.get(key)
         if count is None:
             return []
-        return [Line(said.awaiting(count), muted=True)]
+        return [Line(said.awaiting(count), muted=True, opens=f"{at}wait.{key}")]
 
     def parts(key: str) -> list[Line]:
         if key != "other_sought_reports":
             return []
         lines: list[Line] = []
         for label, count in prisma.sought_parts:
-            lines.extend(count_lines(said.phrase(label), count, indent=1, language=language))
+            lines.extend(
+                count_lines(
+                    said.phrase(label),
+                    count,
+                    indent=1,
+                    opens=f"{at}part.{label}",
+                    language=language,
+                )
+            )
         return lines
 
     def box(key: str, lane: Lane, row: Row, label_key: str, *, side: bool = False) -> BoxSpec:
-        lines = (*counted(label_key, boxes[key]), *parts(key), *waiting(key))
+        lines = (*counted(label_key, boxes[key], box=key), *parts(key), *waiting(key))
         return BoxSpec(key, lane, row, lines, side=side)
 
     def reasons_box(key: str, lane: Lane) -> BoxSpec:
-        lines = counted("box.reports_excluded", boxes[key])
+        lines = counted("box.reports_excluded", boxes[key], box=key)
         for reason, n in prisma.reasons.get(key, ()):
             lines.append(Line(f"{reason} ({said.n_phrase(Count(n))})", indent=1))
         return BoxSpec(key, lane, "assessed", tuple(lines), side=True)
@@ -193,8 +218,12 @@ def diagram_boxes(
                 "previous",
                 "identification",
                 (
-                    *counted("box.previous_studies", boxes["previous_studies"]),
-                    *counted("box.previous_reports", boxes["previous_reports"]),
+                    *counted(
+                        "box.previous_studies", boxes["previous_studies"], box="previous_studies"
+                    ),
+                    *counted(
+                        "box.previous_reports", boxes["previous_reports"], box="previous_reports"
+                    ),
                 ),
             )
         )
@@ -204,8 +233,8 @@ def diagram_boxes(
                 "previous",
                 "included",
                 (
-                    *counted("box.total_studies", boxes["total_studies"]),
-                    *counted("box.total_reports", boxes["total_reports"]),
+                    *counted("box.total_studies", boxes["total_studies"], box="total_studies"),
+                    *counted("box.total_reports", boxes["total_reports"], box="total_reports"),
                 ),
             )
         )
@@ -224,9 +253,26 @@ def diagram_boxes(
                 "identification",
                 (
                     Line(said.label("box.removed_before"), bold=True),
-                    *counted("box.duplicates", boxes["duplicates"], indent=1),
-                    *counted("box.automation", boxes["excluded_automatic"], indent=1),
-                    *counted("box.removed_other", boxes["excluded_other"], indent=1),
+                    *counted("box.duplicates", boxes["duplicates"], indent=1, box="duplicates"),
+                    *counted(
+                        "box.automation",
+                        boxes["excluded_automatic"],
+                        indent=1,
+                        box="excluded_automatic",
+                    ),
+                    *counted(
+                        "box.removed_other", boxes["excluded_other"], indent=1, box="excluded_other"
+                    ),
+                    *(
+                        [
+                            Line(
+                                said.label("box.open_duplicate_questions", n=open_questions),
+                                muted=True,
+                            )
+                        ]
+                        if open_questions
+                        else []
+                    ),
                 ),
                 side=True,
             )
@@ -269,13 +315,19 @@ def diagram_boxes(
     included_lane: Lane = "databases" if prisma.databases_column else "other"
     if prisma.previous_column:
         included = (
-            *counted("box.new_studies", boxes["new_studies"]),
-            *counted("box.new_reports", boxes["new_reports"]),
+            *counted("box.new_studies", boxes["new_studies"], box="new_studies"),
+            *counted("box.new_reports", boxes["new_reports"], box="new_reports"),
+            *counted(
+                "box.new_reports_of_earlier",
+                boxes["new_reports_of_earlier_studies"],
+                indent=1,
+                box="new_reports_of_earlier_studies",
+            ),
         )
     else:
         included = (
-            *counted("box.studies_included", boxes["new_studies"]),
-            *counted("box.reports_included", boxes["new_reports"]),
+            *counted("box.studies_included", boxes["new_studies"], box="new_studies"),
+            *counted("box.reports_included", boxes["new_reports"], box="new_reports"),
         )
     specs.append(BoxSpec("new_studies", included_lane, "included", included))
     return specs
@@ -345,8 +397,10 @@ def render_svg(
     footnotes: Sequence[str] = (),
     xml_declaration: bool = True,
     language: str = DEFAULT_LANGUAGE,
+    lists: Collection[str] = (),
 ) -> str:
-    """Lay out and draw the boxes; return the SVG document as text.
+    """Lay out and draw the boxes; return the SVG document as text. A line whose list is
+    in ``lists`` carries its key (``data-list``), for the report page to open.
 
     ``language`` is that of the phase bars and the title, and is declared on the root
     element (``xml:lang`` and ``lang``)."""
@@ -422,7 +476,7 @@ def render_svg(
         )
 
     parts.extend(_arrows(placed))
-    parts.extend(_draw_box(p) for p in placed)
+    parts.extend(_draw_box(p, lists) for p in placed)
 
     # Footnotes under the diagram, across its full width.
     note_y = diagram_bottom + 22
@@ -452,7 +506,7 @@ def render_svg(
     )
 
 
-def _draw_box(p: _Placed) -> str:
+def _draw_box(p: _Placed, lists: Collection[str] = ()) -> str:
     style = p.spec.style
     header = p.spec.row == "header"
     size = HEADER_FONT_SIZE if header else FONT_SIZE
@@ -476,6 +530,8 @@ def _draw_box(p: _Placed) -> str:
             attributes += ' font-weight="bold"'
         if line.muted:
             attributes += ' fill="#555" font-style="italic"'
+        if line.opens is not None and line.opens in lists:
+            attributes += f' data-list="{xml(line.opens)}" tabindex="0" role="link"'
         element = f"<text {attributes}>{xml(text)}</text>"
         if line.href and not line.muted:
             link = xml(line.href)

@@ -17,6 +17,7 @@ from importlib.resources import files
 from searchtrail import __version__
 from searchtrail.counts.model import ReviewCounts, SearchCounts, StageRow
 from searchtrail.counts.number import Count
+from searchtrail.reports.language import Words, report_language, words
 from searchtrail.reports.words import (
     NOT_RECORDED,
     NOT_REPORTED,
@@ -166,7 +167,7 @@ def _search_rows(
     return "\n".join(rows)
 
 
-def _dedup_section(counts: ReviewCounts) -> str:
+def _dedup_section(counts: ReviewCounts, said: Words) -> str:
     records = counts.records
     if not records.sources:
         return ""
@@ -189,7 +190,7 @@ def _dedup_section(counts: ReviewCounts) -> str:
         f'<td class="n">{number(records.publications)}</td><td></td><td></td></tr>'
     )
     return (
-        '<h2 id="records">Records and duplicates</h2>'
+        f'<h2 id="records">{xml(said.label("heading.records_and_duplicates"))}</h2>'
         f"<p>{number(records.records)} records read, {number(records.skipped)} skipped as "
         f"unreadable; {number(records.publications)} unique publications after removing "
         f"{number(records.removed)} duplicates ({number(records.within_source)} within a "
@@ -244,14 +245,14 @@ def _stage_row(row: StageRow, prefix: str, lists: Collection[str], *, css: str =
     )
 
 
-def _stages_section(counts: ReviewCounts, lists: Collection[str]) -> str:
+def _stages_section(counts: ReviewCounts, lists: Collection[str], said: Words) -> str:
     table = counts.stages
     if not table.sources:
         return ""
     rows = "".join(_stage_row(row, f"src.{row.name}", lists) for row in table.sources)
     rows += _stage_row(table.total, "tot", lists, css=' class="total"')
     return (
-        '<h2 id="stages">Sources through every stage</h2>'
+        f'<h2 id="stages">{xml(said.label("heading.sources_every_stage"))}</h2>'
         "<p>Publications (duplicate groups) each source found, and how many of them reached "
         "each stage, counted as the diagram counts them; a publication found by several "
         "sources counts for each, and once in the last line. Screening on title and "
@@ -263,7 +264,7 @@ def _stages_section(counts: ReviewCounts, lists: Collection[str]) -> str:
     )
 
 
-def _open_questions(counts: ReviewCounts) -> str:
+def _open_questions(counts: ReviewCounts, said: Words) -> str:
     """What still needs a person, at the top of the page: unanswered duplicate questions,
     records awaiting a decision, and searches whose export disagrees with the log."""
     items = []
@@ -292,7 +293,10 @@ def _open_questions(counts: ReviewCounts) -> str:
     if not items:
         return ""
     entries = "".join(f"<li>{item}</li>" for item in items)
-    return f'<section class="open" id="open-questions"><h2>Open questions</h2><ul>{entries}</ul></section>'
+    heading = xml(said.label("heading.open_questions"))
+    return (
+        f'<section class="open" id="open-questions"><h2>{heading}</h2><ul>{entries}</ul></section>'
+    )
 
 
 LEGEND = (
@@ -308,12 +312,13 @@ LEGEND = (
 )  # fmt: skip
 
 
-def _legend() -> str:
+def _legend(said: Words) -> str:
     rows = "".join(f"<dt>{xml(mark)}</dt><dd>{xml(meaning)}</dd>" for mark, meaning in LEGEND)
-    return f'<h2 id="legend">Legend</h2><dl class="legend">{rows}</dl>'
+    heading = xml(said.label("heading.legend"))
+    return f'<h2 id="legend">{heading}</h2><dl class="legend">{rows}</dl>'
 
 
-def _plots_section(plots: Sequence[tuple[str, str, str]]) -> str:
+def _plots_section(plots: Sequence[tuple[str, str, str]], said: Words) -> str:
     """The plots, each inline with its caption (each is also a file under reports/)."""
     if not plots:
         return ""
@@ -321,7 +326,8 @@ def _plots_section(plots: Sequence[tuple[str, str, str]]) -> str:
         f'<figure id="{xml(anchor)}">{svg}<figcaption>{xml(caption)}</figcaption></figure>'
         for anchor, caption, svg in plots
     )
-    return f'<h2 id="plots">Plots</h2><div class="plots">{figures}</div>'
+    heading = xml(said.label("heading.plots"))
+    return f'<h2 id="plots">{heading}</h2><div class="plots">{figures}</div>'
 
 
 def _browser(data: str | None) -> str:
@@ -366,6 +372,7 @@ def render_html(
     the packed records (:func:`searchtrail.reports.browse.embedded`) and ``lists`` the keys of
     the lists in it, which the page's numbers open."""
     meta = review.metadata
+    said = words(report_language(review))
     numbers = {s.id: s for s in counts.searches}
     by_source: dict[str, list[Search]] = {}
     for search in review.searches:
@@ -448,36 +455,36 @@ def render_html(
         for r in review.record_files
     )
     record_section = (
-        '<h2 id="record-files">Record files</h2>'
+        f'<h2 id="record-files">{xml(said.label("heading.record_files"))}</h2>'
         "<table><tr><th>Id</th><th>Files</th><th>Holds</th><th>Records</th><th>Complete</th>"
         f"<th>Note</th></tr>{record_rows}</table>"
         if review.record_files
         else ""
     )
-    dedup_section = _dedup_section(counts)
+    dedup_section = _dedup_section(counts, said)
     inputs = "".join(
         f"<li><code>{xml(name)}</code> sha256 <code>{xml(digest)}</code></li>"
         for name, digest in counts.inputs.items()
     )
     notes = "".join(f"<p>{xml(note)}</p>" for note in footnotes)
-    stages_section = _stages_section(counts, lists)
+    stages_section = _stages_section(counts, lists, said)
     subtitle = meta.get("title_translation")
     subtitle_html = f'<p class="subtitle">{xml(subtitle)}</p>' if subtitle else ""
     language = xml(meta.get("language", "en"))
     sections = [
-        ("diagram", "Flow diagram"),
-        ("sources", "Records per source"),
-        ("questions", "Questions and limits"),
-        *([("record-files", "Record files")] if review.record_files else []),
-        *([("records", "Records and duplicates")] if dedup_section else []),
-        *([("stages", "Sources through every stage")] if stages_section else []),
-        *([("plots", "Plots")] if plots else []),
-        ("inputs", "Inputs"),
+        ("diagram", said.label("heading.flow_diagram")),
+        ("sources", said.label("heading.records_per_source")),
+        ("questions", said.label("heading.questions")),
+        *([("record-files", said.label("heading.record_files"))] if review.record_files else []),
+        *([("records", said.label("heading.records_and_duplicates"))] if dedup_section else []),
+        *([("stages", said.label("heading.sources_every_stage"))] if stages_section else []),
+        *([("plots", said.label("heading.plots"))] if plots else []),
+        ("inputs", said.label("heading.inputs")),
     ]
     nav = "".join(f'<a href="#{anchor}">{label}</a>' for anchor, label in sections)
 
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{xml(said.language)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -493,14 +500,14 @@ def render_html(
 {_FINDER if data is not None else ""}
 </header>
 <main>
-{_open_questions(counts)}
-<h2 id="diagram">PRISMA 2020 flow diagram</h2>
+{_open_questions(counts, said)}
+<h2 id="diagram">{xml(said.label("heading.prisma_diagram"))}</h2>
 <div class="diagram">
 {svg}
 </div>
 {notes}
-{_legend()}
-<h2 id="sources">Records per source</h2>
+{_legend(said)}
+<h2 id="sources">{xml(said.label("heading.records_per_source"))}</h2>
 <p>Identified and for assessment are sums of the counts the search log states; searches that
 state no number are counted in the column “without count” and are not in the sums. Open a
 source to see its searches.</p>
@@ -510,14 +517,14 @@ source to see its searches.</p>
 {chr(10).join(source_rows)}
 </table>
 {chr(10).join(source_sections)}
-<h2 id="questions">Questions and limits</h2>
+<h2 id="questions">{xml(said.label("heading.questions"))}</h2>
 <div lang="{language}">{"".join(questions)}</div>
-{f'<h3>Limits</h3><ul lang="{language}">{limits_html}</ul>' if limits_html else ""}
+{f'<h3>{xml(said.label("heading.limits"))}</h3><ul lang="{language}">{limits_html}</ul>' if limits_html else ""}
 {record_section}
 {dedup_section}
 {stages_section}
-{_plots_section(plots)}
-<h2 id="inputs">Inputs</h2>
+{_plots_section(plots, said)}
+<h2 id="inputs">{xml(said.label("heading.inputs"))}</h2>
 <ul>{inputs}</ul>
 </main>
 <footer>Made by searchtrail {xml(__version__)}. Every number on this page is read from
