@@ -712,6 +712,14 @@ def diagram(review: Review, pubs: dict[str, Publication], r: int) -> Diagram:
     boxes["new_studies"] = waiting(studies_pending, len(new_studies - old_studies))
     boxes["previous_studies"] = waiting(studies_pending, len(old_studies))
     boxes["total_studies"] = waiting(studies_pending, len(new_studies | old_studies))
+    boxes["new_reports_of_earlier_studies"] = waiting(
+        studies_pending,
+        sum(
+            1
+            for p in pubs.values()
+            if p.round == r and p.flags["included"] == 1 and p.study in old_studies
+        ),
+    )
 
     has_outside_file = any(f.round == r and not f.covers for f in review.record_files)
     return Diagram(

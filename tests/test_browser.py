@@ -254,6 +254,18 @@ def test_a_record_permalink_opens_its_publication(page: Any, worked: Path) -> No
     assert focused == row["record_id"]
 
 
+def printed_pages(pdf: bytes) -> list[tuple[float, float, str]]:
+    """Each page of a printed PDF: its width, height and text."""
+    pdfium = pytest.importorskip("pypdfium2")
+    document = pdfium.PdfDocument(pdf)
+    pages = []
+    for index in range(len(document)):
+        sheet = document[index]
+        width, height = sheet.get_size()
+        pages.append((width, height, sheet.get_textpage().get_text_range()))
+    return pages
+
+
 def test_screenshots_of_the_page_and_its_print_layout(page: Any) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "page.png"), full_page=True)
@@ -263,8 +275,15 @@ def test_screenshots_of_the_page_and_its_print_layout(page: Any) -> None:
     page.locator("#browser-close").click()
     page.emulate_media(media="print")
     page.screenshot(path=str(ARTIFACTS / "print.png"), full_page=True)
-    pdf = page.pdf(path=str(ARTIFACTS / "print-a4.pdf"), format="A4")
-    assert pdf.startswith(b"%PDF")
+    for paper in ("A4", "Letter"):
+        pdf = page.pdf(path=str(ARTIFACTS / f"print-{paper.lower()}.pdf"), format=paper)
+        first, second = printed_pages(pdf)[:2]
+        # the diagram alone on the first page, turned to landscape (it is wider than tall)
+        width, height, text = first
+        assert width > height
+        assert "Records identified from" in text
+        assert "Legend" not in text
+        assert "Legend" in second[2]
     # tables fit the printed page: nothing wider than the body
     overflow = page.evaluate(
         "() => Array.from(document.querySelectorAll('main table')).filter("

@@ -294,9 +294,7 @@ def cmd_screening_verdicts(args: argparse.Namespace) -> int:
     saved = check_saved(read_sheet(source), existing, known=KnownRecords.of(records))
     if saved.rows:
         add_saved(target, existing, saved.rows)
-    print(
-        f"{len(saved.rows):,} verdict(s) added to {target}; {len(saved.already):,} already there"
-    )
+    print(f"{len(saved.rows):,} verdict(s) added to {target}; {len(saved.already):,} already there")
     if saved.already:
         lines = ", ".join(str(n) for n in saved.already)
         print(f"already answered the same way in {target} (not added): {source} lines {lines}")

@@ -123,7 +123,7 @@ def count_review(review: Review, flow: Flow, *, inputs: Mapping[str, str]) -> Co
         earlier=tuple(earlier),
         records=dedup_counts(review, flow),
         stages=stage_table(review, flow, members),
-        rounds=round_summaries(review),
+        rounds=round_summaries(review, flow, diagrams),
         updates=update_rows(review, flow),
         inputs=dict(sorted(inputs.items())),
     )
@@ -843,12 +843,19 @@ def _publications_of(flow: Flow, ids: Iterable[str]) -> list[Publication]:
 # --- search rounds ----------------------------------------------------------------------------
 
 
-def round_summaries(review: Review) -> tuple[RoundSummary, ...]:
-    """Each search round: how many searches, and the dates they ran."""
+def round_summaries(
+    review: Review, flow: Flow, diagrams: Sequence[Diagram]
+) -> tuple[RoundSummary, ...]:
+    """Each search round: how many searches, the dates they ran, the records they
+    identified and the publications new in it."""
+    identified = {d.round: total(d.boxes[box] for box in IDENTIFICATION_BOXES) for d in diagrams}
+    new = Counter(p.round for p in flow.publications)
     summaries = []
     for number in review.rounds:
         dates = sorted(s.date for s in review.searches if s.round == number)
-        summaries.append(RoundSummary(number, len(dates), dates[0], dates[-1]))
+        summaries.append(
+            RoundSummary(number, len(dates), dates[0], dates[-1], identified[number], new[number])
+        )
     return tuple(summaries)
 
 

@@ -253,12 +253,18 @@ class RoundRow:
 
 @dataclass(frozen=True)
 class RoundSummary:
-    """One search round: its searches and the dates they ran."""
+    """One search round: its searches, the dates they ran, what they identified and the
+    publications new to the review in it."""
 
     round: int
     searches: int
     first_date: str
     last_date: str
+    identified: Count
+    """The records its searches identified (the sum of its diagram's identification boxes,
+    with the records found outside the searches)."""
+    new_publications: int
+    """Publications first found in this round (both columns)."""
 
 
 @dataclass(frozen=True)

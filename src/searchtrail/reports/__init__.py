@@ -63,7 +63,7 @@ def render_reports(
         ),
         ("plot-rounds", "Searches over time", rounds_svg(review, counts, xml_declaration=False)),
     )
-    prisma = build_prisma_reports(review, counts, data=data, lists=lists, plots=plots)
+    prisma = build_prisma_reports(review, counts, data=data, lists=lists, plots=plots, figures=True)
     return {
         "searches_csv": searches_csv(review, counts),
         "searches_md": searches_md(review, counts),

@@ -16,7 +16,7 @@
   } catch (error) {
     storage = null;
   }
-  var current = 0;
+  var current = -1;  // the pair last focused; none yet
 
   function article(pair) { return document.getElementById(pair.id); }
   function radios(pair) {
@@ -153,8 +153,8 @@
       event.preventDefault();
       return;
     }
-    if (Object.prototype.hasOwnProperty.call(KEYS, key) && target && target.closest &&
-        target.closest("article.pair")) {
+    if (Object.prototype.hasOwnProperty.call(KEYS, key) && current >= 0 && target &&
+        target.closest && target.closest("article.pair")) {
       choose(pairs[current], KEYS[key]);
       event.preventDefault();
     }

@@ -244,7 +244,7 @@ def _article(
     )
     radios = "".join(
         f'<label><input type="radio" name="{name}" value="{value}"'
-        f'{" checked" if not value else ""}> {label}</label>'
+        f"{' checked' if not value else ''}> {label}</label>"
         for value, label in choices
     )
     return f"""<article class="pair" id="{anchor}" tabindex="-1" aria-labelledby="{anchor}-title">
@@ -291,9 +291,7 @@ def _machine(pair: Mapping[str, Any] | None) -> str:
 
 def _field_row(name: str, label: str, first: str, second: str) -> str:
     if not first.strip() and not second.strip():
-        return (
-            f'<tr class="same empty"><th scope="row">{label}</th><td>—</td><td>—</td></tr>'
-        )
+        return f'<tr class="same empty"><th scope="row">{label}</th><td>—</td><td>—</td></tr>'
     same = " ".join(first.split()) == " ".join(second.split())
     runs = (
         _marked(first, None if same else _words(second)),
@@ -403,7 +401,7 @@ def _pairs(
     for row in near.to_dict("records"):
         key = _pair(str(row["record_a"]), str(row["record_b"]))
         if key in asked:
-            found.setdefault(key, row)
+            found.setdefault(key, {str(name): value for name, value in row.items()})
     return found
 
 

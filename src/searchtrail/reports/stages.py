@@ -19,7 +19,7 @@ from searchtrail.counts.model import (
     RoundSummary,
     StageRow,
 )
-from searchtrail.counts.number import Count, total
+from searchtrail.counts.number import Count
 from searchtrail.csvtext import csv_text
 from searchtrail.reports.plots import (
     ASCENT,
@@ -465,8 +465,10 @@ def _round_panels(counts: ReviewCounts, fills: dict[int, str]) -> list[tuple[str
             ([f"Round {n}"], [("", bar(n, what, count_of(diagrams[n]), **kw))]) for n in numbers
         ]
 
+    identified_in = {summary.round: summary.identified for summary in counts.rounds}
+
     def identified(diagram: Diagram) -> Count:
-        return total(diagram.boxes[box] for box in IDENTIFICATION_BOXES)
+        return identified_in[diagram.round]
 
     def screened(diagram: Diagram) -> Count:
         return diagram.boxes["records_screened"] if diagram.databases_column else Count(None)

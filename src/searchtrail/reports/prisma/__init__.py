@@ -97,6 +97,7 @@ def build_prisma_reports(
     data: str | None = None,
     lists: Collection[str] = (),
     plots: Sequence[tuple[str, str, str]] = (),
+    figures: bool = False,
 ) -> PrismaReports:
     """Make the SVG diagram, the HTML page and ``PRISMA.csv`` from the counts.
 
@@ -140,6 +141,7 @@ def build_prisma_reports(
         data=data,
         lists=lists,
         plots=plots,
+        figures=figures,
     )
     return PrismaReports(svg=standalone, html=page, csv=prisma_csv(counts.diagram))
 

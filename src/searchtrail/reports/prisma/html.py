@@ -11,6 +11,7 @@ publication opens its trail. No script, style sheet or font is fetched from anyw
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection, Sequence
 from importlib.resources import files
 
@@ -272,8 +273,10 @@ def _open_questions(counts: ReviewCounts, said: Words) -> str:
     if questions:
         items.append(
             f"{number(questions)} duplicate question(s) wait for an answer in "
-            "<code>screening/duplicates.csv</code> (or on <code>reports/duplicates.html</code>): "
-            "the records stay apart until someone answers."
+            "<code>screening/duplicates.csv</code>: answer them side by side on "
+            '<a href="duplicates.html">duplicates.html</a> and apply the saved file with '
+            "<code>searchtrail screening verdicts</code>. The records stay apart until "
+            "someone answers."
         )
     for box in sorted(counts.diagram.awaiting):
         waiting = counts.diagram.awaiting[box]
@@ -316,6 +319,28 @@ def _legend(said: Words) -> str:
     rows = "".join(f"<dt>{xml(mark)}</dt><dd>{xml(meaning)}</dd>" for mark, meaning in LEGEND)
     heading = xml(said.label("heading.legend"))
     return f'<h2 id="legend">{heading}</h2><dl class="legend">{rows}</dl>'
+
+
+def _downloads(said: Words) -> str:
+    """Links to the diagram's files, which the reports stage writes beside the page."""
+    links = " · ".join(
+        f'<a href="{name}" download>{xml(label)}</a>'
+        for name, label in (
+            ("prisma.svg", "SVG"),
+            ("prisma.png", "PNG (300 dpi)"),
+            ("prisma.pdf", "PDF"),
+            ("PRISMA.csv", "PRISMA.csv (PRISMA2020 R package and app)"),
+        )
+    )
+    return f'<p class="downloads">{xml(said.label("heading.download"))}: {links}</p>'
+
+
+def _is_wide(svg: str) -> bool:
+    """Whether the diagram is wider than tall (it is then printed on a landscape page)."""
+    found = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', svg)
+    if found is None:
+        return False
+    return float(found.group(1)) > float(found.group(2))
 
 
 def _plots_section(plots: Sequence[tuple[str, str, str]], said: Words) -> str:
@@ -366,6 +391,7 @@ def render_html(
     data: str | None = None,
     lists: Collection[str] = (),
     plots: Sequence[tuple[str, str, str]] = (),
+    figures: bool = False,
 ) -> str:
     """The report page. ``svg`` is the diagram without XML declaration; ``source_anchors``
     gives the element id of each source's section (the diagram links to them); ``data`` is
@@ -501,11 +527,14 @@ def render_html(
 </header>
 <main>
 {_open_questions(counts, said)}
+<section class="diagram-page{" wide" if _is_wide(svg) else ""}">
 <h2 id="diagram">{xml(said.label("heading.prisma_diagram"))}</h2>
 <div class="diagram">
 {svg}
 </div>
+{_downloads(said) if figures else ""}
 {notes}
+</section>
 {_legend(said)}
 <h2 id="sources">{xml(said.label("heading.records_per_source"))}</h2>
 <p>Identified and for assessment are sums of the counts the search log states; searches that

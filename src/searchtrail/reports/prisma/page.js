@@ -377,6 +377,16 @@
     var node = event.target.closest ? event.target.closest("[data-list]") : null;
     if (node) node.dispatchEvent(new MouseEvent("click", { bubbles: true }));
   });
+  // A printed page shows every source's searches: the closed sections open for printing
+  // and close again afterwards.
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.from(document.querySelectorAll("details:not([open])"));
+    opened.forEach(function (section) { section.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (section) { section.open = false; });
+  });
   window.addEventListener("hashchange", route);
   route();
 })();
