@@ -126,8 +126,11 @@ def expected(rows: list[dict[str, str]], key: str) -> set[str] | None:
         else:
             source, column = key.removeprefix("src.").rsplit(".", 1)
             mine = [r for r in rows if source in r["sources"].split("; ")]
+        only = key.startswith("src.") and key.removeprefix("src.").rsplit(".", 1)[0]
         tests = {
+            "exported": lambda r: True,
             "publications": lambda r: True,
+            "only_here": lambda r: r["sources"].split("; ") == [only],
             "screened": lambda r: r["column"] == "databases" and r["status"] not in REMOVED,
             "sought": lambda r: r["status"] in SOUGHT,
             "assessed": lambda r: r["status"] in ASSESSED,

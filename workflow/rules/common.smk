@@ -114,7 +114,10 @@ CAPTIONS = {
     "searches_csv": ("searches.rst", "Searches"),
     "sources_csv": ("sources.rst", "Sources"),
     "prisma_svg": ("prisma.rst", "PRISMA 2020"),
+    "prisma_png": ("prisma_png.rst", "PRISMA 2020"),
     "overlap_svg": ("overlap.rst", "Deduplication"),
+    "overlap_heatmap_svg": ("heatmap.rst", "Deduplication"),
+    "rounds_svg": ("rounds.rst", "Search rounds"),
     "stages_svg": ("stages.rst", "Screening"),
 }
 

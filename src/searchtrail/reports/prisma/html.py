@@ -168,7 +168,7 @@ def _search_rows(
     return "\n".join(rows)
 
 
-def _dedup_section(counts: ReviewCounts, said: Words) -> str:
+def _dedup_section(counts: ReviewCounts, said: Words, lists: Collection[str]) -> str:
     records = counts.records
     if not records.sources:
         return ""
@@ -177,8 +177,8 @@ def _dedup_section(counts: ReviewCounts, said: Words) -> str:
         f"<td>{xml(s.source)}</td>"
         f'<td class="n">{number(s.read)}</td><td class="n">{number(s.skipped)}</td>'
         f'<td class="n">{number(s.duplicates_within)}</td>'
-        f'<td class="n">{number(s.publications)}</td>'
-        f'<td class="n">{number(s.found_only_here)}</td>'
+        f'<td class="n">{opens(number(s.publications), f"src.{s.source}.publications", lists)}</td>'
+        f'<td class="n">{opens(number(s.found_only_here), f"src.{s.source}.only_here", lists)}</td>'
         f'<td class="n">{number(s.found_elsewhere)}</td>'
         "</tr>"
         for s in records.sources
@@ -487,7 +487,7 @@ def render_html(
         if review.record_files
         else ""
     )
-    dedup_section = _dedup_section(counts, said)
+    dedup_section = _dedup_section(counts, said, lists)
     inputs = "".join(
         f"<li><code>{xml(name)}</code> sha256 <code>{xml(digest)}</code></li>"
         for name, digest in counts.inputs.items()
