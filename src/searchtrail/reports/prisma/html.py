@@ -303,8 +303,9 @@ def _open_questions(counts: ReviewCounts, said: Words) -> str:
 
 
 LEGEND = (
-    ("–", "the number does not apply here (other methods skip title and abstract screening), "
-     "or the log keeps no such number for that kind of search"),
+    ("–", "the number does not apply here: other methods skip title and abstract screening"),
+    (NOT_RECORDED, "the log keeps no such number for that kind of search (a search that "
+     "records only what it took forward, for example)"),
     ("pending", "the review directory does not hold the data for that stage yet; no number is "
      "guessed"),
     (NOT_REPORTED, "the search log states no number; never counted as zero"),
