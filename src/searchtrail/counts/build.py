@@ -385,13 +385,13 @@ def diagram(
         members = [s for s in shown if s.kind in kinds]
         lines = _per_source(members)
         found = Count.of(s.identified for s in members)
-        sources: dict[str, list[str]] = {}
+        sources: dict[str, list[SearchCounts | RecordFileCounts]] = {}
         for s in members:
-            sources.setdefault(s.source, []).append(s.id)
+            sources.setdefault(s.source, []).append(s)
         if box == "other_results" and outside:
             lines += tuple((r.name, Count(r.records.in_file)) for r in outside)
             found = total([found, *(Count(r.records.in_file) for r in outside)])
-            sources.update({r.name: [r.id] for r in outside})
+            sources.update({r.name: [r] for r in outside})
         breakdown[box] = lines
         counted.boxes[box] = found
         _identification_lists(flow, box, sources, lists)
@@ -439,17 +439,45 @@ def diagram(
 
 
 def _identification_lists(
-    flow: Flow, box: str, sources: Mapping[str, Sequence[str]], lists: RoundMembers
+    flow: Flow,
+    box: str,
+    sources: Mapping[str, Sequence[SearchCounts | RecordFileCounts]],
+    lists: RoundMembers,
 ) -> None:
-    """The records each source's searches of an identification box hold, by publication.
-    The box's number is the log's; these are the records its exports hold."""
+    """What each source's line of an identification box counts, by publication: the records
+    of the searches whose export holds every record they identified (and of the record files
+    found outside the searches), and, as parts without records behind them, the numbers the
+    log states for the other searches (the publications their exports hold, such as those
+    taken forward, are shown within them)."""
     if not sources:
         return
-    every = [origin for ids in sources.values() for origin in ids]
-    lists.boxes[box] = record_weights(_publications_of(flow, every), every)
-    lists.lines[box] = {
-        name: record_weights(_publications_of(flow, ids), ids) for name, ids in sources.items()
-    }
+
+    def listed(items: Sequence[SearchCounts | RecordFileCounts]) -> Listed:
+        exported: list[str] = []
+        stated: list[tuple[str, int | None]] = []
+        within: list[str] = []
+        for item in items:
+            if isinstance(item, RecordFileCounts) or (
+                item.export is not None
+                and item.export.holds == "identified"
+                and item.id in flow.records
+            ):
+                exported.append(item.id)
+            else:
+                stated.append((f"identified by {item.id}, as the log states", item.identified))
+                if item.id in flow.records:
+                    within.append(item.id)
+        unread = tuple(
+            (f"records of {origin} that could not be read", flow.records[origin].skipped)
+            for origin in exported
+            if origin in flow.records and flow.records[origin].skipped
+        )
+        return record_weights(_publications_of(flow, exported), exported).plus(
+            *unread, *stated, within=_publications_of(flow, within)
+        )
+
+    lists.boxes[box] = listed([item for items in sources.values() for item in items])
+    lists.lines[box] = {name: listed(items) for name, items in sources.items()}
 
 
 def _per_source(searches: Sequence[SearchCounts]) -> tuple[tuple[str, Count], ...]:

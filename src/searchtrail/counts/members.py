@@ -227,9 +227,11 @@ class Members:
 def check_members(counts: ReviewCounts, members: Members) -> list[str]:
     """Where a list does not give the number it stands behind (empty when all agree).
 
-    Identification numbers are the log's; their lists are the records the exports hold and
-    are not compared. Every other list must give its number exactly when the number is
-    exact, and must exist when the number is exact and not zero."""
+    Identification numbers are the log's; their lists (the records of the exports that hold
+    every record identified, and the log's numbers for the other searches) are compared
+    when every export of the round holds as many records as the log states (a difference
+    is an open question of its own). Every other list must give its number exactly when the
+    number is exact, and must exist when the number is exact and not zero."""
     found: list[str] = []
 
     def compare(where: str, count: Count | None, listed: Listed | None) -> None:
@@ -244,8 +246,11 @@ def check_members(counts: ReviewCounts, members: Members) -> list[str]:
 
     for diagram in (*counts.earlier, counts.diagram):
         mine = members.rounds.get(diagram.round, RoundMembers())
+        agree = all(
+            s.export is None or s.export.agrees for s in counts.searches if s.round == diagram.round
+        )
         for box, count in diagram.boxes.items():
-            if box in _IDENTIFICATION:
+            if box in _IDENTIFICATION and not agree:
                 continue
             compare(f"round {diagram.round}, box {box}", count, mine.boxes.get(box))
         for box, count in diagram.awaiting.items():
