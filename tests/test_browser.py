@@ -223,7 +223,7 @@ def test_a_records_trail_from_a_box_to_its_export_line_and_back(page: Any, worke
     group = first.get_attribute("data-group")
     first.locator("a.pub-title").click()
     page.wait_for_selector("#browser .trail-records")
-    assert page.url.endswith(f"#pub={group}")
+    assert page.url.endswith(f"#record={rows[group]['record_id']}")
     # 1. every record of its group, with the file and line it was read from
     records = page.locator("#browser .trail-records tr[data-record]")
     wheres = records.locator("td.where").all_inner_texts()

@@ -18,7 +18,7 @@ from searchtrail.reports.duplicates import (
     overlap_md,
     upset_svg,
 )
-from searchtrail.reports.prisma import build_prisma_reports
+from searchtrail.reports.prisma import build_prisma_reports, drawn_labels
 from searchtrail.reports.prisma.export import diagram_pdf, diagram_png
 from searchtrail.reports.prisma.template import BOX_DESCRIPTIONS
 from searchtrail.reports.questions import duplicates_html
@@ -43,7 +43,12 @@ def render_reports(
     data, lists = None, {}
     if trail is not None:
         lists = list_keys(trail.members)
-        labels = list_labels(trail.members, BOX_DESCRIPTIONS, rounds=counts.latest_round)
+        labels = list_labels(
+            trail.members,
+            BOX_DESCRIPTIONS,
+            rounds=counts.latest_round,
+            drawn=drawn_labels(review, counts),
+        )
         data = embedded(page_data(trail, labels))
     plots = (
         (

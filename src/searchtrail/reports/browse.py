@@ -267,8 +267,9 @@ def page_data(trail: Trail, labels: Mapping[str, str]) -> dict[str, Any]:
 
 
 def embedded(data: Mapping[str, Any]) -> str:
-    """The data as base64 text of gzip-compressed JSON, the same bytes for the same data."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    """The data as base64 text of gzip-compressed JSON, the same bytes for the same data
+    (its keys in the order they were made: the lists in the diagram's order)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     packed = gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
     return base64.b64encode(packed).decode("ascii")
 
@@ -288,9 +289,18 @@ STAGE_LABELS: Final = {
 }
 
 
-def list_labels(members: Members, boxes: Mapping[str, str], *, rounds: int) -> dict[str, str]:
-    """What each list is, in words: the diagram box (by ``boxes``, the box descriptions) or
-    the table cell it stands behind."""
+def list_labels(
+    members: Members,
+    boxes: Mapping[str, str],
+    *,
+    rounds: int,
+    drawn: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """What each list is, in words: the diagram box or the table cell it stands behind.
+    ``drawn`` gives a box's words as the diagram draws them, by list key
+    (``r<round>.box.<box>``); ``boxes`` the template's description of each box, for a box
+    the diagram does not draw."""
+    drawn = drawn or {}
     labels: dict[str, str] = {}
     for key in list_keys(members):
         if key.startswith("tot."):
@@ -300,15 +310,19 @@ def list_labels(members: Members, boxes: Mapping[str, str], *, rounds: int) -> d
         head, kind, rest = key.split(".", 2)
         if head.startswith("r"):
             where = f"Round {head[1:]}: " if rounds > 1 else ""
+
+            def box_name(box: str, at: str = head) -> str:
+                return drawn.get(f"{at}.box.{box}") or boxes.get(box, box)
+
             if kind == "box":
-                labels[key] = where + boxes.get(rest, rest)
+                labels[key] = where + box_name(rest)
             elif kind == "line":
                 box, source = rest.split(".", 1)
-                labels[key] = f"{where}{source}: records its exports hold ({boxes.get(box, box)})"
+                labels[key] = f"{where}{box_name(box)}: {source}"
             elif kind == "part":
-                labels[key] = f"{where}{boxes['other_sought_reports']}: {rest}"
+                labels[key] = f"{where}{box_name('other_sought_reports')}: {rest}"
             else:
-                labels[key] = f"{where}{boxes.get(rest, rest)}: awaiting a decision"
+                labels[key] = f"{where}{box_name(rest)}: awaiting a decision"
             continue
         name, column = f"{kind}.{rest}".rsplit(".", 1)
         labels[key] = f"{name}: {STAGE_LABELS.get(column, column)}"

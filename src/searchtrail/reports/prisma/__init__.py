@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -90,6 +91,19 @@ def _open_questions(counts: ReviewCounts, said: Words) -> list[str]:
     return [said.label("note.open_questions", what="; ".join(found))]
 
 
+def drawn_labels(review: Review, counts: ReviewCounts) -> dict[str, str]:
+    """The words each count of every round's diagram is drawn with (without its number),
+    by the key of the list behind it, in the review's report language."""
+    language = report_language(review)
+    found: dict[str, str] = {}
+    for diagram in (*counts.earlier, counts.diagram):
+        for spec in diagram_boxes(diagram, {}, language=language):
+            for line in spec.lines:
+                if line.opens is not None:
+                    found[line.opens] = re.sub(r"[\s\u00a0]\([^()]*\)$", "", line.text)
+    return found
+
+
 def build_prisma_reports(
     review: Review,
     counts: ReviewCounts,
@@ -146,4 +160,4 @@ def build_prisma_reports(
     return PrismaReports(svg=standalone, html=page, csv=prisma_csv(counts.diagram))
 
 
-__all__ = ["PrismaReports", "build_prisma_reports", "footnotes"]
+__all__ = ["PrismaReports", "build_prisma_reports", "drawn_labels", "footnotes"]

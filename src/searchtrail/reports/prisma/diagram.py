@@ -530,10 +530,11 @@ def _draw_box(p: _Placed, lists: Collection[str] = ()) -> str:
             attributes += ' font-weight="bold"'
         if line.muted:
             attributes += ' fill="#555" font-style="italic"'
-        if line.opens is not None and line.opens in lists:
-            attributes += f' data-list="{xml(line.opens)}" tabindex="0" role="link"'
+        opens = line.opens is not None and line.opens in lists
+        if opens:
+            attributes += f' data-list="{xml(line.opens or "")}" tabindex="0" role="link"'
         element = f"<text {attributes}>{xml(text)}</text>"
-        if line.href and not line.muted:
+        if line.href and not line.muted and not opens:
             link = xml(line.href)
             element = f'<a href="{link}"><text {attributes} fill="#1a4f9c">{xml(text)}</text></a>'
         out.append(element)

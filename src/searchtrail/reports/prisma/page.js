@@ -12,6 +12,12 @@
   var boxesOf = null;
   var words = JSON.parse(document.getElementById("page-words").textContent);
 
+  // A value as it is written in a link: encoded, but with the ':' and '/' of record ids and
+  // file names left readable (both are allowed in a fragment).
+  function linkText(value) {
+    return encodeURIComponent(value).replace(/%3A/g, ":").replace(/%2F/g, "/");
+  }
+
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     if (attrs) {
@@ -45,7 +51,8 @@
       boxesOf = new Map();
       Object.keys(data.lists).forEach(function (key) {
         if (!/^r\d+\.box\./.test(key)) return;
-        data.lists[key].rows.forEach(function (row) {
+        var list = data.lists[key];
+        list.rows.concat(list.within).forEach(function (row) {
           if (!boxesOf.has(row)) boxesOf.set(row, []);
           boxesOf.get(row).push(key);
         });
@@ -74,6 +81,8 @@
   var body = document.getElementById("browser-body");
   var permalink = document.getElementById("browser-link");
 
+  var opener = null;
+
   function show(heading, link) {
     title.textContent = heading;
     permalink.href = "#" + link;
@@ -86,6 +95,8 @@
   function close() {
     panel.hidden = true;
     if (location.hash) history.pushState("", document.title, location.pathname + location.search);
+    if (opener && document.contains(opener)) opener.focus();
+    opener = null;
   }
 
   document.getElementById("browser-close").addEventListener("click", close);
@@ -98,12 +109,23 @@
     body.appendChild(el("p", { class: "problem", text: String(error.message || error) }));
   }
 
+  // Text compared without case or accents, and with the letters that do not decompose
+  // spelt as they are in English transliteration: "Øvreeide" is found by "ovreeide".
+  var LETTERS = { "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ł": "l", "ı": "i", "þ": "th" };
+  function fold(text) {
+    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/[øæœßđłıþ]/g, function (c) { return LETTERS[c]; });
+  }
+
   function pubText(row) {
     var p = data.pubs;
-    var ids = p.records[row].map(function (r) { return data.recs.id[r]; }).join(" ");
-    return [p.title[row], p.authors[row], p.year[row], p.group[row], p.kept[row], ids,
-      p.sources[row].join(" "), p.status[row], p.reason[row], p.study[row], p.doi[row],
-      p.pmid[row]].join(" ").toLowerCase();
+    var rec = data.recs;
+    var parts = [p.title[row], p.authors[row], p.year[row], p.group[row], p.kept[row],
+      p.sources[row].join(" "), p.status[row], p.reason[row], p.study[row], p.doi[row], p.pmid[row]];
+    p.records[row].forEach(function (r) {
+      parts.push(rec.id[r], rec.title[r] || "", rec.authors[r] || "", rec.journal[r] || "");
+    });
+    return fold(parts.join(" "));
   }
 
   function shortAuthors(text) {
@@ -121,8 +143,8 @@
   }
 
   function renderList(key, list) {
-    show(list.label, "list=" + encodeURIComponent(key));
-    var unitWord = words["unit_" + list.unit] || list.unit;
+    show(list.label, "list=" + linkText(key));
+    var unitWord = words["unit_" + list.unit + (list.n === 1 ? "_one" : "")] || list.unit;
     var summary = el("p", { class: "list-n" }, [
       el("strong", { text: "n = " + list.n.toLocaleString("en") }), " " + unitWord,
     ]);
@@ -162,7 +184,7 @@
     function rowFor(item) {
       var p = data.pubs;
       var r = item.row;
-      var link = el("a", { href: "#pub=" + encodeURIComponent(p.group[r]), class: "pub-title", text: p.title[r] || words.untitled });
+      var link = el("a", { href: "#record=" + linkText(p.kept[r]), class: "pub-title", text: p.title[r] || words.untitled });
       var tr = el("tr", { "data-group": p.group[r] }, [
         el("td", null, [link, el("div", { class: "muted", text: shortAuthors(p.authors[r]) }),
           el("div", { class: "muted ids", text: p.group[r] + " · " + p.kept[r] }),
@@ -189,7 +211,7 @@
 
     var texts = null;
     function apply() {
-      var needle = search.value.trim().toLowerCase();
+      var needle = fold(search.value.trim());
       var wanted = status.value;
       if (needle && !texts) {
         texts = new Map();
@@ -203,6 +225,9 @@
       tbody.textContent = "";
       shown = 0;
       more_rows();
+      if (!matching.length) {
+        tbody.appendChild(el("tr", null, [el("td", { colspan: "7", class: "muted", text: rows.length ? words.nothing_found : words.empty_list })]));
+      }
     }
     search.addEventListener("input", apply);
     status.addEventListener("change", apply);
@@ -212,7 +237,7 @@
         if (entries[0].isIntersecting && !more.hidden) more_rows();
       }, { root: panel }).observe(more);
     }
-    more_rows();
+    apply();
   }
 
   // --- one publication's trail ---------------------------------------------------------------
@@ -235,7 +260,8 @@
 
   function renderTrail(row, focus) {
     var p = data.pubs;
-    show(p.title[row] || words.untitled, "pub=" + encodeURIComponent(p.group[row]));
+    var cited = focus === undefined ? p.kept[row] : data.recs.id[focus];
+    show(p.title[row] || words.untitled, "record=" + linkText(cited));
     body.appendChild(el("p", { class: "muted", text: shortAuthors(p.authors[row]) + " · " + p.year[row] +
       (p.journal[row] ? " · " + p.journal[row] : "") }));
 
@@ -253,7 +279,7 @@
         rec.pmid[r] && "PMID " + rec.pmid[r]].filter(Boolean).join(" · ");
       var role = rec.kept[r] ? words.kept : (words["merge_" + rec.merge[r]] || rec.merge[r]);
       var tr = el("tr", { id: "record-" + rec.id[r], "data-record": rec.id[r] }, [
-        el("td", null, [el("a", { href: "#record=" + encodeURIComponent(rec.id[r]), text: rec.id[r] })]),
+        el("td", null, [el("a", { href: "#record=" + linkText(rec.id[r]), text: rec.id[r] })]),
         el("td", { text: rec.origin[r] }),
         el("td", { class: "where", text: data.files[rec.file[r]] + ":" + rec.line[r] }),
         el("td", { text: fields }),
@@ -311,7 +337,9 @@
       " · " + words.column + " " + p.column[row] + " · " + words.round + " " + p.round[row]]));
     var boxes = el("ul", { class: "boxes" });
     (boxesOf.get(row) || []).forEach(function (key) {
-      boxes.appendChild(el("li", null, [el("a", { href: "#list=" + encodeURIComponent(key), text: data.lists[key].label })]));
+      var within = data.lists[key].within.indexOf(row) >= 0;
+      boxes.appendChild(el("li", null, [el("a", { href: "#list=" + linkText(key), text: data.lists[key].label }),
+        within ? " (" + words.within_stated + ")" : null]));
     });
     body.appendChild(boxes);
   }
@@ -326,18 +354,18 @@
       if (!needle) return;
       load().then(function () {
         var exact = data.recs.id.indexOf(needle);
-        if (exact >= 0) { location.hash = "record=" + encodeURIComponent(needle); return; }
+        if (exact >= 0) { location.hash = "record=" + linkText(needle); return; }
         var group = data.pubs.group.indexOf(needle);
-        if (group >= 0) { location.hash = "pub=" + encodeURIComponent(needle); return; }
+        if (group >= 0) { location.hash = "record=" + linkText(data.pubs.kept[group]); return; }
         show(words.find_results + " “" + needle + "”", "");
-        var words_ = needle.toLowerCase().split(/\s+/);
+        var words_ = fold(needle).split(/\s+/);
         var list = el("ol", { class: "found" });
         var found = 0;
         for (var row = 0; row < data.pubs.group.length && found < PAGE; row++) {
           var text = pubText(row);
           if (words_.every(function (w) { return text.indexOf(w) >= 0; })) {
             found++;
-            list.appendChild(el("li", null, [el("a", { href: "#pub=" + encodeURIComponent(data.pubs.group[row]), text: data.pubs.title[row] || words.untitled }),
+            list.appendChild(el("li", null, [el("a", { href: "#record=" + linkText(data.pubs.kept[row]), text: data.pubs.title[row] || words.untitled }),
               " " + data.pubs.year[row] + " · " + data.pubs.group[row]]));
           }
         }
@@ -352,6 +380,7 @@
     var hash = location.hash.slice(1);
     var at = hash.indexOf("=");
     if (at < 0) {
+      if (!panel.hidden) { panel.hidden = true; if (opener && document.contains(opener)) opener.focus(); opener = null; }
       var target = hash && document.getElementById(decodeURIComponent(hash));
       if (target && target.tagName === "DETAILS") { target.open = true; target.scrollIntoView(); }
       return;
@@ -367,8 +396,9 @@
     var node = event.target.closest ? event.target.closest("[data-list]") : null;
     if (!node) return;
     event.preventDefault();
+    if (!panel.contains(node)) opener = node;
     var key = node.getAttribute("data-list");
-    var wanted = "#list=" + encodeURIComponent(key);
+    var wanted = "#list=" + linkText(key);
     if (location.hash === wanted) openList(key);
     else location.hash = wanted;
   });
