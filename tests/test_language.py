@@ -198,7 +198,7 @@ def seed_svg(seed_review, seed_counts):
 def test_the_seed_review_draws_its_diagram_in_norwegian(seed_svg, seed_counts):
     assert 'xml:lang="nb" lang="nb"' in seed_svg
     texts = box_texts(seed_svg)
-    assert texts["othstud"] == "Identifisering av nye studier via andre metoder"
+    assert texts["othstud"] == "Identifisering av studier via andre metoder"
     identification = texts["website_results"]
     assert identification.startswith("Referanser identifisert fra:")
     assert "Nettsteder (n = 5 932 + 4 søk uten antall)" in identification

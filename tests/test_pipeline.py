@@ -126,8 +126,8 @@ def test_pipeline_runs_a_review_with_both_columns(tmp_path):
     result = snakemake(tmp_path)
     assert result.returncode == 0, result.stderr
     svg = (tmp_path / "reports/prisma.svg").read_text(encoding="utf-8")
-    assert "Identification of new studies via databases and registers" in svg
-    assert "Identification of new studies via other methods" in svg
+    assert "Identification of studies via databases and registers" in svg
+    assert "Identification of studies via other methods" in svg
 
 
 def test_differences_between_log_and_exports_are_reported_with_their_numbers(tmp_path):

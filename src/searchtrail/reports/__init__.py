@@ -40,7 +40,7 @@ def render_reports(
 ) -> dict[str, str]:
     """Every report of the latest round, by its key in the layout. With ``trail`` (what the
     earlier stages wrote about every record), every number of the page opens its records."""
-    data, lists = None, {}
+    data, lists, labels = None, {}, {}
     if trail is not None:
         lists = list_keys(trail.members)
         labels = list_labels(
@@ -68,7 +68,9 @@ def render_reports(
         ),
         ("plot-rounds", "Searches over time", rounds_svg(review, counts, xml_declaration=False)),
     )
-    prisma = build_prisma_reports(review, counts, data=data, lists=lists, plots=plots, figures=True)
+    prisma = build_prisma_reports(
+        review, counts, data=data, lists=lists, plots=plots, figures=True, labels=labels
+    )
     return {
         "searches_csv": searches_csv(review, counts),
         "searches_md": searches_md(review, counts),

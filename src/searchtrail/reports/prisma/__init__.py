@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from searchtrail.counts.model import ReviewCounts
@@ -112,6 +112,7 @@ def build_prisma_reports(
     lists: Collection[str] = (),
     plots: Sequence[tuple[str, str, str]] = (),
     figures: bool = False,
+    labels: Mapping[str, str] | None = None,
 ) -> PrismaReports:
     """Make the SVG diagram, the HTML page and ``PRISMA.csv`` from the counts.
 
@@ -121,14 +122,11 @@ def build_prisma_reports(
     language = report_language(review)
     source_anchors = anchors((s.source for s in counts.sources), "source")
     notes = footnotes(counts, language=language)
-    latest = counts.diagram.round == counts.latest_round
-    questions = counts.records.open_questions if latest else 0
     standalone = render_svg(
         diagram_boxes(
             counts.diagram,
             {k: f"prisma.html#{v}" for k, v in source_anchors.items()},
             language=language,
-            open_questions=questions,
         ),
         title=review.title,
         footnotes=notes,
@@ -139,7 +137,6 @@ def build_prisma_reports(
             counts.diagram,
             {k: f"#{v}" for k, v in source_anchors.items()},
             language=language,
-            open_questions=questions,
         ),
         title=review.title,
         xml_declaration=False,
@@ -156,6 +153,7 @@ def build_prisma_reports(
         lists=lists,
         plots=plots,
         figures=figures,
+        labels=labels,
     )
     return PrismaReports(svg=standalone, html=page, csv=prisma_csv(counts.diagram))
 

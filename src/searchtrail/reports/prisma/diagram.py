@@ -140,18 +140,17 @@ def diagram_boxes(
     source_links: dict[str, str],
     *,
     language: str = DEFAULT_LANGUAGE,
-    open_questions: int = 0,
 ) -> list[BoxSpec]:
     """Decide the boxes of the diagram and their text from the counts.
 
     ``source_links`` maps a source name to the link its line in an identification box opens
-    (the source's section in the HTML report). ``language`` is that of the labels;
-    ``open_questions`` the duplicate questions nobody has answered, flagged in the box of
-    the duplicates they may change.
+    (the source's section in the HTML report). ``language`` is that of the labels.
     """
     boxes = prisma.boxes
     said = words(language)
     specs: list[BoxSpec] = []
+    # The template of an updated review speaks of new studies; that of a first review does not.
+    first = "" if prisma.previous_column else "_first"
 
     at = f"r{prisma.round}."
 
@@ -240,7 +239,7 @@ def diagram_boxes(
         )
 
     if prisma.databases_column:
-        specs.append(header("newstud", "databases", "header.databases"))
+        specs.append(header("newstud", "databases", f"header.databases{first}"))
         specs.append(
             BoxSpec(
                 "database_results", "databases", "identification", identification(DATABASE_GROUPS)
@@ -262,16 +261,6 @@ def diagram_boxes(
                     ),
                     *counted(
                         "box.removed_other", boxes["excluded_other"], indent=1, box="excluded_other"
-                    ),
-                    *(
-                        [
-                            Line(
-                                said.label("box.open_duplicate_questions", n=open_questions),
-                                muted=True,
-                            )
-                        ]
-                        if open_questions
-                        else []
                     ),
                 ),
                 side=True,
@@ -295,7 +284,7 @@ def diagram_boxes(
         specs.append(reasons_box("dbr_excluded", "databases"))
 
     if prisma.other_column:
-        specs.append(header("othstud", "other", "header.other_methods"))
+        specs.append(header("othstud", "other", f"header.other_methods{first}"))
         specs.append(
             BoxSpec("website_results", "other", "identification", identification(OTHER_GROUPS))
         )

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from importlib.resources import files
+from typing import Final
 
 from searchtrail import __version__
 from searchtrail.counts.model import ReviewCounts, SearchCounts, StageRow
@@ -195,7 +196,7 @@ def _dedup_section(counts: ReviewCounts, said: Words, lists: Collection[str]) ->
         f'<td class="n">{number(records.publications)}</td><td></td><td></td></tr>'
     )
     return (
-        f'<h2 id="records">{xml(said.label("heading.records_and_duplicates"))}</h2>'
+        f'<h2 lang="{xml(said.language)}" id="records">{xml(said.label("heading.records_and_duplicates"))}</h2>'
         f"<p>{number(records.records)} records read, {number(records.skipped)} skipped as "
         f"unreadable; {number(records.publications)} unique publications after removing "
         f"{number(records.removed)} duplicates ({number(records.within_source)} within a "
@@ -257,7 +258,7 @@ def _stages_section(counts: ReviewCounts, lists: Collection[str], said: Words) -
     rows = "".join(_stage_row(row, f"src.{row.name}", lists) for row in table.sources)
     rows += _stage_row(table.total, "tot", lists, css=' class="total"')
     return (
-        f'<h2 id="stages">{xml(said.label("heading.sources_every_stage"))}</h2>'
+        f'<h2 lang="{xml(said.language)}" id="stages">{xml(said.label("heading.sources_every_stage"))}</h2>'
         "<p>Publications (duplicate groups) each source found, and how many of them reached "
         "each stage, counted as the diagram counts them; a publication found by several "
         "sources counts for each, and once in the last line. Screening on title and "
@@ -269,27 +270,46 @@ def _stages_section(counts: ReviewCounts, lists: Collection[str], said: Words) -
     )
 
 
-def _open_questions(counts: ReviewCounts, said: Words) -> str:
+NEXT_FILE: Final = {
+    "records_screened": "screening/title_abstract.csv",
+    "dbr_sought_reports": "screening/retrieval.csv",
+    "other_sought_reports": "screening/retrieval.csv",
+    "dbr_assessed": "screening/full_text.csv",
+    "other_assessed": "screening/full_text.csv",
+}
+"""Where the decisions go that the records or reports awaiting in a box need."""
+
+
+def _open_questions(
+    counts: ReviewCounts, said: Words, lists: Collection[str], labels: Mapping[str, str]
+) -> str:
     """What still needs a person, at the top of the page: unanswered duplicate questions,
-    records awaiting a decision, and searches whose export disagrees with the log."""
+    records awaiting a decision (in every round), and searches whose export disagrees with
+    the log."""
     items = []
     questions = counts.records.open_questions
     if questions:
         items.append(
-            f"{number(questions)} duplicate question(s) wait for an answer in "
-            "<code>screening/duplicates.csv</code>: answer them side by side on "
-            '<a href="duplicates.html">duplicates.html</a> and apply the saved file with '
-            "<code>searchtrail screening verdicts</code>. The records stay apart until "
+            f"{number(questions)} duplicate question{'' if questions == 1 else 's'} wait "
+            "for an answer in <code>screening/duplicates.csv</code>: answer them side by "
+            'side on <a href="duplicates.html">duplicates.html</a> and apply the saved file '
+            "with <code>searchtrail screening verdicts</code>. The records stay apart until "
             "someone answers."
         )
-    for box in sorted(counts.diagram.awaiting):
-        waiting = counts.diagram.awaiting[box]
-        key = f"r{counts.diagram.round}.wait.{box}"
-        items.append(
-            f"{opens(awaiting_phrase(waiting), key, {key})} record(s) or report(s) in "
-            f"“{xml(box.replace('_', ' '))}” await a decision: add them to the decision file "
-            "of the next stage under <code>screening/</code>."
-        )
+    for diagram in (*counts.earlier, counts.diagram):
+        for box, waiting in diagram.awaiting.items():
+            key = f"r{diagram.round}.wait.{box}"
+            name = labels.get(f"r{diagram.round}.box.{box}", box.replace("_", " "))
+            stated = (
+                " Reports the log states for searches without exported records can be "
+                "decided once a record file lists them."
+                if box == "other_sought_reports"
+                else ""
+            )
+            items.append(
+                f"{opens(awaiting_phrase(waiting), key, lists)} in “{xml(name)}” await a "
+                f"decision: add it to <code>{NEXT_FILE.get(box, 'screening/')}</code>.{stated}"
+            )
     for search in counts.searches:
         text = reconciliation(search)
         if text:
@@ -302,7 +322,8 @@ def _open_questions(counts: ReviewCounts, said: Words) -> str:
     entries = "".join(f"<li>{item}</li>" for item in items)
     heading = xml(said.label("heading.open_questions"))
     return (
-        f'<section class="open" id="open-questions"><h2>{heading}</h2><ul>{entries}</ul></section>'
+        f'<section class="open" id="open-questions"><h2 lang="{xml(said.language)}">'
+        f"{heading}</h2><ul>{entries}</ul></section>"
     )
 
 
@@ -323,7 +344,9 @@ LEGEND = (
 def _legend(said: Words) -> str:
     rows = "".join(f"<dt>{xml(mark)}</dt><dd>{xml(meaning)}</dd>" for mark, meaning in LEGEND)
     heading = xml(said.label("heading.legend"))
-    return f'<h2 id="legend">{heading}</h2><dl class="legend">{rows}</dl>'
+    return (
+        f'<h2 lang="{xml(said.language)}" id="legend">{heading}</h2><dl class="legend">{rows}</dl>'
+    )
 
 
 def _downloads(said: Words) -> str:
@@ -357,7 +380,7 @@ def _plots_section(plots: Sequence[tuple[str, str, str]], said: Words) -> str:
         for anchor, caption, svg in plots
     )
     heading = xml(said.label("heading.plots"))
-    return f'<h2 id="plots">{heading}</h2><div class="plots">{figures}</div>'
+    return f'<h2 lang="{xml(said.language)}" id="plots">{heading}</h2><div class="plots">{figures}</div>'
 
 
 def _browser(data: str | None) -> str:
@@ -397,6 +420,7 @@ def render_html(
     lists: Collection[str] = (),
     plots: Sequence[tuple[str, str, str]] = (),
     figures: bool = False,
+    labels: Mapping[str, str] | None = None,
 ) -> str:
     """The report page. ``svg`` is the diagram without XML declaration; ``source_anchors``
     gives the element id of each source's section (the diagram links to them); ``data`` is
@@ -404,6 +428,7 @@ def render_html(
     the lists in it, which the page's numbers open."""
     meta = review.metadata
     said = words(report_language(review))
+    labels = labels or {}
     numbers = {s.id: s for s in counts.searches}
     by_source: dict[str, list[Search]] = {}
     for search in review.searches:
@@ -486,7 +511,7 @@ def render_html(
         for r in review.record_files
     )
     record_section = (
-        f'<h2 id="record-files">{xml(said.label("heading.record_files"))}</h2>'
+        f'<h2 lang="{xml(said.language)}" id="record-files">{xml(said.label("heading.record_files"))}</h2>'
         "<table><tr><th>Id</th><th>Files</th><th>Holds</th><th>Records</th><th>Complete</th>"
         f"<th>Note</th></tr>{record_rows}</table>"
         if review.record_files
@@ -497,7 +522,7 @@ def render_html(
         f"<li><code>{xml(name)}</code> sha256 <code>{xml(digest)}</code></li>"
         for name, digest in counts.inputs.items()
     )
-    notes = "".join(f"<p>{xml(note)}</p>" for note in footnotes)
+    notes = "".join(f'<p lang="{xml(said.language)}">{xml(note)}</p>' for note in footnotes)
     stages_section = _stages_section(counts, lists, said)
     subtitle = meta.get("title_translation")
     subtitle_html = f'<p class="subtitle">{xml(subtitle)}</p>' if subtitle else ""
@@ -530,10 +555,10 @@ def render_html(
 <nav>{nav}</nav>
 {_FINDER if data is not None else ""}
 </header>
-<main>
-{_open_questions(counts, said)}
+<main lang="en">
+{_open_questions(counts, said, lists, labels)}
 <section class="diagram-page{" wide" if _is_wide(svg) else ""}">
-<h2 id="diagram">{xml(said.label("heading.prisma_diagram"))}</h2>
+<h2 lang="{xml(said.language)}" id="diagram">{xml(said.label("heading.prisma_diagram"))}</h2>
 <div class="diagram">
 {svg}
 </div>
@@ -541,7 +566,7 @@ def render_html(
 {notes}
 </section>
 {_legend(said)}
-<h2 id="sources">{xml(said.label("heading.records_per_source"))}</h2>
+<h2 lang="{xml(said.language)}" id="sources">{xml(said.label("heading.records_per_source"))}</h2>
 <p>Identified and for assessment are sums of the counts the search log states; searches that
 state no number are counted in the column “without count” and are not in the sums. Open a
 source to see its searches.</p>
@@ -551,14 +576,14 @@ source to see its searches.</p>
 {chr(10).join(source_rows)}
 </table>
 {chr(10).join(source_sections)}
-<h2 id="questions">{xml(said.label("heading.questions"))}</h2>
+<h2 lang="{xml(said.language)}" id="questions">{xml(said.label("heading.questions"))}</h2>
 <div lang="{language}">{"".join(questions)}</div>
 {f'<h3>{xml(said.label("heading.limits"))}</h3><ul lang="{language}">{limits_html}</ul>' if limits_html else ""}
 {record_section}
 {dedup_section}
 {stages_section}
 {_plots_section(plots, said)}
-<h2 id="inputs">{xml(said.label("heading.inputs"))}</h2>
+<h2 lang="{xml(said.language)}" id="inputs">{xml(said.label("heading.inputs"))}</h2>
 <ul>{inputs}</ul>
 </main>
 <footer>Made by searchtrail {xml(__version__)}. Every number on this page is read from
