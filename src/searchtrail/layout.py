@@ -86,6 +86,8 @@ ROUND_REPORTS: Final[dict[str, str]] = {
     "prisma_svg": "prisma.svg",
     "prisma_html": "prisma.html",
     "prisma_csv": "PRISMA.csv",
+    "prisma_png": "prisma.png",
+    "prisma_pdf": "prisma.pdf",
 }
 """The diagram files kept for each earlier search round of an updated review."""
 

@@ -322,11 +322,10 @@ def stage_reports(directory: Path, *, round_number: int | None = None) -> list[P
         target = directory / names[key]
         write_text(target, text)
         written.append(target)
-    if round_number is None:
-        for key, data in render_figures(texts["prisma_svg"]).items():
-            target = directory / names[key]
-            write_bytes(target, data)
-            written.append(target)
+    for key, data in render_figures(texts["prisma_svg"]).items():
+        target = directory / names[key]
+        write_bytes(target, data)
+        written.append(target)
     return written
 
 

@@ -108,7 +108,7 @@ def render_figures(svg: str) -> dict[str, bytes]:
 def render_round(review: Review, counts: ReviewCounts, number: int) -> dict[str, str]:
     """The diagram files of earlier search round ``number``, by their key in the layout;
     raises KeyError when the review has no such earlier round."""
-    prisma = build_prisma_reports(review, counts.for_round(number))
+    prisma = build_prisma_reports(review, counts.for_round(number), figures=True)
     return {"prisma_svg": prisma.svg, "prisma_html": prisma.html, "prisma_csv": prisma.csv}
 
 

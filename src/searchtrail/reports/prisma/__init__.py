@@ -120,12 +120,14 @@ def build_prisma_reports(
     ``data`` and ``lists`` are the page's packed records and the keys of their lists
     (:func:`~searchtrail.reports.prisma.html.render_html`)."""
     language = report_language(review)
+    round_page = counts.diagram.round < counts.latest_round
+    page = "../prisma.html" if round_page else ""
     source_anchors = anchors((s.source for s in counts.sources), "source")
     notes = footnotes(counts, language=language)
     standalone = render_svg(
         diagram_boxes(
             counts.diagram,
-            {k: f"prisma.html#{v}" for k, v in source_anchors.items()},
+            {k: f"{page or 'prisma.html'}#{v}" for k, v in source_anchors.items()},
             language=language,
         ),
         title=review.title,
@@ -135,7 +137,7 @@ def build_prisma_reports(
     inline = render_svg(
         diagram_boxes(
             counts.diagram,
-            {k: f"#{v}" for k, v in source_anchors.items()},
+            {k: f"{page}#{v}" for k, v in source_anchors.items()},
             language=language,
         ),
         title=review.title,
@@ -154,6 +156,7 @@ def build_prisma_reports(
         plots=plots,
         figures=figures,
         labels=labels,
+        round_page=round_page,
     )
     return PrismaReports(svg=standalone, html=page, csv=prisma_csv(counts.diagram))
 

@@ -341,8 +341,9 @@ LEGEND = (
 )  # fmt: skip
 
 
-def _legend(said: Words) -> str:
-    rows = "".join(f"<dt>{xml(mark)}</dt><dd>{xml(meaning)}</dd>" for mark, meaning in LEGEND)
+def _legend(said: Words, lists: Collection[str]) -> str:
+    shown = LEGEND if lists else LEGEND[:-1]
+    rows = "".join(f"<dt>{xml(mark)}</dt><dd>{xml(meaning)}</dd>" for mark, meaning in shown)
     heading = xml(said.label("heading.legend"))
     return (
         f'<h2 lang="{xml(said.language)}" id="legend">{heading}</h2><dl class="legend">{rows}</dl>'
@@ -421,11 +422,14 @@ def render_html(
     plots: Sequence[tuple[str, str, str]] = (),
     figures: bool = False,
     labels: Mapping[str, str] | None = None,
+    round_page: bool = False,
 ) -> str:
     """The report page. ``svg`` is the diagram without XML declaration; ``source_anchors``
     gives the element id of each source's section (the diagram links to them); ``data`` is
     the packed records (:func:`searchtrail.reports.browse.embedded`) and ``lists`` the keys of
-    the lists in it, which the page's numbers open."""
+    the lists in it, which the page's numbers open. A ``round_page`` (an earlier round of an
+    updated review) shows its diagram only, and sends the reader to the review's page for
+    the tables."""
     meta = review.metadata
     said = words(report_language(review))
     labels = labels or {}
@@ -539,6 +543,28 @@ def render_html(
     ]
     nav = "".join(f'<a href="#{anchor}">{label}</a>' for anchor, label in sections)
 
+    if round_page:
+        latest = counts.latest_round
+        nav = ""
+        body = (
+            f"<p>The latest round (round {latest}), the tables of the whole review and the "
+            "publications behind every number are on the review's page, "
+            '<a href="../prisma.html">prisma.html</a>.</p>'
+        )
+    else:
+        body = _review_body(
+            said=said,
+            language=language,
+            source_rows=source_rows,
+            source_sections=source_sections,
+            questions=questions,
+            limits_html=limits_html,
+            record_section=record_section,
+            dedup_section=dedup_section,
+            stages_section=stages_section,
+            plots=plots,
+            inputs=inputs,
+        )
     return f"""<!DOCTYPE html>
 <html lang="{xml(said.language)}">
 <head>
@@ -556,7 +582,7 @@ def render_html(
 {_FINDER if data is not None else ""}
 </header>
 <main lang="en">
-{_open_questions(counts, said, lists, labels)}
+{"" if round_page else _open_questions(counts, said, lists, labels)}
 <section class="diagram-page{" wide" if _is_wide(svg) else ""}">
 <h2 lang="{xml(said.language)}" id="diagram">{xml(said.label("heading.prisma_diagram"))}</h2>
 <div class="diagram">
@@ -565,8 +591,34 @@ def render_html(
 {_downloads(said) if figures else ""}
 {notes}
 </section>
-{_legend(said)}
-<h2 lang="{xml(said.language)}" id="sources">{xml(said.label("heading.records_per_source"))}</h2>
+{_legend(said, lists)}
+{body}
+</main>
+<footer>Made by searchtrail {xml(__version__)}. Every number on this page is read from
+<code>reports/data/counts.json</code>; a number the search log does not state is shown as
+“{NOT_REPORTED}”, never as zero.</footer>
+{_browser(data)}
+</body>
+</html>
+"""
+
+
+def _review_body(
+    *,
+    said: Words,
+    language: str,
+    source_rows: Sequence[str],
+    source_sections: Sequence[str],
+    questions: Sequence[str],
+    limits_html: str,
+    record_section: str,
+    dedup_section: str,
+    stages_section: str,
+    plots: Sequence[tuple[str, str, str]],
+    inputs: str,
+) -> str:
+    """The main page below the diagram: the tables of the whole review."""
+    return f"""<h2 lang="{xml(said.language)}" id="sources">{xml(said.label("heading.records_per_source"))}</h2>
 <p>Identified and for assessment are sums of the counts the search log states; searches that
 state no number are counted in the column “without count” and are not in the sums. Open a
 source to see its searches.</p>
@@ -584,12 +636,4 @@ source to see its searches.</p>
 {stages_section}
 {_plots_section(plots, said)}
 <h2 lang="{xml(said.language)}" id="inputs">{xml(said.label("heading.inputs"))}</h2>
-<ul>{inputs}</ul>
-</main>
-<footer>Made by searchtrail {xml(__version__)}. Every number on this page is read from
-<code>reports/data/counts.json</code>; a number the search log does not state is shown as
-“{NOT_REPORTED}”, never as zero.</footer>
-{_browser(data)}
-</body>
-</html>
-"""
+<ul>{inputs}</ul>"""
