@@ -35,15 +35,26 @@ RECORD_FIELDS: Final = ("title", "authors", "year", "journal", "volume", "pages"
 """The fields of each record shown in its trail."""
 PUBLICATION_FIELDS: Final = ("title", "authors", "year", "journal", "doi", "pmid")
 """The fields of each publication (its merged record) shown in lists."""
-_AGREEMENT: Final = {1: "agree", -1: "differ", 0: "cannot tell"}
+_NOUNS: Final = {
+    "doi": ("DOI", "DOIs"),
+    "ids": ("identifier", "identifiers"),
+    "volume": ("volume", "volumes"),
+    "issue": ("issue", "issues"),
+    "page": ("first page", "first pages"),
+}
 
 
 def _similarity(name: str, value: float) -> str:
-    return f"{name} missing" if value < 0 else f"{name} {value:.0f}%"
+    return f"{name} missing on a side" if value < 0 else f"{name} {value:.0f}% alike"
 
 
 def _agreement(name: str, value: float) -> str:
-    return f"{name} {_AGREEMENT.get(int(value), str(value))}"
+    one, many = _NOUNS.get(name, (name, name))
+    if name == "ids":
+        return {1: "a shared identifier", -1: "different identifiers of one kind"}.get(
+            int(value), "no identifier to compare"
+        )
+    return {1: f"same {one}", -1: f"different {many}"}.get(int(value), f"{one}: not on both")
 
 
 def _years(_: str, value: float) -> str:
