@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import io
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -38,6 +39,7 @@ from searchtrail.pipeline import (
     stage_screening,
 )
 from searchtrail.records.identity import KnownRecords
+from searchtrail.refresh import refresh, reviews_from, snakefile, summary
 from searchtrail.reports.words import describe, number
 from searchtrail.scaffold import create_review
 from searchtrail.screening.decisions import collect_decisions, decision_file, stray_files
@@ -344,6 +346,20 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_refresh(args: argparse.Namespace) -> int:
+    reviews = reviews_from(args.reviews, args.list)
+    outcomes = refresh(
+        reviews,
+        workflow=args.snakefile or snakefile(),
+        profile=args.profile,
+        parallel=args.parallel,
+        cores=args.cores,
+        extra=shlex.split(args.snakemake_args),
+    )
+    print(summary(outcomes))
+    return 0 if all(outcome.ok for outcome in outcomes) else 1
+
+
 # --- argument parsing ---------------------------------------------------------------------------
 
 
@@ -462,6 +478,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     migrator.add_argument("review", nargs="?", default=".", help="review directory (default: .)")
     migrator.set_defaults(func=cmd_screening_migrate)
+
+    refresher = commands.add_parser(
+        "refresh",
+        help="run the workflow on many review directories in one go",
+        description="Run the workflow on each review directory (given here or listed in a "
+        "file, one per line), several at a time, each with the same Snakemake profile: "
+        "the default runs each step on this machine, --profile profiles/slurm submits each "
+        "step to a SLURM cluster. A review that fails does not stop the others; each keeps "
+        "its output in reports/logs/refresh.log, and the summary names every outcome.",
+    )
+    refresher.add_argument("reviews", nargs="*", help="review directories")
+    refresher.add_argument("--list", type=Path, help="a file listing review directories")
+    refresher.add_argument("--profile", type=Path, help="a Snakemake profile directory")
+    refresher.add_argument(
+        "--parallel", type=int, default=1, help="reviews run at the same time (default: 1)"
+    )
+    refresher.add_argument(
+        "--cores", type=int, default=1, help="cores for each review without a profile (default: 1)"
+    )
+    refresher.add_argument("--snakefile", type=Path, help="the workflow (default: the checkout's)")
+    refresher.add_argument(
+        "--snakemake-args",
+        default="",
+        help="more Snakemake options for every run, in one quoted string",
+    )
+    refresher.set_defaults(func=cmd_refresh)
 
     init = commands.add_parser("init", help="start a new review directory from a template")
     init.add_argument("directory", help="directory to create (must not hold a review yet)")
