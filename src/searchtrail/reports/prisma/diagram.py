@@ -521,7 +521,10 @@ def _draw_box(p: _Placed, lists: Collection[str] = ()) -> str:
             attributes += ' fill="#555" font-style="italic"'
         opens = line.opens is not None and line.opens in lists
         if opens:
-            attributes += f' data-list="{xml(line.opens or "")}" tabindex="0" role="link"'
+            attributes += f' data-list="{xml(line.opens or "")}"'
+            # One tab stop for a count, however many lines it is wrapped on: its first.
+            if index == 0 or p.lines[index - 1][1] is not line:
+                attributes += ' tabindex="0" role="link"'
         element = f"<text {attributes}>{xml(text)}</text>"
         if line.href and not line.muted and not opens:
             link = xml(line.href)
