@@ -164,5 +164,7 @@ def test_deduplication_takes_any_records(records):
 def test_the_fuzzers_use_real_files_too():
     """The pieces above come from real exports; one of each reads without a problem."""
     exports = Path(__file__).parent / "data" / "exports"
-    for path in sorted(exports.iterdir()):
+    files = sorted(p for p in exports.rglob("*") if p.is_file() and p.name != "README.md")
+    assert len(files) >= 20
+    for path in files:
         read_export(path, path.name)

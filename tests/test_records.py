@@ -360,6 +360,25 @@ def test_every_real_export_imports_with_its_counted_records():
     assert len(manifest()) == 32
 
 
+# The format each real export is read in; the tables' layouts by name, since new layouts (Lens,
+# Dimensions, OpenAlex, the registers, ...) are told from headers too.
+_REAL_FORMATS = {"wos-txt": "wos", "enw-xml": "endnote-xml", "other": "refer"}
+_REAL_TABLES = {
+    "wos_biosis_tabdelimited.txt": "wos-tab",
+    "scopus.csv": "scopus-csv",
+    "zotero.csv": "zotero-csv",
+    "embase.csv": "embase-csv",
+    "pubmed.csv": "pubmed-csv",
+}
+
+
+@needs_shared
+def test_every_real_export_keeps_the_format_it_is_read_in():
+    for row in manifest():
+        expected = _REAL_TABLES.get(row["file"]) or _REAL_FORMATS.get(row["format"], row["format"])
+        assert read_export(SHARED / row["file"], row["file"]).format == expected, row["file"]
+
+
 @needs_shared
 @pytest.mark.parametrize("encoding", ["utf-16", "cp1252"])
 def test_real_exports_re_encoded(tmp_path, encoding):

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from searchtrail.cli import main
+from searchtrail.errors import ReviewError
 from searchtrail.refresh import reviews_from
 
 from .conftest import EXAMPLE, REPO
@@ -77,10 +78,11 @@ def test_a_list_of_reviews_is_checked_before_anything_runs(tmp_path):
     good = _copy(tmp_path / "good")
     listed = tmp_path / "reviews.txt"
     listed.write_text("# living reviews\ngood\n\nmissing\ngood\n", encoding="utf-8")
-    with pytest.raises(Exception) as raised:
+    with pytest.raises(ReviewError) as raised:
         reviews_from([], listed)
     text = str(raised.value)
-    assert f"{listed}:4" in text and "has no searches/log.yaml" in text
+    assert f"{listed}:4" in text
+    assert "has no searches/log.yaml" in text
     assert "the same directory as" in text
     listed.write_text("good\n", encoding="utf-8")
     assert reviews_from([], listed) == [good]

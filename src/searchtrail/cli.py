@@ -201,7 +201,7 @@ def cmd_dedup(args: argparse.Namespace) -> int:
             print(f"  - {problem}")
     for message in result.splits:
         print(f"split: {message}")
-    print(f"wrote {args.out}/unique.ris, unique.csv, groups.csv, pairs.csv")
+    print(f"wrote {args.out}/unique.ris, unique.csv, unique.json, groups.csv, pairs.csv")
     return 0
 
 

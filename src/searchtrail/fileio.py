@@ -8,6 +8,7 @@ import itertools
 import os
 import secrets
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
@@ -149,6 +150,34 @@ def _temporary_beside(target: Path) -> tuple[int, Path]:
             return os.open(temporary, flags, 0o666), temporary
         except FileExistsError:
             continue
+
+
+def write_chunks(path: Path, chunks: Iterable[str]) -> None:
+    """Write UTF-8 text given piece by piece, atomically as :func:`write_text` does, so a
+    file too large to hold in memory as one string (a million records as RIS) is never
+    seen half written."""
+    refused = cannot_write(path)
+    if refused is not None:
+        raise ReviewError([refused])
+    target = _written_path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        before: os.stat_result | None = target.stat()
+    except FileNotFoundError:
+        before = None
+    descriptor, temporary = _temporary_beside(target)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            if before is not None:
+                _keep_owner_and_mode(stream.fileno(), temporary, before)
+            for chunk in chunks:
+                stream.write(chunk.encode("utf-8"))
+            stream.flush()
+            os.fsync(stream.fileno())
+        temporary.replace(target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def sha256(path: Path) -> str:

@@ -12,7 +12,8 @@ stage           writes
 ==============  ======================================================================
 ``records``     every export and record file read into one table
 ``dedup``       duplicate groups, compared pairs, unique records; new questions for people
-``screening``   where every publication stands after people's decisions (``flow.csv``)
+``screening``   where every publication stands after people's decisions (``flow.csv``),
+                and the unique records labelled with them for ASReview
 ``counts``      every number of the review, checked (``counts.json``)
 ``reports``     the tables, diagrams and pages, rendered from ``counts.json``
 ==============  ======================================================================
@@ -46,11 +47,15 @@ OUTPUTS: Final[dict[str, dict[str, str]]] = {
         "groups_csv": "reports/dedup/groups.csv",
         "unique_csv": "reports/dedup/unique.csv",
         "unique_ris": "reports/dedup/unique.ris",
+        "unique_json": "reports/dedup/unique.json",
         "pairs_csv": "reports/dedup/pairs.csv",
     },
     "screening": {
         "flow": "reports/data/flow.json",
         "flow_csv": "reports/flow.csv",
+        # Beside the other files for the next tool, but written here: its labels are the
+        # decisions the flow places.
+        "asreview_csv": "reports/dedup/asreview.csv",
     },
     "counts": {
         "counts": "reports/data/counts.json",
@@ -113,6 +118,8 @@ def final_outputs(earlier_rounds: Iterable[int]) -> list[str]:
     names = list(OUTPUTS["reports"].values())
     names.append(OUTPUTS["screening"]["flow_csv"])
     names.append(OUTPUTS["dedup"]["unique_ris"])
+    names.append(OUTPUTS["dedup"]["unique_json"])
+    names.append(OUTPUTS["screening"]["asreview_csv"])
     for number in earlier_rounds:
         names.extend(round_outputs(number).values())
     return names

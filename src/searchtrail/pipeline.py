@@ -12,7 +12,7 @@ stage                reads -> writes
 ``dedup``            the records, ``screening/duplicates.csv`` -> groups, pairs, unique
                      records, summary; new questions added to ``screening/duplicates.csv``
 ``screening``        the groups, the dedup summary, ``screening/*.csv`` -> ``flow.json``,
-                     ``flow.csv``
+                     ``flow.csv``; with the unique records -> ``asreview.csv``
 ``counts``           the import summary, groups, dedup summary, flow -> ``counts.json``
 ``reports``          ``counts.json`` and the log's texts -> every report
 ===================  ===============================================================
@@ -40,6 +40,7 @@ from searchtrail.counts import (
 )
 from searchtrail.counts.members import check_members
 from searchtrail.csvtext import frame_csv
+from searchtrail.dedup.handoff import write_asreview_csv, write_unique_json
 from searchtrail.dedup.output import (
     audit_pairs,
     groups_table,
@@ -256,6 +257,7 @@ def stage_dedup(directory: Path, *, progress: Progress | None = None) -> ReviewD
     path(directory, "dedup", "unique_csv").parent.mkdir(parents=True, exist_ok=True)
     write_unique_csv(merged, path(directory, "dedup", "unique_csv"))
     write_unique_ris(merged, path(directory, "dedup", "unique_ris"))
+    write_unique_json(merged, path(directory, "dedup", "unique_json"))
     write_text(path(directory, "dedup", "pairs_csv"), frame_csv(audit_pairs(result)))
     return outcome
 
@@ -278,7 +280,17 @@ def stage_screening(directory: Path) -> Placement:
     )
     write_text(path(directory, "screening", "flow"), placement.to_json())
     write_text(path(directory, "screening", "flow_csv"), frame_csv(placement.table()))
+    unique = read_earlier_table(directory, "dedup", "unique", ASREVIEW_FIELDS)
+    statuses = {p.group: p.status for p in placement.publications}
+    write_asreview_csv(unique, statuses, path(directory, "screening", "asreview_csv"))
     return placement
+
+
+ASREVIEW_FIELDS = (
+    "duplicate_group", "record_id", "title", "abstract", "keywords", "authors", "year", "doi",
+    "url",
+)  # fmt: skip
+"""The columns of the unique records the screening stage reads for ``asreview.csv``."""
 
 
 def stage_counts(directory: Path) -> ReviewCounts:

@@ -1,4 +1,5 @@
-# Screening: where every publication stands after people's decisions (flow.csv).
+# Screening: where every publication stands after people's decisions (flow.csv), and the
+# unique records labelled with those decisions for ASReview (asreview.csv).
 
 
 rule screening:
@@ -7,6 +8,7 @@ rule screening:
         screening_files(),
         groups=rules.dedup.output.groups,
         summary=rules.dedup.output.summary,
+        unique=rules.dedup.output.unique,
     output:
         **stage_outputs("screening"),
     log:

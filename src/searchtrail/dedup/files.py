@@ -27,6 +27,7 @@ import pyarrow as pa
 from pyarrow import feather
 
 from searchtrail.dedup.engine import DedupResult, Verdict, deduplicate
+from searchtrail.dedup.handoff import write_unique_json
 from searchtrail.dedup.output import (
     audit_pairs,
     groups_table,
@@ -278,7 +279,8 @@ def run(
     skip_unreadable: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> DedupRun:
-    """Read, deduplicate and write ``out``/unique.ris, unique.csv, groups.csv, pairs.csv."""
+    """Read, deduplicate and write ``out``/unique.ris, unique.csv, unique.json (CSL-JSON),
+    groups.csv, pairs.csv."""
     started = time.perf_counter()
 
     def say(message: str) -> None:
@@ -308,6 +310,7 @@ def run(
     write_text(out / "groups.csv", groups_table(result).to_csv(index=False, lineterminator="\n"))
     write_unique_csv(merged, out / "unique.csv")
     write_unique_ris(merged, out / "unique.ris")
+    write_unique_json(merged, out / "unique.json")
     audit = audit_pairs(result)
     write_text(out / "pairs.csv", audit.to_csv(index=False, lineterminator="\n"))
     new_questions = 0
@@ -320,7 +323,7 @@ def run(
     return DedupRun(records, result, skipped, new_questions)
 
 
-OUTPUT_FILES = ("unique.ris", "unique.csv", "groups.csv", "pairs.csv")
+OUTPUT_FILES = ("unique.ris", "unique.csv", "unique.json", "groups.csv", "pairs.csv")
 
 
 def _refuse_verdicts_file(verdicts_file: Path, out: Path) -> None:

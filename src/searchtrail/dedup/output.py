@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.csv as arrow_csv
 
 from searchtrail.dedup.engine import COMPLETENESS_FIELDS, DedupResult, completeness
+from searchtrail.fileio import write_chunks
 from searchtrail.records.fields import STANDARD_FIELDS
 
 MERGED_FIELDS: Final = tuple(name for name in STANDARD_FIELDS if name != "own_id")
@@ -158,14 +159,20 @@ _RIS_SIMPLE: Final = (
 def write_unique_ris(merged: pd.DataFrame, path: Path) -> None:
     """The unique records as RIS, each with a note naming its group and merged records.
 
-    Tags follow rispy's mapping (TI title, AU authors, T2 journal, SP/EP pages, SN
-    ISSN/ISBN, UR, KW, N1 note); multi-line values are written on one line. Written in
-    chunks, so a million records need little memory.
+    Tags follow rispy's mapping and what Rayyan, Covidence and EPPI-Reviewer import
+    (docs/handoff.md): ID our record id, TI title, AU one author a line, T2 journal, SP/EP
+    pages, SN ISSN/ISBN, DO DOI, UR, KW, N1 notes; a PubMed id as the accession number
+    (AN), in U2 as ``PMID: <id>`` and in a note. Multi-line values are written on one line.
+    Written in chunks, so a million records need little memory, and atomically (a crash
+    leaves the old file or the new one).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        for start in range(0, len(merged), _CHUNK):
-            handle.write(_ris_chunk(merged.iloc[start : start + _CHUNK]))
+    write_chunks(
+        path,
+        (
+            _ris_chunk(merged.iloc[start : start + _CHUNK])
+            for start in range(0, len(merged), _CHUNK)
+        ),
+    )
 
 
 def _ris_chunk(merged: pd.DataFrame) -> str:
@@ -179,16 +186,20 @@ def _ris_chunk(merged: pd.DataFrame) -> str:
             add(f"TI  - {_one_line(columns['title'][k])}")
         for author in columns["authors"][k].split("\n"):
             if author.strip():
-                add(f"AU  - {author.strip()}")
+                add(f"AU  - {_one_line(author)}")
         for name, tag in _RIS_SIMPLE:
             value = columns[name][k]
             if value:
                 add(f"{tag}  - {_one_line(value)}")
+        pmid = _one_line(columns["pmid"][k])
+        if pmid:
+            add(f"AN  - {pmid}")
+            add(f"U2  - PMID: {pmid}")
         if columns["pages"][k]:
             start, _, end = columns["pages"][k].partition("-")
-            add(f"SP  - {start.strip()}")
+            add(f"SP  - {_one_line(start)}")
             if end.strip():
-                add(f"EP  - {end.strip()}")
+                add(f"EP  - {_one_line(end)}")
         for value in (columns["issn"][k], columns["isbn"][k]):
             for number in value.split("\n"):
                 if number.strip():
@@ -197,11 +208,13 @@ def _ris_chunk(merged: pd.DataFrame) -> str:
             add(f"UR  - {_one_line(columns['url'][k])}")
         for keyword in columns["keywords"][k].split("\n"):
             if keyword.strip():
-                add(f"KW  - {keyword.strip()}")
+                add(f"KW  - {_one_line(keyword)}")
         note = f"searchtrail duplicate group {columns['duplicate_group'][k]}"
         if columns["size"][k] != "1":
             note += f": merged from {columns['records'][k]}"
-        add(f"N1  - {note}")
+        add(f"N1  - {_one_line(note)}")
+        if pmid:
+            add(f"N1  - PMID: {pmid}")
         add("ER  - ")
         add("")
     return "\n".join(lines) + ("\n" if lines else "")

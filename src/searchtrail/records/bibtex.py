@@ -13,6 +13,18 @@ every BibTeX style defines are kept as written; a macro nobody defines is kept a
 reported. Blocks bibtexparser cannot read are records that cannot be read, each with the line
 where it starts, the line where reading stopped and the parser's reason; bibtexparser's own
 log lines are kept off the terminal (their content is in that reason).
+
+One broken entry costs only itself. An entry starts at an ``@type{`` at the start of a line,
+and reading goes on at the next one whatever the entry before it holds:
+
+- a value with a ``{`` that is never closed (a vendor's keywords field of scraped text) makes
+  bibtexparser stop at the next ``@type{`` line: that entry cannot be read, the next is read;
+- a value with a ``}`` too many would close the entry early, and its remaining fields would
+  be lost without a word: an entry whose braces, counted from its opening brace to the next
+  entry, fall below zero is a record that cannot be read (braces inside a ``"..."`` value,
+  and braces after a backslash, do not count, as for bibtexparser), and is left out of the
+  text bibtexparser reads;
+- should bibtexparser fail on the file as a whole, each entry is parsed on its own.
 """
 
 from __future__ import annotations
@@ -37,6 +49,7 @@ _MONTHS: Final = frozenset({
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 })  # fmt: skip
 _MACRO_NAME: Final = re.compile(r"^[^\d\s\"#%'(),={}][^\s\"#%'(),={}]*$")
+_BRACE_OR_QUOTE: Final = re.compile(r'(?<!\\)[{}"]')
 
 
 def count_bibtex(text: str) -> int:
@@ -59,16 +72,20 @@ class ExpandValues(LibraryMiddleware):
         super().__init__(allow_inplace_modification=True)
         self.undefined: list[str] = []
         """One line per value that names a macro no ``@string`` defines."""
+        self.macros: dict[str, str] = {}
+        """The ``@string`` macros defined so far (kept when a file is read in parts)."""
+        self.offset = 0
+        """Lines before the part of the file being read (for the lines notes name)."""
 
     @classmethod
     def metadata_key(cls) -> str:
         return "searchtrail_expand_values"
 
     def transform(self, library: Library) -> Library:
-        macros: dict[str, str] = {}
+        macros = self.macros
         for block in library.blocks:
             inner = _unflagged(block)
-            line = (block.start_line or 0) + 1
+            line = (block.start_line or 0) + 1 + self.offset
             if isinstance(inner, model.String):
                 text = self._expand(inner.value, macros, f"@string at line {line}")
                 macros[inner.key.lower()] = text
@@ -154,35 +171,49 @@ def _quiet_parser() -> Iterator[None]:
 def read_bibtex(text: str, *, file: str, encoding: str) -> ParsedFile:
     """Read every entry of a BibTeX file."""
     expand = ExpandValues()
-    with _quiet_parser():
-        library = parse_string(text, parse_stack=[expand])
     records: list[RawRecord] = []
     failures: list[Problem] = []
     notes: list[str] = []
     broken: list[str] = []
-    for block in library.blocks:
-        line = (block.start_line or 0) + 1
+    cut_short = _cut_short(text)
+    for start, end, problem in cut_short:
+        line = text.count("\n", 0, text.index("@", start)) + 1
+        failures.append(
+            Problem(
+                file,
+                line,
+                f"entry at line {line}",
+                None,
+                _snippet(text[start:end]),
+                "a BibTeX entry such as @article{key, title = {...}, ...}, its braces and "
+                "quotes closed",
+                f"the entry cannot be read: {problem}",
+            )
+        )
+    readable = _blanked(text, [(start, end) for start, end, _ in cut_short])
+    for offset, block, source in _blocks(readable, expand):
+        line = (block.start_line or 0) + 1 + offset
         inner = _unflagged(block)
         if isinstance(block, model.DuplicateFieldKeyBlock) and isinstance(inner, model.Entry):
-            records.append(_record(inner))
+            records.append(_record(inner, offset))
             notes.append(
                 f"entry at line {line} repeats field(s) "
                 f"{', '.join(sorted(block.duplicate_keys))}; every value is kept"
             )
         elif isinstance(block, model.DuplicateBlockKeyBlock):
             if isinstance(inner, model.Entry):
-                records.append(_record(inner))
+                records.append(_record(inner, offset))
                 notes.append(
                     f"entry at line {line} repeats the key {inner.key!r} of an earlier entry"
                 )
             # a repeated @string: the later definition is used, as BibTeX does
         elif isinstance(block, model.Entry):
-            records.append(_record(block))
+            records.append(_record(block, offset))
         elif isinstance(block, model.ParsingFailedBlock):
             raw = block.raw or ""
             kind = _ENTRY_START.match(raw)
             if kind and kind.group(1).lower() in _NOT_ENTRIES:
-                broken.append(f"@{kind.group(1)} at line {line}: {_reason(block, text)}")
+                broken.append(f"@{kind.group(1)} at line {line}: {_reason(block, source, offset)}")
                 continue
             failures.append(
                 Problem(
@@ -193,10 +224,11 @@ def read_bibtex(text: str, *, file: str, encoding: str) -> ParsedFile:
                     _snippet(raw),
                     "a BibTeX entry such as @article{key, title = {...}, ...}, its braces and "
                     "quotes closed",
-                    f"the entry cannot be read: {_reason(block, text)}",
+                    f"the entry cannot be read: {_reason(block, source, offset)}",
                 )
             )
     records.sort(key=lambda record: record.line)
+    failures.sort(key=lambda problem: problem.line or 0)
     if expand.undefined:
         notes.append(
             "value(s) naming a @string that no @string defines, kept as written: "
@@ -207,21 +239,114 @@ def read_bibtex(text: str, *, file: str, encoding: str) -> ParsedFile:
     return ParsedFile(file, "bibtex", encoding, records, count_bibtex(text), failures, notes)
 
 
-def _reason(block: model.ParsingFailedBlock, text: str) -> str:
+def _reason(block: model.ParsingFailedBlock, text: str, offset: int = 0) -> str:
     """What bibtexparser says is wrong with a block, and the line where it stopped."""
     error = block.error
     reason = (getattr(error, "abort_reason", "") or str(error) or type(error).__name__).strip()
     end = getattr(error, "end_index", None)
     stopped = (
-        f"line {text.count(chr(10), 0, end) + 1}" if isinstance(end, int) else "the end of the file"
+        f"line {text.count(chr(10), 0, end) + 1 + offset}"
+        if isinstance(end, int)
+        else "the end of the file"
     )
     return f"{reason.rstrip('. ')} (reading stopped at {stopped})"
 
 
-def _record(entry: model.Entry) -> RawRecord:
+def _record(entry: model.Entry, offset: int = 0) -> RawRecord:
     fields = [("ENTRYTYPE", entry.entry_type), ("ID", entry.key)]
     fields.extend((f.key, str(f.value)) for f in entry.fields)
-    return RawRecord((entry.start_line or 0) + 1, fields)
+    return RawRecord((entry.start_line or 0) + 1 + offset, fields)
+
+
+def _blocks(text: str, expand: ExpandValues) -> Iterator[tuple[int, model.Block, str]]:
+    """The blocks bibtexparser reads in ``text``, each with the number of lines before the
+    text it was read from and that text. Should bibtexparser fail on the whole file, each
+    entry (from one ``@type{`` line to the next) is parsed on its own."""
+    try:
+        with _quiet_parser():
+            library = parse_string(text, parse_stack=[expand])
+    except Exception:  # any failure of the parser on the whole file
+        library = None
+    if library is not None:
+        for block in library.blocks:
+            yield 0, block, text
+        return
+    expand.macros.clear()
+    expand.undefined.clear()
+    starts = [m.start(1) - 1 for m in _ENTRY_START.finditer(text)]
+    bounds = zip([0, *starts], [*starts, len(text)], strict=True)
+    for start, end in bounds:
+        part = text[start:end]
+        if not part.strip():
+            continue
+        offset = text.count("\n", 0, start)
+        expand.offset = offset
+        try:
+            with _quiet_parser():
+                blocks = parse_string(part, parse_stack=[expand]).blocks
+        except Exception as error:  # one part the parser cannot read
+            failed = model.ParsingFailedBlock(
+                start_line=0, raw=part, error=error, ignore_error_block=None
+            )
+            blocks = [failed]
+        for block in blocks:
+            yield offset, block, part
+
+
+def _cut_short(text: str) -> list[tuple[int, int, str]]:
+    """Entries a ``}`` too many would close early: (start, end, what is wrong), each from
+    its ``@type{`` to the next entry's."""
+    starts = list(_ENTRY_START.finditer(text))
+    found = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
+        opening = start.end() - 1
+        if start.group(1).lower() in _NOT_ENTRIES or text[opening] != "{":
+            continue
+        depth, quoted, closed = 0, False, -1
+        for mark in _BRACE_OR_QUOTE.finditer(text, opening, end):
+            char = mark.group()
+            if char == '"':
+                quoted = not quoted if depth == 1 else quoted
+                continue
+            if quoted:
+                continue
+            depth += 1 if char == "{" else -1
+            if depth == 0 and closed < 0:
+                closed = mark.start()
+            if depth < 0:
+                line = text.count("\n", 0, mark.start()) + 1
+                shut = text.count("\n", 0, closed) + 1
+                following = (
+                    f"the next entry (line {text.count(chr(10), 0, starts[index + 1].start(1)) + 1})"
+                    if index + 1 < len(starts)
+                    else "the end of the file"
+                )
+                found.append(
+                    (
+                        start.start(),
+                        end,
+                        f"its braces do not balance: a '}}' on line {shut} closes the entry "
+                        f"before its last fields, and the '}}' on line {line} has no '{{' to "
+                        "close (a value holds a '}' too many); the entry is left out and "
+                        f"reading goes on at {following}",
+                    )
+                )
+                break
+    return found
+
+
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each span made blanks of the same length, its line breaks kept."""
+    if not spans:
+        return text
+    parts, last = [], 0
+    for start, end in spans:
+        parts.append(text[last:start])
+        parts.append("".join(char if char == "\n" else " " for char in text[start:end]))
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def _snippet(raw: str) -> str:

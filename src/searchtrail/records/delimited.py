@@ -23,10 +23,19 @@ from typing import Final
 from searchtrail.errors import Problem, ReviewError
 from searchtrail.records.fields import TABLE_COLUMNS
 from searchtrail.records.model import ParsedFile, RawRecord
+from searchtrail.records.vendor_tables import LAYOUTS, layout_of, note_above_header
 
 csv.field_size_limit(1 << 30)
 
-PROFILES: Final = ("wos-tab", "scopus-csv", "embase-csv", "pubmed-csv", "zotero-csv", "csv")
+PROFILES: Final = (
+    "wos-tab",
+    "scopus-csv",
+    "embase-csv",
+    "pubmed-csv",
+    "zotero-csv",
+    *(layout.name for layout in LAYOUTS),
+    "csv",
+)
 
 
 def sniff_delimiter(header: str) -> str:
@@ -61,6 +70,28 @@ def known_header(line: str) -> bool:
     return len(cells) >= 2 and any(cell.strip().lower() in TABLE_COLUMNS for cell in cells)
 
 
+def table_header(lines: list[str]) -> bool:
+    """Whether the first of the non-blank ``lines`` of a file is a table's header naming a
+    known column (:func:`known_header`), or the note Dimensions writes above its header
+    (``About the data: Exported on …``) with such a header after it."""
+    if not lines:
+        return False
+    if note_above_header(lines[0]):
+        return len(lines) > 1 and known_header(lines[1])
+    return known_header(lines[0])
+
+
+def _note_above_header(text: str) -> tuple[str, int, str]:
+    """``text`` without the note Dimensions writes above its header, the number of lines
+    left out, and the note (empty when there is none)."""
+    first_line = text.split("\n", 1)[0].split("\r", 1)[0]
+    if not note_above_header(first_line):
+        return text, 0, ""
+    rest = text[len(first_line) :]
+    rest = rest[2:] if rest.startswith("\r\n") else rest[1:]
+    return rest, 1, first_line
+
+
 def same_cells(head: str, *, complete: bool, rows: int = 200) -> bool:
     """Whether ``head`` (the start of a file; ``complete`` when it is the whole file) is
     laid out as a table: a first line of two cells or more, and at least one more row, three
@@ -92,6 +123,9 @@ def table_profile(columns: list[str]) -> str:
     tags = [c for c in columns if len(c) == 2 and c.isalnum() and c.isupper()]
     if {"PT", "TI", "AU"} <= set(columns) and len(tags) >= 0.8 * len(columns):
         return "wos-tab"
+    vendor = layout_of(frozenset(names))
+    if vendor is not None:
+        return vendor
     if {"source title", "title"} <= names and ("eid" in names or "authors" in names):
         return "scopus-csv"
     if {"author names", "source", "title"} <= names:
@@ -104,7 +138,9 @@ def table_profile(columns: list[str]) -> str:
 
 
 def read_table(text: str, *, file: str, encoding: str) -> ParsedFile:
-    """Read every data row of a CSV or TSV file."""
+    """Read every data row of a CSV or TSV file (after the note Dimensions writes above
+    its header, which is skipped and named in the notes)."""
+    text, skipped, note = _note_above_header(text)
     first_line = text.split("\n", 1)[0].split("\r", 1)[0]
     delimiter = sniff_delimiter(first_line)
     header_probe = next(csv.reader([first_line], delimiter=delimiter), [])
@@ -157,10 +193,10 @@ def read_table(text: str, *, file: str, encoding: str) -> ParsedFile:
     records: list[RawRecord] = []
     failures: list[Problem] = []
     in_file = 0
-    line = reader.line_num
+    line = reader.line_num + skipped
     try:
         for row in reader:
-            start, line = line + 1, reader.line_num
+            start, line = line + 1, reader.line_num + skipped
             if not any(cell.strip() for cell in row):
                 continue
             in_file += 1
@@ -184,7 +220,12 @@ def read_table(text: str, *, file: str, encoding: str) -> ParsedFile:
     except csv.Error as error:
         # The rows after a broken quote cannot be told apart: the file cannot be read.
         raise _broken(file, line + 1, error) from error
-    return ParsedFile(file, profile, encoding, records, in_file, failures, [])
+    notes = (
+        [f"line 1 is the note Dimensions writes above its header ({note[:80]!r}): skipped"]
+        if skipped
+        else []
+    )
+    return ParsedFile(file, profile, encoding, records, in_file, failures, notes)
 
 
 # A year, a DOI or a web address: what a record holds and a header does not.

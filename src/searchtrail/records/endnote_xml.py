@@ -9,6 +9,12 @@ Namespaces are set aside (some tools write a default ``xmlns``), and so are comm
 CDATA sections when records are counted: a ``<record>`` written there is text, not a
 record. Elements nested more than :data:`MAX_DEPTH` levels deep are refused.
 
+A file that is not well-formed as a whole (one record with a broken element: an unescaped
+``&`` or ``<``, a tag left open) is read record by record
+(:mod:`searchtrail.records.xml_records`): each ``<record>`` is parsed on its own, a record
+that does not parse is reported with its line and the parser's reason, and the others are
+read. Entity definitions (a DTD) still refuse the whole file.
+
 Encoding: a byte-order mark decides, as for every export; without one, the encoding the
 XML declaration names (``<?xml version="1.0" encoding="ISO-8859-1"?>``) is used when it is
 a known encoding and the bytes decode with it (:func:`decode_declared`). The text is then
@@ -30,6 +36,7 @@ from defusedxml import DefusedXmlException
 from searchtrail.decoding import decode
 from searchtrail.errors import Problem, ReviewError
 from searchtrail.records.model import ParsedFile, RawRecord
+from searchtrail.records.xml_records import record_pieces
 
 _RECORD_START: Final = re.compile(r"<(?:[\w.-]+:)?record[\s>/]")
 _HIDDEN: Final = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.DOTALL)
@@ -148,21 +155,12 @@ def read_endnote_xml(text: str, *, file: str, encoding: str) -> ParsedFile:
     utf8 = _DECLARATION.sub(lambda m: f"{m.group(1)}{m.group(2)}UTF-8{m.group(2)}", text, count=1)
     try:
         root = SafeET.fromstring(utf8.encode("utf-8"))
-    except (ET.ParseError, DefusedXmlException) as error:
-        position = getattr(error, "position", (None, None))
-        raise ReviewError(
-            [
-                Problem(
-                    file,
-                    position[0],
-                    None,
-                    None,
-                    None,
-                    "well-formed EndNote XML without DTDs or entity definitions",
-                    f"the XML cannot be read: {error}",
-                )
-            ]
-        ) from error
+    except ET.ParseError as error:
+        if count_endnote_xml(text):
+            return _read_by_record(text, file, encoding, error)
+        raise _unreadable(file, error) from error
+    except DefusedXmlException as error:
+        raise _unreadable(file, error) from error
     _flatten_names(root, file)
     visible = _HIDDEN.sub(_blank, text)
     starts = [visible.count("\n", 0, m.start()) + 1 for m in _RECORD_START.finditer(visible)]
@@ -173,6 +171,53 @@ def read_endnote_xml(text: str, *, file: str, encoding: str) -> ParsedFile:
         line = starts[index] if index < len(starts) else 1
         records.append(RawRecord(line, fields))
     return ParsedFile(file, "endnote-xml", encoding, records, len(starts), [], [])
+
+
+def _unreadable(file: str, error: Exception) -> ReviewError:
+    position = getattr(error, "position", (None, None))
+    return ReviewError(
+        [
+            Problem(
+                file,
+                position[0],
+                None,
+                None,
+                None,
+                "well-formed EndNote XML without DTDs or entity definitions",
+                f"the XML cannot be read: {error}",
+            )
+        ]
+    )
+
+
+def _read_by_record(text: str, file: str, encoding: str, error: ET.ParseError) -> ParsedFile:
+    """Every ``<record>`` parsed on its own, in a file that is not well-formed as a whole."""
+    records: list[RawRecord] = []
+    failures: list[Problem] = []
+    pieces = record_pieces(text, ("record",))
+    for piece in pieces:
+        if piece.element is None:
+            failures.append(
+                Problem(
+                    file,
+                    piece.line,
+                    f"record at line {piece.line}",
+                    None,
+                    None,
+                    "a well-formed EndNote <record> element",
+                    f"the record cannot be read: {piece.problem}",
+                )
+            )
+            continue
+        fields: list[tuple[str, str]] = []
+        _walk(piece.element, fields)
+        records.append(RawRecord(piece.line, fields))
+    where = error.position[0] if getattr(error, "position", None) else "?"
+    note = (
+        f"the file is not well-formed XML as a whole (line {where}: "
+        f"{str(error).split(': line ', 1)[0]}); its records were read one by one"
+    )
+    return ParsedFile(file, "endnote-xml", encoding, records, len(pieces), failures, [note])
 
 
 def _flatten_names(root: ET.Element, file: str) -> None:

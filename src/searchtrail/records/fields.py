@@ -19,6 +19,10 @@ from urllib.parse import unquote
 
 from searchtrail.records.identifiers import identifiers, typed
 from searchtrail.records.latex import latex_to_text
+from searchtrail.records.plaintext_fields import FIXES as _PLAINTEXT_FIXES
+from searchtrail.records.plaintext_fields import TABLES as _PLAINTEXT_TABLES
+from searchtrail.records.plaintext_fields import fix_eric_source
+from searchtrail.records.vendor_tables import FIELD_LAYOUTS, LAYOUTS
 
 STANDARD_FIELDS: Final = (
     "type",
@@ -48,6 +52,7 @@ Fields = Sequence[tuple[str, str]]
 _YEAR: Final = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _DOI: Final = re.compile(r"10\.\d{4,9}/\S+")
 _ISSN: Final = re.compile(r"^\d{4}-?\d{3}[\dXx]$")
+_NUMBER_KIND: Final = re.compile(r"^(?:E-?ISSN|ISSN|E-?ISBN|ISBN)[-:\s]+", re.IGNORECASE)
 _PAGES_EMBASE: Final = re.compile(
     r"^(?P<journal>.*?)\s*\((?P<year>\d{4})\)\s*(?P<volume>[^:\s(]+)?(?::(?P<issue>[^\s(]+))?"
     r"\s*(?:\((?P<pages>[^)]*)\))?"
@@ -82,16 +87,16 @@ _NBIB: Final = {
     "title": ["TI", "BTI"],
     "authors": ["*FAU"],
     "authors_short": ["*AU"],
-    "year": ["DP", "DEP", "PHST"],
+    "year": ["DP", "DEP", "PHST", "PY"],
     "journal": ["JT", "TA"],
     "volume": ["VI"],
     "issue": ["IP"],
     "pages": ["PG"],
-    "issn_isbn": ["+IS", "+ISBN"],
+    "issn_isbn": ["+IS", "+ISBN", "+ISSN", "+IB"],  # ISSN, IB: ERIC
     "pmid": ["PMID"],
-    "abstract": ["AB"],
+    "abstract": ["AB", "OAB"],
     "language": ["LA"],
-    "keywords": ["+OT", "+MH"],
+    "keywords": ["+OT", "+MH", "+DE", "+ID"],  # DE, ID: ERIC's descriptors and identifiers
     "publisher": ["PB"],
 }
 _WOS: Final = {
@@ -168,6 +173,76 @@ _ENDNOTE_XML: Final = {
     "keywords": ["+keywords/keyword"],
     "publisher": ["publisher"],
 }
+_PUBMED_XML: Final = {
+    "type": ["PublicationType"],
+    "title": ["ArticleTitle", "BookTitle", "VernacularTitle"],
+    "authors": ["*Author", "*Editor"],
+    "year": ["PubDate", "ArticleDate"],
+    "journal": ["Journal/Title", "Journal/ISOAbbreviation", "MedlineTA", "CollectionTitle"],
+    "volume": ["Volume"],
+    "issue": ["Issue"],
+    "pages": ["MedlinePgn"],
+    "doi": ["ArticleId@doi", "ELocationID@doi"],
+    "issn_isbn": ["+ISSN", "+Isbn"],
+    "pmid": ["PMID"],
+    "abstract": ["*AbstractText"],
+    "language": ["Language"],
+    "keywords": ["+Keyword", "+MeshHeading"],
+    "publisher": ["Publisher"],
+}
+_EUROPEPMC: Final = {
+    "type": ["pubTypeList/pubType", "pubType"],
+    "title": ["title"],
+    "authors": ["*authorList/author/fullName"],
+    "year": ["pubYear", "journalInfo/yearOfPublication", "firstPublicationDate"],
+    "journal": [
+        "journalInfo/journal/title",
+        "journalTitle",
+        "journalInfo/journal/isoabbreviation",
+        "journalInfo/journal/medlineAbbreviation",
+        "bookOrReportDetails/publisher",
+    ],
+    "volume": ["journalInfo/volume", "journalVolume"],
+    "issue": ["journalInfo/issue", "issue"],
+    "pages": ["pageInfo"],
+    "doi": ["doi"],
+    "issn_isbn": [
+        "+journalInfo/journal/issn",
+        "+journalInfo/journal/essn",
+        "+journalIssn",
+        "+bookOrReportDetails/isbn13",
+        "+bookOrReportDetails/isbn10",
+    ],
+    "pmid": ["pmid"],
+    "url": ["fullTextUrlList/fullTextUrl/url"],
+    "abstract": ["abstractText"],
+    "language": ["language"],
+    "keywords": ["+keywordList/keyword", "+meshHeadingList/meshHeading/descriptorName"],
+    "publisher": ["bookOrReportDetails/publisher"],
+}
+_CSL_JSON: Final = {
+    "type": ["type"],
+    "title": ["title", "title-short"],
+    "authors": ["*author", "*editor"],
+    "year": ["issued", "original-date", "available-date"],
+    "journal": [
+        "container-title",
+        "container-title-short",
+        "journalAbbreviation",
+        "collection-title",
+    ],
+    "volume": ["volume"],
+    "issue": ["issue", "number"],
+    "pages": ["page"],
+    "doi": ["DOI"],
+    "issn_isbn": ["+ISSN", "+ISBN"],
+    "pmid": ["PMID"],
+    "url": ["URL"],
+    "abstract": ["abstract"],
+    "language": ["language"],
+    "keywords": ["+keyword"],
+    "publisher": ["publisher"],
+}
 # Tables: names compared without case.
 _SCOPUS: Final = {
     "type": ["document type"],
@@ -223,14 +298,20 @@ _TABLES: Final = {
     "refer": _REFER,
     "bibtex": _BIBTEX,
     "endnote-xml": _ENDNOTE_XML,
+    "pubmed-xml": _PUBMED_XML,
+    "europepmc": _EUROPEPMC,
+    "csl-json": _CSL_JSON,
+    **_PLAINTEXT_TABLES,
     "scopus-csv": _SCOPUS,
     "embase-csv": _GENERIC,
     "pubmed-csv": _GENERIC,
     "zotero-csv": _GENERIC,
     "csv": _GENERIC,
+    **{layout.name: layout.fields for layout in FIELD_LAYOUTS},
 }
 _CASELESS: Final = frozenset(
     {"bibtex", "scopus-csv", "embase-csv", "pubmed-csv", "zotero-csv", "csv"}
+    | {layout.name for layout in FIELD_LAYOUTS}
 )
 TABLE_COLUMNS: Final = frozenset(
     {
@@ -241,6 +322,7 @@ TABLE_COLUMNS: Final = frozenset(
     }
     | {"eid", "pmcid", "medline pmid", "embase accession id", "accession number", "ut"}
     | {"citation", "key", "extra", "page start", "page end", "art. no."}
+    | {name for layout in LAYOUTS for name in layout.distinctive}
 )
 """The column names (in lower case) a table's header is recognised by (for telling a
 table from other text)."""
@@ -354,6 +436,7 @@ def _split_issn_isbn(text: str) -> tuple[str, str]:
     issn, isbn = [], []
     for raw in re.split(r"[\n;,]|\s+(?=\d)", text):
         value = re.sub(r"\s*\(.*?\)\s*", " ", raw).strip()
+        value = _NUMBER_KIND.sub("", value)  # ERIC's "ISSN-0022-4391", "ISBN-978-..."
         if not value:
             continue
         compact = value.replace("-", "").replace(" ", "")
@@ -378,7 +461,16 @@ def _doi(text: str) -> str:
 
 
 def _doi_from(text: str) -> str:
-    return _doi(text) if "doi" in text.lower() else ""
+    if "doi" not in text.lower():
+        return ""
+    found = _doi(text)
+    if "cochranelibrary.com" in text.lower():
+        # A Cochrane Library page: ".../doi/10.1002/14651858.CD012345.pub2/full". A CENTRAL
+        # record's DOI (10.1002/central/CN-…) names the database's record, not the publication.
+        found = re.sub(r"/(?:full|abstract|pdf|epdf)$", "", found)
+        if found.lower().startswith("10.1002/central/"):
+            return ""
+    return found
 
 
 def _fix_ris(result: Standard, by_name: dict[str, list[str]]) -> None:
@@ -392,6 +484,11 @@ def _fix_nbib(result: Standard, by_name: dict[str, list[str]]) -> None:
         if value.endswith("[doi]"):
             result["doi"] = value.removesuffix("[doi]").strip()
             break
+    else:  # ERIC writes the DOI in AID as a URL, without PubMed's [doi] mark
+        result["doi"] = result["doi"] or next(
+            (_doi_from(value) for value in by_name.get("AID", []) if _doi_from(value)), ""
+        )
+    fix_eric_source(result, by_name)
     result["own_id"] = ""
 
 
@@ -444,6 +541,24 @@ def _fix_zotero(result: Standard, by_name: dict[str, list[str]]) -> None:
     result["own_id"] = (by_name.get("record_id") or [""])[0].strip()
 
 
+def _fix_pubmed_xml(result: Standard, by_name: dict[str, list[str]]) -> None:
+    if not result["pages"]:
+        start = (by_name.get("StartPage") or [""])[0].strip()
+        end = (by_name.get("EndPage") or [""])[0].strip()
+        result["pages"] = f"{start}-{end}" if start and end else start or end
+    book = (by_name.get("BookTitle") or [""])[0].strip()
+    if book and by_name.get("ArticleTitle") and not by_name.get("Journal/Title"):
+        result["journal"] = book  # a chapter: the book is where it was published
+
+
+def _fix_europepmc(result: Standard, by_name: dict[str, list[str]]) -> None:
+    if by_name.get("authorList/author/collectiveName") or not result["authors"]:
+        # Only the author string keeps people and groups in their order.
+        written = (by_name.get("authorString") or [""])[0].strip().rstrip(".")
+        names = [name.strip() for name in written.split(", ") if name.strip()]
+        result["authors"] = "\n".join(names) or result["authors"]
+
+
 _FIXES: Final[dict[str, Callable[[Standard, dict[str, list[str]]], None]]] = {
     "ris": _fix_ris,
     "nbib": _fix_nbib,
@@ -453,4 +568,8 @@ _FIXES: Final[dict[str, Callable[[Standard, dict[str, list[str]]], None]]] = {
     "embase-csv": _fix_embase,
     "pubmed-csv": _fix_pubmed,
     "zotero-csv": _fix_zotero,
+    "pubmed-xml": _fix_pubmed_xml,
+    "europepmc": _fix_europepmc,
+    **_PLAINTEXT_FIXES,
+    **{layout.name: layout.fix for layout in FIELD_LAYOUTS if layout.fix is not None},
 }

@@ -36,6 +36,11 @@ type              identifier
 ``drks``          German Clinical Trials Register
 ``actrn``         Australian New Zealand Clinical Trials Registry
 ``euctr``         EU Clinical Trials Register (``EUCTR…``)
+``chictr``        Chinese Clinical Trial Registry (``ChiCTR…``)
+``ctri``          Clinical Trials Registry - India (``CTRI/…``)
+``trial``         another register's id, from a register's own id column (ICTRP's ``TrialID``)
+``lens``          Lens.org id, from Lens's ``Lens ID`` column
+``openalex``      OpenAlex work id (``W…``), from OpenAlex's ``id`` column
 ``an@<database>`` another database's accession, typed by the record's database
 ================  ===================================================================
 """
@@ -45,6 +50,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from typing import Final
+
+from searchtrail.records.plaintext_fields import DATABASE_FIELDS as _PLAINTEXT_DATABASES
+from searchtrail.records.plaintext_fields import SOURCES as _PLAINTEXT_SOURCES
+from searchtrail.records.vendor_tables import FIELD_LAYOUTS
 
 # (type, pattern): forms that say which database issued them, wherever they are written.
 _FORMS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
@@ -60,6 +69,8 @@ _FORMS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("drks", re.compile(r"^(DRKS\d{8})$", re.IGNORECASE)),
     ("actrn", re.compile(r"^(ACTRN\d{14})$", re.IGNORECASE)),
     ("euctr", re.compile(r"^(EUCTR\d{4}-\d{6}-\d{2}(?:-[A-Z]{2})?)$", re.IGNORECASE)),
+    ("chictr", re.compile(r"^(ChiCTR(?:-[A-Z]{2,4}-)?\d{8,10})$", re.IGNORECASE)),
+    ("ctri", re.compile(r"^(CTRI/\d{4}/\d{2,3}/\d{6})$", re.IGNORECASE)),
 )
 _AS_WRITTEN: Final = frozenset({"eid", "dimensions"})
 _PUBMED_NOTE: Final = re.compile(r"(?:PMID[:\s]*|^)(\d{1,8})\s*(?:\[PMID\])?$", re.IGNORECASE)
@@ -68,13 +79,27 @@ _PUBMED: Final = re.compile(r"pubmed|medline|\bnlm\b", re.IGNORECASE)
 _EMBASE: Final = re.compile(r"embase", re.IGNORECASE)
 _DIGITS: Final = re.compile(r"^\d+$")
 _EMBASE_AN: Final = re.compile(r"^L?(\d{9,10})$")
+_PUBMED_URL: Final = re.compile(
+    r"^https?://(?:www\.)?(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov/pubmed)/", re.I
+)
+_OPENALEX: Final = re.compile(r"^(?:https?://openalex\.org/)?(W\d{4,12})$", re.IGNORECASE)
+_LENS: Final = re.compile(r"^\d{3}-\d{3}-\d{3}-\d{3}-\d{2}[\dX]$")
+_REGISTER_ID: Final = re.compile(r"^[A-Z][A-Za-z]*[-/ ]?[A-Za-z0-9][-A-Za-z0-9/_.]{3,40}$")
 
 # Per format: (field, what it holds). "pmid", "wos", ...: the field always holds that type;
 # "form": typed by its form or the record's database; "text": a PubMed id written in free
 # text ("PMID: 123", "123 [PMID]"). Field names of tables are compared without case.
 SOURCES: Final[dict[str, tuple[tuple[str, str], ...]]] = {
-    "ris": (("AN", "form"), ("U1", "text"), ("U2", "text"), ("C2", "form"), ("M2", "text")),
-    "nbib": (("PMID", "pmid"), ("PMC", "pmcid")),
+    "ris": (
+        ("AN", "form"),
+        ("U1", "text"),
+        ("U2", "text"),
+        ("C2", "form"),
+        ("M2", "text"),
+        ("ID", "central"),  # only an id whose form names its database (Cochrane's CN-…, CD…)
+    ),
+    # OID, AN: an ERIC record's accession (ERIC writes no PMID)
+    "nbib": (("PMID", "pmid"), ("PMC", "pmcid"), ("OID", "eric"), ("AN", "eric")),
     "wos": (("UT", "wos"), ("PM", "pmid")),
     "wos-tab": (("UT", "wos"), ("PM", "pmid")),
     "refer": (("%M", "form"),),
@@ -84,6 +109,11 @@ SOURCES: Final[dict[str, tuple[tuple[str, str], ...]]] = {
     "embase-csv": (("medline pmid", "pmid"), ("embase accession id", "embase")),
     "pubmed-csv": (("pmid", "pmid"), ("pmcid", "pmcid")),
     "zotero-csv": (("extra", "text"),),
+    "pubmed-xml": (("PMID", "pmid"), ("ArticleId@pmc", "pmcid")),
+    "europepmc": (("pmid", "pmid"), ("pmcid", "pmcid")),
+    "csl-json": (("PMID", "pmid"), ("PMCID", "pmcid"), ("note", "text")),
+    **_PLAINTEXT_SOURCES,
+    **{layout.name: layout.sources for layout in FIELD_LAYOUTS},
     "csv": (
         ("pmid", "pmid"),
         ("pubmed id", "pmid"),
@@ -101,6 +131,7 @@ DATABASE_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "ris": ("DB", "DP"),
     "endnote-xml": ("remote-database-name", "remote-database-provider"),
     "refer": ("%W",),
+    **_PLAINTEXT_DATABASES,
 }
 ONE_RECORD_PER_WORK: Final = frozenset(
     {
@@ -116,6 +147,9 @@ ONE_RECORD_PER_WORK: Final = frozenset(
         "drks",
         "actrn",
         "euctr",
+        "chictr",
+        "ctri",
+        "trial",
     }
 )
 """Types whose database holds each publication (or trial registration) once, so that two
@@ -136,7 +170,37 @@ LABELS: Final[dict[str, str]] = {
     "drks": "DRKS ids",
     "actrn": "ANZCTR ids",
     "euctr": "EU CTR ids",
+    "chictr": "ChiCTR ids",
+    "ctri": "CTRI ids",
+    "trial": "trial register ids",
+    "lens": "Lens ids",
+    "openalex": "OpenAlex ids",
 }
+
+
+def _typed_lens(value: str) -> str | None:
+    return f"lens:{value.upper()}" if _LENS.match(value) else None
+
+
+def _typed_openalex(value: str) -> str | None:
+    match = _OPENALEX.match(value)
+    return f"openalex:{match.group(1).upper()}" if match else None
+
+
+def _typed_register(value: str) -> str | None:
+    """A trial register's id in a register's own id column: one of the registers above by
+    its form, otherwise (JPRN-, IRCT, KCT, PACTR, NL, TCTR, RBR-, ... ids ICTRP lists) a
+    ``trial`` id as written, in capitals."""
+    value = value.strip()
+    return f"trial:{value.upper()}" if _REGISTER_ID.match(value) else None
+
+
+_BY_COLUMN: Final = {
+    "lens": _typed_lens,
+    "openalex": _typed_openalex,
+    "register": _typed_register,
+}
+"""Columns that hold one database's ids only, typed by their column (after the forms)."""
 
 
 def label(kind: str) -> str:
@@ -160,13 +224,22 @@ def typed(value: str, holds: str, database: str = "") -> str | None:
         if note:
             return f"pmid:{int(note.group(1) or note.group(2))}"
         return None
+    if holds == "xref":  # "<database> <accession>": PUBMED 123, CT.gov NCT…, ICTRP ISRCTN…
+        database, _, accession = value.partition(" ")
+        found = typed(accession, "form", database) if accession.strip() else None
+        # An Embase cross-reference would outrank the record's own CENTRAL id as its key.
+        return None if found is None or found.startswith("embase:") else found
     for kind, form in _FORMS:
         match = form.match(value)
         if match:
             written = match.group(1)
             return f"{kind}:{written if kind in _AS_WRITTEN else written.upper()}"
+    if holds in _BY_COLUMN:
+        return _BY_COLUMN[holds](value)
+    if holds.startswith("an@"):  # the field holds that database's own accession
+        return f"{holds}:{value}"
     if holds == "pmid":
-        match = _PUBMED_NOTE.match(value)
+        match = _PUBMED_NOTE.match(_PUBMED_URL.sub("", value))
         return f"pmid:{int(match.group(1))}" if match else None
     if holds == "wos":
         digits = value.upper().removeprefix("WOS:")

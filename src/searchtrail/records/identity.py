@@ -37,8 +37,8 @@ from searchtrail.folding import fold
 
 # Which accession a record is known by, when it has several: the database's own first.
 KEY_ORDER: Final = (
-    "wos", "eid", "embase", "central", "cdsr", "an@", "eric", "dimensions", "pmid", "pmcid",
-    "nct", "isrctn", "drks", "actrn", "euctr",
+    "wos", "eid", "embase", "central", "cdsr", "an@", "eric", "dimensions", "lens", "openalex",
+    "pmid", "pmcid", "nct", "isrctn", "drks", "actrn", "euctr", "chictr", "ctri", "trial",
 )  # fmt: skip
 _WORD: Final = re.compile(r"[^a-z0-9]+")
 _NOT_WORD: Final = re.compile(r"[\W_]+")

@@ -6,20 +6,38 @@ Formats, by the name used in the search log's ``format:`` (normally left out):
 | --- | --- |
 | ``ris`` | RIS from any database or reference manager (Ovid, EBSCOhost, Scopus, Web of |
 |  | Science, ProQuest, Embase, Lens, Dimensions, JSTOR, IEEE, EndNote, Zotero, ...) |
-| ``nbib`` | PubMed / MEDLINE format |
+| ``nbib`` | PubMed / MEDLINE format, and ERIC's records in its tags (``OWN - ERIC``) |
+| ``proquest-text`` | ProQuest plain text ("Report Information from ProQuest") |
+| ``ovid-text`` | Ovid's fielded display text ("Ovid MEDLINE(R)", records ``<1>``) |
+| ``cochrane-text`` | Cochrane Library plain text (CENTRAL, CDSR: ``Record #1 of 25``) |
+| ``refworks`` | RefWorks tagged format (``RT Journal Article``, ``A1``, ``T1``, ...) |
 | ``wos`` | Web of Science plain text (``.txt``, ``.ciw``, ``.isi``) |
 | ``refer`` | EndNote tagged export (``%T``, ``%A``, ...) |
 | ``bibtex`` | BibTeX |
 | ``endnote-xml`` | EndNote XML, also from Zotero and Mendeley |
+| ``pubmed-xml`` | PubMed / MEDLINE XML (``<PubmedArticleSet>``: PubMed's XML download, efetch) |
+| ``europepmc`` | Europe PMC search results, XML (``<responseWrapper>``) or JSON |
+| ``csl-json`` | CSL-JSON (Zotero's and Mendeley's "CSL JSON" export) |
 | ``wos-tab`` | Web of Science tab-delimited |
 | ``scopus-csv``, ``embase-csv``, ``pubmed-csv``, ``zotero-csv`` | those exporters' CSV |
+| ``wos-excel``, ``lens-csv``, ``dimensions-csv``, ``openalex-csv``, ``pop-csv`` | Web of |
+|  | Science's Excel export, Lens, Dimensions, OpenAlex, Publish or Perish tables |
+|  | (:mod:`searchtrail.records.vendor_tables`) |
+| ``ctgov-csv``, ``ictrp-csv`` | ClinicalTrials.gov and WHO ICTRP tables |
+|  | (:mod:`searchtrail.records.registers`) |
+| ``ictrp-xml``, ``ctgov-json`` | WHO ICTRP XML, ClinicalTrials.gov JSON |
+|  | (:mod:`searchtrail.records.register_documents`) |
 | ``csv`` | any other CSV or TSV, with columns named as in :mod:`searchtrail.records.fields` |
+
+A table may also be a workbook (``.xlsx``, ``.xls``, ``.ods``) whose sheet holds it
+(:mod:`searchtrail.records.workbook`); its format is the table's layout.
 
 Every record in a file is read or reported (file, line, what is wrong); a file the readers
 cannot use stops the import:
 
 - a binary file (a ZIP archive, an Excel or Word file, a PDF, a gzip file) is named for
-  what it is before any decoding is tried (:func:`binary_kind`);
+  what it is before any decoding is tried (:func:`binary_kind`), unless it is a workbook
+  whose sheet holds a table of records;
 - the format is told from the file's structure, looked for in its first 64 KB and 500
   lines, not from its first line alone, and past them when those hold only a database's
   preamble (a search strategy of any length) (:func:`detect_format`);
@@ -43,11 +61,27 @@ from typing import Final
 from searchtrail.decoding import decode, split_lines
 from searchtrail.errors import Problem, ReviewError, show_value
 from searchtrail.records.bibtex import read_bibtex
-from searchtrail.records.delimited import PROFILES, known_header, read_table, same_cells
+from searchtrail.records.csl_json import looks_like_csl_json, read_csl_json
+from searchtrail.records.delimited import PROFILES, read_table, same_cells, table_header
 from searchtrail.records.endnote_xml import declared_encoding, decode_declared, read_endnote_xml
+from searchtrail.records.europepmc import looks_like_europepmc, read_europepmc
 from searchtrail.records.model import ParsedFile
+from searchtrail.records.plaintext import (
+    detect_plaintext,
+    read_cochrane_text,
+    read_ovid_text,
+    read_proquest_text,
+    read_refworks,
+)
+from searchtrail.records.pubmed_xml import looks_like_pubmed_xml, read_pubmed_xml
+from searchtrail.records.register_documents import (
+    read_ctgov_json,
+    read_ictrp_xml,
+    register_document,
+)
 from searchtrail.records.ris import line_parser, read_ris
 from searchtrail.records.tagged import read_nbib, read_refer, read_wos
+from searchtrail.records.workbook import holds_records, read_workbook
 
 Reader = Callable[..., ParsedFile]
 
@@ -58,6 +92,15 @@ _READERS: Final[dict[str, Reader]] = {
     "refer": read_refer,
     "bibtex": read_bibtex,
     "endnote-xml": read_endnote_xml,
+    "pubmed-xml": read_pubmed_xml,
+    "europepmc": read_europepmc,
+    "csl-json": read_csl_json,
+    "ictrp-xml": read_ictrp_xml,
+    "ctgov-json": read_ctgov_json,
+    "proquest-text": read_proquest_text,
+    "ovid-text": read_ovid_text,
+    "cochrane-text": read_cochrane_text,
+    "refworks": read_refworks,
     **dict.fromkeys(PROFILES, read_table),
     "tsv": read_table,
 }
@@ -67,7 +110,8 @@ HEAD_CHARACTERS: Final = 65536
 HEAD_LINES: Final = 500
 """How much of a file its format is told from."""
 
-_NBIB_LINE: Final = re.compile(r"^PMID- ", re.MULTILINE)
+# A PubMed record, or an ERIC record in the same tags (ERIC records have no PMID line).
+_NBIB_LINE: Final = re.compile(r"^(?:PMID- |OWN - ERIC\b)", re.MULTILINE)
 _NBIB_TAG: Final = re.compile(r"^[A-Z][A-Z0-9]{1,3} {0,3}- ")
 # What may stand before a RIS file's first tag line, or a PubMed file's first PMID line: a
 # provider's header ("Provider: JSTOR"), Ovid's record numbers ("1.", "<1>") and its search
@@ -95,7 +139,11 @@ _REFER_LINE: Final = re.compile(r"^%[0-9A-Z@+!#$&()*\-] ")
 LOOKED_FOR: Final = (
     "RIS tag lines ('TY  - ', 'AU  - ', ..., 'ER  - '), PubMed tags ('PMID- '), Web of "
     "Science tags (FN, PT, ..., ER), EndNote % tags (%0, %T, ...), BibTeX entries "
-    "(@article{...}), EndNote XML <record>s, or a table whose header names known columns "
+    "(@article{...}), EndNote XML <record>s, PubMed XML <PubmedArticle>s, Europe PMC "
+    "<result>s (XML or JSON), a CSL-JSON array of items, ProQuest's 'Document N of M' text, Ovid's "
+    "fielded text, Cochrane's 'Record #N of M' text, RefWorks tags (RT, A1, T1, ...), "
+    "ICTRP's <Trial>s, ClinicalTrials.gov's JSON studies, "
+    "or a table whose header names known columns "
     "(title, authors, year, ...) or whose rows have as many cells as its header"
 )
 """What :func:`detect_format` looks for, for messages."""
@@ -107,7 +155,17 @@ _NAMES: Final = {
     "refer": "EndNote tagged (Refer) text",
     "bibtex": "BibTeX",
     "endnote-xml": "EndNote XML",
+    "pubmed-xml": "PubMed XML",
+    "europepmc": "Europe PMC search results (XML or JSON)",
+    "csl-json": "CSL-JSON",
+    "proquest-text": "ProQuest plain text",
+    "ovid-text": "Ovid's fielded display text",
+    "cochrane-text": "Cochrane Library plain text",
+    "refworks": "RefWorks tagged text",
     "csv": "a table (CSV/TSV)",
+    "workbook": "a workbook (.xlsx, .xls, .ods) holding a table of records",
+    "ictrp-xml": "WHO ICTRP XML",
+    "ctgov-json": "ClinicalTrials.gov JSON",
 }
 # Formats told by structure a table cell can also hold now and then: a format named in the
 # log is not refused for them, only when it then reads no record.
@@ -120,6 +178,13 @@ _TYPE_ONLY: Final[dict[str, frozenset[str]]] = {
     "wos": frozenset({"PT"}),
     "refer": frozenset({"%0"}),
     "bibtex": frozenset({"ENTRYTYPE", "ID"}),
+    "pubmed-xml": frozenset({"PublicationType", "Language", "PublicationStatus"}),
+    "europepmc": frozenset({"id", "source", "pubType", "pubTypeList/pubType", "isOpenAccess"}),
+    "csl-json": frozenset({"type", "id", "citation-key"}),
+    "proquest-text": frozenset({"Database", "Last updated", "Copyright", "Links"}),
+    "ovid-text": frozenset({"Record Owner", "Status", "Entry Date", "Update Date"}),
+    "cochrane-text": frozenset({"PT"}),
+    "refworks": frozenset({"RT", "SR"}),
     "endnote-xml": frozenset(
         {"ref-type", "ref-type@name", "rec-number", "foreign-keys/key", "database", "source-app"}
     ),
@@ -154,7 +219,7 @@ def detect_format(text: str) -> str | None:
         start = _after_preamble(text)
         if start is not None:
             later = _detect_window(_Window(text, start))
-            if later in ("ris", "nbib"):
+            if later in ("ris", "nbib", "ovid-text"):
                 return later
     return _detect_window(window)
 
@@ -196,6 +261,9 @@ def _after_preamble(text: str) -> int | None:
 def _detect_window(window: _Window) -> str | None:
     head, lines = window.head, window.lines
     stripped = head.lstrip()
+    structured = _structured(head)
+    if structured is not None:
+        return structured
     if stripped.startswith(("<?xml", "<xml")) and "<record" in head:
         return "endnote-xml"
     first = lines[0] if lines else ""
@@ -205,11 +273,14 @@ def _detect_window(window: _Window) -> str | None:
     nbib = _nbib_structure(lines, head)
     if nbib == "clear":
         return "nbib"
+    plain = detect_plaintext(lines)
+    if plain is not None:
+        return plain
     if _WOS_START.match(first):
         return "wos"
     if _REFER_LINE.match(first):
         return "refer"
-    if known_header(first):
+    if table_header(lines):
         return "csv"
     if ris == "likely":
         return "ris"
@@ -220,6 +291,17 @@ def _detect_window(window: _Window) -> str | None:
     if same_cells(head, complete=window.complete, rows=HEAD_LINES):
         return "csv"
     return None
+
+
+def _structured(head: str) -> str | None:
+    """PubMed XML, Europe PMC results (XML or JSON) or CSL-JSON, told by their markup."""
+    if looks_like_pubmed_xml(head):
+        return "pubmed-xml"
+    if looks_like_europepmc(head):
+        return "europepmc"
+    if looks_like_csl_json(head):
+        return "csl-json"
+    return register_document(head)
 
 
 def _ris_structure(lines: list[str]) -> str | None:
@@ -331,6 +413,9 @@ def read_export(
         raise ReviewError(
             [Problem.of_file(name, "a readable file", f"cannot read the file: {error}")]
         ) from error
+    workbook = read_workbook(data, file=name)
+    if workbook is not None:
+        return _from_workbook(workbook, name, format_name)
     binary = binary_kind(data)
     if binary is not None:
         what, advice = binary
@@ -349,7 +434,13 @@ def read_export(
             ]
         )
     # An XML declaration names the encoding, unless the log does (or says it is not XML).
-    xml = encoding is None and format_name in (None, "endnote-xml")
+    xml = encoding is None and format_name in (
+        None,
+        "endnote-xml",
+        "pubmed-xml",
+        "europepmc",
+        "ictrp-xml",
+    )
     declared = declared_encoding(data) if xml else None
     notes: list[str] = []
     if declared:
@@ -412,13 +503,18 @@ _ZIP_DOCUMENTS: Final = (
     ("word/", "a Word document (.docx, a ZIP archive)", ""),
     ("ppt/", "a PowerPoint file (.pptx, a ZIP archive)", ""),
 )
-_EXPORT_SUFFIXES: Final = (".ris", ".nbib", ".txt", ".ciw", ".isi", ".bib", ".xml", ".csv", ".tsv")
+_EXPORT_SUFFIXES: Final = (
+    ".ris", ".nbib", ".txt", ".ciw", ".isi", ".bib", ".xml", ".csv", ".tsv", ".json",
+)  # fmt: skip
 
 
 def binary_kind(data: bytes) -> tuple[str, str] | None:
     """What a binary file is, told by its signature (its first bytes), and what to do
     instead; None for anything else. A ZIP archive is looked into: Excel and Word files are
-    ZIP archives, and an archive may hold the export itself."""
+    ZIP archives, and an archive may hold the export itself. A workbook whose sheet holds a
+    table of records (:mod:`searchtrail.records.workbook`) is an export, and None."""
+    if holds_records(data):
+        return None
     for signature, what, advice in _SIGNATURES:
         if data.startswith(signature):
             return what, advice
@@ -446,6 +542,30 @@ def binary_kind(data: bytes) -> tuple[str, str] | None:
             "unzip it and name the export(s) inside in the search log",
         )
     return "a ZIP archive", _EXPORT_AGAIN
+
+
+def _from_workbook(parsed: ParsedFile, name: str, format_name: str | None) -> ParsedFile:
+    """A workbook's records, checked against the format the search log names (a table's
+    layout, or ``csv``; any other format is contradicted by the workbook)."""
+    if format_name is not None and format_name not in _READERS:
+        raise ReviewError(
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    "format",
+                    repr(format_name),
+                    f"one of {', '.join(FORMATS)}",
+                    f"unknown format {format_name!r}",
+                )
+            ]
+        )
+    if format_name is not None and _family(format_name) != "csv":
+        raise _contradicted(name, format_name, "workbook")
+    if format_name in PROFILES and format_name != "csv":
+        parsed.format = format_name  # the search log's word wins over the table's header
+    return parsed
 
 
 def _contradicted(name: str, chosen: str, seen: str, *, read_nothing: bool = False) -> ReviewError:

@@ -29,13 +29,15 @@ def read_nbib(text: str, *, file: str, encoding: str) -> ParsedFile:
     Records are separated by blank lines: a tag line after a blank line (or the file's
     first tag line) starts a record, whether or not it is ``PMID-``. A ``PMID-`` line
     starts a record wherever it stands, as PubMed writes it first in every record (records
-    written without the blank line). Lines indented by six spaces continue the field before
+    written without the blank line), and so does a second ``OWN`` line in one record (ERIC
+    writes ``OWN - ERIC`` first, and no PMID). Lines indented by six spaces continue the field before
     them; other lines outside that shape are skipped and reported with their numbers."""
     records: list[RawRecord] = []
     current: RawRecord | None = None
     skipped: list[int] = []
     no_pmid: list[int] = []
     joined: list[int] = []
+    joined_own: list[int] = []
     for number, line in enumerate(iter_lines(text), start=1):
         if not line.strip():
             current = None  # a blank line ends the record
@@ -44,8 +46,12 @@ def read_nbib(text: str, *, file: str, encoding: str) -> ParsedFile:
         if match:
             tag = match.group(1)
             value = match.group(2).strip() if match.re is _NBIB_TAG else ""
-            if current is not None and tag == "PMID" and current.fields:
-                joined.append(number)
+            if (
+                current is not None
+                and current.fields
+                and (tag == "PMID" or (tag == "OWN" and _has(current, "OWN")))
+            ):
+                (joined if tag == "PMID" else joined_own).append(number)
                 current = None
             if current is None:
                 current = RawRecord(number, [])
@@ -56,13 +62,21 @@ def read_nbib(text: str, *, file: str, encoding: str) -> ParsedFile:
             current.fields[-1] = (tag, f"{value}\n{line.strip()}")
         else:
             skipped.append(number)
-    no_pmid.extend(record.line for record in records if not _has(record, "PMID"))
+    no_pmid.extend(
+        record.line
+        for record in records
+        if not _has(record, "PMID") and ("OWN", "ERIC") not in record.fields
+    )
     notes = []
     if skipped:
         notes.append(f"{len(skipped)} line(s) outside records skipped ({_lines(skipped)})")
     if joined:
         notes.append(
             f"record(s) with no blank line before them, told by their PMID line ({_lines(joined)})"
+        )
+    if joined_own:
+        notes.append(
+            f"record(s) with no blank line before them, told by their OWN line ({_lines(joined_own)})"
         )
     if no_pmid:
         notes.append(f"record(s) without a PMID line ({_lines(no_pmid)})")

@@ -99,7 +99,8 @@ def dedup_md(review: Review, counts: ReviewCounts) -> str:
     lines.append(
         f"Pairs linked as versions of one work and kept apart (erratum, retraction, preprint, "
         f"conference abstract): {number(records.linked_pairs)}. Pairs the rules could not "
-        f"decide and asked people about: {number(records.uncertain_pairs)}; unanswered questions in `screening/duplicates.csv`: "
+        f"decide and asked people about: {number(records.uncertain_pairs)}; unanswered "
+        f"questions in `screening/duplicates.csv`: "
         f"{number(records.open_questions)}; people's verdicts applied: {number(records.verdicts)}. "
         f"Groups split because two of their records cannot be one work: {number(records.splits)}."
     )

@@ -3,7 +3,8 @@
 ``searchtrail screening import`` reads a tool's export, finds each row's record among the
 review's deduplicated records and appends a decision row per record to the stage's file in
 ``screening/``. A row is matched by a record id the tool kept (the ``ID`` of the RIS file
-the pipeline writes, in a ``record_id``, ``id``, ``key`` or ``accession number`` column),
+the pipeline writes, in a ``record_id``, ``id``, ``key`` or ``accession number`` column, or
+the ``searchtrail_id`` of ``reports/dedup/asreview.csv``),
 else by DOI, else by title (normalised as for deduplication); a DOI or title shared by
 several publications is not a match. The row written names the record and carries, in its
 ``title`` column, the title the tool shows: what the person saw, which the pipeline checks
@@ -68,7 +69,9 @@ Tool = Literal["csv", "rayyan", "asreview", "covidence"]
 TOOLS: Final[tuple[Tool, ...]] = ("csv", "rayyan", "asreview", "covidence")
 ImportStage = Literal["title_abstract", "full_text"]
 
-_ID_COLUMNS: Final = ("record_id", "id", "key", "accession number", "record id")
+_ID_COLUMNS: Final = (
+    "searchtrail_id", "record_id", "id", "key", "accession number", "record id"
+)  # fmt: skip
 _YES: Final = frozenset({"include", "included", "yes", "y", "1", "true", "relevant"})
 _NO: Final = frozenset({"exclude", "excluded", "no", "n", "0", "false", "irrelevant"})
 _RAYYAN_LABELS: Final = re.compile(r"RAYYAN-INCLUSION:\s*\{([^}]*)\}")
