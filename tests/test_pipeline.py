@@ -169,6 +169,13 @@ def test_differences_between_log_and_exports_are_reported_with_their_numbers(tmp
     text = (tmp_path / "reports/sources.md").read_text(encoding="utf-8")
     assert "## Where the exports differ from the log" in text
     assert "- MEDLINE: medline-1: documented 412 identified, the export holds 2" in text
+    # where the skipped record is, and why: the file, its line, what is wrong
+    lines = export.read_text(encoding="utf-8").splitlines()
+    lost = lines.index("TI  - A record whose TY line was lost") + 1
+    dedup = (tmp_path / "reports/duplicates.md").read_text(encoding="utf-8")
+    assert "## Records that could not be read" in dedup
+    [entry] = [line for line in dedup.splitlines() if line.startswith("- medline-1: ")]
+    assert f"medline-1.ris:{lost}" in entry
 
 
 def test_pipeline_stops_with_the_problem_list(tmp_path):

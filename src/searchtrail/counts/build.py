@@ -150,6 +150,7 @@ def _export(flow: Flow, origin_id: str, documented: int | None) -> ExportCounts:
         duplicates_within=records.read - len(mine),
         found_only_here=sum(1 for p in mine if p.origins == {origin_id}),
         documented=documented,
+        unreadable=records.unreadable,
     )
 
 

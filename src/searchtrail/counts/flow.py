@@ -84,6 +84,8 @@ class OriginRecords:
     read: int
     skipped: int
     """Records that could not be read and were skipped as the log allows."""
+    unreadable: tuple[str, ...] = ()
+    """Where each skipped record is and why it could not be read (file, line, reason)."""
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,7 @@ def origin_records(review: Review, imports: Iterable[FileImport]) -> dict[str, O
             in_file=sum(i.in_file for i in items),
             read=sum(i.read for i in items),
             skipped=sum(len(i.skipped) for i in items),
+            unreadable=tuple(problem for i in items for problem in i.skipped),
         )
         for origin_id, items in grouped.items()
         if origin_id in origins

@@ -50,6 +50,8 @@ class ExportCounts:
     documented: int | None
     """The log's count of what the export holds (identified or for assessment); None when
     the log states none (or for a record file)."""
+    unreadable: tuple[str, ...] = ()
+    """Where each skipped record is and why it could not be read (file, line, reason)."""
 
     @property
     def agrees(self) -> bool:

@@ -19,7 +19,7 @@ from searchtrail.counts.model import ReviewCounts
 from searchtrail.counts.number import Count
 from searchtrail.counts.verify import verify
 
-FORMAT: Final = "searchtrail-counts/3"
+FORMAT: Final = "searchtrail-counts/4"
 
 
 def to_json(counts: ReviewCounts) -> str:

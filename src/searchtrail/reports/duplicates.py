@@ -144,6 +144,22 @@ def dedup_md(review: Review, counts: ReviewCounts) -> str:
             align="lllrrrrrrl",
         )
     )
+    unreadable = [
+        (name, problem)
+        for name, export in (
+            *((s.id, n.export) for s, n in joined(review, counts) if n.export is not None),
+            *((r.id, r.records) for r in counts.record_files),
+        )
+        for problem in export.unreadable
+    ]
+    if unreadable:
+        lines.extend(["", "## Records that could not be read", ""])
+        lines.append(
+            "Skipped as the search log allows (`skip_unreadable`), each where it is in its "
+            "file and why:"
+        )
+        lines.append("")
+        lines.extend(f"- {md(name)}: {md(problem)}" for name, problem in unreadable)
     return "\n".join(lines)
 
 
