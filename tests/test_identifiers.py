@@ -135,3 +135,12 @@ def test_a_decision_held_up_by_a_split_names_the_split(tmp_path):
         "deduplication kept medline-1:pmid-30499999 apart from medline-1:pmid-30000000" in message
     )
     assert "because different PubMed ids (30000000, 30499999)" in message
+
+
+def test_a_pubmed_id_of_zero_is_none():
+    """Exporters write 0 where a record has no PubMed id (abstrackr's 'pubmed id' column);
+    every such record would otherwise share the key pmid-0."""
+    assert typed("0", "pmid") is None
+    assert typed("00000000", "pmid") is None
+    assert typed("PMID: 0", "text") is None
+    assert typed("30811234", "pmid") == "pmid:30811234"

@@ -36,8 +36,23 @@ _DATES: Final = frozenset(
     {"accessed", "available-date", "event-date", "issued", "original-date", "submitted"}
 )
 _ITEM_START: Final = re.compile(r"^\s*\[\s*(?:\]|\{)")
-_CSL_KEYS: Final = re.compile(r'"(?:issued|container-title|author|title|DOI|URL)"\s*:')
-_TYPE_KEY: Final = re.compile(r'"type"\s*:\s*"')
+# CSL's item types (CSL 1.0.2), as "type" gives them: other JSON has a "type" too (RefLib's
+# "journalArticle", Zotero's own item types), so the type's value is what tells CSL.
+_CSL_TYPES: Final = (
+    "article|article-journal|article-magazine|article-newspaper|bill|book|broadcast|"
+    "chapter|classic|collection|dataset|document|entry|entry-dictionary|entry-encyclopedia|"
+    "event|figure|graphic|hearing|interview|legal_case|legislation|manuscript|map|"
+    "motion_picture|musical_score|pamphlet|paper-conference|patent|performance|periodical|"
+    "personal_communication|post|post-weblog|regulation|report|review|review-book|software|"
+    "song|speech|standard|thesis|treaty|webpage"
+)
+_CSL_TYPE: Final = re.compile(rf'"type"\s*:\s*"(?:{_CSL_TYPES})"')
+# CSL's own structures: a name list of {"family", "given"} (or "literal") objects, a date as
+# {"date-parts"} (or "raw", "literal").
+_CSL_NAMES: Final = re.compile(
+    r'"(?:author|editor)"\s*:\s*\[\s*\{[^{}\[\]]*"(?:family|given|literal)"\s*:'
+)
+_CSL_DATE: Final = re.compile(r'"issued"\s*:\s*\{\s*"(?:date-parts|raw|literal)"\s*:')
 _EXPECTED: Final = (
     "a CSL-JSON export: a JSON array of items, each an object with 'type', 'title', "
     "'author', 'issued', ..."
@@ -45,10 +60,15 @@ _EXPECTED: Final = (
 
 
 def looks_like_csl_json(head: str) -> bool:
-    """Whether the start of a file is CSL-JSON: a JSON array of objects, with a ``type``
-    and one of CSL's variables (``title``, ``author``, ``issued``, ``container-title``,
-    ``DOI``, ``URL``)."""
-    return bool(_ITEM_START.match(head) and _TYPE_KEY.search(head) and _CSL_KEYS.search(head))
+    """Whether the start of a file is CSL-JSON: a JSON array of objects with CSL's own
+    marks, a ``type`` that is one of CSL's item types (``article-journal``, ``book``,
+    ``chapter``, ``paper-conference``, ...), or an ``author``/``editor`` list of
+    ``{"family", "given"}`` names, or an ``issued`` date of ``date-parts``. A JSON array that
+    merely has a ``type`` and a ``title`` (RefLib's ``"type": "journalArticle"``, authors as
+    strings) is not CSL-JSON: read as CSL it would lose its authors, year and DOI."""
+    if not _ITEM_START.match(head):
+        return False
+    return bool(_CSL_TYPE.search(head) or _CSL_NAMES.search(head) or _CSL_DATE.search(head))
 
 
 def read_csl_json(text: str, *, file: str, encoding: str) -> ParsedFile:

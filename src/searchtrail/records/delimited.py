@@ -10,6 +10,11 @@ with its line. A line of a database's search strategy (Ovid's ``Database:`` and 
 Strategy:`` lines, its numbered search lines, a rule of dashes) is never a table's header:
 the strategy's lines often hold as many commas as each other (``.ti,ab.``), which once made
 an Ovid RIS file with a long strategy a table of one record per line.
+
+A database may write a few lines above the header (Embase: ``"SEARCH QUERY","dinosaur:ti"``,
+a rule of dashes, a blank line): the header is the first of the first :data:`HEADER_ROWS`
+lines that names known columns (:func:`header_index`), and the lines above it are skipped
+and named in the notes, as the workbook reader does with the rows above a sheet's header.
 """
 
 from __future__ import annotations
@@ -70,6 +75,42 @@ def known_header(line: str) -> bool:
     return len(cells) >= 2 and any(cell.strip().lower() in TABLE_COLUMNS for cell in cells)
 
 
+_LINE_BREAK: Final = re.compile(r"\r\n|\r|\n")
+HEADER_ROWS: Final = 10
+"""How far down a table (a CSV or TSV file, a sheet) its header is looked for."""
+
+
+def _known_names(line: str) -> tuple[int, int]:
+    """How many cells of ``line`` (as a header) are filled, and how many name known
+    columns."""
+    cells = next(csv.reader([line], delimiter=sniff_delimiter(line)), [])
+    filled = [cell.strip().lower() for cell in cells if cell.strip()]
+    return len(filled), sum(1 for cell in filled if cell in TABLE_COLUMNS)
+
+
+def header_index(lines: list[str]) -> int | None:
+    """Which of ``lines`` (the first lines of a file) is a table's header: the first line if
+    it names a known column (:func:`known_header`); otherwise the first of the first
+    :data:`HEADER_ROWS` lines that names two known columns or more and has more filled cells
+    than every line above it (Dimensions' note above its header aside), so that a
+    database's preamble (a search query, a rule, a blank line) is passed over and a data row
+    of a table whose header names no known column is never taken for its header. None when
+    there is no such line."""
+    if not lines:
+        return None
+    if known_header(lines[0]):
+        return 0
+    widest = 0
+    for index, line in enumerate(lines[:HEADER_ROWS]):
+        if note_above_header(line):
+            continue
+        filled, known = _known_names(line)
+        if index and known >= 2 and filled > widest and known_header(line):
+            return index
+        widest = max(widest, filled)
+    return None
+
+
 def table_header(lines: list[str]) -> bool:
     """Whether the first of the non-blank ``lines`` of a file is a table's header naming a
     known column (:func:`known_header`), or the note Dimensions writes above its header
@@ -90,6 +131,26 @@ def _note_above_header(text: str) -> tuple[str, int, str]:
     rest = text[len(first_line) :]
     rest = rest[2:] if rest.startswith("\r\n") else rest[1:]
     return rest, 1, first_line
+
+
+def _above_header(text: str) -> tuple[str, list[str]]:
+    """``text`` from its header on (:func:`header_index`), and the lines above the header
+    (none when the header is the first line, or no line is one)."""
+    lines: list[str] = []
+    ends: list[int] = []
+    position = 0
+    for match in _LINE_BREAK.finditer(text):
+        lines.append(text[position : match.start()])
+        position = match.end()
+        ends.append(position)
+        if len(lines) == HEADER_ROWS:
+            break
+    else:
+        lines.append(text[position:])
+    index = header_index(lines)
+    if not index:
+        return text, []
+    return text[ends[index - 1] :], lines[:index]
 
 
 def same_cells(head: str, *, complete: bool, rows: int = 200) -> bool:
@@ -138,9 +199,29 @@ def table_profile(columns: list[str]) -> str:
 
 
 def read_table(text: str, *, file: str, encoding: str) -> ParsedFile:
-    """Read every data row of a CSV or TSV file (after the note Dimensions writes above
-    its header, which is skipped and named in the notes)."""
+    """Read every data row of a CSV or TSV file (after the lines above its header: the note
+    Dimensions writes, a database's search query (:func:`header_index`), which are skipped
+    and named in the notes)."""
     text, skipped, note = _note_above_header(text)
+    text, above = _above_header(text)
+    notes = (
+        [f"line 1 is the note Dimensions writes above its header ({note[:80]!r}): skipped"]
+        if skipped
+        else []
+    )
+    if above:
+        shown = next((line.strip() for line in above if line.strip()), "").rstrip(",;\t")
+        lines = (
+            f"lines {skipped + 1}-{skipped + len(above)}"
+            if len(above) > 1
+            else f"line {skipped + 1}"
+        )
+        what = f" (a database's note or search query, {shown[:80]!r})" if shown else ""
+        notes.append(
+            f"{lines} above the table's header (line {skipped + len(above) + 1}) are not "
+            f"rows of the table{what}: skipped"
+        )
+        skipped += len(above)
     first_line = text.split("\n", 1)[0].split("\r", 1)[0]
     delimiter = sniff_delimiter(first_line)
     header_probe = next(csv.reader([first_line], delimiter=delimiter), [])
@@ -154,7 +235,7 @@ def read_table(text: str, *, file: str, encoding: str) -> ParsedFile:
     try:
         header = [name.strip() for name in next(reader)]
     except StopIteration:
-        return ParsedFile(file, profile, encoding, [], 0)
+        return ParsedFile(file, profile, encoding, [], 0, [], notes)
     except csv.Error as error:
         raise _broken(file, 1, error) from error
     if strategy_line(first_line):
@@ -220,11 +301,6 @@ def read_table(text: str, *, file: str, encoding: str) -> ParsedFile:
     except csv.Error as error:
         # The rows after a broken quote cannot be told apart: the file cannot be read.
         raise _broken(file, line + 1, error) from error
-    notes = (
-        [f"line 1 is the note Dimensions writes above its header ({note[:80]!r}): skipped"]
-        if skipped
-        else []
-    )
     return ParsedFile(file, profile, encoding, records, in_file, failures, notes)
 
 

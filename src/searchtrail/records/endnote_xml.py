@@ -9,6 +9,14 @@ Namespaces are set aside (some tools write a default ``xmlns``), and so are comm
 CDATA sections when records are counted: a ``<record>`` written there is text, not a
 record. Elements nested more than :data:`MAX_DEPTH` levels deep are refused.
 
+Whitespace inside an element that holds a line break is the file's layout, not text: a file
+written indented, one word a line (``<author>`` holding ``Chapman,`` / ``A.`` / ``G.`` on
+lines of their own), gives ``Chapman, A. G.``. Each such run becomes one space. EndNote
+separates values inside one element (several addresses, ISBNs, languages, lines of notes) by
+a carriage return written as ``&#xD;``, which the parser keeps (unlike a line break in the
+file): a run holding one becomes that carriage return. (Keywords are one ``<keyword>``
+element each.) Spaces without a line break are kept as they are.
+
 A file that is not well-formed as a whole (one record with a broken element: an unescaped
 ``&`` or ``<``, a tag left open) is read record by record
 (:mod:`searchtrail.records.xml_records`): each ``<record>`` is parsed on its own, a record
@@ -49,6 +57,9 @@ _DECLARATION_BYTES: Final = re.compile(
     rb"""^\s*<\?xml\b[^>]*?\bencoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\1"""
 )
 _C1_BYTES: Final = re.compile(rb"[\x80-\x9f]")
+# Whitespace with a line break in it: the file's layout (an indented, pretty-printed file),
+# never part of a value, since EndNote writes the breaks inside a value as "&#xD;" ("\r").
+_LAYOUT: Final = re.compile(r"[ \t\r\n]*\n[ \t\r\n]*")
 _UTF8_MULTIBYTE: Final = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 # Codecs Python knows that are no character set a file is written in.
 _NOT_CHARACTER_SETS: Final = frozenset(
@@ -254,7 +265,13 @@ def _text(element: ET.Element) -> str:
             if child.tail:
                 stack.append(child.tail)
             stack.append(child)
-    return "".join(parts).strip()
+    return _LAYOUT.sub(_unlaid, "".join(parts)).strip()
+
+
+def _unlaid(found: re.Match[str]) -> str:
+    """A run of whitespace with a line break in it, as one space; EndNote's own break
+    between values (``&#xD;``) in it is kept."""
+    return "\r" if "\r" in found.group() else " "
 
 
 def _walk(record: ET.Element, fields: list[tuple[str, str]]) -> None:

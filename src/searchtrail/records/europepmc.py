@@ -3,8 +3,10 @@
 
 Both forms have one structure: ``<responseWrapper>`` (a JSON object) holding the request and
 ``<resultList>`` (``"resultList"``) with one ``<result>`` (an item of ``"result"``) per
-record. A JSON array of such result objects (the results without their wrapper) is read too.
-Records are counted as ``<result>`` start tags, or as the items of the ``result`` array; XML
+record. A JSON array of such result objects (the results without their wrapper) is read too, and
+so is a JSON array of whole response pages (``[{"hitCount": …, "resultList": {"result":
+[…]}}, …]``, as a client saves the pages of a cursor search): every page's results.
+Records are counted as ``<result>`` start tags, or as the items of the ``result`` arrays; XML
 records are read one by one (:mod:`searchtrail.records.xml_records`), so a broken one is
 reported with its line and the others are read.
 
@@ -22,7 +24,13 @@ import xml.etree.ElementTree as ET
 from typing import Any, Final
 
 from searchtrail.errors import Problem, ReviewError
-from searchtrail.records.json_records import flatten, item_lines, line_of, load
+from searchtrail.records.json_records import (
+    every_item_lines,
+    flatten,
+    item_lines,
+    line_of,
+    load,
+)
 from searchtrail.records.model import ParsedFile, RawRecord
 from searchtrail.records.xml_records import record_pieces, visible
 
@@ -30,6 +38,7 @@ _XML: Final = re.compile(r"<(?:[\w.-]+:)?(?:responseWrapper|resultList)[\s>]")
 _XML_RESULT: Final = re.compile(r"<(?:[\w.-]+:)?result[\s>/]")
 _JSON_OBJECT: Final = re.compile(r'^\s*\{.*?"(?:resultList|hitCount)"\s*:', re.DOTALL)
 _JSON_ARRAY: Final = re.compile(r"^\s*\[\s*\{")
+_JSON_PAGES: Final = re.compile(r'^\s*\[\s*\{.*?"(?:resultList|hitCount)"\s*:', re.DOTALL)
 _JSON_RESULT_KEYS: Final = re.compile(r'"(?:authorString|pubYear|journalInfo|pmid)"\s*:')
 _JSON_SOURCE: Final = re.compile(r'"source"\s*:\s*"(?:MED|PMC|PPR|AGR|CBA|CTX|ETH|HIR|PAT)"')
 _EXPECTED: Final = (
@@ -48,7 +57,7 @@ def looks_like_europepmc(head: str) -> str | None:
     if stripped.startswith("<"):
         shown = visible(head)
         return "xml" if _XML.search(shown) and _XML_RESULT.search(shown) else None
-    if _JSON_OBJECT.match(head[:4096]) and '"result' in head:
+    if (_JSON_OBJECT.match(head[:4096]) or _JSON_PAGES.match(head[:4096])) and '"result' in head:
         return "json"
     if _JSON_ARRAY.match(head) and _JSON_SOURCE.search(head) and _JSON_RESULT_KEYS.search(head):
         return "json"
@@ -98,6 +107,11 @@ def _read_json(text: str, *, file: str, encoding: str) -> ParsedFile:
         wrapper = data.get("resultList")
         results = wrapper.get("result") if isinstance(wrapper, dict) else None
         lines = item_lines(text, ("resultList", "result"))
+    elif _pages(data):
+        # Several response pages saved as one array (a client's pages of a cursor search):
+        # every page's results, in order.
+        results = [result for page in data for result in page["resultList"]["result"]]
+        lines = [line for page in every_item_lines(text, _PAGE_RESULTS) for line in page]
     else:
         results, lines = data, item_lines(text, ())
     if not isinstance(results, list):
@@ -121,6 +135,23 @@ def _read_json(text: str, *, file: str, encoding: str) -> ParsedFile:
                 )
             )
     return ParsedFile(file, "europepmc", encoding, records, len(results), failures, [])
+
+
+_PAGE_RESULTS: Final = (None, "resultList", "result")
+
+
+def _pages(data: Any) -> bool:
+    """Whether ``data`` is an array of response pages, each with ``resultList.result``."""
+    return (
+        isinstance(data, list)
+        and bool(data)
+        and all(
+            isinstance(page, dict)
+            and isinstance(page.get("resultList"), dict)
+            and isinstance(page["resultList"].get("result"), list)
+            for page in data
+        )
+    )
 
 
 def _failure(file: str, line: int, problem: str) -> Problem:

@@ -50,6 +50,19 @@ Standard = dict[str, str]
 Fields = Sequence[tuple[str, str]]
 
 _YEAR: Final = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+# A date written as one number, YYYYMMDD or YYYYMM (TRID's "Start date: 20170812").
+_COMPACT_DATE: Final = re.compile(
+    r"(?<!\d)(1[5-9]\d\d|20\d\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])?(?!\d)"
+)
+# Web of Science's early-access date in RIS C6: "FEB 2022" (or the year alone).
+_EARLY_ACCESS: Final = re.compile(r"^(?:[A-Za-z]{3,9}\.?\s+(?:\d{1,2}\s+)?)?(\d{4})$")
+# A link field's value that is a DOI and nothing else: bare, "doi:…", or a doi.org URL.
+_DOI_ALONE: Final = re.compile(
+    r"^(?:doi:?\s*|(?:https?://)?(?:[a-z]+\.)?doi\.org/)?10\.\d{4,9}/\S+$", re.IGNORECASE
+)
+_LEADING_AND: Final = re.compile(r"^and\s+(?=\S)")
+_RIS_LINKS: Final = ("UR", "L1", "L2", "LK", "L3", "L4")
+"""RIS's link fields, in the order their DOI is preferred when DO and DI have none."""
 _DOI: Final = re.compile(r"10\.\d{4,9}/\S+")
 _ISSN: Final = re.compile(r"^\d{4}-?\d{3}[\dXx]$")
 _NUMBER_KIND: Final = re.compile(r"^(?:E-?ISSN|ISSN|E-?ISBN|ISBN)[-:\s]+", re.IGNORECASE)
@@ -104,7 +117,7 @@ _WOS: Final = {
     "title": ["TI"],
     "authors": ["*AF"],
     "authors_short": ["*AU"],
-    "year": ["PY", "PD"],
+    "year": ["PY", "PD", "EY", "EA"],  # EY, EA: the early-access year and date
     "journal": ["SO", "SE", "BS"],
     "volume": ["VL"],
     "issue": ["IS"],
@@ -137,7 +150,7 @@ _BIBTEX: Final = {
     "type": ["entrytype"],
     "title": ["title"],
     "authors": ["author"],
-    "year": ["year", "date"],
+    "year": ["year", "date", "earlyaccessdate"],  # Web of Science's early-access date
     "journal": ["journal", "journaltitle", "booktitle", "series"],
     "volume": ["volume"],
     "issue": ["number", "issue"],
@@ -262,25 +275,57 @@ _SCOPUS: Final = {
     "publisher": ["publisher"],
 }
 _GENERIC: Final = {
-    "type": ["type", "item type", "document type", "publication type", "reference type"],
-    "title": ["title", "article title", "document title", "primary title", "ti"],
-    "authors": ["authors", "author", "author names", "author(s)", "au"],
-    "year": ["year", "publication year", "py", "pub year", "date", "publication date"],
+    # Synonyms from reference managers' and publishers' tables: RefWorks ("Title Primary",
+    # "Authors, Primary", "Periodical Full"), Covidence ("Published Year"), SpringerLink
+    # ("Item Title", "Item DOI", "Journal Volume"), Google Scholar ("Publication").
+    "type": [
+        "type",
+        "item type",
+        "document type",
+        "publication type",
+        "reference type",
+        "content type",
+    ],
+    "title": [
+        "title",
+        "article title",
+        "document title",
+        "primary title",
+        "title primary",
+        "item title",
+        "ti",
+    ],
+    "authors": ["authors", "author", "author names", "author(s)", "authors, primary", "au"],
+    "year": [
+        "year",
+        "publication year",
+        "py",
+        "pub year",
+        "published year",
+        "year published",
+        "date",
+        "publication date",
+    ],
     "journal": [
         "journal",
         "journal/book",
         "source title",
         "publication title",
         "journal title",
+        "journal name",
+        "periodical full",
+        "periodical",
+        "publication",
         "secondary title",
         "source",
         "so",
+        "periodical abbrev",
     ],
-    "volume": ["volume", "vol", "vl"],
-    "issue": ["issue", "number", "no", "is"],
+    "volume": ["volume", "vol", "vl", "journal volume"],
+    "issue": ["issue", "number", "no", "is", "journal issue"],
     "pages": ["pages", "page", "pg"],
-    "doi": ["doi", "di"],
-    "issn_isbn": ["+issn", "+isbn", "+sn"],
+    "doi": ["doi", "di", "item doi"],
+    "issn_isbn": ["+issn", "+isbn", "+sn", "+issn/isbn"],
     "pmid": ["pmid", "pubmed id"],
     "url": ["url", "link", "ur"],
     "abstract": ["abstract", "abstract note", "ab"],
@@ -367,6 +412,16 @@ def _pick(by_name: dict[str, list[str]], sources: tuple[tuple[int, str], ...]) -
     return "\n".join(gathered)
 
 
+def source_names(
+    format_name: str, standard_name: str, columns: Mapping[str, str] | None = None
+) -> tuple[frozenset[str], bool]:
+    """The names of the fields that give ``standard_name`` in ``format_name`` (with the log's
+    ``columns``), and whether a record's field names are compared with them in lower case."""
+    plan = dict(_plan(format_name, tuple(sorted((columns or {}).items()))))
+    names = frozenset(name for _, name in plan.get(standard_name, ()))
+    return names, format_name in _CASELESS
+
+
 def standardise(
     fields: Fields, format_name: str, *, columns: Mapping[str, str] | None = None
 ) -> Standard:
@@ -386,10 +441,8 @@ def standardise(
             by_name[key] = [text]
         else:
             values.append(text)
-    picked = {
-        name: _pick(by_name, sources)
-        for name, sources in _plan(format_name, tuple(sorted((columns or {}).items())))
-    }
+    plan = _plan(format_name, tuple(sorted((columns or {}).items())))
+    picked = {name: _pick(by_name, sources) for name, sources in plan}
     result: Standard = {name: picked.get(name, "") for name in STANDARD_FIELDS}
     result["issn"], result["isbn"] = _split_issn_isbn(picked.get("issn_isbn", ""))
     result["authors"] = split_authors(result["authors"], format_name) or split_authors(
@@ -398,7 +451,7 @@ def standardise(
     fix = _FIXES.get(format_name)
     if fix is not None:
         fix(result, by_name)
-    result["year"] = _year(result["year"])
+    result["year"] = _year(result["year"]) or _first_year(by_name, dict(plan).get("year", ()))
     result["doi"] = _doi(result["doi"]) or _doi_from(result["url"])
     found = identifiers(format_name, by_name)
     mapped = typed(result["pmid"], "pmid") if result["pmid"] else None
@@ -412,12 +465,17 @@ def standardise(
 
 
 def split_authors(text: str, format_name: str) -> str:
-    """Authors one per line, whichever way the format lists them."""
+    """Authors one per line, whichever way the format lists them. An "and " left at the
+    start of an author after splitting is a separator too ("Smith, J.\\n and Jones, K.",
+    "Smith J; Jones K; and Lee M"). In BibTeX a line break is layout (a long author field
+    wrapped over lines, as Web of Science writes it): only " and " separates."""
     if not text:
         return ""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if format_name == "bibtex":
+        lines = [" ".join(lines)]
     if len(lines) > 1:
-        return "\n".join(lines)
+        return "\n".join(_LEADING_AND.sub("", line) for line in lines)
     single = lines[0]
     if format_name == "bibtex" or (" and " in single and "," in single):
         parts = re.split(r"\s+and\s+", single)
@@ -429,7 +487,7 @@ def split_authors(text: str, format_name: str) -> str:
         parts = single.split(",")
     else:
         parts = [single]
-    return "\n".join(part.strip() for part in parts if part.strip())
+    return "\n".join(_LEADING_AND.sub("", part.strip()) for part in parts if part.strip())
 
 
 def _split_issn_isbn(text: str) -> tuple[str, str]:
@@ -450,8 +508,21 @@ def _split_issn_isbn(text: str) -> tuple[str, str]:
 
 
 def _year(text: str) -> str:
-    match = _YEAR.search(text)
+    """The year in a date: a four-digit year standing alone ("2019", "2019/08/12", "JAN
+    2019"), or else the start of a date written as one number ("20170812", "201708")."""
+    match = _YEAR.search(text) or _COMPACT_DATE.search(text)
     return match.group(1) if match else ""
+
+
+def _first_year(by_name: dict[str, list[str]], sources: tuple[tuple[int, str], ...]) -> str:
+    """The year of the first year field, in order of preference, whose value holds one (a
+    Web of Science record published early has no PY, its PD a month only: EY has the year)."""
+    for _, name in sources:
+        for value in by_name.get(name, []):
+            found = _year(value)
+            if found:
+                return found
+    return ""
 
 
 def _doi(text: str) -> str:
@@ -477,6 +548,22 @@ def _fix_ris(result: Standard, by_name: dict[str, list[str]]) -> None:
     start = (by_name.get("SP") or [""])[0].strip()
     end = (by_name.get("EP") or [""])[0].strip()
     result["pages"] = f"{start}-{end}" if start and end and "-" not in start else start or end
+    if not _doi(result["doi"]):
+        # EBSCOhost writes the DOI in L3, others as a doi.org URL in UR or L2.
+        result["doi"] = next(
+            (
+                value.strip()
+                for name in _RIS_LINKS
+                for value in by_name.get(name, [])
+                if _DOI_ALONE.match(value.strip())
+            ),
+            result["doi"],
+        )
+    years = (value for name in _RIS["year"] for value in by_name.get(name, []))
+    if not any(_year(value) for value in years):
+        # Web of Science's early-access records: no PY, the date of early access in C6.
+        early = (_EARLY_ACCESS.match(value.strip()) for value in by_name.get("C6", []))
+        result["year"] = next((m.group(1) for m in early if m), result["year"])
 
 
 def _fix_nbib(result: Standard, by_name: dict[str, list[str]]) -> None:

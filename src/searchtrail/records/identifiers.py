@@ -214,6 +214,11 @@ def _database(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40]
 
 
+def _pmid(number: int) -> str | None:
+    """A PubMed id; 0 is none (exporters write it for a record without one)."""
+    return f"pmid:{number}" if number > 0 else None
+
+
 def typed(value: str, holds: str, database: str = "") -> str | None:
     """One value as ``type:value``, or None when nothing says which database issued it."""
     value = value.strip().rstrip(".")
@@ -222,7 +227,7 @@ def typed(value: str, holds: str, database: str = "") -> str | None:
     if holds == "text":
         note = _PUBMED_IN_TEXT.search(value)
         if note:
-            return f"pmid:{int(note.group(1) or note.group(2))}"
+            return _pmid(int(note.group(1) or note.group(2)))
         return None
     if holds == "xref":  # "<database> <accession>": PUBMED 123, CT.gov NCT…, ICTRP ISRCTN…
         database, _, accession = value.partition(" ")
@@ -240,7 +245,7 @@ def typed(value: str, holds: str, database: str = "") -> str | None:
         return f"{holds}:{value}"
     if holds == "pmid":
         match = _PUBMED_NOTE.match(_PUBMED_URL.sub("", value))
-        return f"pmid:{int(match.group(1))}" if match else None
+        return _pmid(int(match.group(1))) if match else None
     if holds == "wos":
         digits = value.upper().removeprefix("WOS:")
         return f"wos:{digits}" if re.fullmatch(r"\d{15}", digits) else None
@@ -252,7 +257,7 @@ def typed(value: str, holds: str, database: str = "") -> str | None:
     if not _DIGITS.match(value.replace("-", "")):
         return f"an@{_database(database)}:{value}" if database else None
     if _PUBMED.search(database) and len(value) <= 8 and value.isdecimal():
-        return f"pmid:{int(value)}"
+        return _pmid(int(value))
     embase = _EMBASE_AN.match(value)
     if _EMBASE.search(database) and embase:
         return f"embase:{embase.group(1)}"

@@ -46,13 +46,25 @@ def load(text: str, *, file: str, expected: str) -> Any:
         ) from error
 
 
-def item_lines(text: str, path: tuple[str, ...]) -> list[int]:
+def item_lines(text: str, path: tuple[str | None, ...]) -> list[int]:
     """The line of each item of the array at ``path`` (the keys that lead to it from the
     root object; ``()`` for an array that is the whole document), in order."""
-    opening = _array_at(text, path)
+    opening = next(_arrays_at(text, path), None)
     if opening is None:
         return []
+    return _items_from(text, opening, Lines(text))
+
+
+def every_item_lines(text: str, path: tuple[str | None, ...]) -> list[list[int]]:
+    """The lines of the items of every array at ``path``, one list per array in document
+    order; ``None`` in ``path`` stands for the items of an array (``(None, "resultList",
+    "result")``: the ``result`` array of every object of the root array)."""
     lines = Lines(text)
+    return [_items_from(text, opening, lines) for opening in _arrays_at(text, path)]
+
+
+def _items_from(text: str, opening: int, lines: Lines) -> list[int]:
+    """The line of each item of the array that opens at ``opening``."""
     decoder = json.JSONDecoder()
     found: list[int] = []
     position = _skip(text, opening + 1)
@@ -74,8 +86,8 @@ def _skip(text: str, position: int) -> int:
     return position
 
 
-def _array_at(text: str, path: tuple[str, ...]) -> int | None:
-    """Where the array at ``path`` opens, by a scan of the JSON's tokens."""
+def _arrays_at(text: str, path: tuple[str | None, ...]) -> Iterator[int]:
+    """Where each array at ``path`` opens, by a scan of the JSON's tokens."""
     stack: list[str | None] = []
     key: str | None = None
     last_string: str | None = None
@@ -90,7 +102,9 @@ def _array_at(text: str, path: tuple[str, ...]) -> int | None:
         if mark in "{[":
             here = (*stack[1:], key) if stack else ()
             if mark == "[" and here == path and (stack or not path):
-                return token.start()
+                yield token.start()
+                if not path:
+                    return
             stack.append(key)
             key = None
         elif mark in "}]":
@@ -99,7 +113,6 @@ def _array_at(text: str, path: tuple[str, ...]) -> int | None:
             key = None
         elif mark == ",":
             key = None
-    return None
 
 
 def flatten(value: Any, path: str = "") -> Iterator[tuple[str, str]]:

@@ -1,6 +1,6 @@
 """Vendors' plain-text displays that are not tag-per-line formats: ProQuest's "Report
-Information from ProQuest" text, Ovid's fielded display text, the Cochrane Library's text
-export (CENTRAL, CDSR), and RefWorks' tagged format.
+Information from ProQuest" text, Ovid's fielded display text and its tagged "Direct Export",
+the Cochrane Library's text export (CENTRAL, CDSR), and RefWorks' tagged format.
 
 Each reader keeps every field and value in file order (a value over several lines keeps its
 line breaks) and counts the records of a file (``in_file``) by the rule stated in its
@@ -46,10 +46,21 @@ PROQUEST_LABELS: Final = frozenset(
         "Dissertation/thesis number", "Committee member", "Number of references",
         "Age group", "Population", "Methodology", "Tests and measures", "Grant", "Sponsor",
         "Peer reviewed", "Correction date", "Publication note", "Notes", "Credit",
-        "Supplemental data", "Illustration", "Dateline",
+        "Supplemental data", "Illustration", "Dateline", "Language", "University location",
     }
 )  # fmt: skip
 _PROQUEST_LABEL: Final = re.compile(r"^([A-Za-z][A-Za-z /&()-]{0,40}):(?:\s+(.*))?$")
+# Any other "Label: value" line after a blank line, in a field that is not prose, starts a
+# field too: ProQuest's labels differ by database (``University location``, ``Degree``, ...).
+_PROQUEST_ANY_LABEL: Final = re.compile(r"^([A-Z][A-Za-z /&()-]{1,40}): (\S.*)$")
+# Fields of running text, in which a "Results: ..." paragraph is text, not a field; only a
+# known label ends them. A record's heading (its title) is one of them.
+_PROQUEST_PROSE: Final = frozenset(
+    {"Heading", "Abstract", "Translated abstract", "Full text", "Notes", "Publication note"}
+)
+_BARE_URL: Final = re.compile(r"^https?://\S+$")
+_PROQUEST_BIBLIOGRAPHY: Final = "Bibliography"
+_PROQUEST_CITATION_STYLE: Final = re.compile(r"^Citation style:\s*(.*)$")
 
 
 def read_proquest_text(text: str, *, file: str, encoding: str) -> ParsedFile:
@@ -60,7 +71,17 @@ def read_proquest_text(text: str, *, file: str, encoding: str) -> ParsedFile:
     underscores after it (or at the next ``Document`` line). A record's first unlabelled
     lines are its heading (the title as ProQuest displays it, kept as ``Heading``); then
     come ``Label: value`` fields (``Title:``, ``Author:``, ``Publication title:``, ...), a
-    value running on over the lines, blank ones included, until the next known label.
+    value running on over the lines, blank ones included, until the next label. A label is
+    one of ProQuest's known labels, or any ``Label: value`` line (a capitalised label of
+    words, up to 40 characters) after a blank line when the field before it is not running
+    text: in a heading, an abstract or a full text only a known label starts a field, so
+    that an abstract's "Results: ..." paragraph stays in it. A line holding only an address
+    (``http://...``) after a blank line, in a field that is not running text or links, is
+    the record's ``URL`` (ProQuest writes the document's link under ``Author:``).
+
+    After the last document ProQuest may write a bibliography of the documents (a
+    ``Bibliography`` line, then ``Citation style: ...`` and the citations) and its contact
+    and copyright lines: neither is a record, and both are listed in the notes.
 
     Counting rule: the ``Document N of M`` lines, and every number from 1 to M that none of
     them carries: such a document is missing from the file and is reported as unreadable."""
@@ -70,26 +91,49 @@ def read_proquest_text(text: str, *, file: str, encoding: str) -> ParsedFile:
     current: RawRecord | None = None
     toc = 0
     outside: list[int] = []
+    bibliography: list[int] = []
+    styles: list[str] = []
+    in_bibliography = False
+    blank_before = False
     for number, line in enumerate(lines, start=1):
+        after_blank, blank_before = blank_before, not line.strip()
         document = _PROQUEST_DOCUMENT.match(line)
         if document:
             current = RawRecord(number, [])
             records.append(current)
             numbers.append((int(document.group(1)), int(document.group(2)), number))
+            in_bibliography = False
             continue
         if _RULE.match(line):
             current = None
+            in_bibliography = False
             continue
         stripped = line.strip()
+        if records and stripped == _PROQUEST_BIBLIOGRAPHY and _citation_style(lines, number):
+            current = None  # the bibliography of the documents, after the last one
+            in_bibliography = True
         if current is None:
             if not records and _TOC_ENTRY.match(line):
                 toc += 1
             elif records and stripped:
-                outside.append(number)
+                (bibliography if in_bibliography else outside).append(number)
+                style = _PROQUEST_CITATION_STYLE.match(stripped)
+                if in_bibliography and style and style.group(1):
+                    styles.append(style.group(1).strip())
             continue
         label = _PROQUEST_LABEL.match(stripped)
+        last = current.fields[-1] if current.fields else None
+        prose = last is None or last[0] in _PROQUEST_PROSE
         if label and label.group(1) in PROQUEST_LABELS:
             current.fields.append((label.group(1), (label.group(2) or "").strip()))
+        elif after_blank and not prose and (other := _PROQUEST_ANY_LABEL.match(stripped)):
+            current.fields.append((other.group(1), other.group(2).strip()))
+        elif (
+            after_blank
+            and _BARE_URL.match(stripped)
+            and (last is None or last[0] == "Heading" or not _holds_text_or_links(*last))
+        ):
+            current.fields.append(("URL", stripped))
         elif not current.fields or current.fields[-1][0] == "Heading":
             if stripped:
                 current.fields.append(("Heading", stripped))
@@ -104,6 +148,13 @@ def read_proquest_text(text: str, *, file: str, encoding: str) -> ParsedFile:
             f"the table of contents lists {toc} document(s), the file says it holds "
             f"{max(total for _, total, _ in numbers)}"
         )
+    if bibliography:
+        named = f" in the citation style {', '.join(dict.fromkeys(styles))}" if styles else ""
+        notes.append(
+            f"{len(bibliography)} line(s) after the documents skipped (ProQuest's bibliography "
+            f"of the documents{named}, not read as records; lines {bibliography[0]}-"
+            f"{bibliography[-1]})"
+        )
     if outside:
         notes.append(
             f"{len(outside)} line(s) after the documents skipped (ProQuest's contact and "
@@ -111,6 +162,23 @@ def read_proquest_text(text: str, *, file: str, encoding: str) -> ParsedFile:
         )
     return ParsedFile(
         file, "proquest-text", encoding, records, len(records) + len(failures), failures, notes
+    )
+
+
+def _citation_style(lines: Sequence[str], number: int) -> bool:
+    """Whether the first non-blank line after line ``number`` (1-based) names a citation
+    style, as the line after ProQuest's ``Bibliography`` heading does."""
+    following = (line.strip() for line in lines[number : number + 5])
+    return bool(_PROQUEST_CITATION_STYLE.match(next((x for x in following if x), "")))
+
+
+def _holds_text_or_links(label: str, value: str) -> bool:
+    """Whether a ProQuest field runs on over lines that may each be an address: running
+    text, a list of links, or a value that is itself an address."""
+    return (
+        label in _PROQUEST_PROSE
+        or label in ("Links", "Document URL", "URL")
+        or value.startswith(("http://", "https://"))
     )
 
 
@@ -254,6 +322,8 @@ OVID_LABELS: Final = frozenset(
         "NLM Journal Code", "Journal Subset", "Entry Date", "Update Date", "Revision Date",
         "Comments", "Database", "Embase Accession Number", "PubMed Identifier",
         "PMCID", "URL", "Digital Object Identifier (DOI)", "Publication History Status",
+        "DOI Number", "Author Keywords", "Document Type", "References", "Score",
+        "Link to the Ovid Full Text or citation",
     }
 )  # fmt: skip
 
@@ -305,6 +375,81 @@ def read_ovid_text(text: str, *, file: str, encoding: str) -> ParsedFile:
     if stray:
         notes.append(f"indented line(s) before a record's first label skipped ({_lines(stray)})")
     return ParsedFile(file, "ovid-text", encoding, records, len(records), [], notes)
+
+
+# Ovid's tagged export ("Direct Export" to Citavi, EndNote, ...): "<1. >", then tag lines.
+_OVID_DIRECT_NUMBER: Final = re.compile(r"^<(\d{1,9})\.\s*>\s*$")
+_OVID_DIRECT_TAG: Final = re.compile(r"^([A-Z][A-Z0-9]) {1,2}- ?(.*)$")
+_OVID_DIRECT_VERSION: Final = re.compile(r"^VN {1,2}- ?Ovid\b")
+
+
+def read_ovid_direct(text: str, *, file: str, encoding: str) -> ParsedFile:
+    """Ovid's tagged export, written by its "Direct Export" for Citavi or EndNote (``.ovd``,
+    ``.cgi``, ``.txt``).
+
+    A record starts at its number line (``<1. >``); its fields are two-letter tag lines,
+    ``TAG  - value``, as in RIS but with Ovid's own field labels (``VN`` the version line
+    ``Ovid Technologies``, ``DB`` the database, ``UI`` its accession, ``TI``, ``AU``, ``SO``,
+    ``YR``, ``AB``, ``DO``, ...) and no ``TY`` or ``ER`` line. Any other non-blank line
+    continues the field before it (an institution's indented second line, an abstract's
+    next paragraph). Lines before the first record (a search history) are skipped and noted.
+
+    Counting rule: the record number lines. A number line with no tag line after it is a
+    record that cannot be read, reported with its line."""
+    lines = split_lines(text)
+    records: list[RawRecord] = []
+    failures: list[Problem] = []
+    current: RawRecord | None = None
+    seen: list[int] = []
+    before: list[int] = []
+    untagged: list[int] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        start = _OVID_DIRECT_NUMBER.match(line)
+        if start:
+            current = RawRecord(number, [])
+            records.append(current)
+            seen.append(int(start.group(1)))
+            continue
+        if current is None:
+            before.append(number)
+            continue
+        tag = _OVID_DIRECT_TAG.match(line.rstrip())
+        if tag:
+            current.fields.append((tag.group(1), tag.group(2).strip()))
+        elif current.fields:
+            name, value = current.fields[-1]
+            current.fields[-1] = (name, f"{value}\n{line.strip()}")
+        else:
+            untagged.append(number)
+    empty = [r for r in records if not r.fields]
+    records[:] = [r for r in records if r.fields]
+    for record in empty:
+        failures.append(
+            Problem(
+                file,
+                record.line,
+                f"record at line {record.line}",
+                None,
+                None,
+                "Ovid's tag lines (VN, DB, UI, TI, AU, SO, ...) after the record's number",
+                "the record's number line has no tag line after it",
+            )
+        )
+    notes = []
+    if before:
+        notes.append(
+            f"{len(before)} line(s) before the first record skipped (the search history; "
+            f"{_lines(before)})"
+        )
+    if seen and seen != list(range(seen[0], seen[0] + len(seen))):
+        notes.append("record numbers do not run one after another")
+    if untagged:
+        notes.append(f"line(s) before a record's first tag skipped ({_lines(untagged)})")
+    return ParsedFile(
+        file, "ovid-direct", encoding, records, len(records) + len(failures), failures, notes
+    )
 
 
 # --- RefWorks --------------------------------------------------------------------------
@@ -422,7 +567,9 @@ def detect_plaintext(lines: Sequence[str]) -> str | None:
     lines, or a ``Document N of M`` line followed by ProQuest's labels. Cochrane: a
     ``Record #N of M`` line followed by a ``TAG: value`` line of the Cochrane export (not a
     RIS record, which a provider may number the same way). Ovid: at least three of Ovid's
-    field labels, each alone at the left margin with an indented value line under it.
+    field labels, each alone at the left margin with an indented value line under it. Ovid's
+    tagged export: a ``<N. >`` record line whose tag lines include Ovid's version line
+    ``VN  - Ovid Technologies``, and no RIS ``TY`` line.
     RefWorks: the first line is ``RT <type>`` and another line is one of RefWorks' tags, or
     the first line is RefWorks' header ``Refworks Export Tagged Format``."""
     if any(line.strip() == _PROQUEST_HEADER for line in lines[:5]):
@@ -431,6 +578,8 @@ def detect_plaintext(lines: Sequence[str]) -> str | None:
         return "proquest-text"
     if _cochrane_records(lines):
         return "cochrane-text"
+    if _ovid_direct_records(lines):
+        return "ovid-direct"
     if len(_ovid_labels(lines)) >= 3:
         return "ovid-text"
     if lines and lines[0].strip() == _REFWORKS_HEADER:
@@ -454,6 +603,16 @@ def _cochrane_records(lines: Sequence[str]) -> bool:
             following = lines[index + 1 : index + 4]
             tags = [_COCHRANE_TAG.match(x.rstrip()) for x in following]
             return any(t is not None and t.group(1) in COCHRANE_TAGS for t in tags)
+    return False
+
+
+def _ovid_direct_records(lines: Sequence[str]) -> bool:
+    if any(line.startswith("TY  -") for line in lines):
+        return False
+    for index, line in enumerate(lines):
+        if _OVID_DIRECT_NUMBER.match(line):
+            tags = [x for x in lines[index + 1 : index + 6] if _OVID_DIRECT_TAG.match(x)]
+            return any(_OVID_DIRECT_VERSION.match(x) for x in tags)
     return False
 
 

@@ -9,6 +9,7 @@ Formats, by the name used in the search log's ``format:`` (normally left out):
 | ``nbib`` | PubMed / MEDLINE format, and ERIC's records in its tags (``OWN - ERIC``) |
 | ``proquest-text`` | ProQuest plain text ("Report Information from ProQuest") |
 | ``ovid-text`` | Ovid's fielded display text ("Ovid MEDLINE(R)", records ``<1>``) |
+| ``ovid-direct`` | Ovid's tagged "Direct Export" (Citavi, EndNote: ``<1. >``, ``VN  - Ovid``) |
 | ``cochrane-text`` | Cochrane Library plain text (CENTRAL, CDSR: ``Record #1 of 25``) |
 | ``refworks`` | RefWorks tagged format (``RT Journal Article``, ``A1``, ``T1``, ...) |
 | ``wos`` | Web of Science plain text (``.txt``, ``.ciw``, ``.isi``) |
@@ -28,6 +29,8 @@ Formats, by the name used in the search log's ``format:`` (normally left out):
 | ``ictrp-xml``, ``ctgov-json`` | WHO ICTRP XML, ClinicalTrials.gov JSON |
 |  | (:mod:`searchtrail.records.register_documents`) |
 | ``csv`` | any other CSV or TSV, with columns named as in :mod:`searchtrail.records.fields` |
+| ``json-table`` | a JSON array of flat objects whose keys name known columns, read as a |
+|  | table (:mod:`searchtrail.records.json_table`); its format is the table's layout |
 
 A table may also be a workbook (``.xlsx``, ``.xls``, ``.ods``) whose sheet holds it
 (:mod:`searchtrail.records.workbook`); its format is the table's layout.
@@ -46,7 +49,10 @@ cannot use stops the import:
 - a reader that finds no record in a file whose content shows another format's records
   stops the import;
 - a record with no field besides its type (``TY  - JOUR`` then ``ER  -``) cannot be
-  counted, screened or deduplicated: it is reported as a record that cannot be read.
+  counted, screened or deduplicated: it is reported as a record that cannot be read;
+- a table's row that gives no title, authors, year or identifier is reported likewise, and a
+  table none of whose rows gives one stops the import naming its columns
+  (:func:`_check_table_rows`).
 """
 
 from __future__ import annotations
@@ -54,7 +60,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Final
 
@@ -62,13 +68,22 @@ from searchtrail.decoding import decode, split_lines
 from searchtrail.errors import Problem, ReviewError, show_value
 from searchtrail.records.bibtex import read_bibtex
 from searchtrail.records.csl_json import looks_like_csl_json, read_csl_json
-from searchtrail.records.delimited import PROFILES, read_table, same_cells, table_header
+from searchtrail.records.delimited import (
+    PROFILES,
+    header_index,
+    read_table,
+    same_cells,
+    table_header,
+)
 from searchtrail.records.endnote_xml import declared_encoding, decode_declared, read_endnote_xml
 from searchtrail.records.europepmc import looks_like_europepmc, read_europepmc
-from searchtrail.records.model import ParsedFile
+from searchtrail.records.fields import source_names, standardise
+from searchtrail.records.json_table import first_item_keys, looks_like_json_table, read_json_table
+from searchtrail.records.model import ParsedFile, RawRecord
 from searchtrail.records.plaintext import (
     detect_plaintext,
     read_cochrane_text,
+    read_ovid_direct,
     read_ovid_text,
     read_proquest_text,
     read_refworks,
@@ -99,8 +114,10 @@ _READERS: Final[dict[str, Reader]] = {
     "ctgov-json": read_ctgov_json,
     "proquest-text": read_proquest_text,
     "ovid-text": read_ovid_text,
+    "ovid-direct": read_ovid_direct,
     "cochrane-text": read_cochrane_text,
     "refworks": read_refworks,
+    "json-table": read_json_table,
     **dict.fromkeys(PROFILES, read_table),
     "tsv": read_table,
 }
@@ -141,8 +158,10 @@ LOOKED_FOR: Final = (
     "Science tags (FN, PT, ..., ER), EndNote % tags (%0, %T, ...), BibTeX entries "
     "(@article{...}), EndNote XML <record>s, PubMed XML <PubmedArticle>s, Europe PMC "
     "<result>s (XML or JSON), a CSL-JSON array of items, ProQuest's 'Document N of M' text, Ovid's "
-    "fielded text, Cochrane's 'Record #N of M' text, RefWorks tags (RT, A1, T1, ...), "
-    "ICTRP's <Trial>s, ClinicalTrials.gov's JSON studies, "
+    "fielded text or tagged export ('<1. >', 'VN  - Ovid Technologies'), Cochrane's "
+    "'Record #N of M' text, RefWorks tags (RT, A1, T1, ...), "
+    "ICTRP's <Trial>s, ClinicalTrials.gov's JSON studies, a JSON array of objects whose keys "
+    "name known columns, "
     "or a table whose header names known columns "
     "(title, authors, year, ...) or whose rows have as many cells as its header"
 )
@@ -160,9 +179,11 @@ _NAMES: Final = {
     "csl-json": "CSL-JSON",
     "proquest-text": "ProQuest plain text",
     "ovid-text": "Ovid's fielded display text",
+    "ovid-direct": "Ovid's tagged export (Direct Export)",
     "cochrane-text": "Cochrane Library plain text",
     "refworks": "RefWorks tagged text",
     "csv": "a table (CSV/TSV)",
+    "json-table": "a JSON array of objects read as a table",
     "workbook": "a workbook (.xlsx, .xls, .ods) holding a table of records",
     "ictrp-xml": "WHO ICTRP XML",
     "ctgov-json": "ClinicalTrials.gov JSON",
@@ -183,6 +204,7 @@ _TYPE_ONLY: Final[dict[str, frozenset[str]]] = {
     "csl-json": frozenset({"type", "id", "citation-key"}),
     "proquest-text": frozenset({"Database", "Last updated", "Copyright", "Links"}),
     "ovid-text": frozenset({"Record Owner", "Status", "Entry Date", "Update Date"}),
+    "ovid-direct": frozenset({"VN", "DB", "PT", "EM", "DD", "DC", "CR"}),
     "cochrane-text": frozenset({"PT"}),
     "refworks": frozenset({"RT", "SR"}),
     "endnote-xml": frozenset(
@@ -192,7 +214,8 @@ _TYPE_ONLY: Final[dict[str, frozenset[str]]] = {
 
 
 def _family(format_name: str) -> str:
-    return "csv" if format_name in PROFILES or format_name == "tsv" else format_name
+    table = format_name in PROFILES or format_name in ("tsv", "json-table")
+    return "csv" if table else format_name
 
 
 def detect_format(text: str) -> str | None:
@@ -219,7 +242,7 @@ def detect_format(text: str) -> str | None:
         start = _after_preamble(text)
         if start is not None:
             later = _detect_window(_Window(text, start))
-            if later in ("ris", "nbib", "ovid-text"):
+            if later in ("ris", "nbib", "ovid-text", "ovid-direct"):
                 return later
     return _detect_window(window)
 
@@ -288,6 +311,8 @@ def _detect_window(window: _Window) -> str | None:
         return "nbib"
     if _BIBTEX_ENTRY.search(head):
         return "bibtex"
+    if header_index(lines) is not None:
+        return "csv"  # a header below a database's note or search query (Embase)
     if same_cells(head, complete=window.complete, rows=HEAD_LINES):
         return "csv"
     return None
@@ -301,7 +326,10 @@ def _structured(head: str) -> str | None:
         return "europepmc"
     if looks_like_csl_json(head):
         return "csl-json"
-    return register_document(head)
+    register = register_document(head)
+    if register is not None:
+        return register
+    return "json-table" if looks_like_json_table(head) else None
 
 
 def _ris_structure(lines: list[str]) -> str | None:
@@ -339,6 +367,19 @@ def _not_told(text: str) -> tuple[int, str, str]:
         f"one of the formats {', '.join(FORMATS)}; name it with 'format:' in the export entry "
         "of the search log"
     )
+    keys = first_item_keys(text[:HEAD_CHARACTERS])
+    if keys is not None:
+        shown = ", ".join(repr(key) for key in keys[:12]) + (", ..." if len(keys) > 12 else "")
+        return (
+            1,
+            "the format cannot be told from the file's content: it is a JSON array of objects, "
+            "but not CSL-JSON (no CSL item type, name list or date), Europe PMC or "
+            "ClinicalTrials.gov results, and its first object's keys "
+            f"({shown}) name fewer than two columns searchtrail knows (title, authors, year, "
+            "doi, journal, ...)",
+            "an export searchtrail reads: export the records as RIS, PubMed, BibTeX, EndNote "
+            "XML, CSL-JSON or CSV, or name the keys as a table's columns",
+        )
     window = _Window(text, 0)
     if window.lines and window.preamble_only():
         start = None if window.whole else _after_preamble(text)
@@ -399,9 +440,17 @@ def _line_number(text: str, offset: int) -> int:
 
 
 def read_export(
-    path: Path, name: str, *, format_name: str | None = None, encoding: str | None = None
+    path: Path,
+    name: str,
+    *,
+    format_name: str | None = None,
+    encoding: str | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> ParsedFile:
     """Read the export at ``path``; ``name`` is how reports name it (its path in the review).
+    ``columns`` is the search log's mapping of a table's columns to standard fields (see
+    :func:`~searchtrail.records.fields.standardise`): a table's rows are checked with it
+    (:func:`_check_table_rows`).
 
     Raises :class:`ReviewError` when the file cannot be decoded, its format cannot be told,
     a named format is unknown or contradicted by the content, or the format read finds no
@@ -415,7 +464,7 @@ def read_export(
         ) from error
     workbook = read_workbook(data, file=name)
     if workbook is not None:
-        return _from_workbook(workbook, name, format_name)
+        return _check_table_rows(_from_workbook(workbook, name, format_name), columns)
     binary = binary_kind(data)
     if binary is not None:
         what, advice = binary
@@ -468,14 +517,15 @@ def read_export(
         )
     if seen and seen not in _LOOSELY_TOLD and _family(seen) != _family(chosen):
         raise _contradicted(name, chosen, seen)
-    parsed = _READERS[chosen](text, file=name, encoding=used)
+    as_json = seen == "json-table" and _family(chosen) == "csv"
+    parsed = (read_json_table if as_json else _READERS[chosen])(text, file=name, encoding=used)
     if chosen in PROFILES and chosen not in ("csv", parsed.format):
         parsed.format = chosen  # the search log's word wins over the table's header
     parsed.notes[:0] = notes
     if not parsed.records and not parsed.failures and seen and _family(seen) != _family(chosen):
         raise _contradicted(name, chosen, seen, read_nothing=True)
     _set_aside_type_only(parsed)
-    return parsed
+    return _check_table_rows(parsed, columns)
 
 
 _EXPORT_AGAIN: Final = (
@@ -612,3 +662,77 @@ def _set_aside_type_only(parsed: ParsedFile) -> None:
             )
         )
     parsed.records[:] = kept
+
+
+_USABLE: Final = ("title", "authors", "year", "doi", "pmid", "ids")
+"""Standard fields of which a table's row must give one to be a record."""
+
+
+def _check_table_rows(parsed: ParsedFile, columns: Mapping[str, str] | None) -> ParsedFile:
+    """A table's rows checked by what their columns give (with the log's ``columns``): a row
+    that gives no title, authors, year or identifier is a record that cannot be read, and a
+    table none of whose rows gives one is refused, naming its columns (a header not
+    understood, or a file that is not a table of records); when most rows give no title, the
+    notes say so and name the columns."""
+    if _family(parsed.format) != "csv" or not parsed.records:
+        return parsed
+    kept: list[RawRecord] = []
+    unusable: list[RawRecord] = []
+    untitled = 0
+    titles, caseless = source_names(parsed.format, "title", columns)
+    for record in parsed.records:
+        if any(
+            (tag.lower() if caseless else tag) in titles and value.strip()
+            for tag, value in record.fields
+        ):
+            kept.append(record)  # a title: no need to standardise the row to know
+            continue
+        standard = standardise(record.fields, parsed.format, columns=columns)
+        untitled += not standard["title"]
+        (kept if any(standard[name] for name in _USABLE) else unusable).append(record)
+    names = list(dict.fromkeys(tag for record in parsed.records for tag, _ in record.fields))
+    shown = ", ".join(repr(name[:40]) for name in names[:12]) + (", ..." if len(names) > 12 else "")
+    advice = (
+        "a header naming columns searchtrail knows (title, authors, year, doi, journal, ...), "
+        "or 'columns:' in the export entry of the search log naming the column of each field "
+        "(title: ..., authors: ..., year: ...)"
+    )
+    if not kept:
+        raise ReviewError(
+            [
+                Problem(
+                    parsed.file,
+                    parsed.records[0].line,
+                    None,
+                    None,
+                    None,
+                    advice,
+                    f"none of the table's {len(parsed.records)} rows gives a title, authors, "
+                    f"a year or an identifier: its columns ({shown}) are not ones searchtrail "
+                    "understands, or the file is not a table of records",
+                )
+            ]
+        )
+    for record in unusable:
+        filled = sorted({tag for tag, value in record.fields if value.strip()})
+        parsed.failures.append(
+            Problem(
+                parsed.file,
+                record.line,
+                f"row at line {record.line}",
+                None,
+                None,
+                "a row with a title, authors, a year or an identifier",
+                "the row gives no title, authors, year or identifier (its filled columns: "
+                f"{', '.join(repr(tag[:40]) for tag in filled[:8]) or 'none'}); it cannot be "
+                "counted, screened or deduplicated",
+            )
+        )
+    parsed.records[:] = kept
+    if untitled * 2 > len(kept) + len(unusable):
+        parsed.notes.append(
+            f"{untitled} of the table's {len(kept) + len(unusable)} rows give no title: the "
+            f"columns of its header ({shown}) may not be understood; name the title's column "
+            "with 'columns:' in the export entry of the search log (title: ...)"
+        )
+    return parsed

@@ -110,6 +110,7 @@ def collect_records(
                     name,
                     format_name=search.export.format,
                     encoding=search.export.encoding,
+                    columns=dict(search.export.columns),
                 )
                 if parsed.failures and not search.export.skip_unreadable:
                     problems.extend(parsed.failures)

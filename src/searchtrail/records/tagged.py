@@ -19,6 +19,8 @@ from searchtrail.records.model import ParsedFile, RawRecord
 
 _NBIB_TAG: Final = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- (.*)$")
 _NBIB_TAG_EMPTY: Final = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}-$")
+# "PMID-22664220": a PMID line written without the space after the hyphen.
+_NBIB_PMID_TIGHT: Final = re.compile(r"^(PMID)-(\d+)\s*$")
 _WOS_TAG: Final = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
 _WOS_FILE_MARKS: Final = frozenset({"FN", "VR", "EF"})
 
@@ -31,7 +33,10 @@ def read_nbib(text: str, *, file: str, encoding: str) -> ParsedFile:
     starts a record wherever it stands, as PubMed writes it first in every record (records
     written without the blank line), and so does a second ``OWN`` line in one record (ERIC
     writes ``OWN - ERIC`` first, and no PMID). Lines indented by six spaces continue the field before
-    them; other lines outside that shape are skipped and reported with their numbers."""
+    them; other lines outside that shape are skipped and reported with their numbers. A
+    ``PMID-`` line without the space after the hyphen (``PMID-22664220``) is a PMID line
+    all the same: the file is read as MEDLINE from its other lines, and the PMID's value
+    (digits only) cannot be mistaken for text."""
     records: list[RawRecord] = []
     current: RawRecord | None = None
     skipped: list[int] = []
@@ -42,10 +47,10 @@ def read_nbib(text: str, *, file: str, encoding: str) -> ParsedFile:
         if not line.strip():
             current = None  # a blank line ends the record
             continue
-        match = _NBIB_TAG.match(line) or _NBIB_TAG_EMPTY.match(line)
+        match = _NBIB_TAG.match(line) or _NBIB_TAG_EMPTY.match(line) or _NBIB_PMID_TIGHT.match(line)
         if match:
             tag = match.group(1)
-            value = match.group(2).strip() if match.re is _NBIB_TAG else ""
+            value = match.group(2).strip() if match.re is not _NBIB_TAG_EMPTY else ""
             if (
                 current is not None
                 and current.fields

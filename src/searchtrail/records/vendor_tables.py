@@ -12,7 +12,8 @@ Each layout is told from its header's column names, never from the file name:
   the header is skipped, see :mod:`searchtrail.records.delimited`);
 - **OpenAlex** (``openalex-csv``): ``display_name`` and ``publication_year``;
 - **Publish or Perish** (``pop-csv``): ``Cites``, ``Authors`` and ``Title`` with ``GSRank``
-  or ``CitesURL``.
+  or ``CitesURL`` (``cites_url`` in its JSON, read as a table by
+  :mod:`searchtrail.records.json_table`).
 """
 
 from __future__ import annotations
@@ -57,7 +58,11 @@ def _fix_publish_or_perish(result: Standard, by_name: Mapping[str, list[str]]) -
     # Publish or Perish lists authors as Google Scholar shows them: "AG Meyer, J Smith, …".
     if "\n" not in result["authors"] and "," in result["authors"]:
         result["authors"] = listed(result["authors"], ",")
-    result["pages"] = page_range(first(by_name, "startpage"), first(by_name, "endpage"))
+    # Its JSON writes 0 for a volume, issue or page Google Scholar does not know.
+    for name in ("volume", "issue"):
+        result[name] = "" if result[name] == "0" else result[name]
+    start, end = (first(by_name, name) for name in ("startpage", "endpage"))
+    result["pages"] = page_range(*("" if page == "0" else page for page in (start, end)))
 
 
 def _wos_excel(names: frozenset[str]) -> bool:
@@ -185,7 +190,7 @@ PUBLISH_OR_PERISH: Final = Layout(
     name="pop-csv",
     vendor="Publish or Perish (Google Scholar and the other sources it searches)",
     told_by=lambda names: (
-        {"cites", "authors", "title"} <= names and bool({"gsrank", "citesurl"} & names)
+        {"cites", "authors", "title"} <= names and bool({"gsrank", "citesurl", "cites_url"} & names)
     ),
     fields={
         "type": ["type"],
@@ -197,7 +202,7 @@ PUBLISH_OR_PERISH: Final = Layout(
         "issue": ["issue"],
         "doi": ["doi"],
         "issn_isbn": ["+issn"],
-        "url": ["articleurl", "fulltexturl"],
+        "url": ["articleurl", "article_url", "fulltexturl", "fulltext_url"],
         "abstract": ["abstract"],
         "publisher": ["publisher"],
     },

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from searchtrail.errors import Problem
-from searchtrail.records.delimited import table_profile
+from searchtrail.records.delimited import HEADER_ROWS, table_profile
 from searchtrail.records.fields import TABLE_COLUMNS
 from searchtrail.records.model import ParsedFile, RawRecord
 from searchtrail.records.vendor_tables import note_above_header
@@ -33,8 +33,6 @@ from searchtrail.records.vendor_tables import note_above_header
 _OLE: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP: Final = b"PK\x03\x04"
 _ODS_MIMETYPE: Final = b"application/vnd.oasis.opendocument.spreadsheet"
-HEADER_ROWS: Final = 10
-"""How far down a sheet its header is looked for (rows of a title or a note above it)."""
 
 
 def workbook_kind(data: bytes) -> str | None:

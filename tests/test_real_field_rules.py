@@ -1,0 +1,225 @@
+"""Standard fields of real exports whose DOI, year, authors or PMID stand where the usual
+field does not have them (files in tests/data/exports/real, sources in its README)."""
+
+from __future__ import annotations
+
+import pytest
+
+from searchtrail.records import read_export, standardise
+from searchtrail.records.endnote_xml import read_endnote_xml
+from searchtrail.records.fields import Standard
+from searchtrail.records.model import ParsedFile
+from searchtrail.records.ris import read_ris
+from searchtrail.records.tagged import read_nbib, read_wos
+from tests.conftest import DATA
+
+REAL = DATA / "exports" / "real"
+
+
+def read(name: str) -> tuple[ParsedFile, list[Standard]]:
+    parsed = read_export(REAL / name, name)
+    return parsed, [standardise(r.fields, parsed.format) for r in parsed.records]
+
+
+def ris(text: str) -> Standard:
+    parsed = read_ris(text, file="x.ris", encoding="utf-8")
+    return standardise(parsed.records[0].fields, "ris")
+
+
+# --- 1. a DOI in a RIS link field -------------------------------------------------------
+
+
+def test_ebscohost_doi_in_l3_is_the_records_doi() -> None:
+    parsed, records = read("ebsco_cinahl_doi_in_l3.ris")
+    assert (parsed.format, parsed.in_file, len(parsed.records)) == ("ris", 9, 9)
+    assert [r["doi"] for r in records] == [
+        "10.1371/journal.pone.0298242",
+        "10.1371/journal.pone.0298957",
+        "10.1080/08912963.2022.2069020",
+        "10.4202/app.01004.2022",
+        "10.1080/08912963.2021.2010191",
+        "10.1371/journal.pone.0294901",
+        "10.1186/s12915-022-01329-9",
+        "10.1371/journal.pone.0262614",
+        "10.4202/app.00797.2020",
+    ]
+    # The URL stays the database's page.
+    assert records[0]["url"].startswith("https://search.ebscohost.com/login.aspx?")
+
+
+def test_ebscohost_criminal_justice_abstracts_doi_in_l3() -> None:
+    parsed, records = read("ebsco_criminal_justice_abstracts_excerpt.ris")
+    assert (parsed.in_file, len(parsed.records)) == (3, 3)
+    assert [r["doi"] for r in records] == [
+        "10.1080/16066359.2020.1867111",
+        "10.1007/s10899-020-09951-4",
+        "10.1007/s10899-020-09954-1",
+    ]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        "L3  - 10.1000/abc.1",
+        "L3  - doi:10.1000/abc.1",
+        "L3  - DOI: 10.1000/abc.1",
+        "L2  - https://doi.org/10.1000/abc.1",
+        "LK  - http://dx.doi.org/10.1000/abc.1",
+        "L4  - 10.1000/abc.1",
+        "UR  - https://search.example.com/record/9\nUR  - https://doi.org/10.1000/abc.1",
+    ],
+)
+def test_a_doi_alone_in_any_link_field_is_the_doi(lines: str) -> None:
+    assert ris(f"TY  - JOUR\nTI  - A title\n{lines}\nER  - \n")["doi"] == "10.1000/abc.1"
+
+
+def test_link_fields_give_no_doi_when_do_has_one_and_in_their_order_otherwise() -> None:
+    both = "TY  - JOUR\nDO  - 10.1000/do\nL3  - 10.1000/l3\nER  - \n"
+    assert ris(both)["doi"] == "10.1000/do"
+    order = "TY  - JOUR\nL3  - 10.1000/l3\nL2  - https://doi.org/10.1000/l2\nER  - \n"
+    assert ris(order)["doi"] == "10.1000/l2"  # UR, L1, L2, LK, L3, L4
+
+
+def test_a_link_that_only_contains_a_doi_somewhere_is_not_taken_from_a_later_field() -> None:
+    # A file path or a full-text link holding a DOI-like string is not a DOI field.
+    text = "TY  - JOUR\nUR  - https://example.org/x\nL1  - internal-pdf://10.1000/abc.pdf\nER  - \n"
+    assert ris(text)["doi"] == ""
+
+
+# --- 2. an EndNote XML file written indented ----------------------------------------------
+
+
+def test_pretty_printed_endnote_xml_authors_are_one_each() -> None:
+    parsed, records = read("endnote_xml_pretty_printed.xml")
+    assert (parsed.format, parsed.in_file, len(parsed.records)) == ("endnote-xml", 2, 2)
+    assert [r["authors"] for r in records] == ["Chapman, A. G.", "Strohecker, H. F."]
+    assert records[0]["title"].startswith("An ecological basis for reforestation")
+    assert records[0]["year"] == "1937"
+    assert records[0]["url"] == "<Go to ISI>://000200148800007"
+    fields = dict(parsed.records[0].fields)
+    assert fields["auth-address"] == "Cent States Forest Expt Stn, Columbus, OH USA"
+    assert fields["database"] == "EndNote Ecology.enl"
+
+
+def test_endnote_xml_keeps_endnotes_own_breaks_and_spaces_without_a_line_break() -> None:
+    text = (
+        "<xml><records><record><ref-type name='Journal Article'>17</ref-type>\n"
+        "<auth-address>\n  <style>Dept A, Oslo.&#xD;Dept B,\n    Bergen.</style>\n"
+        "</auth-address>\n"
+        "<titles><title>Two  spaces&#xD;\n   after a break</title></titles>"
+        "</record></records></xml>"
+    )
+    fields = dict(read_endnote_xml(text, file="x.xml", encoding="utf-8").records[0].fields)
+    assert fields["auth-address"] == "Dept A, Oslo.\rDept B, Bergen."
+    assert fields["titles/title"] == "Two  spaces\rafter a break"
+
+
+# --- 3. a year where PY has none ----------------------------------------------------------
+
+
+def test_web_of_science_plain_text_early_access_year_from_ey() -> None:
+    parsed, records = read("wos_plaintext_early_access_excerpt.ciw")
+    assert (parsed.format, parsed.in_file, len(parsed.records)) == ("wos", 2, 2)
+    assert [r["year"] for r in records] == ["2019", "2019"]
+    assert ("PY", "2019") not in parsed.records[1].fields  # EA JAN, EY 2019 and no PY
+
+
+def test_web_of_science_plain_text_early_access_year_from_ea() -> None:
+    text = "FN Clarivate\nVR 1.0\nPT J\nTI A title\nPD MAR\nEA MAR 2023\nER\n\nEF"
+    parsed = read_wos(text, file="wos.txt", encoding="utf-8")
+    assert standardise(parsed.records[0].fields, "wos")["year"] == "2023"
+
+
+def test_web_of_science_ris_early_access_year_from_c6() -> None:
+    parsed, records = read("wos_ris_early_access_excerpt.ris")
+    assert (parsed.in_file, len(parsed.records)) == (3, 3)
+    assert [r["year"] for r in records] == ["2019", "2022", "2021"]
+
+
+@pytest.mark.parametrize(("c6", "year"), [("FEB 2022", "2022"), ("NIHMS1234567", "")])
+def test_c6_gives_a_year_only_when_it_is_a_date(c6: str, year: str) -> None:
+    assert ris(f"TY  - JOUR\nTI  - A title\nC6  - {c6}\nER  - \n")["year"] == year
+
+
+def test_c6_is_not_taken_over_a_year_field() -> None:
+    assert ris("TY  - JOUR\nPY  - 2021\nC6  - FEB 2022\nER  - \n")["year"] == "2021"
+
+
+def test_web_of_science_bibtex_early_access_date_and_wrapped_author_fields() -> None:
+    parsed, records = read("wos_bibtex_early_access_excerpt.bib")
+    assert (parsed.format, parsed.in_file, len(parsed.records)) == ("bibtex", 4, 4)
+    assert [r["year"] for r in records] == ["2018", "2022", "2021", "2020"]
+    # Web of Science wraps a long author field over lines: only " and " separates.
+    assert records[0]["authors"].split("\n") == [
+        "Carneiro, Joao",
+        "Conceicao, Luis",
+        "Martinho, Diogo",
+        "Marreiros, Goreti",
+        "Novais, Paulo",
+    ]
+
+
+def test_trid_start_date_written_as_one_number() -> None:
+    parsed, records = read("trid.ris")
+    assert (parsed.in_file, len(parsed.records)) == (3, 3)
+    assert [r["year"] for r in records] == ["2017", "2018", "2019"]
+
+
+@pytest.mark.parametrize(
+    ("value", "year"),
+    [
+        ("Start date: 20170812", "2017"),
+        ("201708", "2017"),
+        ("2017/08/12", "2017"),
+        ("20171312", ""),  # no month 13: not a date
+        ("123456789", ""),
+    ],
+)
+def test_a_year_from_a_date_written_as_one_number(value: str, year: str) -> None:
+    assert ris(f"TY  - JOUR\nPY  - {value}\nER  - \n")["year"] == year
+
+
+def test_the_first_year_field_that_holds_a_year() -> None:
+    assert ris("TY  - JOUR\nPY  - 99\nY1  - 2001/09/01/\nER  - \n")["year"] == "2001"
+
+
+# --- 4. authors with a leading "and"; a PMID line without its space ------------------------
+
+
+def test_abstrackr_authors_one_a_line_with_a_leading_and() -> None:
+    _, records = read("abstrackr.csv")
+    assert records[0]["authors"].split("\n") == [
+        "Longrich, N.R.",
+        "Pereda-Suberbiola, X.",
+        "Bardet, N.",
+        "Jalil, N.-E.",
+    ]
+    assert not any(name.startswith("and ") for r in records for name in r["authors"].split("\n"))
+
+
+def test_a_leading_and_after_splitting_at_semicolons_is_a_separator() -> None:
+    record = standardise([("authors", "Smith J; Jones K; and Lee M")], "csv")
+    assert record["authors"].split("\n") == ["Smith J", "Jones K", "Lee M"]
+
+
+def test_medline_pmid_line_without_the_space_after_the_hyphen() -> None:
+    parsed, records = read("medline_pmid_without_space.txt")
+    assert (parsed.format, parsed.in_file, len(parsed.records)) == ("nbib", 7, 7)
+    assert [r["pmid"] for r in records] == [
+        "20481061",
+        "",
+        "",
+        "22664220",
+        "22664238",
+        "96578310",
+        "45984220",
+    ]
+    assert [r.line for r in parsed.records] == [1, 56, 77, 87, 91, 95, 99]
+    assert records[3]["doi"] == "10.1016/j.cpr.2005.02.002"
+
+
+def test_only_a_pmid_of_digits_is_read_without_the_space() -> None:
+    text = "PMID- 1\nTI  - A title\n\nPMID-2x\nTI  - Another\n"
+    parsed = read_nbib(text, file="x.nbib", encoding="utf-8")
+    assert [r.fields[0] for r in parsed.records] == [("PMID", "1"), ("TI", "Another")]
+    assert "1 line(s) outside records skipped (line 4)" in parsed.notes[0]
