@@ -14,7 +14,12 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from searchtrail.dedup.normalise import journal_agreement, title_numbers
+from searchtrail.dedup.normalise import (
+    author_names,
+    journal_agreement,
+    same_person,
+    title_numbers,
+)
 from searchtrail.dedup.prepare import Prepared
 from searchtrail.records.identifiers import ONE_RECORD_PER_WORK
 
@@ -59,6 +64,24 @@ class Comparison:
     """Words in the shorter of the two titles."""
     numbers_differ: npt.NDArray[np.bool_]
     """The titles hold different numbers ('part 1' and 'part 2')."""
+    authors_disjoint: npt.NDArray[np.bool_]
+    """Both records name persons as authors and share none: no surname of one can name the
+    same person as a surname of the other (:func:`normalise.same_person`: 'Roux' and 'Le
+    Roux', 'de la Torre' and 'Garcia de la Torre'), no word of their names is common, and
+    the first authors are not one name with given name and surname swapped."""
+    url: Ints
+    """Agreement of the records' first addresses (:func:`normalise.url`)."""
+    publisher: Ints
+    """Agreement of the publishers' names."""
+    no_authors: npt.NDArray[np.bool_]
+    """Neither record names an author."""
+    no_journal: npt.NDArray[np.bool_]
+    """Neither record names a journal, volume or issue: reports, books, web pages."""
+    first_same: npt.NDArray[np.bool_]
+    """The first authors' surnames can name one person (:func:`normalise.same_person`: a
+    particle dropped or moved, a compound surname given in part)."""
+    page_gap: Ints
+    """Absolute difference of the first pages (-1 when either is missing or not a number)."""
 
     def __len__(self) -> int:
         return int(self.i.size)
@@ -118,6 +141,48 @@ def _numbers_differ(p: Prepared, i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
     return differ
 
 
+def _authors_disjoint(
+    p: Prepared, i: Ints, j: Ints, unsure: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """See :attr:`Comparison.authors_disjoint`; computed only where ``unsure``."""
+    result = np.zeros(i.size, dtype=bool)
+    for k in np.flatnonzero(unsure):
+        x, y = i[k], j[k]
+        a, b = p.surnames[x].split(), p.surnames[y].split()
+        if not a or not b or p.corporate[x] or p.corporate[y]:
+            continue  # a group's name and its members' names are written differently
+        initials_x, initials_y = p.first_initials[x], p.first_initials[y]
+        if p.first_author[x][:1] in initials_y and p.first_author[y][:1] in initials_x:
+            continue  # "Amber C. F." and "Cicek F. A.": given names and surnames swapped
+        names_x, names_y = author_names(p.authors_text[x]), author_names(p.authors_text[y])
+        if any(same_person(s, t) for s in names_x for t in names_y):
+            continue
+        words_a = {w for w in p.author_words[x].split() if len(w) >= 3}
+        words_b = {w for w in p.author_words[y].split() if len(w) >= 3}
+        result[k] = not (words_a & words_b)
+    return result
+
+
+def _page_gap(p: Prepared, i: Ints, j: Ints) -> Ints:
+    """Absolute difference of the first pages (-1 when either is missing)."""
+    numbers = np.fromiter((int(x) if x else -1 for x in p.page), dtype=np.int64, count=p.n)
+    first_i, first_j = numbers[i], numbers[j]
+    return np.where((first_i >= 0) & (first_j >= 0), np.abs(first_i - first_j), -1)
+
+
+def _first_same(
+    p: Prepared, i: Ints, j: Ints, first: Floats, needed: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """See :attr:`Comparison.first_same`; equal surnames agree, others are looked at name
+    part by name part only where ``needed`` (where no score already calls the authors
+    alike and the titles are close)."""
+    result = np.asarray(first >= 100, dtype=bool)
+    for k in np.flatnonzero(needed & (first >= 0) & (first < 100)):
+        a, b = author_names(p.authors_text[i[k]]), author_names(p.authors_text[j[k]])
+        result[k] = bool(a) and bool(b) and same_person(a[0], b[0])
+    return result
+
+
 def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
     """Score every candidate pair (i[k], j[k])."""
     titles_i, titles_j = p.title[i], p.title[j]
@@ -144,6 +209,19 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         count=i.size,
     )
     page, last_page = _page_agreement(p, i, j)
+    # Only pairs whose authors no score calls alike, and that other evidence could call one
+    # work (a close title, or the same volume and first page), are looked at name by name.
+    unsure = (
+        (authors >= 0)
+        & (authors < 80)
+        & (first < 85)
+        & (words < 90)
+        & (
+            (title >= 85)
+            | (tokens >= 90)
+            | ((p.volume[i] == p.volume[j]) & (p.page[i] == p.page[j]) & (p.page[i] != ""))
+        )
+    )
     return Comparison(
         i=i,
         j=j,
@@ -165,4 +243,24 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         short_title=(p.title_words[i] < 4) | (p.title_words[j] < 4),
         title_words=np.minimum(p.title_words[i], p.title_words[j]),
         numbers_differ=_numbers_differ(p, i, j),
+        authors_disjoint=_authors_disjoint(p, i, j, unsure),
+        url=_agreement(p.url[i], p.url[j]),
+        publisher=_agreement(p.publisher[i], p.publisher[j]),
+        no_authors=(surnames_i == "") & (surnames_j == ""),
+        no_journal=(
+            (p.journal[i] == "")
+            & (p.journal[j] == "")
+            & (p.volume[i] == "")
+            & (p.volume[j] == "")
+            & (p.issue[i] == "")
+            & (p.issue[j] == "")
+        ),
+        first_same=_first_same(
+            p,
+            i,
+            j,
+            np.asarray(first, dtype=np.float64),
+            (authors < 80) & (first < 85) & (words < 90) & ((title >= 88) | (tokens >= 95)),
+        ),
+        page_gap=_page_gap(p, i, j),
     )

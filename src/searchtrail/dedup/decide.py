@@ -7,11 +7,18 @@ rules never apply when the records disagree on something that tells works apart:
 - different DOIs or PubMed ids;
 - different numbers in the titles ("Part 1" and "Part 2", "FOCUS 1" and "FOCUS 2"), unless
   the two records have the same volume, pages and year;
-- one is an erratum, retraction notice, preprint or comment and the other is not.
+- one is an erratum, retraction notice, preprint, comment or reply, or trial register entry
+  and the other is not;
+- both name persons as authors and share none (surnames compared by their significant
+  parts, :func:`normalise.same_person`), and no identifier agrees (unless title,
+  volume, first and last page and year are all the same).
+
+docs/records.md ("Rules, vetoes and their reasons") gives each rule with its reason.
 
 A pair that is not a duplicate is a **linked version** when the titles and authors match
-but one record is an erratum, retraction, preprint or conference abstract and the other is
-the article (or another such version). Versions are never merged; they are reported.
+but one record is an erratum, retraction, preprint, comment, conference abstract or trial
+register entry and the other is the article (or another such version). Versions are never
+merged; they are reported.
 
 A pair is **uncertain** when titles and authors match, nothing contradicts, but too little
 is known to decide (no journal, volume or pages on one side). Uncertain pairs go to people.
@@ -33,6 +40,7 @@ from searchtrail.dedup.prepare import (
     ERRATUM,
     MARKER_NAMES,
     PREPRINT,
+    REGISTER,
     RETRACTION,
 )
 
@@ -47,7 +55,7 @@ DECISION_NAMES: Final = {
     LINKED: "linked version",
 }
 
-_VERSION_KINDS: Final = ERRATUM | RETRACTION | PREPRINT | COMMENT
+_VERSION_KINDS: Final = ERRATUM | RETRACTION | PREPRINT | COMMENT | REGISTER
 
 Mask = npt.NDArray[np.bool_]
 
@@ -76,17 +84,36 @@ class Evidence:
     def of(cls, c: Comparison) -> Evidence:
         version_conflict = ((c.markers_i ^ c.markers_j) & _VERSION_KINDS) != 0
         authors_missing = c.authors < 0
-        vetoed = version_conflict | (c.doi == -1) | (c.ids == -1)
+        identifier = (c.doi == 1) | (c.ids == 1)
+        # Same title, volume, first and last page and year: a complete citation, which two
+        # works share only as a letter and its reply (caught by their markers); authors that
+        # differ there are an indexing error more often than another work.
+        full_citation = (
+            (c.title >= 97)
+            & (c.volume == 1)
+            & (c.page == 1)
+            & (c.last_page == 1)
+            & (c.year_gap == 0)
+        )
+        vetoed = (
+            version_conflict
+            | (c.doi == -1)
+            | (c.ids == -1)
+            | (c.authors_disjoint & ~identifier & ~full_citation)
+        )
         full_range = (c.page == 1) & (c.last_page == 1)
         return cls(
             c=c,
-            identifier=(c.doi == 1) | (c.ids == 1),
+            identifier=identifier,
             vetoed=vetoed,
             numbers=c.numbers_differ,
             cited=~vetoed & (c.volume == 1) & full_range & (c.year_gap == 0),
             conference=((c.markers_i | c.markers_j) & CONFERENCE) != 0,
             both_conference=((c.markers_i & c.markers_j) & CONFERENCE) != 0,
-            authors_ok=(c.authors >= 80) | (c.first_author >= 85) | (c.author_words >= 90),
+            authors_ok=(c.authors >= 80)
+            | (c.first_author >= 85)
+            | (c.author_words >= 90)
+            | c.first_same,
             authors_missing=authors_missing,
             authors_bad=~authors_missing
             & (c.authors < 50)
@@ -123,6 +150,14 @@ RULES: Final[tuple[Rule, ...]] = (
             & e.identifier
             & ((e.c.title >= 80) | (e.c.title_tokens >= 90))
             & ~e.authors_bad
+        ),
+    ),
+    Rule(
+        "same register entry",
+        "both are entries of a trial register with the same registry id: a register holds "
+        "each trial once, and its entry's title and dates change between exports",
+        lambda e: (
+            ((e.c.markers_i & e.c.markers_j & REGISTER) != 0) & (e.c.ids == 1) & (e.c.doi != -1)
         ),
     ),
     Rule(
@@ -206,6 +241,43 @@ RULES: Final[tuple[Rule, ...]] = (
             & (e.c.journal >= 1)
             & (e.c.issue != -1)
             & ~e.c.short_title
+        ),
+    ),
+    Rule(
+        "title, authors, volume and a page off by one",
+        "same title (four words or more), authors agree, year within one, same volume, "
+        "compatible journal, no disagreement on issue, first pages one apart (databases count "
+        "a cover or an unnumbered first page differently)",
+        lambda e: (
+            e.fuzzy_allowed
+            & e.same_title
+            & e.authors_ok
+            & e.year_ok
+            & (e.c.volume == 1)
+            & (e.c.journal >= 1)
+            & (e.c.issue != -1)
+            & (e.c.page_gap == 1)
+            & ~e.c.short_title
+        ),
+    ),
+    Rule(
+        "same report",
+        "records outside journals (reports, books, web pages): the same title, long enough "
+        "to be specific (six words or more), the same year, the same address (URL), and "
+        "authors that agree or are absent from both; a report has no volume or pages to "
+        "agree on, and its address places it as a volume and page place an article (a "
+        "publisher alone does not: it issues several editions of one report in a year)",
+        lambda e: (
+            e.fuzzy_allowed
+            & e.c.no_journal
+            & (e.c.title >= 100)
+            & (e.c.title_words >= 6)
+            & e.year_same
+            & (e.c.url == 1)
+            & (e.c.publisher != -1)
+            & (e.authors_ok | e.c.no_authors)
+            & (e.c.page != -1)
+            & ~e.conference
         ),
     ),
     Rule(

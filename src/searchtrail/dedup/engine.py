@@ -38,7 +38,15 @@ from searchtrail.dedup.candidates import candidate_pairs
 from searchtrail.dedup.compare import compare
 from searchtrail.dedup.decide import DECISION_NAMES, DUPLICATE, NOT_DUPLICATE, RULES, decide
 from searchtrail.dedup.normalise import title_numbers
-from searchtrail.dedup.prepare import COMMENT, ERRATUM, PREPRINT, RETRACTION, Prepared, prepare
+from searchtrail.dedup.prepare import (
+    COMMENT,
+    ERRATUM,
+    PREPRINT,
+    REGISTER,
+    RETRACTION,
+    Prepared,
+    prepare,
+)
 from searchtrail.errors import Problem, ReviewError
 from searchtrail.records.identifiers import ONE_RECORD_PER_WORK, label
 
@@ -46,7 +54,7 @@ IDENTIFIER: Final = "identifier"
 FUZZY: Final = "fuzzy"
 MANUAL: Final = "manual"
 _KIND_RANK: Final = {IDENTIFIER: 0, FUZZY: 1, MANUAL: 2}
-_VERSION_KINDS: Final = ERRATUM | RETRACTION | PREPRINT | COMMENT
+_VERSION_KINDS: Final = ERRATUM | RETRACTION | PREPRINT | COMMENT | REGISTER
 COMPLETENESS: Final = {
     "title": 1, "authors": 1, "year": 1, "journal": 1, "volume": 1, "issue": 1, "pages": 1,
     "doi": 2, "abstract": 2, "issn": 1, "isbn": 1, "pmid": 1, "url": 1,
@@ -157,13 +165,13 @@ def deduplicate(
     )
     say("applying verdicts and forming groups")
     pairs = _apply_verdicts(pairs, verdicts, index)
-    identifier_rule = RULES[0].name
+    identifier_rules = [RULES[0].name, RULES[1].name]  # same identifier, same register entry
     is_edge = pairs["decision"].to_numpy() == DUPLICATE
     edges = pairs.loc[is_edge, ["a", "b", "reason", "decided_by", "title"]]
     kinds = np.where(
         edges["decided_by"].to_numpy() == "person",
         MANUAL,
-        np.where(edges["reason"].to_numpy() == identifier_rule, IDENTIFIER, FUZZY),
+        np.where(np.isin(edges["reason"].to_numpy(), identifier_rules), IDENTIFIER, FUZZY),
     )
     weights = np.where(kinds == MANUAL, 1000.0, np.where(kinds == IDENTIFIER, 300.0, 100.0))
     weights = weights + edges["title"].fillna(100.0).to_numpy()
@@ -285,7 +293,10 @@ def _conflict(p: Prepared, a: int, b: int) -> str | None:
             first, second = min(mine[kind]), min(theirs[kind])
             return f"different {label(kind)} ({first}, {second})"
     if (p.markers[a] ^ p.markers[b]) & _VERSION_KINDS:
-        return "one is an erratum, retraction, preprint or comment and the other is not"
+        return (
+            "one is an erratum, retraction, preprint, comment or trial register entry and the "
+            "other is not"
+        )
     if p.title_numbers[a] != p.title_numbers[b]:
         length = min(len(p.title_key[a]), len(p.title_key[b]))
         if title_numbers(p.title[a], length) != title_numbers(p.title[b], length):

@@ -5,8 +5,12 @@ Every function here takes what an export holds and returns a comparable form:
 - text: HTML entities and tags removed, Greek letters spelt out (``α`` as ``alpha``, as
   databases write them), other scripts transliterated to ASCII (anyascii), lower case,
   punctuation to spaces;
-- titles: also without a trailing bracketed note such as ``[Chinese]`` or ``[Article in
-  German]``;
+- titles: also without the notes databases write into them (``[Chinese]``, ``[Article in
+  German]``, ``[Review]``, ``[Erratum appears in …]``, ``[Comment on …]``, Web of Science's
+  correction form ``Title (vol 12, pg 345, 2019)``), which :func:`title_notes` gives as
+  fields;
+- surnames: also as sets of significant parts, without particles (``Le Roux`` and
+  ``Roux``; ``Garcia de la Torre`` and ``de la Torre``), see :func:`same_person`;
 - authors: surname and initials (``Smith, J. W., 2nd``, ``Smith JW`` and ``J. W. Smith`` all
   give ``smith`` + ``jw``);
 - journals: without a leading "The", parenthesised places, "[Electronic Resource]" and
@@ -38,6 +42,25 @@ _NOTE_WORDS: Final = (
     r"summary for patients)"
 )
 _MEDLINE_NOTE: Final = re.compile(rf"\s*\.?\s*[\[(]\s*{_NOTE_WORDS}\b", re.IGNORECASE)
+# Web of Science names a correction by its article's title and citation:
+# "Title of the article (vol 12, pg 345, 2019)".
+_WOS_CORRECTION: Final = re.compile(
+    r"\s*[(\[]\s*vol\.?\s*\w+\s*,\s*(?:(?:pg|pp?|art\.?\s*no)\.?\s*)?\w+\s*,"
+    r"\s*(?:19|20)\d\d\s*[)\]]\s*\.?\s*$",
+    re.IGNORECASE,
+)
+# Notes saying what the record itself is, not what happened to it later.
+_NOTE_KINDS: Final = (
+    ("comment_on", re.compile(r"\[\s*(?:comment|commentary) on\b[^\[\]]*\]?", re.IGNORECASE)),
+    (
+        "erratum_in",
+        re.compile(r"\[\s*(?:published )?errat(?:um|a) (?:appears )?in\b[^\[\]]*\]?", re.I),
+    ),
+    ("review", re.compile(r"\[\s*review\s*\]", re.IGNORECASE)),
+)
+_LANGUAGE_NOTE: Final = re.compile(
+    r"\[\s*(?:[Aa]rticle in\s+)?([A-Z][a-z]+(?:[ -][A-Z]?[a-z]+)?)\s*\]", re.UNICODE
+)
 _YEAR_WORD: Final = re.compile(r"\b(?:19|20)\d\d\b")
 _LEADING_BRACKET: Final = re.compile(r"^\s*\[(.*)\]\s*\.?\s*$")
 _DASHES: Final = re.compile(r"[\u2010-\u2015\u2212\u00ad~]")
@@ -78,18 +101,46 @@ def title(text: str) -> str:
     if not text:
         return ""
     if "[" in text or "(" in text:
+        text = _WOS_CORRECTION.sub("", text) or text
         note = _MEDLINE_NOTE.search(text)
         if note and note.start() > 10:  # the note runs to the end of the title
             text = text[: note.start()]
-    bracketed = _LEADING_BRACKET.match(text)
-    if bracketed:  # a translated title, as MEDLINE writes it: "[Original title in English]."
-        text = bracketed.group(1)
     while True:  # "[Chinese]", "[Review] [33 refs]"
         shorter = _TRAILING_NOTE.sub("", text)
         if shorter == text or not shorter.strip():
             break
         text = shorter
+    bracketed = _LEADING_BRACKET.match(text)
+    if bracketed:  # a translated title, as MEDLINE writes it: "[Original title in English]."
+        text = bracketed.group(1)
     return fold(text)
+
+
+def title_notes(text: str) -> dict[str, str]:
+    """The bibliographic notes a database wrote into a title, as fields.
+
+    ``comment_on`` (MEDLINE's "[Comment on ...]": the record comments on another),
+    ``erratum_in`` ("[Erratum appears in ...]": the article was corrected later; it is the
+    article, not the erratum), ``correction_of`` (Web of Science's "Title (vol 12, pg 345,
+    2019)": the record is the correction of that article), ``review`` ("[Review]") and
+    ``language`` ("[Spanish]", "[Article in German]"). :func:`title` leaves all of them out
+    of the compared title; the record's own title is not changed.
+    """
+    notes: dict[str, str] = {}
+    if not text or ("[" not in text and "(" not in text):
+        return notes
+    correction = _WOS_CORRECTION.search(text)
+    if correction and correction.start() > 0:
+        notes["correction_of"] = correction.group(0).strip(" .()[]")
+    for name, pattern in _NOTE_KINDS:
+        found = pattern.search(text)
+        if found:
+            notes[name] = found.group(0).strip(" []")
+    for found in _LANGUAGE_NOTE.finditer(text):
+        word = found.group(1)
+        if word.lower() not in ("review", "erratum", "comment", "see comment") and found.start():
+            notes.setdefault("language", word)
+    return notes
 
 
 _ROMAN: Final = {
@@ -354,3 +405,93 @@ def author(text: str) -> tuple[str, str]:
         else:
             surname, initials = name, ""
     return (_NON_ALNUM.sub("", surname.lower()), initials)
+
+
+# Particles of surnames: prepositions and articles (de, van, von, le, da, dos, ...) and
+# patronymic or family markers (bin, binti, ibn, al, el, ben, ...). They are written, dropped,
+# joined or moved to the given names differently from one database to the next, so they do
+# not tell persons apart.
+SURNAME_PARTICLES: Final = frozenset({
+    "de", "da", "das", "do", "dos", "di", "del", "della", "delle", "dei", "degli", "dal",
+    "la", "le", "les", "lo", "du", "des", "d", "l", "van", "von", "der", "den", "ter", "ten",
+    "te", "het", "zu", "zum", "zur", "af", "av", "y", "e", "i", "bin", "binti", "binte",
+    "ibn", "bint", "al", "el", "ben", "abu", "ap", "mac", "st", "san", "santa",
+})  # fmt: skip
+
+
+@lru_cache(maxsize=500_000)
+def surname_parts(text: str) -> tuple[str, frozenset[str]]:
+    """One author name as (its surname joined, the significant parts of its surname).
+
+    Parts are the surname's words without particles (:data:`SURNAME_PARTICLES`), split at
+    spaces and hyphens: "Garcia de la Torre, E." gives {garcia, torre}, "de la Torre, E. G."
+    {torre}, "Le Roux, M." and "Roux, M." {roux}. A surname that is only particles is never
+    a surname: the comma was put after the particle ("Le, Roux M."), and the next word of
+    the given names belongs to the surname. The joined form keeps the particles
+    ("leroux"), so that "Leroux" and "Le Roux" still meet.
+    """
+    name = re.sub(r"\([^)]*\)", " ", text).strip()
+    if not name.isascii():
+        name = anyascii(name)
+    if "," in name:
+        surname, _, given = name.partition(",")
+        words = [w for w in re.split(r"[\s\-]+", surname.lower()) if w]
+        given_words = [w for w in re.split(r"[\s.,\-]+", given) if w]
+        if words and all(_NON_ALNUM.sub("", w) in SURNAME_PARTICLES for w in words):
+            long_given = [w for w in given_words if len(w.strip(".")) > 1]
+            if long_given:
+                words.append(long_given[0].lower())
+    else:
+        parsed = author(name)[0]
+        words = [w for w in re.split(r"[\s\-]+", name.lower()) if w]
+        # "Given Surname" or "Surname IJ": the surname's words are those whose letters,
+        # joined, end the parsed surname.
+        kept: list[str] = []
+        joined = ""
+        for word in reversed(words):
+            letters = _NON_ALNUM.sub("", word)
+            if not letters:
+                continue
+            if parsed.endswith(letters + joined):
+                kept.insert(0, word)
+                joined = letters + joined
+                if joined == parsed:
+                    break
+        words = kept
+    letters_words = [_NON_ALNUM.sub("", w) for w in words]
+    letters_words = [w for w in letters_words if w]
+    parts = frozenset(w for w in letters_words if w not in SURNAME_PARTICLES)
+    return ("".join(letters_words), parts)
+
+
+@lru_cache(maxsize=100_000)
+def author_names(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """:func:`surname_parts` of each author (one author per line in ``text``)."""
+    return tuple(surname_parts(line) for line in text.split("\n") if line.strip())
+
+
+def same_person(a: tuple[str, frozenset[str]], b: tuple[str, frozenset[str]]) -> bool:
+    """Two surnames (from :func:`surname_parts`) that can name one person: the same letters
+    once joined ("Leroux", "Le Roux"), or the significant parts of one all among those of the
+    other (a particle dropped or moved: "Roux" and "Le Roux"; a compound surname given in
+    part: "de la Torre" and "Garcia de la Torre")."""
+    if not a[0] or not b[0]:
+        return False
+    if a[0] == b[0]:
+        return True
+    if not a[1] or not b[1]:
+        return False
+    return a[1] <= b[1] or b[1] <= a[1]
+
+
+_URL_SCHEME: Final = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
+
+
+def url(text: str) -> str:
+    """The first address of a record in comparable form: without scheme, ``www.``, URL
+    escapes, a fragment or a trailing slash, and in lower case ('' when there is none)."""
+    if not text:
+        return ""
+    first = text.strip().split()[0] if text.strip() else ""
+    value = _URL_SCHEME.sub("", unquote(first)).split("#")[0].rstrip("/").lower()
+    return value if "." in value else ""

@@ -1,0 +1,318 @@
+"""Deduplication vetoes and annotations on realistic record pairs: replies, comments and
+corrections; different authors; conflicting identifiers; notes in titles; trial register
+entries; supplement issues and pages off by one."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from searchtrail.dedup import normalise
+from searchtrail.dedup.engine import deduplicate
+from searchtrail.records.fields import STANDARD_FIELDS
+
+
+def records(*rows: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {name: row.get(name, "") for name in ("record_id", "origin_id", *STANDARD_FIELDS)}
+            for row in rows
+        ]
+    )
+
+
+def decision(*rows: dict[str, str]) -> tuple[int, str, str]:
+    """Groups, and the decision and reason of the one candidate pair."""
+    result = deduplicate(
+        records(*({"record_id": str(n), **row} for n, row in enumerate(rows))), workers=1
+    )
+    [pair] = result.pairs.itertuples()
+    return result.groups, pair.decision, pair.reason
+
+
+# A letter to the editor, as MEDLINE gives it.
+LETTER = {
+    "title": "Tranexamic acid in hip fracture surgery",
+    "authors": "Okafor, Chidi\nBrennan, Maeve",
+    "year": "2021",
+    "journal": "Anaesthesia",
+    "volume": "76",
+    "issue": "3",
+    "pages": "431",
+    "type": "JOUR",
+}
+
+
+# --- 1a: replies, comments, corrections ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Tranexamic acid in hip fracture surgery. AUTHORS REPLY",
+        "Tranexamic acid in hip fracture surgery: the authors' reply",
+        "Reply to Okafor and Brennan: tranexamic acid in hip fracture surgery",
+        "In response to: Tranexamic acid in hip fracture surgery",
+        "Comment on: Tranexamic acid in hip fracture surgery",
+        "Tranexamic acid in hip fracture surgery [Comment on Anaesthesia 2020;75:1002]",
+    ],
+)
+@pytest.mark.parametrize("authors", ["", "Lindqvist, Henrik\nTanaka, Yui"])
+def test_a_reply_sharing_the_letters_citation_is_not_merged(title, authors):
+    # The reply is printed with the letter: same journal, volume, issue and first page; some
+    # exports give it no authors.
+    reply = {**LETTER, "title": title, "authors": authors}
+    groups, verdict, reason = decision(LETTER, reply)
+    assert groups == 2
+    assert verdict != "duplicate"
+    if not authors:
+        assert (verdict, reason) == (
+            "linked version",
+            "versions of one work: comment or reply on one side only",
+        )
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Correction to: Tranexamic acid in hip fracture surgery",
+        "Tranexamic acid in hip fracture surgery (vol 76, pg 431, 2021)",
+    ],
+)
+def test_a_correction_is_linked_to_its_article_not_merged(title):
+    correction = {**LETTER, "title": title, "pages": "432"}
+    groups, verdict, reason = decision(LETTER, correction)
+    assert groups == 2
+    assert verdict == "linked version"
+    assert "erratum" in reason
+
+
+def test_the_same_reply_from_two_databases_is_merged():
+    reply = {**LETTER, "title": "Tranexamic acid in hip fracture surgery. AUTHORS REPLY"}
+    embase = {**reply, "journal": "Anaesthesia.", "authors": "Okafor C.\nBrennan M."}
+    groups, verdict, _ = decision(reply, embase)
+    assert (groups, verdict) == (1, "duplicate")
+
+
+# --- 1b: different authors -------------------------------------------------------------
+
+
+def test_different_authors_veto_a_merge_no_identifier_supports():
+    # Two letters on the same pages under near-identical titles, with no reply marker:
+    # only the authors tell them apart.
+    other = {
+        **LETTER,
+        "title": "Tranexamic acid in hip fracture surgery: timing matters",
+        "authors": "Lindqvist, Henrik\nTanaka, Y",
+        "pages": "431-432",
+    }
+    groups, verdict, _ = decision({**LETTER, "pages": "431-432"}, other)
+    assert groups == 2
+    assert verdict != "duplicate"
+
+
+def test_a_shared_doi_outweighs_different_author_forms():
+    article = {**LETTER, "doi": "10.1111/anae.15301", "pages": "431-432"}
+    swapped = {**article, "authors": "Chidi Okafor\nMaeve Brennan"}
+    assert decision(article, swapped)[:2] == (1, "duplicate")
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs"),
+    [
+        ("Le Roux, M.\nBrennan, Maeve", "Roux, M.\nBrennan, M."),  # a particle dropped
+        ("Amber, C. F.\nZeynep, T. K.", "Cicek, F. A.\nTokcaer-Keskin, Z."),  # order swapped
+        ("ALTS Group", "Solomon, D."),  # a group and its writer
+    ],
+)
+def test_name_forms_and_groups_are_not_different_authors(mine, theirs):
+    a = {**LETTER, "pages": "431-436", "authors": mine}
+    b = {**LETTER, "pages": "431-436", "authors": theirs, "journal": "Anaesthesia (Oxford)"}
+    assert decision(a, b)[:2] == (1, "duplicate")
+
+
+# --- 1c: conflicting identifiers --------------------------------------------------------
+
+
+def test_different_pubmed_ids_are_never_merged():
+    a = {**LETTER, "pages": "431-436", "ids": "pmid:33012345"}
+    b = {**LETTER, "pages": "431-436", "ids": "pmid:33012399"}
+    groups, verdict, _ = decision(a, b)
+    assert groups == 2
+    assert verdict != "duplicate"
+
+
+def test_dois_that_agree_after_normalisation_do_not_conflict():
+    a = {**LETTER, "pages": "431-436", "doi": "https://doi.org/10.1111/ANAE.15301"}
+    b = {**LETTER, "pages": "431-436", "doi": "doi:10.1111/anae.15301."}
+    assert decision(a, b) == (1, "duplicate", "same identifier")
+
+
+# --- 2: notes in titles --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "compared", "notes"),
+    [
+        (
+            "Statins after stroke [Erratum appears in Stroke. 2005;36:1120]",
+            "statins after stroke",
+            {"erratum_in": "Erratum appears in Stroke. 2005;36:1120"},
+        ),
+        (
+            "Efecto del ejercicio en la diabetes tipo 2 [Spanish]",
+            "efecto del ejercicio en la diabetes tipo 2",
+            {"language": "Spanish"},
+        ),
+        (
+            "[Effect of exercise on type 2 diabetes]. [Article in German]",
+            "effect of exercise on type 2 diabetes",
+            {"language": "German"},
+        ),
+        (
+            "Statins for everyone? [Review] [42 refs]",
+            "statins for everyone",
+            {"review": "Review"},
+        ),
+        (
+            "Statins for everyone? [Comment on N Engl J Med. 2008;359:2195]",
+            "statins for everyone",
+            {"comment_on": "Comment on N Engl J Med. 2008;359:2195"},
+        ),
+        (
+            "Rosuvastatin in healthy adults (vol 12, art no e0245, 2017)",
+            "rosuvastatin in healthy adults",
+            {"correction_of": "vol 12, art no e0245, 2017"},
+        ),
+        (
+            "Rosuvastatin in healthy adults (vol 359, pg 2195, 2008)",
+            "rosuvastatin in healthy adults",
+            {"correction_of": "vol 359, pg 2195, 2008"},
+        ),
+    ],
+)
+def test_title_notes_become_fields_and_leave_the_compared_title(raw, compared, notes):
+    assert normalise.title(raw) == compared
+    assert normalise.title_notes(raw) == notes
+
+
+def test_an_article_with_an_erratum_note_is_still_the_article():
+    noted = {**LETTER, "title": LETTER["title"] + " [Erratum appears in Anaesthesia 2021;76:999]"}
+    noted["pages"] = "431-436"
+    assert decision({**LETTER, "pages": "431-436"}, noted)[:2] == (1, "duplicate")
+
+
+def test_an_embase_conference_note_in_the_journal_marks_an_abstract():
+    article = {**LETTER, "pages": "431-436"}
+    abstract = {
+        **article,
+        "journal": "Anaesthesia.Conference: 38th Annual Congress of the Association",
+        "issue": "",
+        "pages": "88",
+    }
+    groups, verdict, reason = decision(article, abstract)
+    assert groups == 2
+    assert verdict == "linked version"
+    assert "conference abstract" in reason
+
+
+# --- 3: trial register entries ---------------------------------------------------------------
+
+ENTRY = {
+    "title": "Tranexamic Acid in Hip Fracture Surgery (TRAHIP)",
+    "year": "2019",
+    "journal": "https://clinicaltrials.gov/show/NCT03712345",
+    "type": "JOUR",
+    "ids": "nct:NCT03712345",
+}
+
+
+def test_the_same_register_entry_exported_twice_is_merged():
+    # Exported again after an update, under its official rather than its brief title.
+    again = {
+        **ENTRY,
+        "title": "TRAHIP: Intravenous TXA Versus Placebo for Older Adults With a Broken Hip",
+        "year": "2020",
+    }
+    assert decision(ENTRY, again) == (1, "duplicate", "same register entry")
+
+
+def test_register_exports_read_again_are_one_entry():
+    # As the ClinicalTrials.gov table gives it, and the same trial from the WHO ICTRP.
+    ctgov = {
+        "title": "Tranexamic Acid in Hip Fracture Surgery",
+        "year": "2019",
+        "journal": "ClinicalTrials.gov",
+        "type": "trial registration (interventional)",
+        "url": "https://clinicaltrials.gov/study/NCT03712345",
+        "ids": "nct:NCT03712345",
+    }
+    ictrp = {**ctgov, "journal": "WHO ICTRP", "type": "trial registration", "url": ""}
+    ictrp["title"] = "TRAHIP: Intravenous TXA Versus Placebo for Older Adults With a Broken Hip"
+    assert decision(ctgov, ictrp)[:2] == (1, "duplicate")
+
+
+def test_a_register_entry_found_only_by_its_address_is_merged():
+    again = {**ENTRY, "ids": "", "year": "2020"}
+    assert decision(ENTRY, again)[:2] == (1, "duplicate")
+
+
+def test_two_register_entries_with_different_ids_are_not_merged():
+    other = {**ENTRY, "journal": "https://clinicaltrials.gov/show/NCT03799999"}
+    other["ids"] = "nct:NCT03799999"
+    groups, verdict, _ = decision(ENTRY, other)
+    assert groups == 2
+    assert verdict != "duplicate"
+
+
+def test_a_register_entry_and_the_article_of_its_trial_are_never_merged():
+    article = {
+        **LETTER,
+        "title": "Tranexamic acid in hip fracture surgery (TRAHIP): a randomised trial",
+        "pages": "431-440",
+        "ids": "nct:NCT03712345",
+    }
+    groups, verdict, _ = decision(ENTRY, article)
+    assert groups == 2
+    assert verdict != "duplicate"
+
+
+def test_two_articles_of_one_trial_are_not_merged_by_its_register_id():
+    results = {**LETTER, "title": "Tranexamic acid in hip fracture surgery: a trial"}
+    results.update(pages="431-440", ids="nct:NCT03712345", authors="Okafor, Chidi")
+    protocol = {**results, "title": "Tranexamic acid in hip fracture surgery: trial protocol"}
+    protocol.update(journal="Trials", volume="20", issue="", pages="112", year="2019")
+    groups, verdict, _ = decision(results, protocol)
+    assert groups == 2
+    assert verdict != "duplicate"
+
+
+# --- 4: supplement issues and pages off by one ------------------------------------------------
+
+
+ARTICLE = {
+    "title": "Perioperative tranexamic acid and blood loss in elderly hip fracture patients",
+    "authors": "Okafor, Chidi\nBrennan, Maeve\nLindqvist, Henrik",
+    "year": "2021",
+    "journal": "British Journal of Anaesthesia",
+    "volume": "126",
+    "issue": "2",
+    "pages": "e45-e52",
+}
+
+
+def test_a_supplement_marker_in_the_issue_does_not_split_a_record():
+    supplement = {**ARTICLE, "issue": "Suppl. 1", "pages": "45-52", "journal": "Br J Anaesth"}
+    assert decision({**ARTICLE, "issue": "Suppl 1"}, supplement)[:2] == (1, "duplicate")
+
+
+def test_a_first_page_off_by_one_with_all_else_equal_does_not_split_a_record():
+    off = {**ARTICLE, "pages": "46-52", "journal": "Br J Anaesth"}
+    assert decision({**ARTICLE, "pages": "45-52"}, off)[:2] == (1, "duplicate")
+
+
+def test_a_first_page_off_by_one_under_different_authors_is_not_merged():
+    other = {**ARTICLE, "pages": "46", "authors": "Sato, Kenji\nMoreau, Claire"}
+    groups, verdict, _ = decision({**ARTICLE, "pages": "45"}, other)
+    assert groups == 2
+    assert verdict != "duplicate"
