@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -83,3 +86,37 @@ def run_counts_steps(directory: Path) -> ReviewCounts:
 
     stage_screening(directory)
     return stage_counts(directory)
+
+
+# --- a real browser ---------------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("SEARCHTRAIL_CHROMIUM") or next(
+    (found for name in ("chromium", "chromium-browser") if (found := shutil.which(name))), None
+)
+"""Debian's Chromium, which Playwright drives (its own browser download is not reachable)."""
+BROWSER_REQUIRED = os.environ.get("SEARCHTRAIL_BROWSER") == "required"
+"""CI sets this: a browser test that cannot run then fails instead of being skipped."""
+
+
+def _unavailable(reason: str) -> None:
+    if BROWSER_REQUIRED:
+        pytest.fail(f"browser tests required, but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium through Playwright; skipped when either is missing (unless
+    ``SEARCHTRAIL_BROWSER=required``)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed")
+    if CHROMIUM is None:
+        _unavailable("no chromium executable on PATH")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield launched
+        launched.close()

@@ -15,7 +15,6 @@ when that is a failure.
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,16 +33,6 @@ from searchtrail.pipeline import (
 from .conftest import EXAMPLE, REPO
 
 ARTIFACTS = REPO / "tests" / "artifacts" / "browser"
-CHROMIUM = os.environ.get("SEARCHTRAIL_CHROMIUM") or next(
-    (found for name in ("chromium", "chromium-browser") if (found := shutil.which(name))), None
-)
-REQUIRED = os.environ.get("SEARCHTRAIL_BROWSER") == "required"
-
-
-def _unavailable(reason: str) -> None:
-    if REQUIRED:
-        pytest.fail(f"browser tests required, but {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -65,22 +54,6 @@ def seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for stage in (stage_records, stage_dedup, stage_screening, stage_counts, stage_reports):
         stage(target)
     return target
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed")
-    if CHROMIUM is None:
-        _unavailable("no chromium executable on PATH")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -13,9 +13,7 @@ textwidth measured it.
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
 import struct
 import subprocess
 import xml.etree.ElementTree as ET
@@ -32,14 +30,9 @@ from searchtrail.reports.prisma.diagram import FONT_SIZE, PAD_X, PAD_Y
 from searchtrail.reports.prisma.export import DiagramExportError, diagram_pdf, diagram_png
 from searchtrail.reports.prisma.textwidth import text_width
 from searchtrail.searchlog import load_review
-from tests.conftest import EXAMPLE, counts_of
+from tests.conftest import BROWSER_REQUIRED, CHROMIUM, EXAMPLE, counts_of
 
 SVG = "{http://www.w3.org/2000/svg}"
-CHROMIUM = os.environ.get("SEARCHTRAIL_CHROMIUM") or next(
-    (found for name in ("chromium", "chromium-browser") if (found := shutil.which(name))), None
-)
-# As for the browser tests: a missing Chromium skips its test, unless CI requires it.
-BROWSER_REQUIRED = os.environ.get("SEARCHTRAIL_BROWSER") == "required"
 
 # --- thresholds of the image comparisons ------------------------------------------------
 # Images are compared in grey levels (0-255) at the diagram's own size, one pixel per SVG

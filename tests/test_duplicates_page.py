@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,33 +37,7 @@ from .conftest import REPO
 from .two_questions import INCREDIBLE_YEARS, PT_NORD, with_two_questions
 
 ARTIFACTS = REPO / "tests" / "artifacts" / "browser"
-CHROMIUM = os.environ.get("SEARCHTRAIL_CHROMIUM") or next(
-    (found for name in ("chromium", "chromium-browser") if (found := shutil.which(name))), None
-)
-REQUIRED = os.environ.get("SEARCHTRAIL_BROWSER") == "required"
 STAGES = (stage_records, stage_dedup, stage_screening, stage_counts, stage_reports)
-
-
-def _unavailable(reason: str) -> None:
-    if REQUIRED:
-        pytest.fail(f"browser tests required, but {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed")
-    if CHROMIUM is None:
-        _unavailable("no chromium executable on PATH")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

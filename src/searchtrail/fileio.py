@@ -50,6 +50,12 @@ def write_bytes(path: Path, data: bytes, *, backup: bool = False) -> None:
             keep_previous(path, current)
             with contextlib.suppress(OSError):
                 (path.parent / PREVIOUS / path.name).chmod(stat.S_IMODE(target.stat().st_mode))
+    _replace(target, (data,))
+
+
+def _replace(target: Path, pieces: Iterable[bytes]) -> None:
+    """Write ``pieces`` to a temporary file beside ``target``, flush it to disk and put it
+    in ``target``'s place, keeping an existing file's owner and mode."""
     try:
         before: os.stat_result | None = target.stat()
     except FileNotFoundError:
@@ -59,7 +65,8 @@ def write_bytes(path: Path, data: bytes, *, backup: bool = False) -> None:
         with os.fdopen(descriptor, "wb") as stream:
             if before is not None:
                 _keep_owner_and_mode(stream.fileno(), temporary, before)
-            stream.write(data)
+            for piece in pieces:
+                stream.write(piece)
             stream.flush()
             os.fsync(stream.fileno())
         temporary.replace(target)
@@ -161,23 +168,7 @@ def write_chunks(path: Path, chunks: Iterable[str]) -> None:
         raise ReviewError([refused])
     target = _written_path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        before: os.stat_result | None = target.stat()
-    except FileNotFoundError:
-        before = None
-    descriptor, temporary = _temporary_beside(target)
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            if before is not None:
-                _keep_owner_and_mode(stream.fileno(), temporary, before)
-            for chunk in chunks:
-                stream.write(chunk.encode("utf-8"))
-            stream.flush()
-            os.fsync(stream.fileno())
-        temporary.replace(target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    _replace(target, (chunk.encode("utf-8") for chunk in chunks))
 
 
 def sha256(path: Path) -> str:

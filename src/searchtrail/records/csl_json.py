@@ -20,7 +20,7 @@ import re
 from typing import Any, Final
 
 from searchtrail.errors import Problem, ReviewError
-from searchtrail.records.json_records import flatten, item_lines, line_of, load
+from searchtrail.records.json_records import flatten, item_lines, line_of, load, not_an_object
 from searchtrail.records.model import ParsedFile, RawRecord
 
 _NAMES: Final = frozenset(
@@ -90,14 +90,8 @@ def read_csl_json(text: str, *, file: str, encoding: str) -> ParsedFile:
         line = line_of(lines, index)
         if not isinstance(item, dict):
             failures.append(
-                Problem(
-                    file,
-                    line,
-                    f"item {index + 1}",
-                    None,
-                    repr(item)[:60],
-                    "an object with 'type', 'title', 'author', ...",
-                    f"item {index + 1} of the array is a {type(item).__name__}, not an object",
+                not_an_object(
+                    file, line, index, item, "an object with 'type', 'title', 'author', ..."
                 )
             )
             continue

@@ -142,3 +142,17 @@ def line_of(lines: list[int], index: int) -> int:
 
 def scalars(values: Iterable[Any]) -> list[str]:
     return [str(value).strip() for value in values if value is not None and str(value).strip()]
+
+
+def not_an_object(file: str, line: int, index: int, item: object, expected: str) -> Problem:
+    """The problem of an item of a JSON array that is not an object (a record that cannot
+    be read)."""
+    return Problem(
+        file,
+        line,
+        f"item {index + 1}",
+        None,
+        repr(item)[:60],
+        expected,
+        f"item {index + 1} of the array is a {type(item).__name__}, not an object",
+    )

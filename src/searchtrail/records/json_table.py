@@ -23,7 +23,7 @@ from typing import Any, Final
 from searchtrail.errors import Problem, ReviewError
 from searchtrail.records.delimited import table_profile
 from searchtrail.records.fields import TABLE_COLUMNS
-from searchtrail.records.json_records import flatten, item_lines, line_of, load
+from searchtrail.records.json_records import flatten, item_lines, line_of, load, not_an_object
 from searchtrail.records.model import ParsedFile, RawRecord
 
 _ARRAY_START: Final = re.compile(r"^\s*\[\s*\{")
@@ -70,14 +70,12 @@ def read_json_table(text: str, *, file: str, encoding: str) -> ParsedFile:
         line = line_of(lines, index)
         if not isinstance(item, dict):
             failures.append(
-                Problem(
+                not_an_object(
                     file,
                     line,
-                    f"item {index + 1}",
-                    None,
-                    repr(item)[:60],
+                    index,
+                    item,
                     "an object whose keys name the columns (title, authors, year, ...)",
-                    f"item {index + 1} of the array is a {type(item).__name__}, not an object",
                 )
             )
             continue
