@@ -17,7 +17,12 @@ With ``--bib-dedupe-python`` (the Python of an environment where bib-dedupe is i
 bib-dedupe deduplicates the same records (read by searchtrail into the table bib-dedupe
 expects) once per size up to ``--bib-dedupe-max`` records, and the ratio of the times is
 reported: bib-dedupe's time (prep, block, match, cluster) against searchtrail's deduplicate
-stage and against its whole run.
+stages and against its whole run.
+
+Stages, from the command's progress lines: ``start`` (interpreter and imports), ``read``
+(every file parsed into the records table, in parallel processes above 20 MB),
+``normalise``, ``candidates``, ``compare``, ``group`` (verdicts, groups, the kept record),
+``write`` (the five output files); ``deduplicate`` is normalise to group.
 """
 
 from __future__ import annotations
@@ -91,14 +96,28 @@ def run_once(folder: Path, out: Path) -> dict[str, float]:
     for line in stderr.splitlines():
         found = STAGE.match(line)
         if found:
-            marks[found.group(2).split(" ")[0]] = float(found.group(1))
-    dedup_start = marks.get("normalising", 0.0)
-    dedup_end = next((t for label, t in marks.items() if label[:1].isdigit()), seconds)
+            marks.setdefault(found.group(2).split(" ")[0], float(found.group(1)))
+    # The progress lines mark where each stage begins; the run's own clock starts once the
+    # command has loaded, so what precedes it (interpreter and imports) is "start".
+    order = [
+        ("read", None),
+        ("normalise", "normalising"),
+        ("candidates", "finding"),
+        ("compare", "comparing"),
+        ("group", "applying"),
+        ("write", next((label for label in marks if label[:1].isdigit()), None)),
+        ("end", "done"),
+    ]
+    starts = [0.0 if label is None else marks[label] for _, label in order]
+    stages = {
+        name: round(end - start, 3)
+        for (name, _), start, end in zip(order[:-1], starts[:-1], starts[1:], strict=True)
+    }
     return {
         "seconds": seconds,
-        "read": dedup_start,
-        "deduplicate": dedup_end - dedup_start,
-        "write": seconds - dedup_end,
+        "start": seconds - marks["done"],
+        **stages,
+        "deduplicate": marks[order[5][1]] - marks["normalising"],  # type: ignore[index]
         "peak_gb": peak[0] / 1e9,
     }
 

@@ -186,13 +186,23 @@ def _decode_error(data: bytes, file: str, error: Exception, expected: str) -> Re
 
 def iter_lines(text: str) -> Iterator[str]:
     """The lines of :func:`split_lines` one at a time, without holding them all: a large
-    export is read with its text and its records in memory, not a list of its lines too."""
-    start = 0
-    for match in _LINE_BREAK.finditer(text):
-        yield text[start : match.start()]
-        start = match.end()
-    if start < len(text):
-        yield text[start:]
+    export is read with its text and its records in memory, not a list of its lines too.
+    The text is split a piece of about a megabyte at a time, each ending just after a line
+    feed (so a CR LF is never cut in two)."""
+    start, length = 0, len(text)
+    while start < length:
+        end = text.find("\n", start + _PIECE)
+        end = length if end == -1 else end + 1
+        piece = text[start:end]
+        lines = piece.split("\n") if "\r" not in piece else _LINE_BREAK.split(piece)
+        if lines[-1] == "":
+            lines.pop()
+        yield from lines
+        start = end
+
+
+_PIECE: Final = 1 << 20
+"""Characters split into lines at a time by :func:`iter_lines`."""
 
 
 def split_lines(text: str) -> list[str]:

@@ -159,16 +159,19 @@ def _temporary_beside(target: Path) -> tuple[int, Path]:
             continue
 
 
-def write_chunks(path: Path, chunks: Iterable[str]) -> None:
-    """Write UTF-8 text given piece by piece, atomically as :func:`write_text` does, so a
-    file too large to hold in memory as one string (a million records as RIS) is never
-    seen half written."""
+def write_chunks(path: Path, chunks: Iterable[str | bytes]) -> None:
+    """Write UTF-8 text given piece by piece (as text, or as bytes already encoded),
+    atomically as :func:`write_text` does, so a file too large to hold in memory as one
+    string (a million records as RIS) is never seen half written."""
     refused = cannot_write(path)
     if refused is not None:
         raise ReviewError([refused])
     target = _written_path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    _replace(target, (chunk.encode("utf-8") for chunk in chunks))
+    _replace(
+        target,
+        (chunk if isinstance(chunk, bytes) else chunk.encode("utf-8") for chunk in chunks),
+    )
 
 
 def sha256(path: Path) -> str:

@@ -12,11 +12,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from searchtrail.dedup.normalise import (
+    ROMAN_NUMERAL,
     author_names,
     journal_agreement,
+    numbers,
     same_person,
     title_numbers,
 )
@@ -100,44 +105,90 @@ def _id_agreement(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_]) -> Int
     return result
 
 
-def _agreement(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_]) -> Ints:
-    present = (a != "") & (b != "")
+def _codes(*columns: npt.NDArray[np.object_]) -> list[Ints]:
+    """Each column's texts as numbers, equal for equal texts in any of the columns, and -1
+    for '' (so that a million pairs compare as numbers rather than as texts)."""
+    joined = np.concatenate(columns)
+    codes = pd.factorize(joined)[0].astype(np.int64)
+    codes[joined == ""] = -1
+    return np.split(codes, len(columns))
+
+
+def _field_agreement(values: npt.NDArray[np.object_], i: Ints, j: Ints) -> Ints:
+    """Agreement of a field on each pair (i[k], j[k]): 1 the same, -1 different, 0 missing
+    on either side."""
+    (codes,) = _codes(values)
+    return _agreement(codes[i], codes[j])
+
+
+def _agreement(a: Ints, b: Ints) -> Ints:
+    """Agreement of two fields given as :func:`_codes`."""
+    present = (a >= 0) & (b >= 0)
     same = a == b
     return np.where(present, np.where(same, 1, -1), 0).astype(np.int64)
 
 
 def _page_agreement(p: Prepared, i: Ints, j: Ints) -> tuple[Ints, Ints]:
     """Agreement of first and last pages, forgiving the ways databases write them apart."""
-    first_i, first_j = p.page[i], p.page[j]
-    last_i, last_j = p.last_page[i], p.last_page[j]
+    first_pages, last_pages = _codes(p.page, p.last_page)
+    first_i, first_j = first_pages[i], first_pages[j]
+    last_i, last_j = last_pages[i], last_pages[j]
     page = _agreement(first_i, first_j)
     last = _agreement(last_i, last_j)
     # One side gives only the last page of the other's range: "488" and "487-488".
-    only_last = ((last_i == "") & (first_i == last_j)) | ((last_j == "") & (first_j == last_i))
+    only_last = ((last_i < 0) & (first_i == last_j)) | ((last_j < 0) & (first_j == last_i))
     page = np.where((page == -1) & only_last, 1, page)
     # An article number against print pages, or a page count ("1-6") of an electronic
     # article: nothing to compare.
-    incomparable = (
-        (p.article_number[i] != p.article_number[j]) | (first_i == "1") | (first_j == "1")
-    )
+    page_one = np.asarray(p.page == "1", dtype=bool)
+    incomparable = (p.article_number[i] != p.article_number[j]) | page_one[i] | page_one[j]
     unknown = (page == -1) & incomparable
     page = np.where(unknown, 0, page)
     last = np.where(unknown, 0, last)
     # Pages that cannot be read, written identically on both sides ("01-Aug"), still agree.
-    text_i, text_j = p.pages_text[i], p.pages_text[j]
-    same_text = (page == 0) & (text_i != "") & (text_i == text_j)
+    (texts,) = _codes(p.pages_text)
+    text_i, text_j = texts[i], texts[j]
+    same_text = (page == 0) & (text_i >= 0) & (text_i == text_j)
     page = np.where(same_text, 1, page)
     last = np.where(same_text, 1, last)
     return page.astype(np.int64), last.astype(np.int64)
 
 
 def _numbers_differ(p: Prepared, i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
-    """Titles holding different numbers, compared over the letters both titles have."""
+    """Titles holding different numbers, compared over the letters both titles have.
+
+    Reading a title's numbers turns Roman numerals into digits, which never lengthens it:
+    over as many letters as its own title key holds, a title's numbers are all its numbers
+    (:attr:`Prepared.title_numbers`). Only the title with the longer key is read again,
+    over the letters of the shorter; when it holds no Roman numeral, straight from its key,
+    and only if a digit of the key lies beyond those letters (else its numbers are all its
+    numbers again, and differ).
+    """
     differ: npt.NDArray[np.bool_] = np.asarray(p.title_numbers[i] != p.title_numbers[j], dtype=bool)
-    for k in np.flatnonzero(differ):
-        a, b = p.title[i[k]], p.title[j[k]]
-        length = min(len(p.title_key[i[k]]), len(p.title_key[j[k]]))
-        differ[k] = title_numbers(a, length) != title_numbers(b, length)
+    rows = np.flatnonzero(differ)
+    x, y = i[rows], j[rows]
+    length_x = np.fromiter((len(k) for k in p.title_key[x]), dtype=np.int64, count=x.size)
+    length_y = np.fromiter((len(k) for k in p.title_key[y]), dtype=np.int64, count=y.size)
+    swap = length_x > length_y
+    x, y = np.where(swap, y, x), np.where(swap, x, y)
+    length = np.minimum(length_x, length_y)
+    unequal = length_x != length_y
+    rows, x, y, length = rows[unequal], x[unequal], y[unequal], length[unequal]
+    titles = pa.array(p.title[y], type=pa.large_string())
+    roman = pc.match_substring_regex(titles, ROMAN_NUMERAL.pattern).to_numpy(zero_copy_only=False)
+    keys = pa.array(p.title_key[y], type=pa.large_string())
+    last_digit = pc.find_substring_regex(keys, r"[0-9][^0-9]*$").to_numpy()
+    read = roman | (last_digit >= length)
+    rows, x, y, length, roman = rows[read], x[read], y[read], length[read], roman[read]
+    for k, shorter, longer, letters, has_roman in zip(
+        rows.tolist(), x.tolist(), y.tolist(), length.tolist(), roman.tolist(), strict=True
+    ):
+        found = (
+            title_numbers(p.title[longer], letters)
+            if has_roman
+            else numbers(p.title_key[longer][:letters])
+        )
+        differ[k] = p.title_numbers[shorter] != found
     return differ
 
 
@@ -183,6 +234,29 @@ def _first_same(
     return result
 
 
+def _journal_agreement(journals: npt.NDArray[np.object_], i: Ints, j: Ints) -> Ints:
+    """:func:`journal_agreement` of each pair's journals (-1 when either is missing), found
+    once for each two distinct names that meet."""
+    codes, names = pd.factorize(journals)
+    code_i, code_j = codes[i].astype(np.int64), codes[j].astype(np.int64)
+    pair = code_i * max(len(names), 1) + code_j
+    order = np.argsort(pair, kind="stable")
+    first = np.ones(pair.size, dtype=bool)
+    first[1:] = pair[order][1:] != pair[order][:-1]
+    distinct = order[first]
+    values = np.fromiter(
+        (
+            -1 if not a or not b else journal_agreement(a, b) if a <= b else journal_agreement(b, a)
+            for a, b in zip(names[code_i[distinct]], names[code_j[distinct]], strict=True)
+        ),
+        dtype=np.int64,
+        count=distinct.size,
+    )
+    agreement = np.empty(pair.size, dtype=np.int64)
+    agreement[order] = values[np.cumsum(first) - 1]
+    return agreement
+
+
 def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
     """Score every candidate pair (i[k], j[k])."""
     titles_i, titles_j = p.title[i], p.title[j]
@@ -190,25 +264,24 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
     tokens = process.cpdist(titles_i, titles_j, scorer=fuzz.token_set_ratio, workers=workers)
     surnames_i, surnames_j = p.surnames[i], p.surnames[j]
     authors = process.cpdist(surnames_i, surnames_j, scorer=fuzz.token_set_ratio, workers=workers)
-    authors = np.where((surnames_i == "") | (surnames_j == ""), -1.0, authors)
+    no_surnames = np.asarray(p.surnames == "", dtype=bool)
+    authors = np.where(no_surnames[i] | no_surnames[j], -1.0, authors)
     words_i, words_j = p.author_words[i], p.author_words[j]
     words = process.cpdist(words_i, words_j, scorer=fuzz.token_set_ratio, workers=workers)
-    words = np.where((words_i == "") | (words_j == ""), -1.0, words)
+    no_words = np.asarray(p.author_words == "", dtype=bool)
+    words = np.where(no_words[i] | no_words[j], -1.0, words)
     first_i, first_j = p.first_author[i], p.first_author[j]
     first = process.cpdist(first_i, first_j, scorer=fuzz.ratio, workers=workers)
-    first = np.where((first_i == "") | (first_j == ""), -1.0, first)
+    no_first = np.asarray(p.first_author == "", dtype=bool)
+    first = np.where(no_first[i] | no_first[j], -1.0, first)
     years_i, years_j = p.year[i], p.year[j]
     year_gap = np.where((years_i > 0) & (years_j > 0), np.abs(years_i - years_j), -1)
-    journals_i, journals_j = p.journal[i], p.journal[j]
-    journal = np.fromiter(
-        (
-            -1 if not a or not b else journal_agreement(a, b) if a <= b else journal_agreement(b, a)
-            for a, b in zip(journals_i, journals_j, strict=True)
-        ),
-        dtype=np.int64,
-        count=i.size,
-    )
+    journal = _journal_agreement(p.journal, i, j)
     page, last_page = _page_agreement(p, i, j)
+    (volumes,) = _codes(p.volume)
+    (issues,) = _codes(p.issue)
+    (pages,) = _codes(p.page)
+    (journals,) = _codes(p.journal)
     # Only pairs whose authors no score calls alike, and that other evidence could call one
     # work (a close title, or the same volume and first page), are looked at name by name.
     unsure = (
@@ -219,7 +292,7 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         & (
             (title >= 85)
             | (tokens >= 90)
-            | ((p.volume[i] == p.volume[j]) & (p.page[i] == p.page[j]) & (p.page[i] != ""))
+            | ((volumes[i] == volumes[j]) & (pages[i] == pages[j]) & (pages[i] >= 0))
         )
     )
     return Comparison(
@@ -231,10 +304,10 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         first_author=np.asarray(first, dtype=np.float64),
         author_words=np.asarray(words, dtype=np.float64),
         year_gap=year_gap.astype(np.int64),
-        doi=_agreement(p.doi[i], p.doi[j]),
+        doi=_field_agreement(p.doi, i, j),
         ids=_id_agreement(p.ids[i], p.ids[j]),
-        volume=_agreement(p.volume[i], p.volume[j]),
-        issue=_agreement(p.issue[i], p.issue[j]),
+        volume=_agreement(volumes[i], volumes[j]),
+        issue=_agreement(issues[i], issues[j]),
         page=page,
         last_page=last_page,
         journal=journal,
@@ -244,16 +317,16 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         title_words=np.minimum(p.title_words[i], p.title_words[j]),
         numbers_differ=_numbers_differ(p, i, j),
         authors_disjoint=_authors_disjoint(p, i, j, unsure),
-        url=_agreement(p.url[i], p.url[j]),
-        publisher=_agreement(p.publisher[i], p.publisher[j]),
-        no_authors=(surnames_i == "") & (surnames_j == ""),
+        url=_field_agreement(p.url, i, j),
+        publisher=_field_agreement(p.publisher, i, j),
+        no_authors=no_surnames[i] & no_surnames[j],
         no_journal=(
-            (p.journal[i] == "")
-            & (p.journal[j] == "")
-            & (p.volume[i] == "")
-            & (p.volume[j] == "")
-            & (p.issue[i] == "")
-            & (p.issue[j] == "")
+            (journals[i] < 0)
+            & (journals[j] < 0)
+            & (volumes[i] < 0)
+            & (volumes[j] < 0)
+            & (issues[i] < 0)
+            & (issues[j] < 0)
         ),
         first_same=_first_same(
             p,

@@ -200,6 +200,24 @@ RULES: Final[tuple[Rule, ...]] = (
         ),
     ),
     Rule(
+        "title, journal and page range",
+        "similar title, authors agree, same journal, same first and last page, year within "
+        "one (the online and the print record of one article carry different years) and no "
+        "disagreement on volume or issue: a page range places an article in one issue of a "
+        "journal, which a different work with a similar title by the same authors does not "
+        "share",
+        lambda e: (
+            e.fuzzy_allowed
+            & e.close_title
+            & e.authors_ok
+            & e.year_ok
+            & e.full_range
+            & (e.c.journal >= 1)
+            & (e.c.volume != -1)
+            & (e.c.issue != -1)
+        ),
+    ),
+    Rule(
         "title, authors and journal",
         "same title (four words or more), authors agree, same year, compatible journal, and "
         "no disagreement on volume, issue or pages",
@@ -213,6 +231,26 @@ RULES: Final[tuple[Rule, ...]] = (
             & (e.c.page != -1)
             & (e.c.issue != -1)
             & ~e.c.short_title
+        ),
+    ),
+    Rule(
+        "short title in one issue",
+        "a title of fewer than four words (which different works can share: an editorial, "
+        "an introduction) with the same authors, year, journal, volume and issue, and no "
+        "disagreement on pages: the same authors do not publish two works of one short "
+        "title in one issue",
+        lambda e: (
+            e.fuzzy_allowed
+            & e.c.short_title
+            & (e.c.title >= 97)
+            & (e.c.authors >= 95)
+            & ~e.authors_missing
+            & e.year_same
+            & (e.c.journal >= 1)
+            & (e.c.volume == 1)
+            & (e.c.issue == 1)
+            & (e.c.page != -1)
+            & (e.c.last_page != -1)
         ),
     ),
     Rule(

@@ -33,6 +33,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from searchtrail.dedup.candidates import candidate_pairs
 from searchtrail.dedup.compare import compare
@@ -133,8 +135,11 @@ def deduplicate(
     is used when present.
     """
     say = progress or (lambda _message: None)
-    record_ids = records["record_id"].astype(str).tolist()
-    index = {record_id: position for position, record_id in enumerate(record_ids)}
+    record_id_column = records["record_id"].astype(str).array
+    record_ids = record_id_column.tolist()
+    index = (
+        {record_id: position for position, record_id in enumerate(record_ids)} if verdicts else {}
+    )
     say(f"normalising {len(record_ids):,} records")
     prepared = prepare(records)
     say("finding candidate pairs")
@@ -175,22 +180,25 @@ def deduplicate(
     )
     weights = np.where(kinds == MANUAL, 1000.0, np.where(kinds == IDENTIFIER, 300.0, 100.0))
     weights = weights + edges["title"].fillna(100.0).to_numpy()
-    graph = _Graph(prepared.n)
-    for a, b, kind, weight in zip(edges["a"], edges["b"], kinds, weights, strict=True):
-        graph.add(int(a), int(b), str(kind), float(weight))
-    cannot = [
-        (int(a), int(b))
-        for a, b, by, decision in zip(
-            pairs["a"], pairs["b"], pairs["decided_by"], pairs["decision"], strict=True
+    graph = _Graph(
+        prepared.n, edges["a"].to_numpy(), edges["b"].to_numpy(), kinds, weights.astype(float)
+    )
+    refused = (pairs["decided_by"].to_numpy() == "person") & (
+        pairs["decision"].to_numpy() == NOT_DUPLICATE
+    )
+    cannot = list(
+        zip(
+            pairs["a"].to_numpy()[refused].tolist(),
+            pairs["b"].to_numpy()[refused].tolist(),
+            strict=True,
         )
-        if by == "person" and decision == NOT_DUPLICATE
-    ]
+    )
     splits = _enforce(graph, prepared, cannot, record_ids, verdicts)
     chosen = _chosen(graph, verdicts, index)
     group, kept, merge_kind = _groups(graph, records, priority, chosen)
-    ids = np.asarray(record_ids, dtype=object)
-    pairs.insert(0, "record_a", ids[pairs["a"].to_numpy()])
-    pairs.insert(1, "record_b", ids[pairs["b"].to_numpy()])
+    for position, name, column in ((0, "record_a", "a"), (1, "record_b", "b")):
+        taken = record_id_column.take(pairs[column].to_numpy())
+        pairs.insert(position, name, pd.Series(taken, index=pairs.index))
     pairs["decision"] = pd.Categorical(pairs["decision"].map(DECISION_NAMES))
     pairs["reason"] = pd.Categorical(pairs["reason"])
     pairs["decided_by"] = pd.Categorical(pairs["decided_by"])
@@ -232,39 +240,78 @@ def _apply_verdicts(
 
 
 class _Graph:
-    """Duplicate links between records, by record position."""
+    """Duplicate links between records, by record position.
 
-    def __init__(self, n: int) -> None:
+    Each link is held once, in arrays (its two records, kind and weight, and whether it is
+    still in the graph); an index sorted by record and then linked record gives every
+    record's links in the order of the records they reach."""
+
+    def __init__(
+        self,
+        n: int,
+        a: npt.NDArray[np.int64],
+        b: npt.NDArray[np.int64],
+        kinds: npt.NDArray[np.str_],
+        weights: npt.NDArray[np.float64],
+    ) -> None:
+        """The graph of links (a[k], b[k]); of links between the same two records, the first
+        of the greatest weight is kept."""
         self.n = n
-        self.links: dict[int, dict[int, tuple[str, float]]] = {}
+        low, high = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
+        order = np.lexsort((np.arange(low.size), -weights, high, low))
+        first = np.ones(order.size, dtype=bool)
+        first[1:] = (low[order][1:] != low[order][:-1]) | (high[order][1:] != high[order][:-1])
+        kept = order[first]
+        self.low, self.high = low[kept], high[kept]
+        self.kind: list[str] = [str(kind) for kind in kinds[kept].tolist()]
+        self.weight: list[float] = [float(weight) for weight in weights[kept].tolist()]
+        self.alive = np.ones(kept.size, dtype=bool)
+        ends = np.concatenate((self.low, self.high))
+        others = np.concatenate((self.high, self.low))
+        links = np.concatenate((np.arange(kept.size), np.arange(kept.size)))
+        by_end = np.lexsort((others, ends))
+        self._other = others[by_end]
+        self._link = links[by_end]
+        self._start = np.searchsorted(ends[by_end], np.arange(n + 1))
 
-    def add(self, a: int, b: int, kind: str, weight: float) -> None:
-        current = self.links.get(a, {}).get(b)
-        if current is not None and current[1] >= weight:
-            return
-        self.links.setdefault(a, {})[b] = (kind, weight)
-        self.links.setdefault(b, {})[a] = (kind, weight)
+    def links(self, node: int) -> list[tuple[int, int]]:
+        """The links of ``node`` still in the graph, as (linked record, link), in the order of
+        the linked records."""
+        start, end = self._start[node], self._start[node + 1]
+        return [
+            (other, link)
+            for other, link in zip(
+                self._other[start:end].tolist(), self._link[start:end].tolist(), strict=True
+            )
+            if self.alive[link]
+        ]
 
-    def remove(self, a: int, b: int) -> None:
-        del self.links[a][b]
-        del self.links[b][a]
+    def link(self, a: int, b: int) -> int | None:
+        """The link between ``a`` and ``b`` still in the graph, or None."""
+        return next((link for other, link in self.links(a) if other == b), None)
+
+    def remove(self, link: int) -> None:
+        self.alive[link] = False
 
     def components(self) -> npt.NDArray[np.int64]:
-        label = np.full(self.n, -1, dtype=np.int64)
-        next_label = 0
-        for start in range(self.n):
-            if label[start] >= 0:
-                continue
-            label[start] = next_label
-            queue = deque([start])
-            while queue:
-                node = queue.popleft()
-                for other in self.links.get(node, {}):
-                    if label[other] < 0:
-                        label[other] = next_label
-                        queue.append(other)
-            next_label += 1
-        return label
+        """Each record's connected component, numbered in the order of each component's
+        first record.
+
+        Every record takes the lowest position its links reach: labels are lowered along
+        the links and then through the labels' own labels, until none changes."""
+        a, b = self.low[self.alive], self.high[self.alive]
+        label = np.arange(self.n, dtype=np.int64)
+        while a.size:
+            lowest = np.minimum(label[a], label[b])
+            lowered = label.copy()
+            np.minimum.at(lowered, a, lowest)
+            np.minimum.at(lowered, b, lowest)
+            lowered = lowered[lowered]
+            if np.array_equal(lowered, label):
+                break
+            label = lowered
+        first = label == np.arange(self.n)
+        return np.asarray(np.cumsum(first)[label] - 1, dtype=np.int64)
 
     def path(self, a: int, b: int) -> list[int] | None:
         previous = {a: a}
@@ -276,11 +323,32 @@ class _Graph:
                 while path[-1] != a:
                     path.append(previous[path[-1]])
                 return path[::-1]
-            for other in sorted(self.links.get(node, {})):
+            for other, _ in self.links(node):
                 if other not in previous:
                     previous[other] = node
                     queue.append(other)
         return None
+
+
+def _group_pairs(label: npt.NDArray[np.int64], smallest: int) -> npt.NDArray[np.int64]:
+    """Every two records (a, b), a < b, of each group of at least ``smallest`` records, in
+    the order of the groups' numbers and then of a and b (rows of a (k, 2) array)."""
+    sizes = np.bincount(label)
+    members = np.flatnonzero(sizes[label] >= smallest)
+    members = members[np.lexsort((members, label[members]))]
+    if members.size == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], np.diff(label[members]) != 0)))
+    group_sizes = np.diff(np.concatenate((starts, [members.size])))
+    found = []
+    for size in np.unique(group_sizes).tolist():
+        left, right = np.triu_indices(size, k=1)
+        offsets = starts[group_sizes == size][:, None]
+        found.append(
+            np.stack((members[offsets + left], members[offsets + right]), axis=-1).reshape(-1, 2)
+        )
+    pairs = np.concatenate(found)
+    return pairs[np.lexsort((pairs[:, 1], pairs[:, 0], label[pairs[:, 0]]))]
 
 
 def _conflict(p: Prepared, a: int, b: int) -> str | None:
@@ -304,6 +372,28 @@ def _conflict(p: Prepared, a: int, b: int) -> str | None:
     return None
 
 
+def _may_conflict(
+    p: Prepared, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    """Pairs for which :func:`_conflict` may find a reason (all others it finds none for):
+    both have DOIs that differ, both have identifiers, their markers differ in a kind of
+    version, or their title numbers differ."""
+    doi_a, doi_b = p.doi[a], p.doi[b]
+    involved = np.zeros(p.n, dtype=bool)
+    involved[a] = True
+    involved[b] = True
+    nodes = np.flatnonzero(involved)
+    has_ids = np.zeros(p.n, dtype=bool)
+    has_ids[nodes] = [bool(ids) for ids in p.ids[nodes]]
+    return np.asarray(
+        ((doi_a != "") & (doi_b != "") & (doi_a != doi_b))
+        | (has_ids[a] & has_ids[b])
+        | (((p.markers[a] ^ p.markers[b]) & _VERSION_KINDS) != 0)
+        | (p.title_numbers[a] != p.title_numbers[b]),
+        dtype=bool,
+    )
+
+
 def _enforce(
     graph: _Graph,
     p: Prepared,
@@ -311,37 +401,39 @@ def _enforce(
     record_ids: list[str],
     verdicts: Sequence[Verdict],
 ) -> list[Split]:
-    """Split groups that hold records that cannot be one work; return what was split."""
+    """Split groups that hold records that cannot be one work; return what was split.
+
+    Every two records of a group of three or more are checked with :func:`_conflict`
+    (unless a person linked them), in the order of the groups and then of the records;
+    :func:`_may_conflict` passes over the pairs that cannot conflict, all at once."""
     label = graph.components()
-    members: dict[int, list[int]] = {}
-    for node, group in enumerate(label):
-        members.setdefault(int(group), []).append(node)
     constraints = [(a, b, "a person's verdict says they are not duplicates") for a, b in cannot]
-    for nodes in members.values():
-        if len(nodes) < 3:
-            continue
-        for x, a in enumerate(nodes):
-            for b in nodes[x + 1 :]:
-                if b not in graph.links.get(a, {}) or graph.links[a][b][0] != MANUAL:
-                    why = _conflict(p, a, b)
-                    if why:
-                        constraints.append((a, b, why))
+    pairs = _group_pairs(label, 3)
+    pairs = pairs[_may_conflict(p, pairs[:, 0], pairs[:, 1])]
+    for a, b in pairs.tolist():
+        link = graph.link(a, b)
+        if link is None or graph.kind[link] != MANUAL:
+            why = _conflict(p, a, b)
+            if why:
+                constraints.append((a, b, why))
     messages: list[Split] = []
     for a, b, why in constraints:
         if label[a] != label[b]:
             continue
         removed = []
         while (path := graph.path(a, b)) is not None:
-            steps = list(pairwise(path))
+            steps = [(u, v, graph.link(u, v)) for u, v in pairwise(path)]
             machine = [
-                (graph.links[u][v][1], u, v) for u, v in steps if graph.links[u][v][0] != MANUAL
+                (graph.weight[link], u, v, link)
+                for u, v, link in steps
+                if link is not None and graph.kind[link] != MANUAL
             ]
             if not machine:
                 by_pair = {frozenset((v.record_a, v.record_b)): v for v in verdicts}
                 own = by_pair.get(frozenset((record_ids[a], record_ids[b])))
                 lines = [
                     by_pair[key].line
-                    for key in (frozenset((record_ids[u], record_ids[v])) for u, v in steps)
+                    for key in (frozenset((record_ids[u], record_ids[v])) for u, v, _ in steps)
                     if key in by_pair and by_pair[key].line is not None
                 ]
                 joined = f" (lines {', '.join(str(n) for n in lines)})" if lines else ""
@@ -359,8 +451,8 @@ def _enforce(
                         )
                     ]
                 )
-            _, u, v = min(machine)
-            graph.remove(u, v)
+            _, u, v, link = min(machine)
+            graph.remove(link)
             removed.append(f"{record_ids[u]} - {record_ids[v]}")
         if removed:
             messages.append(Split(record_ids[a], record_ids[b], why, tuple(removed)))
@@ -368,12 +460,20 @@ def _enforce(
 
 
 def completeness(records: pd.DataFrame) -> npt.NDArray[np.int64]:
-    """How complete each record is: filled standard fields, DOI and abstract counting twice."""
+    """How complete each record is: filled standard fields, DOI and abstract counting twice.
+
+    A field is filled when it holds more than white space. A value that starts with a
+    printable ASCII character other than a space is filled whatever follows, so only the
+    other non-empty values are stripped to find out."""
     score = np.zeros(len(records), dtype=np.int64)
     for name, weight in COMPLETENESS.items():
         if name in records:
-            filled = records[name].fillna("").astype(str).str.strip() != ""
-            score += weight * filled.to_numpy(dtype=np.int64)
+            values = pa.array(records[name].fillna("").astype(str), type=pa.large_string())
+            filled = pc.match_substring_regex(values, "^[!-~]").to_numpy(zero_copy_only=False)
+            unsure = ~filled & (pc.utf8_length(values).to_numpy() > 0)
+            for k in np.flatnonzero(unsure).tolist():
+                filled[k] = values[k].as_py().strip() != ""
+            score += weight * filled.astype(np.int64)
     return score
 
 
@@ -420,31 +520,50 @@ def _groups(
     priority: npt.NDArray[np.int64] | None,
     chosen: set[int] | frozenset[int] = frozenset(),
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.object_]]:
+    """Each record's group, the record each group keeps, and how each other record joined it.
+
+    The kept record is the greatest by (chosen by a person, priority, completeness, listed
+    first). A record joined the kept one by the strongest kind of link on its path from it,
+    breadth first in the order of the records; in a group whose links are all of one kind,
+    that kind."""
     label = graph.components()
     score = completeness(records)
     rank = priority if priority is not None else np.zeros(graph.n, dtype=np.int64)
+    nodes = np.arange(graph.n)
+    is_chosen = np.zeros(graph.n, dtype=bool)
+    is_chosen[list(chosen)] = True
+    order = np.lexsort((-nodes, score, rank, is_chosen, label))
+    last = np.ones(graph.n, dtype=bool)
+    last[:-1] = label[order][1:] != label[order][:-1]
+    best = order[last]
     kept = np.zeros(graph.n, dtype=bool)
+    kept[best] = True
     kind = np.full(graph.n, "", dtype=object)
-    members: dict[int, list[int]] = {}
-    for node, group in enumerate(label):
-        members.setdefault(int(group), []).append(node)
-    for nodes in members.values():
-        best = max(nodes, key=lambda node: (node in chosen, rank[node], score[node], -node))
-        kept[best] = True
-        if len(nodes) == 1:
-            continue
-        # How each record joined the kept one: the strongest kind of link on its path.
-        reached = {best: IDENTIFIER}
-        queue = deque([best])
+    kind_rank = np.array([_KIND_RANK[k] for k in graph.kind], dtype=np.int64)
+    alive = np.flatnonzero(graph.alive)
+    groups = label[graph.low[alive]]
+    strongest = np.full(graph.n, -1, dtype=np.int64)
+    weakest = np.full(graph.n, len(_KIND_RANK), dtype=np.int64)
+    np.maximum.at(strongest, groups, kind_rank[alive])
+    np.minimum.at(weakest, groups, kind_rank[alive])
+    names = np.array(list(_KIND_RANK), dtype=object)
+    single = ((strongest == weakest) & (strongest >= 0))[label] & ~kept
+    kind[single] = names[strongest[label[single]]]
+    mixed_groups = np.flatnonzero(strongest > weakest).tolist()
+    best_of = dict(zip(label[best].tolist(), best.tolist(), strict=True))
+    for group in mixed_groups:
+        start = best_of[group]
+        reached = {start: IDENTIFIER}
+        queue = deque([start])
         while queue:
             node = queue.popleft()
-            for other, (link_kind, _) in sorted(graph.links.get(node, {}).items()):
+            for other, link in graph.links(node):
                 if other in reached:
                     continue
-                path_kind = max(reached[node], link_kind, key=_KIND_RANK.__getitem__)
+                path_kind = max(reached[node], graph.kind[link], key=_KIND_RANK.__getitem__)
                 reached[other] = path_kind
                 queue.append(other)
-        for node in nodes:
-            if node != best:
-                kind[node] = reached[node]
+        for node, path_kind in reached.items():
+            if node != start:
+                kind[node] = path_kind
     return label, kept, kind

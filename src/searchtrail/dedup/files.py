@@ -112,58 +112,63 @@ def _spool(parent: Path) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def read_worker(argv: Sequence[str]) -> int:
-    """A worker process: read one file, leave its records in an Arrow file and what else the
-    parent needs (records that cannot be read, a progress line, or the file's own error) in
-    a JSON file beside it. Run as ``python -m searchtrail.dedup.files PATH IDS RAW TARGET``."""
-    path, ids, keep_raw, target = argv
-    meta: dict[str, Any]
+def _claim(folder: Path, index: int) -> bool:
+    """Take file ``index`` to read, unless another reader took it first (the claim is a
+    file created only if it does not exist, which the system does in one step)."""
     try:
-        frame, failures, message = _read_one(Path(path), ids, keep_raw == "1")  # type: ignore[arg-type]
-    except ReviewError as error:
-        meta = {"error": [asdict(p) for p in error.problems], "summary": error.summary}
-    else:
-        feather.write_feather(frame, target, compression="uncompressed")
-        meta = {"failures": [asdict(p) for p in failures], "message": message}
-    Path(target + ".json").write_text(json.dumps(meta), encoding="utf-8")
+        os.close(os.open(folder / f"{index}.claim", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
+
+
+def _spooled(folder: Path, index: int) -> tuple[Path, Path]:
+    """Where file ``index``'s records and what else a worker read of it are left."""
+    return folder / f"{index}.arrow", folder / f"{index}.json"
+
+
+def read_worker(argv: Sequence[str]) -> int:
+    """A worker process: take the input files one at a time, in order, that no other reader
+    has taken, and leave each one's records in an Arrow file and what else the parent needs
+    (records that cannot be read, a progress line, or the file's own error) in a JSON file
+    beside it, written last under its final name. Run as
+    ``python -m searchtrail.dedup.files SPOOL IDS RAW PATH...``."""
+    spool, ids, keep_raw, *paths = argv
+    folder = Path(spool)
+    for index, path in enumerate(paths):
+        if not _claim(folder, index):
+            continue
+        target, meta_path = _spooled(folder, index)
+        meta: dict[str, Any]
+        try:
+            frame, failures, message = _read_one(Path(path), ids, keep_raw == "1")  # type: ignore[arg-type]
+        except ReviewError as error:
+            meta = {"error": [asdict(p) for p in error.problems], "summary": error.summary}
+        else:
+            feather.write_feather(frame, target, compression="uncompressed")
+            del frame
+            meta = {"failures": [asdict(p) for p in failures], "message": message}
+        partial = meta_path.with_suffix(".part")
+        partial.write_text(json.dumps(meta), encoding="utf-8")
+        partial.replace(meta_path)
+        release_memory()
     return 0
 
 
-@dataclass
-class _Worker:
-    process: subprocess.Popen[bytes]
-    target: Path
-    log: Path
-    path: Path
+Read = tuple[pd.DataFrame, list[Problem], str]
 
 
-def _start(path: Path, ids: IdPolicy, keep_raw: bool, folder: Path, index: int) -> _Worker:
-    target, log = folder / f"{index}.arrow", folder / f"{index}.log"
-    with log.open("wb") as errors:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "searchtrail.dedup.files", str(path), ids,
-             "1" if keep_raw else "0", str(target)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors,
-        )  # fmt: skip
-    return _Worker(process, target, log, path)
-
-
-def _collect(worker: _Worker) -> tuple[pd.DataFrame, list[Problem], str]:
-    """What a finished worker read; its error raised here, as the reading would have."""
-    meta_path = Path(str(worker.target) + ".json")
-    if worker.process.returncode != 0 or not meta_path.exists():
-        detail = worker.log.read_text(encoding="utf-8", errors="replace").strip()
-        raise RuntimeError(
-            f"reading {worker.path} failed in its worker process (exit status "
-            f"{worker.process.returncode}): {detail[-2000:]}"
-        )
+def _collect(folder: Path, index: int) -> Read:
+    """What a worker read of file ``index``; its error raised here, as reading it in this
+    process would have."""
+    target, meta_path = _spooled(folder, index)
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     if "error" in meta:
         raise ReviewError([Problem(**p) for p in meta["error"]], summary=meta["summary"])
-    arrow = feather.read_table(worker.target, memory_map=False)
+    arrow = feather.read_table(target, memory_map=False)
     frame = arrow.to_pandas(types_mapper=_string_types)
     del arrow
-    worker.target.unlink()
+    target.unlink()
     return frame, [Problem(**p) for p in meta["failures"]], meta["message"]
 
 
@@ -174,30 +179,76 @@ def _read_in_parallel(
     folder: Path,
     workers: int,
     say: Callable[[str], None],
-) -> list[tuple[pd.DataFrame, list[Problem], str]]:
-    """Read each file in a process of its own, ``workers`` at a time, in file order."""
-    waiting = list(enumerate(paths))
-    running: dict[int, _Worker] = {}
-    finished: dict[int, _Worker] = {}
-    results: list[tuple[pd.DataFrame, list[Problem], str]] = []
-    try:
-        while waiting or running or finished:
-            while waiting and len(running) + len(finished) < workers:
-                index, path = waiting.pop(0)
-                running[index] = _start(path, ids, keep_raw, folder, index)
-            for index, worker in list(running.items()):
-                if worker.process.poll() is not None:
-                    finished[index] = running.pop(index)
-            while len(results) in finished:
-                results.append(_collect(finished.pop(len(results))))
-                say(results[-1][2])
-            if running and len(results) not in finished:
+) -> list[Read]:
+    """Read the files with ``workers - 1`` worker processes and this one, each taking the
+    next file no other has taken; the results in file order."""
+    logs = [folder / f"worker-{n}.log" for n in range(workers - 1)]
+    processes: list[subprocess.Popen[bytes]] = []
+    command = [
+        sys.executable, "-m", "searchtrail.dedup.files", str(folder), ids,
+        "1" if keep_raw else "0", *map(str, paths),
+    ]  # fmt: skip
+    for log in logs:
+        with log.open("wb") as errors:
+            processes.append(
+                subprocess.Popen(
+                    command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors
+                )
+            )
+    here: dict[int, Read | ReviewError] = {}
+    results: list[Read] = []
+
+    def gather(wait: bool) -> None:
+        """Take the results that are ready, in file order (waiting for them with ``wait``)."""
+        while len(results) < len(paths):
+            index = len(results)
+            if index in here:
+                read = here.pop(index)
+                if isinstance(read, ReviewError):
+                    raise read
+            elif _spooled(folder, index)[1].exists():
+                read = _collect(folder, index)
+            elif wait and (folder / f"{index}.claim").exists():
+                if all(process.poll() is not None for process in processes):
+                    _worker_failed(paths[index], processes, logs)
                 time.sleep(0.02)
+                continue
+            else:
+                return
+            results.append(read)
+            say(read[2])
+
+    try:
+        for index, path in enumerate(paths):
+            if _claim(folder, index):
+                try:
+                    here[index] = _read_one(path, ids, keep_raw)
+                except ReviewError as error:
+                    here[index] = error
+                release_memory()
+            gather(wait=False)
+        gather(wait=True)
     finally:
-        for worker in running.values():
-            worker.process.kill()
-            worker.process.wait()
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
     return results
+
+
+def _worker_failed(
+    path: Path, processes: Sequence[subprocess.Popen[bytes]], logs: Sequence[Path]
+) -> None:
+    """A worker took ``path`` and ended without leaving what it read."""
+    details = [
+        f"exit status {process.returncode}: "
+        + log.read_text(encoding="utf-8", errors="replace").strip()[-2000:]
+        for process, log in zip(processes, logs, strict=True)
+        if process.returncode != 0
+    ]
+    raise RuntimeError(
+        f"reading {path} failed in its worker process ({'; '.join(details) or 'no error shown'})"
+    )
 
 
 def read_files(
@@ -212,17 +263,18 @@ def read_files(
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Read every file into one records table; return it and the records skipped.
 
-    Above ``parallel_above`` bytes, files are read in parallel, one process per core. Each
-    worker is a fresh Python process (started with fork and exec, so nothing of this
-    process's threads or locks is carried into it; a fork alone could leave a child waiting
-    for ever on a lock that another thread, Arrow's or a pool's, held at that moment). It
-    reads one file, leaves its records in an Arrow file in ``spool`` (default: the current
-    folder's ``.reading``, cleared first if a killed run left it) and exits, so the memory a
-    parser held is returned before the next file."""
+    Above ``parallel_above`` bytes, files are read in parallel by this process and a worker
+    process per further core, each taking the next file no other has taken. Each worker is
+    a fresh Python process (started with fork and exec, so nothing of this process's
+    threads or locks is carried into it; a fork alone could leave a child waiting for ever
+    on a lock that another thread, Arrow's or a pool's, held at that moment). It leaves each
+    file's records in an Arrow file in ``spool`` (default: the current folder's
+    ``.reading``, cleared first if a killed run left it), and hands the memory a parser held
+    back to the system after each file."""
     say = progress or (lambda _message: None)
     big = sum(path.stat().st_size for path in paths if path.exists()) > parallel_above
     workers = min(len(paths), os.cpu_count() or 1) if big else 1
-    results: list[tuple[pd.DataFrame, list[Problem], str]] = []
+    results: list[Read] = []
     if workers > 1:
         with _spool(spool or Path.cwd()) as folder:
             results = _read_in_parallel(paths, ids, keep_raw, folder, workers, say)

@@ -24,9 +24,26 @@ from pathlib import Path
 from typing import Any, Final
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from searchtrail.csvtext import csv_text
-from searchtrail.dedup.output import ris_type
+from searchtrail.dedup.output import (
+    NOT_ONE_LINE,
+    TEXT_CHUNK,
+    Text,
+    bytes_of,
+    concatenated,
+    each_line,
+    joined,
+    line_lists,
+    mapped,
+    present,
+    recomputed,
+    ris_type,
+    text_column,
+    where,
+)
 from searchtrail.fileio import write_chunks, write_text
 
 # --- CSL-JSON ---------------------------------------------------------------------------------
@@ -127,20 +144,154 @@ CSL_FIELDS: Final = (
 """The columns of the merged table that CSL-JSON carries."""
 
 
-def csl_json_chunks(merged: pd.DataFrame, *, chunk: int = 50_000) -> Iterator[str]:
-    """The unique records as a CSL-JSON array, one item a line, in pieces."""
-    yield "["
-    first = True
+def csl_json_chunks(merged: pd.DataFrame, *, chunk: int = TEXT_CHUNK) -> Iterator[bytes]:
+    """The unique records as a CSL-JSON array, one item a line, in pieces: ``[``, each
+    :func:`csl_item` as ``json.dumps`` writes it on a line of its own (all but the last
+    followed by a comma), and ``]``."""
+    yield b"["
     for start in range(0, len(merged), chunk):
-        part = merged[list(CSL_FIELDS)].iloc[start : start + chunk].astype(str)
-        lines = []
-        for values in part.itertuples(index=False, name=None):
-            record = dict(zip(CSL_FIELDS, values, strict=True))
-            text = json.dumps(csl_item(record), ensure_ascii=False)
-            lines.append(("\n" if first else ",\n") + text)
-            first = False
-        yield "".join(lines)
-    yield "\n]\n"
+        part = merged.iloc[start : start + chunk]
+        leads = ["\n" if start == 0 else ",\n", *[",\n"] * (len(part) - 1)]
+        yield bytes_of(concatenated(pa.array(leads, pa.large_string()), csl_json_items(part)))
+    yield b"\n]\n"
+
+
+def csl_json_items(merged: pd.DataFrame) -> Text:
+    """Each unique record as one CSL-JSON item, exactly as ``json.dumps(csl_item(record),
+    ensure_ascii=False)`` writes it."""
+    column = {name: text_column(merged[name]) for name in CSL_FIELDS}
+    authors = line_lists(column["authors"])
+    names = each_line(authors, csl_names_json, ", ")
+    merged_from = joined(": merged from ", column["records"])
+    note = concatenated(
+        "searchtrail duplicate group ",
+        column["duplicate_group"],
+        where(pc.not_equal(column["size"], "1"), merged_from),
+    )
+    return concatenated(
+        '{"id": ',
+        json_strings(column["record_id"]),
+        ', "type": ',
+        json_strings(mapped(column["type"], csl_type)),
+        _member("title", column["title"]),
+        where(pc.greater(pc.list_value_length(authors), 0), joined(', "author": [', names, "]")),
+        mapped(column["year"], _issued_member),
+        _member("container-title", column["journal"]),
+        _member("volume", column["volume"]),
+        _member("issue", column["issue"]),
+        _member("page", column["pages"]),
+        _member("DOI", column["doi"]),
+        _member("PMID", column["pmid"]),
+        _member("ISSN", _comma_separated(column["issn"])),
+        _member("ISBN", _comma_separated(column["isbn"])),
+        _member("URL", column["url"]),
+        _member("abstract", column["abstract"]),
+        _member("keyword", _comma_separated(column["keywords"])),
+        _member("language", column["language"]),
+        _member("publisher", column["publisher"]),
+        ', "note": ',
+        json_strings(note),
+        "}",
+    )
+
+
+_NEEDS_ESCAPE: Final = r'["\\\x{0}-\x{1f}]'
+"""Text that a JSON string cannot hold as it is (an RE2 pattern)."""
+
+
+def json_strings(values: Text) -> Text:
+    """Each value as a JSON string, as ``json.dumps(value, ensure_ascii=False)`` writes it."""
+    return joined('"', json_escaped(values), '"')
+
+
+def json_escaped(values: Text, *, one_line: bool = False) -> Text:
+    """Each value as it goes between the quotes of a JSON string (escaped as ``json.dumps(
+    value, ensure_ascii=False)`` escapes it); with ``one_line``, the value made one line
+    (``" ".join(value.split())``) first."""
+    pattern = f"{NOT_ONE_LINE}|{_NEEDS_ESCAPE}" if one_line else _NEEDS_ESCAPE
+    changed = pc.match_substring_regex(values, pattern)
+    return recomputed(values, changed, values, _one_line_escaped if one_line else _escaped)
+
+
+def _escaped(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)[1:-1]
+
+
+def _one_line_escaped(value: str) -> str:
+    return json.dumps(" ".join(value.split()), ensure_ascii=False)[1:-1]
+
+
+def _member(key: str, values: Text) -> Text:
+    """``, "<key>": <value>`` where the value made one line is not empty (missing where it
+    is)."""
+    escaped = json_escaped(values, one_line=True)
+    return joined(f', "{key}": "', where(present(escaped), escaped), '"')
+
+
+def _comma_separated(values: Text) -> Text:
+    """Each value's lines made one line, the blank ones left out, joined by ``", "``."""
+    return each_line(line_lists(values), _same, ", ")
+
+
+def _same(values: Text) -> Text:
+    return values
+
+
+_NAME_PARTS: Final = r"(?s)^(?P<family>[^,]*)(?:,(?P<given>.*))?$"
+"""A name split at its first comma (an RE2 pattern)."""
+_ORGANISATION_WORDS: Final = _ORGANISATION.pattern.replace(r"\b", "").replace(r"\w*", "")
+""":data:`_ORGANISATION` without its word boundaries and the letters it allows around its
+words (an RE2 pattern matched regardless of case): an ASCII name it does not match holds
+no organisation's word."""
+
+
+def csl_names_json(authors: Text) -> Text:
+    """Each author (one line, not blank) as a CSL name in JSON, as ``json.dumps(
+    csl_name(author), ensure_ascii=False)`` writes it. Names in ASCII that hold no
+    organisation's word and nothing JSON escapes, and have no comma or a comma with text
+    on both sides, are split column by column (as :func:`csl_name` splits them); the others
+    by :func:`csl_name`."""
+    empty = pa.scalar("", pa.large_string())
+    parts = pc.extract_regex(authors, _NAME_PARTS)
+    family = pc.utf8_trim(pc.struct_field(parts, "family"), " ")
+    given = pc.utf8_trim(pc.fill_null(pc.struct_field(parts, "given"), empty), " ")
+    short = pc.extract_regex(authors, _SHORT_NAME.pattern)
+    short_family = pc.fill_null(pc.struct_field(short, "family"), empty)
+    short_given = pc.utf8_trim(pc.fill_null(pc.struct_field(short, "given"), empty), " ")
+    has_comma = pc.match_substring(authors, ",")
+    split_at_comma = pc.and_(has_comma, pc.and_(present(family), present(given)))
+    plain = pc.and_(
+        pc.and_(
+            pc.string_is_ascii(authors), pc.invert(pc.match_substring_regex(authors, _NEEDS_ESCAPE))
+        ),
+        pc.invert(pc.match_substring_regex(family, _ORGANISATION_WORDS, ignore_case=True)),
+    )
+    by_rule = pc.and_(plain, pc.or_(split_at_comma, pc.invert(has_comma)))
+    names = pc.if_else(
+        pc.or_(split_at_comma, pc.is_valid(short)),
+        joined(
+            '{"family": "',
+            pc.if_else(split_at_comma, family, short_family),
+            '", "given": "',
+            pc.if_else(split_at_comma, given, short_given),
+            '"}',
+        ),
+        joined('{"literal": "', authors, '"}'),
+    )
+    others = pc.invert(by_rule)
+    if not pc.any(others).as_py():
+        return names
+    return pc.replace_with_mask(names, others, mapped(authors.filter(others), _csl_name_json))
+
+
+def _csl_name_json(author: str) -> str:
+    return json.dumps(csl_name(author), ensure_ascii=False)
+
+
+def _issued_member(year: str) -> str:
+    if not _YEAR.match(year.strip()):
+        return ""
+    return ', "issued": ' + json.dumps({"date-parts": [[int(year)]]})
 
 
 def write_unique_json(merged: pd.DataFrame, path: Path) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Final
 from urllib.parse import unquote
@@ -61,6 +62,19 @@ _NOTE_KINDS: Final = (
 _LANGUAGE_NOTE: Final = re.compile(
     r"\[\s*(?:[Aa]rticle in\s+)?([A-Z][a-z]+(?:[ -][A-Z]?[a-z]+)?)\s*\]", re.UNICODE
 )
+ANY_TITLE_NOTE: Final = re.compile(
+    "|".join(
+        f"(?:{pattern.pattern})"
+        for pattern in (
+            _WOS_CORRECTION,
+            *(pattern for _, pattern in _NOTE_KINDS),
+            _LANGUAGE_NOTE,
+        )
+    ),
+    re.IGNORECASE,
+)
+"""Found in every title :func:`title_notes` finds a note in (and in some others): the notes'
+patterns, any case."""
 _YEAR_WORD: Final = re.compile(r"\b(?:19|20)\d\d\b")
 _LEADING_BRACKET: Final = re.compile(r"^\s*\[(.*)\]\s*\.?\s*$")
 _DASHES: Final = re.compile(r"[\u2010-\u2015\u2212\u00ad~]")
@@ -73,6 +87,8 @@ _GARBLED_PAGES: Final = re.compile(
     r"^\s*[a-z]+\s*-\s*\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\b"
 )
 _RANGE: Final = re.compile(r"([a-z]*)(\d+)[a-z]*(?:\s*-+\s*[a-z]*(\d+))?")
+# Pages written as digits alone, or two numbers and a hyphen ("123", "123-9").
+_PLAIN_RANGE: Final = re.compile(r"(\d+)(?:-(\d+))?")
 _ARTICLE_NUMBER: Final = re.compile(
     r"^\s*(?:unsp|art(?:icle)?\.?\s*(?:no\.?|number)?)\s*", re.IGNORECASE
 )
@@ -105,14 +121,30 @@ def title(text: str) -> str:
         note = _MEDLINE_NOTE.search(text)
         if note and note.start() > 10:  # the note runs to the end of the title
             text = text[: note.start()]
-    while True:  # "[Chinese]", "[Review] [33 refs]"
-        shorter = _TRAILING_NOTE.sub("", text)
-        if shorter == text or not shorter.strip():
-            break
-        text = shorter
-    bracketed = _LEADING_BRACKET.match(text)
-    if bracketed:  # a translated title, as MEDLINE writes it: "[Original title in English]."
-        text = bracketed.group(1)
+    if "[" in text:
+        while True:  # "[Chinese]", "[Review] [33 refs]"
+            shorter = _TRAILING_NOTE.sub("", text)
+            if shorter == text or not shorter.strip():
+                break
+            text = shorter
+        bracketed = _LEADING_BRACKET.match(text)
+        if bracketed:  # a translated title, as MEDLINE writes it: "[Original title in English]."
+            text = bracketed.group(1)
+    return _fold(text)
+
+
+# Letters and digits of ASCII in lower case, anything else a space.
+_ASCII_WORDS: Final = str.maketrans(
+    {chr(code): chr(code).lower() if chr(code).isalnum() else " " for code in range(128)}
+)
+
+
+def _fold(text: str) -> str:
+    """:func:`fold`; ASCII text without HTML ('&' or '<') is folded by one translation (letters
+    and digits in lower case, anything else a space) and a split, which gives the same
+    words."""
+    if text.isascii() and "&" not in text and "<" not in text:
+        return " ".join(text.translate(_ASCII_WORDS).split())
     return fold(text)
 
 
@@ -143,9 +175,14 @@ def title_notes(text: str) -> dict[str, str]:
     return notes
 
 
+_DIGITS: Final = re.compile(r"\d+")
 _ROMAN: Final = {
     "ii": 2, "iii": 3, "iv": 4, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "xi": 11, "xii": 12,
 }  # fmt: skip
+# A Roman numeral of _ROMAN as a word of any text (between white space or the ends).
+_ROMAN_WORD: Final = re.compile(rf"(?<!\S)(?:{'|'.join(_ROMAN)})(?!\S)")
+ROMAN_NUMERAL: Final = re.compile(rf"\b(?:{'|'.join(_ROMAN)})\b")
+"""A Roman numeral :func:`title_numbers` reads, as a word of a normalised title."""
 
 
 def title_numbers(folded_title: str, length: int | None = None) -> str:
@@ -153,11 +190,19 @@ def title_numbers(folded_title: str, length: int | None = None) -> str:
     out ('kca3 1' and 'k ca 3 1' agree) and, given ``length``, from that many letters of it
     only (so a title cut short elsewhere is compared on what both hold): 'part 1' and 'part
     2', or 'focus 1' and 'focus 2', are different works however alike the rest."""
-    words = [str(_ROMAN[w]) if w in _ROMAN else w for w in folded_title.split()]
+    words = folded_title.split()
+    if _ROMAN_WORD.search(folded_title):
+        words = [str(_ROMAN[w]) if w in _ROMAN else w for w in words]
     compact = "".join(words)
     if length is not None:
         compact = compact[:length]
-    return " ".join(str(int(n)) for n in re.findall(r"\d+", compact))
+    return numbers(compact)
+
+
+def numbers(text: str) -> str:
+    """The numbers written in digits in ``text``, without leading zeros, separated by
+    spaces: :func:`title_numbers` of a title without Roman numerals, from its title key."""
+    return " ".join(str(int(n)) for n in _DIGITS.findall(text))
 
 
 def doi(text: str) -> str:
@@ -186,12 +231,17 @@ def page_range(text: str) -> tuple[str, str]:
     """
     if not text:
         return ("", "")
-    value = _ARTICLE_NUMBER.sub("", _DASHES.sub("-", text.lower()))
-    if _GARBLED_PAGES.search(value):
-        return ("", "")
+    plain = _PLAIN_RANGE.fullmatch(text)
+    if plain:  # "123" or "123-129": one range, nothing to take out
+        ranges = [("", plain.group(1), plain.group(2) or "")]
+    else:
+        value = _ARTICLE_NUMBER.sub("", _DASHES.sub("-", text.lower()))
+        if _GARBLED_PAGES.search(value):
+            return ("", "")
+        ranges = _RANGE.findall(value)
     starts: list[int] = []
     ends: list[int] = []
-    for _, start_text, end_text in _RANGE.findall(value):
+    for _, start_text, end_text in ranges:
         start = int(start_text)
         if start == 0:
             continue
@@ -288,13 +338,16 @@ def journal_agreement(a: str, b: str) -> int:
         return 0
     if a == b:
         return 2
-    short = [w for w in a.split() if w not in _JOURNAL_STOP]
-    long = [w for w in b.split() if w not in _JOURNAL_STOP]
-    if (len(short), len("".join(short))) > (len(long), len("".join(long))):
+    (short, short_joined), (long, long_joined) = _journal_words(a), _journal_words(b)
+    if (len(short), len(short_joined)) > (len(long), len(long_joined)):
         short, long = long, short
     if not short:
         return 0
-    if "".join(short) == "".join(long):
+    if short[0][0] != long[0][0]:
+        # Not equal, no acronym and no abbreviation of the other (each starts with the
+        # first letter of the first word): only one name inside the other is left.
+        return 1 if len(short) >= 2 and set(short) <= set(long) else 0
+    if short_joined == long_joined:
         return 2
     for acronym, name in ((short, long), (long, short)):
         if len(name) >= 2 and _is_acronym(acronym[0], name):
@@ -310,11 +363,21 @@ def journal_agreement(a: str, b: str) -> int:
     return 2 if matched == len(long) else 1
 
 
-def _is_acronym(word: str, words: list[str]) -> bool:
+@lru_cache(maxsize=200_000)
+def _journal_words(name: str) -> tuple[tuple[str, ...], str]:
+    """The words of a normalised journal name that are not stop words, and those words
+    joined."""
+    words = tuple(w for w in name.split() if w not in _JOURNAL_STOP)
+    return words, "".join(words)
+
+
+def _is_acronym(word: str, words: Sequence[str]) -> bool:
     """True when ``word`` is made of the first one or two letters of each of ``words`` in
     order: 'jama' for 'journal american medical association', 'amcis' for 'americas
-    conference information systems'."""
+    conference information systems'. (So it starts with the first letter of the first.)"""
     if len(word) < 3 or not len(words) <= len(word) <= 2 * len(words):
+        return False
+    if word[0] != words[0][:1]:
         return False
 
     def fits(position: int, index: int) -> bool:
@@ -352,7 +415,7 @@ def author_words(text: str) -> str:
     Cicek', and for 'Kang, Si-Hyun' and 'Sihyun Kang'."""
     if not text:
         return ""
-    value = re.sub(r"\([^)]*\)", " ", text)
+    value = _PARENTHESISED.sub(" ", text) if "(" in text else text
     if not value.isascii():
         value = anyascii(value)
     value = value.lower().replace("-", "").replace("'", "")
@@ -370,6 +433,9 @@ def authors(text: str) -> list[tuple[str, str]]:
 
 
 _INITIAL_TOKEN: Final = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
+_PARENTHESISED: Final = re.compile(r"\([^)]*\)")
+_GIVEN_SEPARATOR: Final = re.compile(r"[\s.,\-]+")
+_SURNAME_SEPARATOR: Final = re.compile(r"[\s\-]+")
 
 
 @lru_cache(maxsize=500_000)
@@ -378,14 +444,14 @@ def author(text: str) -> tuple[str, str]:
 
     Handles "Surname, Given Names", "Surname IJ", "Surname I.J." and "Given Surname".
     """
-    name = re.sub(r"\([^)]*\)", " ", text).strip()
+    name = (_PARENTHESISED.sub(" ", text) if "(" in text else text).strip()
     if not name:
         return ("", "")
     if not name.isascii():
         name = anyascii(name)
     if "," in name:
         surname, _, given = name.partition(",")
-        given_words = [w for w in re.split(r"[\s.,\-]+", given) if w]
+        given_words = [w for w in _GIVEN_SEPARATOR.split(given) if w]
         given_words = [w for w in given_words if w.lower() not in _AUTHOR_SUFFIX]
         if len(given_words) == 1 and given_words[0].isupper() and len(given_words[0]) <= 4:
             initials = given_words[0].lower()
@@ -430,20 +496,20 @@ def surname_parts(text: str) -> tuple[str, frozenset[str]]:
     the given names belongs to the surname. The joined form keeps the particles
     ("leroux"), so that "Leroux" and "Le Roux" still meet.
     """
-    name = re.sub(r"\([^)]*\)", " ", text).strip()
+    name = (_PARENTHESISED.sub(" ", text) if "(" in text else text).strip()
     if not name.isascii():
         name = anyascii(name)
     if "," in name:
         surname, _, given = name.partition(",")
-        words = [w for w in re.split(r"[\s\-]+", surname.lower()) if w]
-        given_words = [w for w in re.split(r"[\s.,\-]+", given) if w]
+        words = [w for w in _SURNAME_SEPARATOR.split(surname.lower()) if w]
+        given_words = [w for w in _GIVEN_SEPARATOR.split(given) if w]
         if words and all(_NON_ALNUM.sub("", w) in SURNAME_PARTICLES for w in words):
             long_given = [w for w in given_words if len(w.strip(".")) > 1]
             if long_given:
                 words.append(long_given[0].lower())
     else:
         parsed = author(name)[0]
-        words = [w for w in re.split(r"[\s\-]+", name.lower()) if w]
+        words = [w for w in _SURNAME_SEPARATOR.split(name.lower()) if w]
         # "Given Surname" or "Surname IJ": the surname's words are those whose letters,
         # joined, end the parsed surname.
         kept: list[str] = []

@@ -8,12 +8,15 @@ complete other member that has one. Every field says which record it came from
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as arrow_csv
 
 from searchtrail.dedup.engine import COMPLETENESS_FIELDS, DedupResult, completeness
@@ -59,30 +62,36 @@ def merged_records(records: pd.DataFrame, result: DedupResult) -> pd.DataFrame:
         }
     )
     multi = np.flatnonzero(sizes[groups] > 1)
-    records_text = merged["record_id"].to_numpy(dtype=object).copy()
+    members = text_column(ids.take(np.argsort(groups, kind="stable")))
+    offsets = pa.array(np.concatenate([[0], np.cumsum(sizes)]), pa.int32())
+    member_lists = pa.ListArray.from_arrays(offsets, members)
+    records_text = pc.binary_join(member_lists, pa.scalar("; ", pa.large_string()))
     if multi.size:
-        joined = (
-            pd.Series(ids.take(multi).to_numpy(dtype=object)).groupby(groups[multi]).agg("; ".join)
-        )
-        records_text[joined.index.to_numpy()] = joined.to_numpy()
         # The members of each multi-record group, best source first: kept, most complete, first.
-        part = table[[name for name in COMPLETENESS_FIELDS if name in table]].take(multi)
-        order = np.lexsort((multi, -completeness(part), ~kept[multi], groups[multi]))
-        del part
+        score = completeness(table[[name for name in COMPLETENESS_FIELDS if name in table]])
+        order = np.lexsort((multi, -score[multi], ~kept[multi], groups[multi]))
         ranked_rows = multi[order]
         ranked_groups = groups[ranked_rows]
-    merged["records"] = records_text
+    merged["records"] = records_text.to_numpy(zero_copy_only=False)
     for name in MERGED_FIELDS:
+        filled = _filled(table[name])
         source_rows = keep_rows.copy()
         if multi.size:
-            filled = (table[name].take(ranked_rows).astype(str).str.strip() != "").to_numpy()
-            with_value, first = np.unique(ranked_groups[filled], return_index=True)
-            source_rows[with_value] = ranked_rows[np.flatnonzero(filled)[first]]
-        values = table[name].take(source_rows).reset_index(drop=True)
-        merged[name] = values
+            ranked_filled = filled[ranked_rows]
+            with_value, first = np.unique(ranked_groups[ranked_filled], return_index=True)
+            source_rows[with_value] = ranked_rows[np.flatnonzero(ranked_filled)[first]]
+        merged[name] = table[name].take(source_rows).reset_index(drop=True)
         origin = ids.take(source_rows).reset_index(drop=True)
-        merged[f"{name}_from"] = origin.where(values.astype(str).str.strip() != "", "")
+        merged[f"{name}_from"] = origin.where(filled[source_rows], "")
     return merged
+
+
+def _filled(values: pd.Series, *, step: int = 8192) -> npt.NDArray[np.bool_]:
+    """Which values hold more than white space (``str.strip()`` leaves text), found a slice
+    at a time so that no stripped copy of the whole column is made."""
+    slices = (values.iloc[start : start + step] for start in range(0, len(values), step))
+    found = [(part.astype(str).str.strip() != "").to_numpy(dtype=bool) for part in slices]
+    return np.concatenate(found) if found else np.zeros(0, dtype=bool)
 
 
 def _csv_columns() -> list[str]:
@@ -134,6 +143,127 @@ _FORMULA: Final = r"[=+\-@\t\r]"
 
 _CHUNK: Final = 50_000
 
+TEXT_CHUNK: Final = 5000
+"""How many records the RIS and CSL-JSON writers put together at a time."""
+
+Text: TypeAlias = pa.LargeStringArray
+"""A column of text as Arrow holds it, one value a row (missing only where a function
+below says so)."""
+
+_SPACES: Final = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""The characters Python's ``str.split()`` and ``str.strip()`` take as whitespace."""
+_SPACE_CLASS: Final = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _SPACES) + "]"
+NOT_ONE_LINE: Final = (
+    "^ | $|  |[" + "".join(f"\\x{{{ord(c):x}}}" for c in _SPACES if c != " ") + "]"
+)
+"""Text that ``" ".join(text.split())`` would change (an RE2 pattern)."""
+_NOT_STRIPPED: Final = f"^{_SPACE_CLASS}|{_SPACE_CLASS}$"
+"""Text that ``text.strip()`` would change (an RE2 pattern)."""
+
+
+def text_column(values: pd.Series) -> Text:
+    """A column of the merged table as Arrow text (what ``astype(str)`` gives; missing
+    values empty)."""
+    column = pa.array(values.astype(str), type=pa.large_string())
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    return pc.fill_null(column, "")
+
+
+def joined(*parts: pa.Array | str) -> Text:
+    """Each row's parts end to end (a plain string is the same in every row); missing where
+    any part is missing."""
+    values = [pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in parts]
+    return pc.binary_join_element_wise(*values, pa.scalar("", pa.large_string()))
+
+
+def concatenated(*parts: pa.Array | str) -> Text:
+    """Each row's parts end to end (a plain string is the same in every row), missing parts
+    left out."""
+    values = [pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in parts]
+    return pc.binary_join_element_wise(
+        *values, pa.scalar("", pa.large_string()), null_handling="replace"
+    )
+
+
+def where(condition: pa.BooleanArray, values: Text) -> Text:
+    """``values`` in the rows where ``condition`` holds, missing in the others."""
+    if values.offset or condition.offset or values.null_count or condition.null_count:
+        return pc.if_else(condition, values, pa.scalar(None, pa.large_string()))
+    _, offsets, data = values.buffers()
+    return pa.Array.from_buffers(
+        pa.large_string(), len(values), [condition.buffers()[1], offsets, data]
+    )
+
+
+def present(values: Text) -> pa.BooleanArray:
+    """Which values are not empty."""
+    return pc.not_equal(values, pa.scalar("", pa.large_string()))
+
+
+def mapped(values: Text, function: Callable[[str], str]) -> Text:
+    """``function`` of each value, called once for each distinct value."""
+    encoded = values.dictionary_encode()
+    results = [function(value) for value in encoded.dictionary.to_pylist()]
+    return pa.array(results, pa.large_string()).take(encoded.indices)
+
+
+def recomputed(
+    base: Text, rows: pa.BooleanArray, values: Text, function: Callable[[str], str]
+) -> Text:
+    """``base``, with each row where ``rows`` holds made ``function`` of that row's value in
+    ``values``."""
+    if not pc.any(rows).as_py():
+        return base
+    fixed = [function(value) for value in values.filter(rows).to_pylist()]
+    return pc.replace_with_mask(base, rows, pa.array(fixed, pa.large_string()))
+
+
+def one_line(values: Text) -> Text:
+    """Each value with its whitespace runs made one space and its ends trimmed, as
+    ``" ".join(value.split())`` gives."""
+    return recomputed(values, pc.match_substring_regex(values, NOT_ONE_LINE), values, _one_line)
+
+
+def stripped(values: Text) -> Text:
+    """Each value without whitespace at its ends, as ``value.strip()`` gives."""
+    return recomputed(values, pc.match_substring_regex(values, _NOT_STRIPPED), values, str.strip)
+
+
+def line_lists(values: Text, tidy: Callable[[Text], Text] = one_line) -> pa.ListArray:
+    """Each value's lines (split at ``\\n``), each made ``tidy``, the blank ones left out."""
+    lists = pc.split_pattern(values, "\n")
+    lines = tidy(pc.list_flatten(lists))
+    rows = pc.list_parent_indices(lists)
+    kept = present(lines)
+    counts = np.bincount(rows.filter(kept).to_numpy(), minlength=len(values))
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), lines.filter(kept))
+
+
+def each_line(lists: pa.ListArray, function: Callable[[Text], Text], separator: str) -> Text:
+    """For each row, ``function`` of each of its lines, the results joined by ``separator``."""
+    lines = function(lists.flatten())
+    offsets = pc.subtract(lists.offsets, lists.offsets[0])
+    rebuilt = pa.ListArray.from_arrays(offsets, lines)
+    return pc.binary_join(rebuilt, pa.scalar(separator, pa.large_string()))
+
+
+def text_of(rows: Text) -> str:
+    """All rows' text end to end."""
+    return str(bytes_of(rows), "utf-8")
+
+
+def bytes_of(rows: Text) -> bytes:
+    """All rows' text end to end, as the UTF-8 bytes Arrow holds it in."""
+    _, offsets, data = rows.buffers()
+    ends = np.frombuffer(offsets, dtype=np.int64)
+    first, last = ends[rows.offset], ends[rows.offset + len(rows)]
+    return b"" if data is None else bytes(memoryview(data)[first:last])
+
 
 def ris_type(value: str) -> str:
     """A RIS reference type for a record's type as its export wrote it (JOUR when unsure)."""
@@ -169,55 +299,66 @@ def write_unique_ris(merged: pd.DataFrame, path: Path) -> None:
     write_chunks(
         path,
         (
-            _ris_chunk(merged.iloc[start : start + _CHUNK])
-            for start in range(0, len(merged), _CHUNK)
+            bytes_of(ris_records(merged.iloc[start : start + TEXT_CHUNK]))
+            for start in range(0, len(merged), TEXT_CHUNK)
         ),
     )
 
 
-def _ris_chunk(merged: pd.DataFrame) -> str:
-    columns = {name: merged[name].astype(str).tolist() for name in merged.columns}
-    lines: list[str] = []
-    add = lines.append
-    for k in range(len(merged)):
-        add(f"TY  - {ris_type(columns['type'][k])}")
-        add(f"ID  - {_one_line(columns['record_id'][k])}")
-        if columns["title"][k]:
-            add(f"TI  - {_one_line(columns['title'][k])}")
-        for author in columns["authors"][k].split("\n"):
-            if author.strip():
-                add(f"AU  - {_one_line(author)}")
-        for name, tag in _RIS_SIMPLE:
-            value = columns[name][k]
-            if value:
-                add(f"{tag}  - {_one_line(value)}")
-        pmid = _one_line(columns["pmid"][k])
-        if pmid:
-            add(f"AN  - {pmid}")
-            add(f"U2  - PMID: {pmid}")
-        if columns["pages"][k]:
-            start, _, end = columns["pages"][k].partition("-")
-            add(f"SP  - {_one_line(start)}")
-            if end.strip():
-                add(f"EP  - {_one_line(end)}")
-        for value in (columns["issn"][k], columns["isbn"][k]):
-            for number in value.split("\n"):
-                if number.strip():
-                    add(f"SN  - {number.strip()}")
-        if columns["url"][k]:
-            add(f"UR  - {_one_line(columns['url'][k])}")
-        for keyword in columns["keywords"][k].split("\n"):
-            if keyword.strip():
-                add(f"KW  - {_one_line(keyword)}")
-        note = f"searchtrail duplicate group {columns['duplicate_group'][k]}"
-        if columns["size"][k] != "1":
-            note += f": merged from {columns['records'][k]}"
-        add(f"N1  - {_one_line(note)}")
-        if pmid:
-            add(f"N1  - PMID: {pmid}")
-        add("ER  - ")
-        add("")
-    return "\n".join(lines) + ("\n" if lines else "")
+_PAGES: Final = r"(?s)^(?P<start>[^-]*)(?:-(?P<end>.*))?$"
+"""Pages split at the first ``-``: the start, and the end if there is one."""
+
+
+def ris_records(merged: pd.DataFrame) -> Text:
+    """Each unique record as RIS: its tagged lines, ``ER  - `` and a blank line, each line
+    ending in ``\\n``."""
+    column = {name: text_column(merged[name]) for name in _RIS_COLUMNS}
+    pmid = one_line(column["pmid"])
+    has_pmid = present(pmid)
+    has_pages = present(column["pages"])
+    pages = pc.extract_regex(column["pages"], _PAGES)
+    end = one_line(pages.field("end"))
+    merged_from = joined(": merged from ", column["records"])
+    note = concatenated(
+        "searchtrail duplicate group ",
+        column["duplicate_group"],
+        where(pc.not_equal(column["size"], "1"), merged_from),
+    )
+    return concatenated(
+        _tagged("TY", mapped(column["type"], ris_type)),
+        _tagged("ID", one_line(column["record_id"])),
+        _tagged("TI", one_line(column["title"]), present(column["title"])),
+        _tagged_lines("AU", line_lists(column["authors"])),
+        *(_tagged(tag, one_line(column[name]), present(column[name])) for name, tag in _RIS_SIMPLE),
+        where(has_pmid, joined("AN  - ", pmid, "\nU2  - PMID: ", pmid, "\n")),
+        _tagged("SP", one_line(pages.field("start")), has_pages),
+        _tagged("EP", end, pc.and_(has_pages, present(end))),
+        _tagged_lines("SN", line_lists(column["issn"], stripped)),
+        _tagged_lines("SN", line_lists(column["isbn"], stripped)),
+        _tagged("UR", one_line(column["url"]), present(column["url"])),
+        _tagged_lines("KW", line_lists(column["keywords"])),
+        _tagged("N1", one_line(note)),
+        _tagged("N1", joined("PMID: ", pmid), has_pmid),
+        "ER  - \n\n",
+    )
+
+
+_RIS_COLUMNS: Final = (
+    "duplicate_group", "record_id", "size", "records", "type", "title", "authors", "pages",
+    "pmid", "issn", "isbn", "url", "keywords", *(name for name, _ in _RIS_SIMPLE),
+)  # fmt: skip
+"""The columns of the merged table that RIS carries."""
+
+
+def _tagged(tag: str, values: Text, condition: pa.BooleanArray | None = None) -> Text:
+    """The line ``<tag>  - <value>`` for each row (missing where ``condition`` does not
+    hold)."""
+    return joined(f"{tag}  - ", values if condition is None else where(condition, values), "\n")
+
+
+def _tagged_lines(tag: str, lists: pa.ListArray) -> Text:
+    """The lines ``<tag>  - <value>``, one for each of a row's values."""
+    return each_line(lists, lambda values: joined(f"{tag}  - ", values, "\n"), "")
 
 
 def _one_line(text: str) -> str:

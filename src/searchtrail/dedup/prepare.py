@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from searchtrail.dedup import normalise
 from searchtrail.folding import fold
@@ -146,156 +149,337 @@ def _objects(values: Sequence[object]) -> npt.NDArray[np.object_]:
     return array
 
 
+# ASCII characters Python's ``\s`` matches and RE2's does not; and a newline, before which
+# (at the end of a text) Python's ``$`` matches and RE2's does not.
+_RE2_SPACE_DIFFERS: Final = "[\x0b\x1c-\x1f]"
+_RE2_END_DIFFERS: Final = "\n"
+
+
+class _Texts:
+    """Text values, searched with regular expressions a column at a time.
+
+    Arrow's regular expressions (RE2) test a whole column in one call. On ASCII text their
+    ``\\b``, ``\\w``, ``\\d``, ``^`` and case-insensitive matching are those of Python's
+    ``re``; ``\\s`` and ``$`` are too unless the text holds one of the characters they treat
+    differently. RE2 decides those values, Python's ``re`` the others."""
+
+    def __init__(self, values: list[str]) -> None:
+        self.values = values
+
+    @cached_property
+    def arrow(self) -> pa.Array:
+        return pa.array(self.values, type=pa.large_string())
+
+    def _matches(self, pattern: str) -> npt.NDArray[np.bool_]:
+        found = pc.match_substring_regex(self.arrow, pattern)
+        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+    @cached_property
+    def _python(self) -> npt.NDArray[np.bool_]:
+        """Values RE2 cannot decide for a pattern without ``$``."""
+        ascii_ = pc.string_is_ascii(self.arrow).to_numpy(zero_copy_only=False)
+        return ~np.asarray(ascii_, dtype=bool) | self._matches(_RE2_SPACE_DIFFERS)
+
+    @cached_property
+    def _python_at_end(self) -> npt.NDArray[np.bool_]:
+        """Values RE2 cannot decide for a pattern with ``$``."""
+        return self._python | self._matches(_RE2_END_DIFFERS)
+
+    def search(self, pattern: re.Pattern[str]) -> npt.NDArray[np.bool_]:
+        """Whether ``pattern`` is found in each value (as ``pattern.search``); a pattern with
+        flags other than IGNORECASE is left to Python's ``re``."""
+        if pattern.flags & (re.MULTILINE | re.DOTALL | re.VERBOSE | re.ASCII | re.LOCALE):
+            return np.array([pattern.search(v) is not None for v in self.values], dtype=bool)
+        if not self.values:
+            return np.zeros(0, dtype=bool)
+        found = pc.match_substring_regex(
+            self.arrow, pattern.pattern, ignore_case=bool(pattern.flags & re.IGNORECASE)
+        )
+        result = np.array(found.to_numpy(zero_copy_only=False), dtype=bool)
+        python = self._python_at_end if "$" in pattern.pattern else self._python
+        for k in np.flatnonzero(python).tolist():
+            result[k] = pattern.search(self.values[k]) is not None
+        return result
+
+
+class _Distinct:
+    """A text column as its distinct values and, per record, the position of its value.
+
+    Each distinct value is normalised once, not once per record: journals, volumes, issues,
+    pages and types repeat many times over, and titles and author lists once per database
+    that holds the work. A missing or non-text value reads as ''."""
+
+    def __init__(self, codes: npt.NDArray[np.intp], values: list[str]) -> None:
+        self.codes = codes
+        self.values = values
+        self.texts = _Texts(values)
+
+    @classmethod
+    def of(cls, records: pd.DataFrame, name: str) -> _Distinct:
+        if name not in records:
+            return cls(np.zeros(len(records), dtype=np.intp), [""])
+        codes, uniques = pd.factorize(records[name], use_na_sentinel=True)
+        values = [v if isinstance(v, str) else "" for v in uniques.tolist()]
+        values.append("")
+        return cls(np.where(codes < 0, len(values) - 1, codes).astype(np.intp), values)
+
+    def each(self, function: Callable[[str], object]) -> npt.NDArray[np.object_]:
+        """``function`` of every record's value."""
+        return _objects([function(v) for v in self.values])[self.codes]
+
+    def search(self, pattern: re.Pattern[str]) -> npt.NDArray[np.bool_]:
+        """Whether ``pattern`` is found in every record's value."""
+        return self.texts.search(pattern)[self.codes]
+
+    def records(self) -> npt.NDArray[np.object_]:
+        """Every record's value."""
+        return _objects(self.values)[self.codes]
+
+
 def _grouped_ids(
-    values: Sequence[str], markers: npt.NDArray[np.int64], sources: Sequence[str]
+    ids: _Distinct, register: npt.NDArray[np.bool_], sources: Callable[[int], str]
 ) -> npt.NDArray[np.object_]:
     """Typed identifiers per record. A register entry also gets the registry id its address
     names ("https://clinicaltrials.gov/show/NCT03712345"); a record that is not a register
     entry loses its registry ids, which name its trial rather than itself."""
-    array = np.empty(len(values), dtype=object)
-    for index, value in enumerate(values):
+
+    def article(value: str) -> dict[str, frozenset[str]]:
+        grouped = by_type(value.split("\n")) if value else {}
+        return {k: v for k, v in grouped.items() if k not in REGISTRY_TYPES}
+
+    array = ids.each(article)
+    for index in np.flatnonzero(register).tolist():
+        value = ids.values[ids.codes[index]]
         written = value.split("\n") if value else []
-        if markers[index] & REGISTER:
-            found = (typed(m, "form") for m in _REGISTRY_ID.findall(sources[index]))
-            written += [t for t in found if t]
-            grouped = by_type(written) if written else {}
-        else:
-            grouped = by_type(written) if written else {}
-            if grouped:
-                grouped = {k: v for k, v in grouped.items() if k not in REGISTRY_TYPES}
-        array[index] = grouped
+        found = (typed(m, "form") for m in _REGISTRY_ID.findall(sources(index)))
+        written += [t for t in found if t]
+        array[index] = by_type(written) if written else {}
     return array
+
+
+@dataclass(frozen=True)
+class _Authors:
+    """:func:`normalise.authors` of author lists (one author a line), as columns: the first
+    author's surname and initials, the surnames joined by spaces, and how many authors.
+
+    The lists are split into lines all at once, and each distinct line is parsed once
+    (:func:`normalise.author`); a line without a surname is no author."""
+
+    first_author: npt.NDArray[np.object_]
+    first_initials: npt.NDArray[np.object_]
+    surnames: npt.NDArray[np.object_]
+    count: npt.NDArray[np.int64]
+
+    @classmethod
+    def of(cls, values: list[str]) -> _Authors:
+        lists = pc.split_pattern(pa.array(values, type=pa.large_string()), "\n")
+        parent = pc.list_parent_indices(lists).to_numpy()
+        lines = pc.dictionary_encode(pc.list_flatten(lists))
+        parsed = [normalise.author(line) for line in lines.dictionary.to_pylist()]
+        line_codes = lines.indices.to_numpy()
+        surname = _objects([s for s, _ in parsed])[line_codes]
+        initials = _objects([i for _, i in parsed])[line_codes]
+        named = np.flatnonzero(surname != "")
+        owner = parent[named]
+        count = np.bincount(owner, minlength=len(values)).astype(np.int64)
+        first = named[np.concatenate(([True], owner[1:] != owner[:-1]))] if named.size else named
+        first_author = np.full(len(values), "", dtype=object)
+        first_initials = np.full(len(values), "", dtype=object)
+        with_authors = count > 0
+        first_author[with_authors] = surname[first]
+        first_initials[with_authors] = initials[first]
+        offsets = pa.array(np.concatenate(([0], np.cumsum(count))), type=pa.int64())
+        joined = pc.binary_join(
+            pa.LargeListArray.from_arrays(offsets, pa.array(surname[named], pa.large_string())),
+            pa.scalar(" ", pa.large_string()),
+        )
+        return cls(first_author, first_initials, _objects(joined.to_pylist()), count)
+
+
+def _author_words(values: list[str]) -> npt.NDArray[np.object_]:
+    """:func:`normalise.author_words` of each value.
+
+    ASCII values are done as columns: parenthesised notes out, lower case, hyphens and
+    apostrophes dropped, split at anything but letters and digits, words of two characters
+    or more, each once, sorted (as Python sorts ASCII) and joined by spaces. Other values go
+    through :func:`normalise.author_words` (transliteration)."""
+    array = pa.array(values, type=pa.large_string())
+    text = pc.replace_substring_regex(array, r"\([^)]*\)", " ")
+    text = pc.ascii_lower(text)
+    text = pc.replace_substring(pc.replace_substring(text, "-", ""), "'", "")
+    words = pc.split_pattern_regex(text, "[^a-z0-9]+")
+    parent = pc.list_parent_indices(words).to_numpy().astype(np.int64)
+    flat = pc.list_flatten(words)
+    long = pc.greater(pc.binary_length(flat), 1)
+    parent = parent[long.to_numpy(zero_copy_only=False)]
+    encoded = pc.dictionary_encode(flat.filter(long))
+    dictionary = encoded.dictionary
+    alphabetical = np.empty(len(dictionary), dtype=np.int64)
+    alphabetical[pc.sort_indices(dictionary).to_numpy()] = np.arange(len(dictionary))
+    width = max(len(dictionary), 1)
+    code = np.sort(parent * width + alphabetical[encoded.indices.to_numpy()])
+    if code.size:
+        code = code[np.concatenate(([True], code[1:] != code[:-1]))]
+    owner, rank = code // width, code % width
+    by_rank = np.empty(len(dictionary), dtype=np.int64)
+    by_rank[alphabetical] = np.arange(len(dictionary))
+    offsets = np.concatenate(([0], np.cumsum(np.bincount(owner, minlength=len(values)))))
+    joined = pc.binary_join(
+        pa.LargeListArray.from_arrays(
+            pa.array(offsets, type=pa.int64()), dictionary.take(pa.array(by_rank[rank]))
+        ),
+        pa.scalar(" ", pa.large_string()),
+    )
+    result = _objects(joined.to_pylist())
+    for k in np.flatnonzero(~pc.string_is_ascii(array).to_numpy(zero_copy_only=False)).tolist():
+        result[k] = normalise.author_words(values[k])
+    return result
+
+
+# Words of a normalised title that :func:`normalise.title_numbers` reads as numbers: digits
+# and the Roman numerals it knows. A title without them has no numbers.
+_TITLE_NUMBER: Final = re.compile(rf"\d|{normalise.ROMAN_NUMERAL.pattern}")
+
+
+def _title_markers(titles: _Texts, notes: list[dict[str, str]]) -> npt.NDArray[np.int64]:
+    """Markers a normalised title (and the notes taken out of it) gives."""
+    erratum = (
+        titles.search(_ERRATUM_TITLE)
+        | titles.search(_CORRECTION_WORDS)
+        | np.fromiter(("correction_of" in n for n in notes), dtype=bool, count=len(notes))
+    )
+    comment = (
+        titles.search(_COMMENT_TITLE)
+        | titles.search(_COMMENT_WORDS)
+        | np.fromiter(("comment_on" in n for n in notes), dtype=bool, count=len(notes))
+    )
+    retraction = titles.search(_RETRACTION_TITLE)
+    return np.asarray(erratum * ERRATUM | retraction * RETRACTION | comment * COMMENT, np.int64)
+
+
+def _kind_markers(kind: str) -> int:
+    """Markers a record's type gives."""
+    kind_lower = kind.lower()
+    flags = 0
+    if "erratum" in kind_lower or "correction" in kind_lower:
+        flags |= ERRATUM
+    if "retract" in kind_lower:
+        flags |= RETRACTION
+    if _REGISTER_TYPES.search(kind_lower):
+        flags |= REGISTER
+    if "preprint" in kind_lower:
+        flags |= PREPRINT
+    if _CONFERENCE_TYPES.search(kind_lower):
+        flags |= CONFERENCE
+    return flags
+
+
+def _journal_markers(journal: str) -> int:
+    """Markers a journal's name, as written, gives."""
+    flags = 0
+    if _REGISTER_SOURCE.search(journal):
+        flags |= REGISTER
+    lower = journal.lower()
+    if _PREPRINT_WORDS.search(lower):
+        flags |= PREPRINT
+    if _CONFERENCE_WORDS.search(lower):
+        flags |= CONFERENCE
+    return flags
+
+
+def _flags(values: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
+    return np.asarray(values, dtype=np.int64)
 
 
 def prepare(records: pd.DataFrame) -> Prepared:
     """Normalise the matching fields of ``records`` (standard fields, one row per record).
 
     ``origin`` is the search or file each record came from, when the frame has it.
+
+    A record's markers (:data:`MARKER_NAMES`) come from its title, type, journal, address,
+    DOI, volume, issue and pages; each field's part is found on the field alone. A supplement
+    or meeting-abstract pattern is in "volume issue pages" when it is in one of the three:
+    none of its matches holds a space, and a field's start is a word's start in the joined
+    text too.
     """
     n = len(records)
+    titles_raw = _Distinct.of(records, "title")
+    titles = [normalise.title(t) for t in titles_raw.values]
+    noted = titles_raw.texts.search(normalise.ANY_TITLE_NOTE)
+    notes = [
+        normalise.title_notes(t) if found else {}
+        for t, found in zip(titles_raw.values, noted.tolist(), strict=True)
+    ]
+    folded = _Texts(titles)
+    has_numbers = folded.search(_TITLE_NUMBER)
+    title_numbers = [
+        normalise.title_numbers(t) if found else ""
+        for t, found in zip(titles, has_numbers.tolist(), strict=True)
+    ]
+    title_codes = titles_raw.codes
 
-    def column(name: str) -> list[str]:
-        if name not in records:
-            return [""] * n
-        return [str(v) if isinstance(v, str) else "" for v in records[name].tolist()]
+    authors_raw = _Distinct.of(records, "authors")
+    authors = _Authors.of(authors_raw.values)
+    author_codes = authors_raw.codes
 
-    titles_raw = column("title")
-    titles = [normalise.title(t) for t in titles_raw]
-    notes = [normalise.title_notes(t) for t in titles_raw]
-    authors_raw = column("authors")
-    authors = [normalise.authors(a) for a in authors_raw]
-    journals_raw = column("journal")
-    journals = [normalise.journal(j) for j in journals_raw]
+    journals_raw = _Distinct.of(records, "journal")
+    urls_raw = _Distinct.of(records, "url")
+    dois_raw = _Distinct.of(records, "doi")
+    dois = [normalise.doi(d) for d in dois_raw.values]
+    kinds = _Distinct.of(records, "type")
+    volumes_raw = _Distinct.of(records, "volume")
+    issues_raw = _Distinct.of(records, "issue")
+    pages_raw = _Distinct.of(records, "pages")
+    page_ranges = [normalise.page_range(p) for p in pages_raw.values]
+    spans = np.array([bool(a) and bool(b) and int(b) > int(a) for a, b in page_ranges], bool)
+
+    volume_issue_pages = (volumes_raw, issues_raw, pages_raw)
+    meeting = np.logical_or.reduce([c.search(_MEETING_ABSTRACTS) for c in volume_issue_pages])
+    supplement = np.logical_or.reduce([c.search(_SUPPLEMENT) for c in volume_issue_pages])
+    conference = meeting | (supplement & ~spans[pages_raw.codes])
+    preprint_doi = np.array([d.startswith(_PREPRINT_DOI) for d in dois], dtype=bool)
+    markers = (
+        _title_markers(folded, notes)[title_codes]
+        | _flags(kinds.each(_kind_markers))
+        | _flags(journals_raw.each(_journal_markers))
+        | urls_raw.search(_REGISTER_SOURCE) * REGISTER
+        | preprint_doi[dois_raw.codes] * PREPRINT
+        | conference * CONFERENCE
+    ).astype(np.int64)
+
+    def source(index: int) -> str:
+        journal = journals_raw.values[journals_raw.codes[index]]
+        return f"{journal} {urls_raw.values[urls_raw.codes[index]]}"
+
     years = np.asarray(pd.to_numeric(records["year"], errors="coerce").fillna(0), dtype=np.int64)
-    pages_raw = column("pages")
-    page_ranges = [normalise.page_range(p) for p in pages_raw]
-    dois = [normalise.doi(d) for d in column("doi")]
-    volumes_raw = column("volume")
-    issues_raw = column("issue")
-    markers = np.fromiter(
-        (
-            _markers(t, nt, j, d, ty, v, i, p, u)
-            for t, nt, j, d, ty, v, i, p, u in zip(
-                titles,
-                notes,
-                journals_raw,
-                dois,
-                column("type"),
-                volumes_raw,
-                issues_raw,
-                pages_raw,
-                column("url"),
-                strict=True,
-            )
-        ),
-        dtype=np.int64,
-        count=n,
-    )
-    origin = column("origin_id")
     return Prepared(
         n=n,
-        title=_objects(titles),
-        title_key=_objects([t.replace(" ", "") for t in titles]),
-        title_numbers=_objects([normalise.title_numbers(t) for t in titles]),
-        title_words=np.fromiter((t.count(" ") + 1 if t else 0 for t in titles), np.int64, n),
+        title=_objects(titles)[title_codes],
+        title_key=_objects([t.replace(" ", "") for t in titles])[title_codes],
+        title_numbers=_objects(title_numbers)[title_codes],
+        title_words=np.array([t.count(" ") + 1 if t else 0 for t in titles], np.int64)[title_codes],
         year=years,
-        doi=_objects(dois),
-        ids=_grouped_ids(
-            column("ids"),
-            markers,
-            [f"{j} {u}" for j, u in zip(journals_raw, column("url"), strict=True)],
-        ),
-        notes=_objects(notes),
-        first_author=_objects([a[0][0] if a else "" for a in authors]),
-        first_initials=_objects([a[0][1] if a else "" for a in authors]),
-        corporate=np.fromiter(
-            (bool(_CORPORATE.search(a)) for a in authors_raw), dtype=np.bool_, count=n
-        ),
-        surnames=_objects([" ".join(s for s, _ in a) for a in authors]),
-        authors_text=_objects(authors_raw),
-        author_words=_objects([normalise.author_words(a) for a in authors_raw]),
-        author_count=np.fromiter((len(a) for a in authors), np.int64, n),
-        journal=_objects(journals),
-        url=_objects([normalise.url(u) for u in column("url")]),
-        publisher=_objects([fold(x) for x in column("publisher")]),
-        volume=_objects([normalise.volume(v) for v in volumes_raw]),
-        issue=_objects([normalise.issue(v) for v in issues_raw]),
-        page=_objects([r[0] for r in page_ranges]),
-        last_page=_objects([r[1] for r in page_ranges]),
-        pages_text=_objects(["".join(p.lower().split()) for p in pages_raw]),
-        article_number=np.fromiter(
-            (normalise.is_article_number(p) for p in pages_raw), dtype=np.bool_, count=n
-        ),
+        doi=_objects(dois)[dois_raw.codes],
+        ids=_grouped_ids(_Distinct.of(records, "ids"), (markers & REGISTER) != 0, source),
+        notes=_objects(notes)[title_codes],
+        first_author=authors.first_author[author_codes],
+        first_initials=authors.first_initials[author_codes],
+        corporate=authors_raw.search(_CORPORATE),
+        surnames=authors.surnames[author_codes],
+        authors_text=authors_raw.records(),
+        author_words=_author_words(authors_raw.values)[author_codes],
+        author_count=authors.count[author_codes],
+        journal=journals_raw.each(normalise.journal),
+        url=urls_raw.each(normalise.url),
+        publisher=_Distinct.of(records, "publisher").each(fold),
+        volume=volumes_raw.each(normalise.volume),
+        issue=issues_raw.each(normalise.issue),
+        page=_objects([r[0] for r in page_ranges])[pages_raw.codes],
+        last_page=_objects([r[1] for r in page_ranges])[pages_raw.codes],
+        pages_text=pages_raw.each(lambda p: "".join(p.lower().split())),
+        article_number=np.array(
+            [normalise.is_article_number(p) for p in pages_raw.values], dtype=bool
+        )[pages_raw.codes],
         markers=markers,
-        origin=_objects(origin),
+        origin=_Distinct.of(records, "origin_id").records(),
     )
-
-
-def _spans_pages(pages: str) -> bool:
-    first, last = normalise.page_range(pages)
-    return bool(first) and bool(last) and int(last) > int(first)
-
-
-def _markers(
-    title: str,
-    notes: dict[str, str],
-    journal: str,
-    doi: str,
-    kind: str,
-    volume: str,
-    issue: str,
-    pages: str,
-    url: str,
-) -> int:
-    flags = 0
-    kind_lower = kind.lower()
-    journal_raw = journal
-    journal = journal.lower()
-    if (
-        _ERRATUM_TITLE.match(title)
-        or _CORRECTION_WORDS.match(title)
-        or "correction_of" in notes
-        or "erratum" in kind_lower
-        or "correction" in kind_lower
-    ):
-        flags |= ERRATUM
-    if _RETRACTION_TITLE.match(title) or "retract" in kind_lower:
-        flags |= RETRACTION
-    if _COMMENT_TITLE.match(title) or _COMMENT_WORDS.search(title) or "comment_on" in notes:
-        flags |= COMMENT
-    if (
-        _REGISTER_SOURCE.search(journal_raw)
-        or _REGISTER_SOURCE.search(url)
-        or _REGISTER_TYPES.search(kind_lower)
-    ):
-        flags |= REGISTER
-    if doi.startswith(_PREPRINT_DOI) or _PREPRINT_WORDS.search(journal) or "preprint" in kind_lower:
-        flags |= PREPRINT
-    if (
-        _CONFERENCE_WORDS.search(journal)
-        or _MEETING_ABSTRACTS.search(f"{volume} {issue} {pages}")
-        or (_SUPPLEMENT.search(f"{volume} {issue} {pages}") and not _spans_pages(pages))
-        or _CONFERENCE_TYPES.search(kind_lower)
-    ):
-        flags |= CONFERENCE
-    return flags

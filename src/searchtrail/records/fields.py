@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
-from typing import Final
+from typing import Final, TypeVar
 from urllib.parse import unquote
 
 from searchtrail.records.identifiers import identifiers, typed
@@ -47,6 +47,7 @@ STANDARD_FIELDS: Final = (
 )
 
 Standard = dict[str, str]
+_T = TypeVar("_T")
 Fields = Sequence[tuple[str, str]]
 
 _YEAR: Final = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
@@ -398,17 +399,17 @@ def _pick(by_name: dict[str, list[str]], sources: tuple[tuple[int, str], ...]) -
         values = by_name.get(name)
         if not values:
             continue
-        if mode == _GATHER:
-            gathered.extend(v.strip() for v in values if v.strip())
-        elif not gathered:
-            if mode == _FIRST:
+        if mode == _FIRST:
+            if not gathered:
                 value = values[0].strip()
                 if value:
                     return value
-            else:
-                present = [v.strip() for v in values if v.strip()]
-                if present:
-                    return "\n".join(present)
+        elif mode == _GATHER:
+            gathered.extend(v.strip() for v in values if v.strip())
+        elif not gathered:
+            present = [v.strip() for v in values if v.strip()]
+            if present:
+                return "\n".join(present)
     return "\n".join(gathered)
 
 
@@ -430,38 +431,79 @@ def standardise(
     ``columns`` (tables only) maps standard field names to the table's column names and
     overrides the built-in names for those fields.
     """
+    return standardiser(format_name, columns)(fields)
+
+
+def standardiser(
+    format_name: str, columns: Mapping[str, str] | None = None
+) -> Callable[[Fields], Standard]:
+    """:func:`standardise` for many records of one format: the format's plan is resolved
+    once, and the values that records share (a journal's ISSNs, a date) are worked out once
+    per reader (the functions applied to them depend on the value alone)."""
     caseless = format_name in _CASELESS
     bibtex = format_name == "bibtex"
-    by_name: dict[str, list[str]] = {}
-    for name, value in fields:
-        key = name.lower() if caseless else name
-        text = latex_to_text(value) if bibtex else value
-        values = by_name.get(key)
-        if values is None:
-            by_name[key] = [text]
-        else:
-            values.append(text)
     plan = _plan(format_name, tuple(sorted((columns or {}).items())))
-    picked = {name: _pick(by_name, sources) for name, sources in plan}
-    result: Standard = {name: picked.get(name, "") for name in STANDARD_FIELDS}
-    result["issn"], result["isbn"] = _split_issn_isbn(picked.get("issn_isbn", ""))
-    result["authors"] = split_authors(result["authors"], format_name) or split_authors(
-        picked.get("authors_short", ""), format_name
-    )
+    year_sources = dict(plan).get("year", ())
     fix = _FIXES.get(format_name)
-    if fix is not None:
-        fix(result, by_name)
-    result["year"] = _year(result["year"]) or _first_year(by_name, dict(plan).get("year", ()))
-    result["doi"] = _doi(result["doi"]) or _doi_from(result["url"])
-    found = identifiers(format_name, by_name)
-    mapped = typed(result["pmid"], "pmid") if result["pmid"] else None
-    if mapped and columns and "pmid" in columns:
-        found.insert(0, mapped)
-    result["ids"] = "\n".join(dict.fromkeys(found))
-    result["pmid"] = next((i.removeprefix("pmid:") for i in found if i.startswith("pmid:")), "")
-    for name in ("title", "abstract", "journal"):
-        result[name] = " ".join(result[name].split())
-    return result
+    mapped_pmid = bool(columns and "pmid" in columns)
+    issn_isbn = _memo(_split_issn_isbn)
+    year = _memo(_year)
+    ids_of = identifiers
+
+    def one(fields: Fields) -> Standard:
+        by_name: dict[str, list[str]] = {}
+        if caseless or bibtex:
+            for name, value in fields:
+                key = name.lower() if caseless else name
+                text = latex_to_text(value) if bibtex else value
+                values = by_name.get(key)
+                if values is None:
+                    by_name[key] = [text]
+                else:
+                    values.append(text)
+        else:
+            for name, value in fields:
+                values = by_name.get(name)
+                if values is None:
+                    by_name[name] = [value]
+                else:
+                    values.append(value)
+        result: Standard = dict.fromkeys(STANDARD_FIELDS, "")
+        for name, sources in plan:
+            result[name] = _pick(by_name, sources)
+        result["issn"], result["isbn"] = issn_isbn(result.pop("issn_isbn", ""))
+        authors_short = result.pop("authors_short", "")
+        result["authors"] = split_authors(result["authors"], format_name) or split_authors(
+            authors_short, format_name
+        )
+        if fix is not None:
+            fix(result, by_name)
+        result["year"] = year(result["year"]) or _first_year(by_name, year_sources)
+        result["doi"] = _doi(result["doi"]) or _doi_from(result["url"])
+        found = ids_of(format_name, by_name)
+        mapped = typed(result["pmid"], "pmid") if mapped_pmid and result["pmid"] else None
+        if mapped:
+            found.insert(0, mapped)
+        result["ids"] = "\n".join(dict.fromkeys(found))
+        result["pmid"] = next((i.removeprefix("pmid:") for i in found if i.startswith("pmid:")), "")
+        for name in ("title", "abstract", "journal"):
+            result[name] = " ".join(result[name].split())
+        return result
+
+    return one
+
+
+def _memo(function: Callable[[str], _T]) -> Callable[[str], _T]:
+    """``function`` (of a value alone) remembering its answers, for one reader's records."""
+    answers: dict[str, _T] = {}
+
+    def remembered(value: str) -> _T:
+        answer = answers.get(value)
+        if answer is None:
+            answer = answers[value] = function(value)
+        return answer
+
+    return remembered
 
 
 def split_authors(text: str, format_name: str) -> str:

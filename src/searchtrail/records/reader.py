@@ -77,7 +77,7 @@ from searchtrail.records.delimited import (
 )
 from searchtrail.records.endnote_xml import declared_encoding, decode_declared, read_endnote_xml
 from searchtrail.records.europepmc import looks_like_europepmc, read_europepmc
-from searchtrail.records.fields import source_names, standardise
+from searchtrail.records.fields import source_names, standardiser
 from searchtrail.records.json_table import first_item_keys, looks_like_json_table, read_json_table
 from searchtrail.records.model import ParsedFile, RawRecord
 from searchtrail.records.plaintext import (
@@ -680,6 +680,7 @@ def _check_table_rows(parsed: ParsedFile, columns: Mapping[str, str] | None) -> 
     unusable: list[RawRecord] = []
     untitled = 0
     titles, caseless = source_names(parsed.format, "title", columns)
+    standardise = standardiser(parsed.format, columns)
     for record in parsed.records:
         if any(
             (tag.lower() if caseless else tag) in titles and value.strip()
@@ -687,7 +688,7 @@ def _check_table_rows(parsed: ParsedFile, columns: Mapping[str, str] | None) -> 
         ):
             kept.append(record)  # a title: no need to standardise the row to know
             continue
-        standard = standardise(record.fields, parsed.format, columns=columns)
+        standard = standardise(record.fields)
         untitled += not standard["title"]
         (kept if any(standard[name] for name in _USABLE) else unusable).append(record)
     names = list(dict.fromkeys(tag for record in parsed.records for tag, _ in record.fields))

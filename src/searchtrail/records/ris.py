@@ -100,50 +100,64 @@ def read_ris(text: str, *, file: str, encoding: str) -> ParsedFile:
             )
         stray.clear()
 
-    for number, line in enumerate(iter_lines(text), start=1):
-        tag, value = parse_line(line)
+    # The loop below is the reader's hot path: a tag line of the usual shape is told by
+    # slicing (the rule of :func:`line_parser`), anything else goes through that function.
+    fields: list[tuple[str, str]] | None = None  # the fields of ``current``
+    number = 0
+    for line in iter_lines(text):
+        number += 1
+        if line[2:5] == "  -" and line[:2].isupper() and line[:1].isalpha():
+            tag: str | None = line[:2]
+            value = line[6:].strip()
+        else:
+            tag, value = parse_line(line)
+            if tag is not None:
+                one_space.append(number)
+        if fields is not None:
+            if tag is None:
+                if value:
+                    last, previous = fields[-1]
+                    fields[-1] = (last, f"{previous}\n{value}" if previous else value)
+            elif tag == "ER":
+                if value:
+                    last, previous = fields[-1]
+                    text_line = line.strip()
+                    fields[-1] = (last, f"{previous}\n{text_line}" if previous else text_line)
+                    text_er.append(number)
+                    continue
+                records.append(current)  # type: ignore[arg-type]
+                current, fields = None, None
+                after_end = True
+            elif tag == "TY":
+                with_ty += 1
+                no_er.append(current.line)  # type: ignore[union-attr]
+                records.append(current)  # type: ignore[arg-type]
+                current = RawRecord(number, [("TY", value)])
+                fields = current.fields
+            else:
+                fields.append((tag, value))
+            continue
         if tag == "TY":
             with_ty += 1
-        if tag is not None and line[2:4] == " -":
-            one_space.append(number)
-        if current is None:
-            if tag == "TY":
-                flush_stray()
-                current = RawRecord(number, [("TY", value)])
-                after_end = False
-            elif tag == "ER" and stray:
-                # the end of a record that had no TY line
-                skipped.append(number)
-                flush_stray()
-            elif tag is not None and after_end and records:
-                records[-1].fields.append((tag, value))
-                trailing.append(number)
-            elif tag is not None:
-                stray.append((number, tag))
-                skipped.append(number)
-            elif line.strip():
-                after_end = False
-                skipped.append(number)
-            else:
-                after_end = False
-            continue
-
-        if tag == "ER":
-            if value:
-                _continue(current, line.strip())
-                text_er.append(number)
-                continue
-            records.append(current)
-            current = None
-            after_end = True
-        elif tag == "TY":
-            no_er.append(current.line)
-            records.append(current)
+            flush_stray()
             current = RawRecord(number, [("TY", value)])
+            fields = current.fields
+            after_end = False
+        elif tag == "ER" and stray:
+            # the end of a record that had no TY line
+            skipped.append(number)
+            flush_stray()
+        elif tag is not None and after_end and records:
+            records[-1].fields.append((tag, value))
+            trailing.append(number)
         elif tag is not None:
-            current.fields.append((tag, value))
-        elif line.strip():
-            _continue(current, line.strip())
+            stray.append((number, tag))
+            skipped.append(number)
+        elif value:
+            after_end = False
+            skipped.append(number)
+        else:
+            after_end = False
     if current is not None:
         no_er.append(current.line)
         records.append(current)
@@ -170,11 +184,6 @@ def read_ris(text: str, *, file: str, encoding: str) -> ParsedFile:
     # recognised without one (each a failure, read or skipped but never lost).
     in_file = with_ty + len(failures)
     return ParsedFile(file, "ris", encoding, records, in_file, failures, notes)
-
-
-def _continue(record: RawRecord, text: str) -> None:
-    tag, value = record.fields[-1]
-    record.fields[-1] = (tag, f"{value}\n{text}" if value else text)
 
 
 def _lines(numbers: list[int], limit: int = 5) -> str:

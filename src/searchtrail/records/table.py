@@ -18,7 +18,7 @@ from typing import Final
 
 import pandas as pd
 
-from searchtrail.records.fields import STANDARD_FIELDS, standardise
+from searchtrail.records.fields import STANDARD_FIELDS, standardiser
 from searchtrail.records.identity import CONTENT_FIELDS, record_key, told_apart
 from searchtrail.records.model import ParsedFile, RawRecord
 
@@ -70,9 +70,10 @@ class RecordColumns:
         """
         data = self.data
         encode = _RAW_ENCODER.encode
+        standardise = standardiser(parsed.format, columns)
         for offset, record in enumerate(parsed.records):
             position = first_position + offset
-            fields = standardise(record.fields, parsed.format, columns=columns)
+            fields = standardise(record.fields)
             given = record_id(record, fields, position) if record_id else None
             data["record_id"].append(given or f"{origin_id}:{record_key(fields)}")
             self._made.append(given is None)

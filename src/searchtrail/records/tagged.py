@@ -43,30 +43,45 @@ def read_nbib(text: str, *, file: str, encoding: str) -> ParsedFile:
     no_pmid: list[int] = []
     joined: list[int] = []
     joined_own: list[int] = []
-    for number, line in enumerate(iter_lines(text), start=1):
-        if not line.strip():
+    number = 0
+    for line in iter_lines(text):
+        number += 1
+        tag = line[:4].rstrip(" ")
+        if (
+            line[4:6] == "- "
+            and tag.isascii()
+            and tag.isalnum()
+            and tag.isupper()
+            and tag[:1].isalpha()
+        ):
+            # The usual shape, told by slicing: the rule of ``_NBIB_TAG``.
+            value = line[6:].strip()
+        elif not line.strip():
             current = None  # a blank line ends the record
             continue
-        match = _NBIB_TAG.match(line) or _NBIB_TAG_EMPTY.match(line) or _NBIB_PMID_TIGHT.match(line)
-        if match:
+        elif match := (
+            _NBIB_TAG.match(line) or _NBIB_TAG_EMPTY.match(line) or _NBIB_PMID_TIGHT.match(line)
+        ):
             tag = match.group(1)
             value = match.group(2).strip() if match.re is not _NBIB_TAG_EMPTY else ""
-            if (
-                current is not None
-                and current.fields
-                and (tag == "PMID" or (tag == "OWN" and _has(current, "OWN")))
-            ):
-                (joined if tag == "PMID" else joined_own).append(number)
-                current = None
-            if current is None:
-                current = RawRecord(number, [])
-                records.append(current)
-            current.fields.append((tag, value))
         elif line.startswith("      ") and current is not None and current.fields:
-            tag, value = current.fields[-1]
-            current.fields[-1] = (tag, f"{value}\n{line.strip()}")
+            last, previous = current.fields[-1]
+            current.fields[-1] = (last, f"{previous}\n{line.strip()}")
+            continue
         else:
             skipped.append(number)
+            continue
+        if (
+            current is not None
+            and current.fields
+            and (tag == "PMID" or (tag == "OWN" and _has(current, "OWN")))
+        ):
+            (joined if tag == "PMID" else joined_own).append(number)
+            current = None
+        if current is None:
+            current = RawRecord(number, [])
+            records.append(current)
+        current.fields.append((tag, value))
     no_pmid.extend(
         record.line
         for record in records
@@ -103,13 +118,27 @@ def read_wos(text: str, *, file: str, encoding: str) -> ParsedFile:
     no_pt: list[int] = []
     untagged: list[int] = []
     skipped: list[int] = []
-    for number, line in enumerate(iter_lines(text), start=1):
-        if not line.strip():
-            after_blank = True
-            continue
-        match = None if line.startswith(" ") else _WOS_TAG.match(line.rstrip())
-        tag = match.group(1) if match else None
-        value = (match.group(2) or "").strip() if match else line.strip()
+    number = 0
+    for line in iter_lines(text):
+        number += 1
+        head = line[:2]
+        tag: str | None
+        if (
+            line[2:3] == " "
+            and head.isascii()
+            and head.isalnum()
+            and head.isupper()
+            and head[:1].isalpha()
+        ):
+            # The usual shape, told by slicing: the rule of ``_WOS_TAG``.
+            tag, value = head, line[3:].strip()
+        else:
+            if not line.strip():
+                after_blank = True
+                continue
+            match = None if line.startswith(" ") else _WOS_TAG.match(line.rstrip())
+            tag = match.group(1) if match else None
+            value = (match.group(2) or "").strip() if match else line.strip()
         if current is not None and tag is not None:
             if tag == "ER":
                 current, after_blank = None, False

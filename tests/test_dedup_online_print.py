@@ -1,0 +1,107 @@
+"""Rules and blocking keys for records that agree on little besides the citation: the
+online record of an article and its print record a year apart, a short title in one issue,
+and a title with a typo in its middle where one record has no pages or identifiers."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from searchtrail.dedup.engine import deduplicate
+from searchtrail.records.fields import STANDARD_FIELDS
+
+
+def run(*rows: dict[str, str]) -> tuple[int, list[tuple[str, str]]]:
+    table = pd.DataFrame(
+        [
+            {name: row.get(name, "") for name in ("record_id", "origin_id", *STANDARD_FIELDS)}
+            | {"record_id": str(n)}
+            for n, row in enumerate(rows)
+        ]
+    )
+    result = deduplicate(table, workers=1)
+    return result.groups, [(p.decision, p.reason) for p in result.pairs.itertuples()]
+
+
+# The print record, as a database indexes it once the issue is out.
+PRINT = {
+    "title": "Hypertonic saline with high-dose furosemide in refractory heart failure",
+    "authors": "Paterna, Salvatore\nDi Pasquale, Pietro\nParrinello, Gaspare",
+    "year": "2003",
+    "journal": "American Journal of the Medical Sciences",
+    "volume": "214",
+    "issue": "5",
+    "pages": "253-264",
+}
+# The same article indexed online first: dated the year before, no volume yet, the first
+# author list cut after two names.
+ONLINE = {
+    **PRINT,
+    "year": "2002",
+    "volume": "",
+    "authors": "Paterna, S.\nDi Pasquale, P.",
+    "journal": "Am J Med Sci",
+}
+
+
+def test_the_online_and_print_records_of_one_article_merge_by_their_page_range():
+    groups, pairs = run(PRINT, ONLINE)
+    assert groups == 1
+    assert pairs == [("duplicate", "title, journal and page range")]
+
+
+def test_the_page_range_in_another_issue_or_journal_is_another_article():
+    assert run(PRINT, {**ONLINE, "issue": "6"})[0] == 2
+    assert run(PRINT, {**ONLINE, "journal": "Journal of Cardiac Failure"})[0] == 2
+    # Only the first page: too little to tell the online record from another work.
+    groups, pairs = run(PRINT, {**ONLINE, "pages": "253"})
+    assert groups == 2
+    assert pairs[0][0] == "uncertain"
+
+
+EDITORIAL = {
+    "title": "Editorial",
+    "authors": "Fitzgerald, Guy\nAvison, David E.",
+    "year": "2001",
+    "journal": "Information Systems Journal",
+    "volume": "11",
+    "issue": "3",
+    "pages": "",
+}
+
+
+def test_a_short_title_merges_only_within_one_issue():
+    # One editorial exported twice, once without its page.
+    groups, pairs = run({**EDITORIAL, "pages": "181-182"}, EDITORIAL)
+    assert groups == 1
+    assert pairs == [("duplicate", "short title in one issue")]
+    # The same editors' editorial of the next issue is another work.
+    assert run(EDITORIAL, {**EDITORIAL, "issue": "4"})[0] == 2
+    # An issue missing on one side cannot tell them apart: not merged.
+    assert run(EDITORIAL, {**EDITORIAL, "issue": ""})[0] == 2
+    # Other authors: another editorial.
+    assert run(EDITORIAL, {**EDITORIAL, "authors": "Powell, Philip"})[0] == 2
+
+
+def test_a_title_with_a_typo_in_its_middle_is_compared_through_its_authors_and_volume():
+    # The typo falls within the first and the last 32 letters and in one of the title's
+    # rarest words; one record has neither pages nor identifiers: only the first author,
+    # year and volume bring the two together.
+    first = {
+        "title": "Model composition analysis of contradictory online auctions",
+        "authors": "Lamb, W. A.\nLian, Xinyao\nWoo, P.",
+        "year": "2015",
+        "journal": "Anatomical Record",
+        "volume": "25",
+        "issue": "3",
+        "pages": "855-870",
+        "doi": "10.1002/ar.2015.855",
+    }
+    second = {
+        **first,
+        "title": "Model composition analysis of cnotradictory online auctions",
+        "pages": "",
+        "doi": "",
+    }
+    groups, pairs = run(first, second)
+    assert groups == 1
+    assert pairs[0][0] == "duplicate"
