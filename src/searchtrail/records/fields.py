@@ -487,10 +487,25 @@ def standardiser(
         result["ids"] = "\n".join(dict.fromkeys(found))
         result["pmid"] = next((i.removeprefix("pmid:") for i in found if i.startswith("pmid:")), "")
         for name in ("title", "abstract", "journal"):
-            result[name] = " ".join(result[name].split())
+            result[name] = one_spaced(result[name])
         return result
 
     return one
+
+
+def one_spaced(text: str) -> str:
+    """``text`` with its whitespace runs made one space and its ends stripped, as
+    ``" ".join(text.split())``. That is only run where it could change something: a text
+    whose only whitespace is single spaces inside it is returned as it is (whitespace other
+    than the space is never printable, so printable text holds no other)."""
+    if (
+        text.isprintable()
+        and "  " not in text
+        and not text.startswith(" ")
+        and not text.endswith(" ")
+    ):
+        return text
+    return " ".join(text.split())
 
 
 def _memo(function: Callable[[str], _T]) -> Callable[[str], _T]:

@@ -288,6 +288,8 @@ def identifiers(format_name: str, by_name: Mapping[str, list[str]]) -> list[str]
 def _split(raw: str, holds: str) -> Iterable[str]:
     if holds == "text":
         return [raw]
+    if ";" not in raw and "," not in raw and "\n" not in raw:
+        return [raw] if raw.strip() else []
     return [part for part in re.split(r"[;,\n]+", raw) if part.strip()]
 
 

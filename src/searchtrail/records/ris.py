@@ -103,12 +103,20 @@ def read_ris(text: str, *, file: str, encoding: str) -> ParsedFile:
     # The loop below is the reader's hot path: a tag line of the usual shape is told by
     # slicing (the rule of :func:`line_parser`), anything else goes through that function.
     fields: list[tuple[str, str]] | None = None  # the fields of ``current``
-    number = 0
-    for line in iter_lines(text):
-        number += 1
+    # The first five characters of the tag lines seen ("AU  -") and their tags, other than
+    # TY and ER: inside a record, such a line is a field and nothing else.
+    fields_by_head: dict[str, str] = {}
+    for number, line in enumerate(iter_lines(text), start=1):
+        known = fields_by_head.get(line[:5])
+        if known is not None and fields is not None:
+            fields.append((known, line[6:].strip()))
+            continue
+        tag: str | None
         if line[2:5] == "  -" and line[:2].isupper() and line[:1].isalpha():
-            tag: str | None = line[:2]
-            value = line[6:].strip()
+            head = line[:2]
+            tag, value = head, line[6:].strip()
+            if head not in ("TY", "ER"):
+                fields_by_head[line[:5]] = head
         else:
             tag, value = parse_line(line)
             if tag is not None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Final
 
 import pandas as pd
+import pyarrow as pa
 
 from searchtrail.records.fields import STANDARD_FIELDS, standardiser
 from searchtrail.records.identity import CONTENT_FIELDS, record_key, told_apart
@@ -39,15 +40,23 @@ the id to the table (``<origin>:<key>``)."""
 
 
 class RecordColumns:
-    """Records gathered column by column (cheaper than a dict per record)."""
+    """Records gathered column by column (cheaper than a dict per record). Every
+    :data:`CHUNK` records the gathered values are moved into Arrow arrays, which hold text
+    in a fraction of the memory of Python strings, so a million records are never all
+    Python objects at once."""
+
+    CHUNK: Final = 20_000
 
     def __init__(self) -> None:
         self.data: dict[str, list[object]] = {name: [] for name in COLUMNS}
+        self._chunks: dict[str, list[pa.Array]] = {name: [] for name in COLUMNS[1:]}
+        self._ids: list[str] = []
+        """Every record's id (kept as text: records that share a made key are renamed)."""
         self._made: list[bool] = []
         """Per record: whether its id is a key made here (not one the caller gave)."""
 
     def __len__(self) -> int:
-        return len(self.data["record_id"])
+        return len(self._ids)
 
     def add(
         self,
@@ -58,6 +67,7 @@ class RecordColumns:
         record_id: IdMaker | None = None,
         columns: Mapping[str, str] | None = None,
         keep_raw: bool = True,
+        release: bool = False,
     ) -> int:
         """Add every record of ``parsed``; return how many were added.
 
@@ -66,16 +76,25 @@ class RecordColumns:
         (:func:`~searchtrail.records.identity.record_key`; records that share a key are told
         apart when the table is made, see :func:`~searchtrail.records.identity.told_apart`).
         Without ``keep_raw`` the original fields are left out (the ``raw`` column stays
-        empty).
+        empty). With ``release``, each parsed record is let go once it is added (the
+        caller no longer needs ``parsed.records``, which is left empty), so its memory
+        goes as the table's grows.
         """
         data = self.data
         encode = _RAW_ENCODER.encode
         standardise = standardiser(parsed.format, columns)
-        for offset, record in enumerate(parsed.records):
+        records = parsed.records
+        count = len(records)
+        if release:
+            parsed.records = []
+        for offset in range(count):
+            record = records[offset]
+            if release:
+                records[offset] = _ADDED
             position = first_position + offset
             fields = standardise(record.fields)
             given = record_id(record, fields, position) if record_id else None
-            data["record_id"].append(given or f"{origin_id}:{record_key(fields)}")
+            self._ids.append(given or f"{origin_id}:{record_key(fields)}")
             self._made.append(given is None)
             data["origin_id"].append(origin_id)
             data["file"].append(parsed.file)
@@ -85,57 +104,83 @@ class RecordColumns:
             for name in STANDARD_FIELDS:
                 data[name].append(fields[name])
             data["raw"].append(encode(record.fields) if keep_raw else "")
-        return len(parsed.records)
+            if len(data["line"]) >= self.CHUNK:
+                self._store()
+        return count
 
-    def extend(self, other: RecordColumns) -> None:
-        """Append another set of records (read elsewhere, in another process)."""
-        for name, values in other.data.items():
-            self.data[name].extend(values)
-        self._made.extend(other._made)
+    def _store(self) -> None:
+        """Move the gathered values into Arrow arrays."""
+        for name in COLUMNS[1:]:
+            values = self.data[name]
+            kind = pa.int64() if name in ("position", "line") else pa.large_string()
+            self._chunks[name].append(pa.array(values, type=kind))
+            values.clear()
 
     def frame(self) -> pd.DataFrame:
         """The records as a table, columns in their fixed order (empty tables included).
 
-        The gathered lists are released as their columns are built."""
+        The gathered values are released as the table is built."""
+        self._store()
         self._tell_apart()
-        self._made = []
-        table = pd.DataFrame({"record_id": self.data.pop("record_id")})
+        arrays = {"record_id": pa.array(self._ids, type=pa.large_string())}
+        self._ids, self._made = [], []
         for name in COLUMNS[1:]:
-            table[name] = pd.Series(self.data.pop(name), index=table.index)
+            kind = pa.int64() if name in ("position", "line") else pa.large_string()
+            arrays[name] = pa.chunked_array(self._chunks[name], type=kind)
+            self._chunks[name] = []
+        table: pd.DataFrame = pa.table(arrays).to_pandas(
+            types_mapper=string_types, self_destruct=True
+        )
         self.data = {name: [] for name in COLUMNS}
-        for name in ("position", "line"):
-            table[name] = table[name].astype("int64")
         return table
 
     def _tell_apart(self) -> None:
         """Give records that share a made key ids of their own, by what they say."""
-        ids = self.data["record_id"]
-        sharing: dict[object, list[int]] = {}
+        ids = self._ids
+        sharing: dict[str, list[int]] = {}
         for index, (name, made) in enumerate(zip(ids, self._made, strict=True)):
             if made:
                 sharing.setdefault(name, []).append(index)
-        for base, indices in sharing.items():
-            if len(indices) < 2:
-                continue
-            contents = [self._says(i) for i in indices]
-            for index, name in zip(indices, told_apart(str(base), contents), strict=True):
+        shared = [(base, indices) for base, indices in sharing.items() if len(indices) > 1]
+        if not shared:
+            return
+        said = {
+            name: pa.chunked_array(self._chunks[name], type=pa.large_string())
+            for name in (*CONTENT_FIELDS, "own_id", "raw")
+        }
+        for base, indices in shared:
+            contents = [self._says(said, i) for i in indices]
+            for index, name in zip(indices, told_apart(base, contents), strict=True):
                 ids[index] = name
 
-    def _says(self, index: int) -> str:
+    @staticmethod
+    def _says(said: Mapping[str, pa.ChunkedArray], index: int) -> str:
         """Everything record ``index`` says, in a fixed order: its standard fields and, when
         kept, its original fields (which hold what no standard field does: an edition, a
         note, a place), without the exporting program's own id, which it renumbers."""
-        data = self.data
-        own = str(data["own_id"][index]).strip()
-        said = [f"{name}={data[name][index]}" for name in CONTENT_FIELDS]
-        raw = str(data["raw"][index] or "")
+
+        def value(name: str) -> str:
+            return str(said[name][index].as_py() or "")
+
+        own = value("own_id").strip()
+        parts = [f"{name}={value(name)}" for name in CONTENT_FIELDS]
+        raw = value("raw")
         if raw:
-            said += sorted(
-                f"{tag}={value}"
-                for tag, value in json.loads(raw)
-                if not own or value.strip() != own
+            parts += sorted(
+                f"{tag}={text}" for tag, text in json.loads(raw) if not own or text.strip() != own
             )
-        return "\x1f".join(said)
+        return "\x1f".join(parts)
+
+
+def string_types(kind: pa.DataType) -> pd.api.extensions.ExtensionDtype | None:
+    """Arrow strings as pandas' own string type (what a column of Python strings becomes)."""
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return pd.StringDtype(storage="pyarrow", na_value=float("nan"))
+    return None
+
+
+_ADDED: Final = RawRecord(0, [])
+"""Put in place of a parsed record once it is added and let go."""
 
 
 _RAW_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
