@@ -56,6 +56,14 @@ def read_nbib(text: str, *, file: str, encoding: str) -> ParsedFile:
         ):
             # The usual shape, told by slicing: the rule of ``_NBIB_TAG``.
             value = line[6:].strip()
+        elif line.startswith("      ") and (more := line.strip()):
+            # A continued field (no tag line begins with a space).
+            if current is not None and current.fields:
+                last, previous = current.fields[-1]
+                current.fields[-1] = (last, f"{previous}\n{more}")
+            else:
+                skipped.append(number)
+            continue
         elif not line.strip():
             current = None  # a blank line ends the record
             continue
@@ -64,10 +72,6 @@ def read_nbib(text: str, *, file: str, encoding: str) -> ParsedFile:
         ):
             tag = match.group(1)
             value = match.group(2).strip() if match.re is not _NBIB_TAG_EMPTY else ""
-        elif line.startswith("      ") and current is not None and current.fields:
-            last, previous = current.fields[-1]
-            current.fields[-1] = (last, f"{previous}\n{line.strip()}")
-            continue
         else:
             skipped.append(number)
             continue
