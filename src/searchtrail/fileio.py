@@ -8,9 +8,10 @@ import itertools
 import os
 import secrets
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
 from searchtrail.errors import Problem, ReviewError
 
@@ -53,9 +54,19 @@ def write_bytes(path: Path, data: bytes, *, backup: bool = False) -> None:
     _replace(target, (data,))
 
 
-def _replace(target: Path, pieces: Iterable[bytes]) -> None:
+def _replace(target: Path, pieces: Iterable[bytes | memoryview]) -> None:
     """Write ``pieces`` to a temporary file beside ``target``, flush it to disk and put it
     in ``target``'s place, keeping an existing file's owner and mode."""
+    with _replacing(target) as stream:
+        for piece in pieces:
+            stream.write(piece)
+
+
+@contextlib.contextmanager
+def _replacing(target: Path) -> Iterator[BinaryIO]:
+    """A temporary file beside ``target``, open for writing: when the block ends, flushed
+    to disk and put in ``target``'s place (keeping an existing file's owner and mode); if
+    the block fails, removed."""
     try:
         before: os.stat_result | None = target.stat()
     except FileNotFoundError:
@@ -65,8 +76,7 @@ def _replace(target: Path, pieces: Iterable[bytes]) -> None:
         with os.fdopen(descriptor, "wb") as stream:
             if before is not None:
                 _keep_owner_and_mode(stream.fileno(), temporary, before)
-            for piece in pieces:
-                stream.write(piece)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         temporary.replace(target)
@@ -159,19 +169,41 @@ def _temporary_beside(target: Path) -> tuple[int, Path]:
             continue
 
 
-def write_chunks(path: Path, chunks: Iterable[str | bytes]) -> None:
+def write_chunks(path: Path, chunks: Iterable[str | bytes | memoryview]) -> None:
     """Write UTF-8 text given piece by piece (as text, or as bytes already encoded),
     atomically as :func:`write_text` does, so a file too large to hold in memory as one
     string (a million records as RIS) is never seen half written."""
+    with chunk_writer(path) as write:
+        for chunk in chunks:
+            write(chunk)
+
+
+@contextlib.contextmanager
+def chunk_writer(path: Path) -> Iterator[Callable[[str | bytes | memoryview], None]]:
+    """A function that writes the next piece of ``path`` (see :func:`write_chunks`); the
+    file takes its place, whole, when the block ends. Each piece is written while the next
+    one is being made (the system may hold a writer back until the disk catches up)."""
     refused = cannot_write(path)
     if refused is not None:
         raise ReviewError([refused])
     target = _written_path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    _replace(
-        target,
-        (chunk if isinstance(chunk, bytes) else chunk.encode("utf-8") for chunk in chunks),
-    )
+    with _replacing(target) as stream, ThreadPoolExecutor(max_workers=1) as writer:
+        pending: list[Future[int]] = []
+
+        def write(chunk: str | bytes | memoryview) -> None:
+            if pending:
+                pending.pop().result()
+            pending.append(writer.submit(stream.write, _encoded(chunk)))
+
+        yield write
+        if pending:
+            pending.pop().result()
+
+
+def _encoded(chunk: str | bytes | memoryview) -> bytes | memoryview:
+    """A piece of text as UTF-8 bytes (bytes are taken as they are)."""
+    return chunk.encode("utf-8") if isinstance(chunk, str) else chunk
 
 
 def sha256(path: Path) -> str:

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -52,9 +53,9 @@ def _text(values: npt.NDArray[np.object_] | list[str]) -> pa.Array:
     return pa.array(values, type=pa.large_string())
 
 
-def _rare_words(titles: pa.DictionaryArray) -> pa.Array:
-    """The two rarest words (of four letters or more) of each title, as one key ('' for a
-    title of fewer than three such words).
+def _rare_words(titles: pa.DictionaryArray) -> npt.NDArray[np.int64]:
+    """The two rarest words (of four letters or more) of each title, as one key (none for a
+    title of fewer than three such words), as :func:`_key_codes` of the records.
 
     A word's rarity is the number of records whose title holds it, ties broken by the word
     itself. Titles are normalised (words separated by single spaces); each distinct title
@@ -65,33 +66,47 @@ def _rare_words(titles: pa.DictionaryArray) -> pa.Array:
     split = pc.split_pattern(distinct, " ")
     parent = pc.list_parent_indices(split).to_numpy()
     words = pc.list_flatten(split)
+    del split
     long = pc.greater_equal(pc.utf8_length(words), 4)
     parent = parent[long.to_numpy(zero_copy_only=False)].astype(np.int64)
     encoded = pc.dictionary_encode(words.filter(long))
+    del words, long
     word_values = encoded.dictionary
     distinct_words = max(len(word_values), 1)
-    held = _unique(parent * distinct_words + encoded.indices.to_numpy().astype(np.int64))
+    parent *= distinct_words
+    parent += encoded.indices.to_numpy()
+    del encoded
+    held = _unique(parent)
+    del parent
     parent, word = held // distinct_words, held % distinct_words
+    del held
     frequency = np.bincount(word, weights=records_per_title[parent], minlength=len(word_values))
     alphabetical = np.empty(len(word_values), dtype=np.int64)
     alphabetical[pc.sort_indices(word_values).to_numpy()] = np.arange(len(word_values))
     rarity = np.empty(len(word_values), dtype=np.int64)
     rarity[np.lexsort((alphabetical, frequency))] = np.arange(len(word_values))
-    ordered = np.sort(parent * distinct_words + rarity[word])
-    parent = ordered // distinct_words
-    word = np.argsort(rarity)[ordered % distinct_words]
+    ordered = parent * distinct_words
+    ordered += rarity[word]
+    del word
+    ordered.sort()
     count = np.bincount(parent, minlength=len(distinct))
+    del parent
     start = np.cumsum(count) - count
     keyed = np.flatnonzero(count >= 3)
-    first, second = word[start[keyed]], word[start[keyed] + 1]
+    by_rarity = np.argsort(rarity)
+    first = by_rarity[ordered[start[keyed]] % distinct_words]
+    second = by_rarity[ordered[start[keyed] + 1] % distinct_words]
+    del ordered
     swap = alphabetical[second] < alphabetical[first]
     first, second = np.where(swap, second, first), np.where(swap, first, second)
     joined = pc.binary_join_element_wise(
         word_values.take(pa.array(first)), word_values.take(pa.array(second)), _SPACE
-    ).to_numpy(zero_copy_only=False)
-    keys = np.full(len(distinct), "", dtype=object)
-    keys[keyed] = joined
-    return _text(keys).take(pa.array(title_codes))
+    )
+    position = np.full(len(distinct), -1, dtype=np.int64)
+    position[keyed] = np.arange(keyed.size)
+    keys = joined.take(pa.array(position, mask=position < 0))
+    codes = _key_codes(pc.fill_null(keys, pa.scalar("", type=pa.large_string())))
+    return np.asarray(codes[title_codes], dtype=np.int64)
 
 
 def _joined(*parts: npt.NDArray[np.object_] | pa.Array) -> pa.Array:
@@ -104,54 +119,90 @@ def _joined(*parts: npt.NDArray[np.object_] | pa.Array) -> pa.Array:
     return pc.if_else(missing, "", joined)
 
 
-def blocking_keys(p: Prepared, titles: pa.DictionaryArray) -> Iterator[pa.Array]:
-    """Each blocking key's value for every record ('' means: no key), one key at a time.
+def _key_codes(values: pa.Array) -> npt.NDArray[np.int64]:
+    """Each value as a number, equal for equal values, and -1 for '' (no key)."""
+    codes = np.asarray(pc.dictionary_encode(values).indices.to_numpy(), dtype=np.int64)
+    codes[pc.equal(values, "").to_numpy(zero_copy_only=False)] = -1
+    return codes
+
+
+def _title_keys(titles: pa.DictionaryArray) -> Iterator[npt.NDArray[np.int64]]:
+    """The whole title key (the title without its spaces) of 12 letters or more; its first
+    and its last 32 letters, of a key of 24 letters or more. Each is a function of the
+    title, so it is found for each distinct title and numbered there."""
+    title_codes = titles.indices.to_numpy()
+    title_key = pc.replace_substring(titles.dictionary, " ", "")
+    length = pc.utf8_length(title_key)
+    yield _key_codes(pc.if_else(pc.greater_equal(length, 12), title_key, ""))[title_codes]
+    long = pc.greater_equal(length, 24)
+    yield _key_codes(pc.if_else(long, pc.utf8_slice_codeunits(title_key, 0, 32), ""))[title_codes]
+    yield _key_codes(pc.if_else(long, pc.utf8_slice_codeunits(title_key, -32), ""))[title_codes]
+
+
+def blocking_keys(p: Prepared, titles: pa.DictionaryArray) -> Iterator[npt.NDArray[np.int64]]:
+    """Each blocking key of every record, one key at a time, as :func:`_key_codes` (records
+    with the same number share the key; -1 means: no key).
 
     ``titles`` are the records' titles, dictionary-encoded."""
-    yield _text(p.doi)
+    yield _key_codes(_text(p.doi))
     kinds = sorted({kind for ids in p.ids for kind in ids})
     for kind in kinds:
-        yield _text([min(ids[kind]) if kind in ids else "" for ids in p.ids])
-    title_key = _text(p.title_key)
-    length = pc.utf8_length(title_key)
-    yield pc.if_else(pc.greater_equal(length, 12), title_key, "")
-    long = pc.greater_equal(length, 24)
-    yield pc.if_else(long, pc.utf8_slice_codeunits(title_key, 0, 32), "")
-    yield pc.if_else(long, pc.utf8_slice_codeunits(title_key, -32), "")
+        yield _key_codes(_text([min(ids[kind]) if kind in ids else "" for ids in p.ids]))
+    yield from _title_keys(titles)
     yield _rare_words(titles)
     year = pc.if_else(
         pc.equal(pa.array(p.year), 0), "", pc.cast(pa.array(p.year), pa.large_string())
     )
-    yield _joined(p.first_author, year, p.page)
-    yield _joined(p.volume, p.page, year)
-    yield _joined(p.first_author, year, p.volume)
-    yield _joined(p.first_author, p.volume, p.page)
+    yield _key_codes(_joined(p.first_author, year, p.page))
+    yield _key_codes(_joined(p.volume, p.page, year))
+    yield _key_codes(_joined(p.first_author, year, p.volume))
+    yield _key_codes(_joined(p.first_author, p.volume, p.page))
+
+
+def _merged(first: npt.NDArray[np.int64], second: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The distinct values of two sorted arrays of distinct values, sorted: a stable sort of
+    the two runs one after the other merges them in one pass."""
+    both = np.sort(np.concatenate((first, second)), kind="stable")
+    if both.size == 0:
+        return both
+    return both[np.concatenate(([True], both[1:] != both[:-1]))]
 
 
 def candidate_pairs(p: Prepared) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """All candidate pairs (i < j), without repeats, in a stable order."""
-    chunks: list[npt.NDArray[np.int64]] = []
-    titles = pc.dictionary_encode(_text(p.title))
+    """All candidate pairs (i < j), without repeats, in a stable order (of i, then j).
+
+    Each key's pairs are merged into those of the keys before as soon as they are found,
+    so that only the distinct pairs are held, not every key's; and the memory a key's
+    values took goes back to the system before the next key's are made (Arrow's allocator
+    would keep it). Keys made from the title alone are found for each distinct title (the
+    titles are numbered by a hash of the records' texts, not turned into Arrow text one
+    record at a time)."""
+    codes = _NONE
+    title_codes, distinct_titles = pd.factorize(p.title)
+    titles = pa.DictionaryArray.from_arrays(
+        pa.array(title_codes, type=pa.int32()), _text(distinct_titles)
+    )
+    del title_codes, distinct_titles
     title_rank = np.empty(len(titles.dictionary), dtype=np.int64)
     title_rank[pc.sort_indices(titles.dictionary).to_numpy()] = np.arange(len(titles.dictionary))
     order_key = np.argsort(title_rank[titles.indices.to_numpy()], kind="stable")
     rank = np.empty(p.n, dtype=np.int64)
     rank[order_key] = np.arange(p.n)
-    for values in blocking_keys(p, titles):
-        chunks.append(_unique(np.concatenate([*_pairs_for_key(values, rank), _NONE])))
-    if not chunks:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty
-    codes = _unique(np.concatenate(chunks))
+    for keys in blocking_keys(p, titles):
+        codes = _merged(codes, _unique(np.concatenate([*_pairs_for_key(keys, rank), _NONE])))
+        del keys
+        pa.default_memory_pool().release_unused()
     return codes // p.n, codes % p.n
 
 
 def _pairs_for_key(
-    values: pa.Array, rank: npt.NDArray[np.int64]
+    codes: npt.NDArray[np.int64], rank: npt.NDArray[np.int64]
 ) -> Iterable[npt.NDArray[np.int64]]:
-    n = len(values)
-    codes = pc.dictionary_encode(values).indices.to_numpy().astype(np.int64)
-    codes[pc.equal(values, "").to_numpy(zero_copy_only=False)] = -1
+    """The pairs of records that share a key (``codes``, see :func:`_key_codes`), as
+    ``low * n + high``: all pairs of a block of up to :data:`BLOCK_LIMIT` records, and each
+    record's :data:`WINDOW` nearest neighbours in ``rank`` order in a larger one. Which
+    number a key has does not matter: a block's records are ordered by ``rank``."""
+    n = codes.size
     members = np.flatnonzero(codes >= 0)
     if members.size == 0:
         return

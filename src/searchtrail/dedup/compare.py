@@ -1,24 +1,27 @@
 """Comparing candidate pairs, all at once.
 
 String similarities are computed by rapidfuzz over the whole list of pairs in one call
-(``process.cpdist``, in C, on every core), so scoring a million pairs takes seconds. Each
+(``process.cpdist``, in C, on every core), so scoring a million pairs takes seconds. A score
+depends on the two texts alone, so each distinct two texts that meet are scored once: the
+pairs of one group of duplicates, and a record paired under several keys, repeat them. Each
 field gives a score or an agreement code: 1 agrees, -1 disagrees, 0 cannot tell (missing on
 either side).
+
+Scores are kept as rapidfuzz gives them (32-bit floats) and agreement codes as 8-bit
+integers: a million pairs hold many columns, and no value or comparison changes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from searchtrail.dedup.normalise import (
-    ROMAN_NUMERAL,
     author_names,
     journal_agreement,
     numbers,
@@ -29,7 +32,9 @@ from searchtrail.dedup.prepare import Prepared
 from searchtrail.records.identifiers import ONE_RECORD_PER_WORK
 
 Ints = npt.NDArray[np.int64]
-Floats = npt.NDArray[np.float64]
+Codes = npt.NDArray[np.int8]
+Floats = npt.NDArray[np.float32]
+Scorer = Callable[..., float]
 
 
 @dataclass
@@ -51,21 +56,21 @@ class Comparison:
     either is missing)."""
     year_gap: Ints
     """Absolute difference of the years (-1 when either is missing)."""
-    doi: Ints
-    ids: Ints
+    doi: Codes
+    ids: Codes
     """1: the records share an identifier; -1: they have identifiers of one type whose
     database holds each publication once, and none in common; 0: neither."""
-    volume: Ints
-    issue: Ints
-    page: Ints
-    last_page: Ints
-    journal: Ints
+    volume: Codes
+    issue: Codes
+    page: Codes
+    last_page: Codes
+    journal: Codes
     """2 same journal, 1 compatible, 0 different, -1 missing on either side."""
-    markers_i: Ints
-    markers_j: Ints
+    markers_i: Codes
+    markers_j: Codes
     short_title: npt.NDArray[np.bool_]
     """Either title has fewer than 4 words: the title alone proves little."""
-    title_words: Ints
+    title_words: npt.NDArray[np.int32]
     """Words in the shorter of the two titles."""
     numbers_differ: npt.NDArray[np.bool_]
     """The titles hold different numbers ('part 1' and 'part 2')."""
@@ -74,9 +79,9 @@ class Comparison:
     same person as a surname of the other (:func:`normalise.same_person`: 'Roux' and 'Le
     Roux', 'de la Torre' and 'Garcia de la Torre'), no word of their names is common, and
     the first authors are not one name with given name and surname swapped."""
-    url: Ints
+    url: Codes
     """Agreement of the records' first addresses (:func:`normalise.url`)."""
-    publisher: Ints
+    publisher: Codes
     """Agreement of the publishers' names."""
     no_authors: npt.NDArray[np.bool_]
     """Neither record names an author."""
@@ -92,11 +97,13 @@ class Comparison:
         return int(self.i.size)
 
 
-def _id_agreement(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_]) -> Ints:
-    """Agreement of typed identifiers, type by type (see :class:`Comparison`)."""
-    result = np.zeros(len(a), dtype=np.int64)
-    for k in np.flatnonzero([bool(x) and bool(y) for x, y in zip(a, b, strict=True)]):
-        mine, theirs = a[k], b[k]
+def _id_agreement(ids: npt.NDArray[np.object_], i: Ints, j: Ints) -> Codes:
+    """Agreement of typed identifiers, type by type (see :class:`Comparison`); only pairs
+    whose records both have identifiers are looked at."""
+    result = np.zeros(i.size, dtype=np.int8)
+    has_ids = np.fromiter((bool(x) for x in ids), dtype=bool, count=ids.size)
+    for k in np.flatnonzero(has_ids[i] & has_ids[j]).tolist():
+        mine, theirs = ids[i[k]], ids[j[k]]
         shared = mine.keys() & theirs.keys()
         if any(mine[kind] & theirs[kind] for kind in shared):
             result[k] = 1
@@ -114,21 +121,21 @@ def _codes(*columns: npt.NDArray[np.object_]) -> list[Ints]:
     return np.split(codes, len(columns))
 
 
-def _field_agreement(values: npt.NDArray[np.object_], i: Ints, j: Ints) -> Ints:
+def _field_agreement(values: npt.NDArray[np.object_], i: Ints, j: Ints) -> Codes:
     """Agreement of a field on each pair (i[k], j[k]): 1 the same, -1 different, 0 missing
     on either side."""
     (codes,) = _codes(values)
     return _agreement(codes[i], codes[j])
 
 
-def _agreement(a: Ints, b: Ints) -> Ints:
+def _agreement(a: Ints, b: Ints) -> Codes:
     """Agreement of two fields given as :func:`_codes`."""
-    present = (a >= 0) & (b >= 0)
-    same = a == b
-    return np.where(present, np.where(same, 1, -1), 0).astype(np.int64)
+    agreement = np.where(a == b, np.int8(1), np.int8(-1))
+    agreement[(a < 0) | (b < 0)] = 0
+    return agreement
 
 
-def _page_agreement(p: Prepared, i: Ints, j: Ints) -> tuple[Ints, Ints]:
+def _page_agreement(p: Prepared, i: Ints, j: Ints) -> tuple[Codes, Codes]:
     """Agreement of first and last pages, forgiving the ways databases write them apart."""
     first_pages, last_pages = _codes(p.page, p.last_page)
     first_i, first_j = first_pages[i], first_pages[j]
@@ -137,21 +144,22 @@ def _page_agreement(p: Prepared, i: Ints, j: Ints) -> tuple[Ints, Ints]:
     last = _agreement(last_i, last_j)
     # One side gives only the last page of the other's range: "488" and "487-488".
     only_last = ((last_i < 0) & (first_i == last_j)) | ((last_j < 0) & (first_j == last_i))
-    page = np.where((page == -1) & only_last, 1, page)
+    del first_i, first_j, last_i, last_j
+    page[(page == -1) & only_last] = 1
     # An article number against print pages, or a page count ("1-6") of an electronic
     # article: nothing to compare.
     page_one = np.asarray(p.page == "1", dtype=bool)
     incomparable = (p.article_number[i] != p.article_number[j]) | page_one[i] | page_one[j]
     unknown = (page == -1) & incomparable
-    page = np.where(unknown, 0, page)
-    last = np.where(unknown, 0, last)
+    page[unknown] = 0
+    last[unknown] = 0
     # Pages that cannot be read, written identically on both sides ("01-Aug"), still agree.
     (texts,) = _codes(p.pages_text)
     text_i, text_j = texts[i], texts[j]
     same_text = (page == 0) & (text_i >= 0) & (text_i == text_j)
-    page = np.where(same_text, 1, page)
-    last = np.where(same_text, 1, last)
-    return page.astype(np.int64), last.astype(np.int64)
+    page[same_text] = 1
+    last[same_text] = 1
+    return page, last
 
 
 def _numbers_differ(p: Prepared, i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
@@ -164,21 +172,18 @@ def _numbers_differ(p: Prepared, i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
     and only if a digit of the key lies beyond those letters (else its numbers are all its
     numbers again, and differ).
     """
-    differ: npt.NDArray[np.bool_] = np.asarray(p.title_numbers[i] != p.title_numbers[j], dtype=bool)
+    (numbers_code,) = _codes(p.title_numbers)
+    differ: npt.NDArray[np.bool_] = numbers_code[i] != numbers_code[j]
     rows = np.flatnonzero(differ)
     x, y = i[rows], j[rows]
-    length_x = np.fromiter((len(k) for k in p.title_key[x]), dtype=np.int64, count=x.size)
-    length_y = np.fromiter((len(k) for k in p.title_key[y]), dtype=np.int64, count=y.size)
+    length_x, length_y = p.title_length[x], p.title_length[y]
     swap = length_x > length_y
     x, y = np.where(swap, y, x), np.where(swap, x, y)
     length = np.minimum(length_x, length_y)
     unequal = length_x != length_y
     rows, x, y, length = rows[unequal], x[unequal], y[unequal], length[unequal]
-    titles = pa.array(p.title[y], type=pa.large_string())
-    roman = pc.match_substring_regex(titles, ROMAN_NUMERAL.pattern).to_numpy(zero_copy_only=False)
-    keys = pa.array(p.title_key[y], type=pa.large_string())
-    last_digit = pc.find_substring_regex(keys, r"[0-9][^0-9]*$").to_numpy()
-    read = roman | (last_digit >= length)
+    roman = p.title_roman[y]
+    read = roman | (p.title_last_digit[y] >= length)
     rows, x, y, length, roman = rows[read], x[read], y[read], length[read], roman[read]
     for k, shorter, longer, letters, has_roman in zip(
         rows.tolist(), x.tolist(), y.tolist(), length.tolist(), roman.tolist(), strict=True
@@ -186,7 +191,7 @@ def _numbers_differ(p: Prepared, i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
         found = (
             title_numbers(p.title[longer], letters)
             if has_roman
-            else numbers(p.title_key[longer][:letters])
+            else numbers(p.title[longer].replace(" ", "")[:letters])
         )
         differ[k] = p.title_numbers[shorter] != found
     return differ
@@ -197,8 +202,8 @@ def _authors_disjoint(
 ) -> npt.NDArray[np.bool_]:
     """See :attr:`Comparison.authors_disjoint`; computed only where ``unsure``."""
     result = np.zeros(i.size, dtype=bool)
-    for k in np.flatnonzero(unsure):
-        x, y = i[k], j[k]
+    for k in np.flatnonzero(unsure).tolist():
+        x, y = int(i[k]), int(j[k])
         a, b = p.surnames[x].split(), p.surnames[y].split()
         if not a or not b or p.corporate[x] or p.corporate[y]:
             continue  # a group's name and its members' names are written differently
@@ -228,60 +233,86 @@ def _first_same(
     part by name part only where ``needed`` (where no score already calls the authors
     alike and the titles are close)."""
     result = np.asarray(first >= 100, dtype=bool)
-    for k in np.flatnonzero(needed & (first >= 0) & (first < 100)):
+    for k in np.flatnonzero(needed & (first >= 0) & (first < 100)).tolist():
         a, b = author_names(p.authors_text[i[k]]), author_names(p.authors_text[j[k]])
         result[k] = bool(a) and bool(b) and same_person(a[0], b[0])
     return result
 
 
-def _journal_agreement(journals: npt.NDArray[np.object_], i: Ints, j: Ints) -> Ints:
-    """:func:`journal_agreement` of each pair's journals (-1 when either is missing), found
-    once for each two distinct names that meet."""
-    codes, names = pd.factorize(journals)
+def _journal_agreement(journals: npt.NDArray[np.object_], i: Ints, j: Ints) -> Codes:
+    """:func:`journal_agreement` of each pair's journals (-1 when either is missing), the
+    alphabetically first name first, found once for each two distinct names that meet.
+
+    Names are numbered in alphabetical order, so the lower number names the first."""
+    codes, names = pd.factorize(journals, sort=True)
     code_i, code_j = codes[i].astype(np.int64), codes[j].astype(np.int64)
-    pair = code_i * max(len(names), 1) + code_j
-    order = np.argsort(pair, kind="stable")
-    first = np.ones(pair.size, dtype=bool)
-    first[1:] = pair[order][1:] != pair[order][:-1]
-    distinct = order[first]
+    width = max(len(names), 1)
+    pair = np.minimum(code_i, code_j) * width + np.maximum(code_i, code_j)
+    del code_i, code_j
+    distinct, inverse = np.unique(pair, return_inverse=True)
     values = np.fromiter(
         (
-            -1 if not a or not b else journal_agreement(a, b) if a <= b else journal_agreement(b, a)
-            for a, b in zip(names[code_i[distinct]], names[code_j[distinct]], strict=True)
+            -1 if not a or not b else journal_agreement(a, b)
+            for a, b in zip(names[distinct // width], names[distinct % width], strict=True)
         ),
-        dtype=np.int64,
+        dtype=np.int8,
         count=distinct.size,
     )
-    agreement = np.empty(pair.size, dtype=np.int64)
-    agreement[order] = values[np.cumsum(first) - 1]
-    return agreement
+    return values[inverse.reshape(-1)]
+
+
+def _similarities(
+    values: npt.NDArray[np.object_],
+    i: Ints,
+    j: Ints,
+    scorers: tuple[Scorer, ...],
+    workers: int,
+) -> list[Floats]:
+    """Each scorer's score of every pair's texts (values[i[k]], values[j[k]]), in that
+    order; each distinct two texts are scored once."""
+    codes, distinct = pd.factorize(values)
+    width = max(len(distinct), 1)
+    pair = codes[i].astype(np.int64) * width + codes[j]
+    keys, inverse = np.unique(pair, return_inverse=True)
+    del pair
+    inverse = inverse.reshape(-1)
+    first, second = distinct[keys // width], distinct[keys % width]
+    return [
+        np.asarray(process.cpdist(first, second, scorer=scorer, workers=workers), dtype=np.float32)[
+            inverse
+        ]
+        for scorer in scorers
+    ]
+
+
+def _missing(values: npt.NDArray[np.object_], i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
+    """Pairs where either value is ''."""
+    empty = np.asarray(values == "", dtype=bool)
+    return np.asarray(empty[i] | empty[j], dtype=bool)
 
 
 def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
     """Score every candidate pair (i[k], j[k])."""
-    titles_i, titles_j = p.title[i], p.title[j]
-    title = process.cpdist(titles_i, titles_j, scorer=fuzz.ratio, workers=workers)
-    tokens = process.cpdist(titles_i, titles_j, scorer=fuzz.token_set_ratio, workers=workers)
-    surnames_i, surnames_j = p.surnames[i], p.surnames[j]
-    authors = process.cpdist(surnames_i, surnames_j, scorer=fuzz.token_set_ratio, workers=workers)
+    title, tokens = _similarities(p.title, i, j, (fuzz.ratio, fuzz.token_set_ratio), workers)
+    (authors,) = _similarities(p.surnames, i, j, (fuzz.token_set_ratio,), workers)
     no_surnames = np.asarray(p.surnames == "", dtype=bool)
-    authors = np.where(no_surnames[i] | no_surnames[j], -1.0, authors)
-    words_i, words_j = p.author_words[i], p.author_words[j]
-    words = process.cpdist(words_i, words_j, scorer=fuzz.token_set_ratio, workers=workers)
-    no_words = np.asarray(p.author_words == "", dtype=bool)
-    words = np.where(no_words[i] | no_words[j], -1.0, words)
-    first_i, first_j = p.first_author[i], p.first_author[j]
-    first = process.cpdist(first_i, first_j, scorer=fuzz.ratio, workers=workers)
-    no_first = np.asarray(p.first_author == "", dtype=bool)
-    first = np.where(no_first[i] | no_first[j], -1.0, first)
+    authors[no_surnames[i] | no_surnames[j]] = -1.0
+    (words,) = _similarities(p.author_words, i, j, (fuzz.token_set_ratio,), workers)
+    words[_missing(p.author_words, i, j)] = -1.0
+    (first,) = _similarities(p.first_author, i, j, (fuzz.ratio,), workers)
+    first[_missing(p.first_author, i, j)] = -1.0
     years_i, years_j = p.year[i], p.year[j]
     year_gap = np.where((years_i > 0) & (years_j > 0), np.abs(years_i - years_j), -1)
+    del years_i, years_j
     journal = _journal_agreement(p.journal, i, j)
     page, last_page = _page_agreement(p, i, j)
     (volumes,) = _codes(p.volume)
     (issues,) = _codes(p.issue)
     (pages,) = _codes(p.page)
     (journals,) = _codes(p.journal)
+    volume_i, volume_j = volumes[i], volumes[j]
+    issue_i, issue_j = issues[i], issues[j]
+    page_i = pages[i]
     # Only pairs whose authors no score calls alike, and that other evidence could call one
     # work (a close title, or the same volume and first page), are looked at name by name.
     unsure = (
@@ -292,48 +323,49 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         & (
             (title >= 85)
             | (tokens >= 90)
-            | ((volumes[i] == volumes[j]) & (pages[i] == pages[j]) & (pages[i] >= 0))
+            | ((volume_i == volume_j) & (page_i == pages[j]) & (page_i >= 0))
         )
     )
+    del page_i
+    no_journal = (volume_i < 0) & (volume_j < 0) & (issue_i < 0) & (issue_j < 0) & (journals[i] < 0)
+    no_journal &= journals[j] < 0
+    volume = _agreement(volume_i, volume_j)
+    issue = _agreement(issue_i, issue_j)
+    del volume_i, volume_j, issue_i, issue_j
+    first_same = _first_same(
+        p,
+        i,
+        j,
+        first,
+        (authors < 80) & (first < 85) & (words < 90) & ((title >= 88) | (tokens >= 95)),
+    )
+    title_words = p.title_words.astype(np.int32)
     return Comparison(
         i=i,
         j=j,
-        title=np.asarray(title, dtype=np.float64),
-        title_tokens=np.asarray(tokens, dtype=np.float64),
-        authors=np.asarray(authors, dtype=np.float64),
-        first_author=np.asarray(first, dtype=np.float64),
-        author_words=np.asarray(words, dtype=np.float64),
+        title=title,
+        title_tokens=tokens,
+        authors=authors,
+        first_author=first,
+        author_words=words,
         year_gap=year_gap.astype(np.int64),
         doi=_field_agreement(p.doi, i, j),
-        ids=_id_agreement(p.ids[i], p.ids[j]),
-        volume=_agreement(volumes[i], volumes[j]),
-        issue=_agreement(issues[i], issues[j]),
+        ids=_id_agreement(p.ids, i, j),
+        volume=volume,
+        issue=issue,
         page=page,
         last_page=last_page,
         journal=journal,
-        markers_i=p.markers[i],
-        markers_j=p.markers[j],
-        short_title=(p.title_words[i] < 4) | (p.title_words[j] < 4),
-        title_words=np.minimum(p.title_words[i], p.title_words[j]),
+        markers_i=p.markers[i].astype(np.int8),
+        markers_j=p.markers[j].astype(np.int8),
+        short_title=(title_words[i] < 4) | (title_words[j] < 4),
+        title_words=np.minimum(title_words[i], title_words[j]),
         numbers_differ=_numbers_differ(p, i, j),
         authors_disjoint=_authors_disjoint(p, i, j, unsure),
         url=_field_agreement(p.url, i, j),
         publisher=_field_agreement(p.publisher, i, j),
         no_authors=no_surnames[i] & no_surnames[j],
-        no_journal=(
-            (journals[i] < 0)
-            & (journals[j] < 0)
-            & (volumes[i] < 0)
-            & (volumes[j] < 0)
-            & (issues[i] < 0)
-            & (issues[j] < 0)
-        ),
-        first_same=_first_same(
-            p,
-            i,
-            j,
-            np.asarray(first, dtype=np.float64),
-            (authors < 80) & (first < 85) & (words < 90) & ((title >= 88) | (tokens >= 95)),
-        ),
+        no_journal=no_journal,
+        first_same=first_same,
         page_gap=_page_gap(p, i, j),
     )

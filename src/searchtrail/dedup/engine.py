@@ -23,6 +23,9 @@ or by a person.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import sys
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -37,8 +40,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from searchtrail.dedup.candidates import candidate_pairs
-from searchtrail.dedup.compare import compare
-from searchtrail.dedup.decide import DECISION_NAMES, DUPLICATE, NOT_DUPLICATE, RULES, decide
+from searchtrail.dedup.compare import Comparison, compare
+from searchtrail.dedup.decide import (
+    DECISION_NAMES,
+    DUPLICATE,
+    NOT_DUPLICATE,
+    RULES,
+    Decisions,
+    decide,
+)
 from searchtrail.dedup.normalise import title_numbers
 from searchtrail.dedup.prepare import (
     COMMENT,
@@ -142,32 +152,18 @@ def deduplicate(
     )
     say(f"normalising {len(record_ids):,} records")
     prepared = prepare(records)
+    _release_memory()
     say("finding candidate pairs")
     i, j = candidate_pairs(prepared)
+    _release_memory()
     say(f"comparing {i.size:,} candidate pairs")
     comparison = compare(prepared, i, j, workers=workers)
-    decisions = decide(comparison)
-    pairs = pd.DataFrame(
-        {
-            "a": i,
-            "b": j,
-            "title": comparison.title.round(1),
-            "title_tokens": comparison.title_tokens.round(1),
-            "authors": comparison.authors.round(1),
-            "author_words": comparison.author_words.round(1),
-            "year_gap": comparison.year_gap,
-            "doi": comparison.doi,
-            "ids": comparison.ids,
-            "journal": comparison.journal,
-            "volume": comparison.volume,
-            "issue": comparison.issue,
-            "page": comparison.page,
-            "last_page": comparison.last_page,
-            "decision": decisions.decision,
-            "reason": decisions.reason,
-            "decided_by": "machine",
-        }
-    )
+    del i, j
+    columns = _pair_columns(comparison, decide(comparison))
+    del comparison
+    pairs = pd.DataFrame(columns, copy=False)
+    del columns
+    _release_memory()
     say("applying verdicts and forming groups")
     pairs = _apply_verdicts(pairs, verdicts, index)
     identifier_rules = [RULES[0].name, RULES[1].name]  # same identifier, same register entry
@@ -183,7 +179,7 @@ def deduplicate(
     graph = _Graph(
         prepared.n, edges["a"].to_numpy(), edges["b"].to_numpy(), kinds, weights.astype(float)
     )
-    refused = (pairs["decided_by"].to_numpy() == "person") & (
+    refused = (pairs["decided_by"] == "person").to_numpy(dtype=bool) & (
         pairs["decision"].to_numpy() == NOT_DUPLICATE
     )
     cannot = list(
@@ -194,15 +190,69 @@ def deduplicate(
         )
     )
     splits = _enforce(graph, prepared, cannot, record_ids, verdicts)
+    del prepared
+    _release_memory()
     chosen = _chosen(graph, verdicts, index)
     group, kept, merge_kind = _groups(graph, records, priority, chosen)
     for position, name, column in ((0, "record_a", "a"), (1, "record_b", "b")):
         taken = record_id_column.take(pairs[column].to_numpy())
         pairs.insert(position, name, pd.Series(taken, index=pairs.index))
-    pairs["decision"] = pd.Categorical(pairs["decision"].map(DECISION_NAMES))
+    pairs["decision"] = _decision_names(pairs["decision"].to_numpy())
     pairs["reason"] = pd.Categorical(pairs["reason"])
     pairs["decided_by"] = pd.Categorical(pairs["decided_by"])
     return DedupResult(record_ids, group, kept, merge_kind, pairs, splits)
+
+
+def _decision_names(decision: npt.NDArray[np.int8]) -> pd.Categorical[str]:
+    """The decisions by name (:data:`DECISION_NAMES`): a categorical of the names that occur,
+    in alphabetical order."""
+    present = [int(code) for code in np.unique(decision).tolist()]
+    names = sorted(DECISION_NAMES[code] for code in present)
+    position = np.zeros(max(DECISION_NAMES) + 1, dtype=np.int8)
+    for code in present:
+        position[code] = names.index(DECISION_NAMES[code])
+    return pd.Categorical.from_codes(position[decision], categories=pd.Index(names))
+
+
+def _pair_columns(comparison: Comparison, decisions: Decisions) -> dict[str, object]:
+    """The columns of the pairs table: each pair's records (by position), the scores and
+    agreements an auditor reads (scores to one decimal), and the machine's decision."""
+    return {
+        "a": comparison.i,
+        "b": comparison.j,
+        "title": _rounded(comparison.title),
+        "title_tokens": _rounded(comparison.title_tokens),
+        "authors": _rounded(comparison.authors),
+        "author_words": _rounded(comparison.author_words),
+        "year_gap": comparison.year_gap,
+        "doi": comparison.doi,
+        "ids": comparison.ids,
+        "journal": comparison.journal,
+        "volume": comparison.volume,
+        "issue": comparison.issue,
+        "page": comparison.page,
+        "last_page": comparison.last_page,
+        "decision": decisions.decision,
+        "reason": decisions.reason,
+        "decided_by": pd.Categorical.from_codes(
+            np.zeros(len(comparison), dtype=np.int8), categories=pd.Index(["machine"])
+        ),
+    }
+
+
+def _release_memory() -> None:
+    """Hand the memory a finished stage freed back to the system, so that the next stage's
+    peak is not added to it: Arrow's allocator keeps freed memory in its pool, and the C
+    allocator the top of its heap."""
+    pa.default_memory_pool().release_unused()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _rounded(scores: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+    """Scores to one decimal, as 64-bit floats (rounded from the score's exact value)."""
+    return np.asarray(np.round(scores.astype(np.float64), 1), dtype=np.float64)
 
 
 def _apply_verdicts(
@@ -366,7 +416,7 @@ def _conflict(p: Prepared, a: int, b: int) -> str | None:
             "other is not"
         )
     if p.title_numbers[a] != p.title_numbers[b]:
-        length = min(len(p.title_key[a]), len(p.title_key[b]))
+        length = int(min(p.title_length[a], p.title_length[b]))
         if title_numbers(p.title[a], length) != title_numbers(p.title[b], length):
             return "their titles hold different numbers"
     return None
@@ -464,17 +514,31 @@ def completeness(records: pd.DataFrame) -> npt.NDArray[np.int64]:
 
     A field is filled when it holds more than white space. A value that starts with a
     printable ASCII character other than a space is filled whatever follows, so only the
-    other non-empty values are stripped to find out."""
+    other non-empty values are stripped to find out. Columns held as Arrow strings are
+    read in place (a copy of the abstracts of a million records would take much memory)."""
     score = np.zeros(len(records), dtype=np.int64)
     for name, weight in COMPLETENESS.items():
         if name in records:
-            values = pa.array(records[name].fillna("").astype(str), type=pa.large_string())
-            filled = pc.match_substring_regex(values, "^[!-~]").to_numpy(zero_copy_only=False)
-            unsure = ~filled & (pc.utf8_length(values).to_numpy() > 0)
+            values = _arrow_texts(records[name])
+            starts = pc.match_substring_regex(values, "^[!-~]")
+            filled = np.asarray(
+                pc.fill_null(starts, False).to_numpy(zero_copy_only=False), dtype=bool
+            )
+            length = pc.fill_null(pc.utf8_length(values), 0).to_numpy(zero_copy_only=False)
+            unsure = ~filled & (length > 0)
             for k in np.flatnonzero(unsure).tolist():
                 filled[k] = values[k].as_py().strip() != ""
             score += weight * filled.astype(np.int64)
     return score
+
+
+def _arrow_texts(column: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """A column's values as Arrow text, a missing value as null (or ''): the column's own
+    Arrow strings when it holds them, else each value's text (``str``)."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return pa.array(column)
+    return pa.array(column.fillna("").astype(str), type=pa.large_string())
 
 
 def _chosen(graph: _Graph, verdicts: Sequence[Verdict], index: dict[str, int]) -> set[int]:

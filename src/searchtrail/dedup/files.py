@@ -27,17 +27,10 @@ import pyarrow as pa
 from pyarrow import feather
 
 from searchtrail.dedup.engine import DedupResult, Verdict, deduplicate
-from searchtrail.dedup.handoff import write_unique_json
-from searchtrail.dedup.output import (
-    audit_pairs,
-    groups_table,
-    merged_records,
-    write_unique_csv,
-    write_unique_ris,
-)
+from searchtrail.dedup.handoff import write_unique_files
+from searchtrail.dedup.output import UniqueRecords, write_groups_csv, write_pairs_csv
 from searchtrail.dedup.verdicts import questions, read_verdicts, write_questions
 from searchtrail.errors import Problem, ReviewError
-from searchtrail.fileio import write_text
 from searchtrail.records import table
 from searchtrail.records.identity import KnownRecords
 from searchtrail.records.model import RawRecord
@@ -45,13 +38,6 @@ from searchtrail.records.reader import read_export
 from searchtrail.sheets import WORKBOOKS, read_sheet
 
 IdPolicy = Literal["own", "key", "position"]
-
-
-def _string_types(kind: pa.DataType) -> pd.api.extensions.ExtensionDtype | None:
-    """Arrow strings read back as pandas' own string type (as the reader made them)."""
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        return pd.StringDtype(storage="pyarrow", na_value=float("nan"))
-    return None
 
 
 @dataclass
@@ -89,8 +75,8 @@ def _read_one(path: Path, ids: IdPolicy, keep_raw: bool) -> tuple[pd.DataFrame, 
         return own if ids == "own" and own else None
 
     gathered = table.RecordColumns()
-    gathered.add(parsed, origin_id=stem, record_id=make_id, keep_raw=keep_raw)
-    message = f"read {name}: {len(parsed.records):,} records ({parsed.format}, {parsed.encoding})"
+    count = gathered.add(parsed, origin_id=stem, record_id=make_id, keep_raw=keep_raw, release=True)
+    message = f"read {name}: {count:,} records ({parsed.format}, {parsed.encoding})"
     return gathered.frame(), parsed.failures, message
 
 
@@ -166,7 +152,7 @@ def _collect(folder: Path, index: int) -> Read:
     if "error" in meta:
         raise ReviewError([Problem(**p) for p in meta["error"]], summary=meta["summary"])
     arrow = feather.read_table(target, memory_map=False)
-    frame = arrow.to_pandas(types_mapper=_string_types)
+    frame = arrow.to_pandas(types_mapper=table.string_types)
     del arrow
     target.unlink()
     return frame, [Problem(**p) for p in meta["failures"]], meta["message"]
@@ -358,13 +344,11 @@ def run(
     result = deduplicate(records, verdicts, progress=say)
     release_memory()
     say(f"{len(records):,} records in {result.groups:,} groups; writing {out}")
-    merged = merged_records(records, result)
-    write_text(out / "groups.csv", groups_table(result).to_csv(index=False, lineterminator="\n"))
-    write_unique_csv(merged, out / "unique.csv")
-    write_unique_ris(merged, out / "unique.ris")
-    write_unique_json(merged, out / "unique.json")
-    audit = audit_pairs(result)
-    write_text(out / "pairs.csv", audit.to_csv(index=False, lineterminator="\n"))
+    merged = UniqueRecords(records, result)
+    write_groups_csv(result, out / "groups.csv")
+    write_unique_files(merged, out)
+    del merged
+    write_pairs_csv(result, out / "pairs.csv")
     new_questions = 0
     if verdicts_file is not None:
         new = questions(result, records, rows)

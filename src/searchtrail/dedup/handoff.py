@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import pandas as pd
 import pyarrow as pa
@@ -29,22 +31,33 @@ import pyarrow.compute as pc
 
 from searchtrail.csvtext import csv_text
 from searchtrail.dedup.output import (
+    NEEDS_ESCAPE,
     NOT_ONE_LINE,
     TEXT_CHUNK,
+    Merged,
+    PartText,
     Text,
-    bytes_of,
     concatenated,
     each_line,
     joined,
+    json_one_line,
     line_lists,
     mapped,
+    merged_part,
+    merged_parts,
+    no_rows,
     present,
     recomputed,
+    ris_records,
     ris_type,
-    text_column,
+    unique_csv_columns,
+    unique_csv_part,
+    view_of,
     where,
 )
-from searchtrail.fileio import write_chunks, write_text
+from searchtrail.fileio import chunk_writer, write_chunks, write_text
+
+T = TypeVar("T")
 
 # --- CSL-JSON ---------------------------------------------------------------------------------
 
@@ -144,59 +157,55 @@ CSL_FIELDS: Final = (
 """The columns of the merged table that CSL-JSON carries."""
 
 
-def csl_json_chunks(merged: pd.DataFrame, *, chunk: int = TEXT_CHUNK) -> Iterator[bytes]:
+def csl_json_chunks(merged: Merged, *, chunk: int = TEXT_CHUNK) -> Iterator[bytes | memoryview]:
     """The unique records as a CSL-JSON array, one item a line, in pieces: ``[``, each
     :func:`csl_item` as ``json.dumps`` writes it on a line of its own (all but the last
     followed by a comma), and ``]``."""
     yield b"["
-    for start in range(0, len(merged), chunk):
-        part = merged.iloc[start : start + chunk]
-        leads = ["\n" if start == 0 else ",\n", *[",\n"] * (len(part) - 1)]
-        yield bytes_of(concatenated(pa.array(leads, pa.large_string()), csl_json_items(part)))
+    for index, part in enumerate(merged_parts(merged, CSL_FIELDS, chunk)):
+        rows = len(part["size"])
+        leads = ["\n" if index == 0 else ",\n", *[",\n"] * (rows - 1)]
+        yield view_of(csl_json_items(PartText(part), pa.array(leads, pa.large_string())))
     yield b"\n]\n"
 
 
-def csl_json_items(merged: pd.DataFrame) -> Text:
-    """Each unique record as one CSL-JSON item, exactly as ``json.dumps(csl_item(record),
-    ensure_ascii=False)`` writes it."""
-    column = {name: text_column(merged[name]) for name in CSL_FIELDS}
-    authors = line_lists(column["authors"])
+def csl_json_items(column: PartText, leads: Text | str = "") -> Text:
+    """Each unique record of a part of the merged table as one CSL-JSON item, exactly as
+    ``json.dumps(csl_item(record), ensure_ascii=False)`` writes it, after its ``leads``."""
+    authors = column.lines("authors")
     names = each_line(authors, csl_names_json, ", ")
     merged_from = joined(": merged from ", column["records"])
     note = concatenated(
         "searchtrail duplicate group ",
         column["duplicate_group"],
-        where(pc.not_equal(column["size"], "1"), merged_from),
+        where(pc.not_equal(column.sizes, 1), merged_from),
     )
     return concatenated(
+        leads,
         '{"id": ',
         json_strings(column["record_id"]),
         ', "type": ',
         json_strings(mapped(column["type"], csl_type)),
-        _member("title", column["title"]),
+        _member("title", column.json_line("title")),
         where(pc.greater(pc.list_value_length(authors), 0), joined(', "author": [', names, "]")),
         mapped(column["year"], _issued_member),
-        _member("container-title", column["journal"]),
-        _member("volume", column["volume"]),
-        _member("issue", column["issue"]),
-        _member("page", column["pages"]),
-        _member("DOI", column["doi"]),
-        _member("PMID", column["pmid"]),
-        _member("ISSN", _comma_separated(column["issn"])),
-        _member("ISBN", _comma_separated(column["isbn"])),
-        _member("URL", column["url"]),
-        _member("abstract", column["abstract"]),
-        _member("keyword", _comma_separated(column["keywords"])),
-        _member("language", column["language"]),
-        _member("publisher", column["publisher"]),
+        _member("container-title", column.json_line("journal")),
+        _member("volume", column.json_line("volume")),
+        _member("issue", column.json_line("issue")),
+        _member("page", column.json_line("pages")),
+        _member("DOI", column.json_line("doi")),
+        _member("PMID", column.json_line("pmid")),
+        _member("ISSN", json_escaped(_comma_separated(line_lists(column["issn"])), one_line=True)),
+        _member("ISBN", json_escaped(_comma_separated(line_lists(column["isbn"])), one_line=True)),
+        _member("URL", column.json_line("url")),
+        _member("abstract", column.json_line("abstract")),
+        _member("keyword", json_escaped(_comma_separated(column.lines("keywords")), one_line=True)),
+        _member("language", column.json_line("language")),
+        _member("publisher", column.json_line("publisher")),
         ', "note": ',
         json_strings(note),
         "}",
     )
-
-
-_NEEDS_ESCAPE: Final = r'["\\\x{0}-\x{1f}]'
-"""Text that a JSON string cannot hold as it is (an RE2 pattern)."""
 
 
 def json_strings(values: Text) -> Text:
@@ -208,29 +217,24 @@ def json_escaped(values: Text, *, one_line: bool = False) -> Text:
     """Each value as it goes between the quotes of a JSON string (escaped as ``json.dumps(
     value, ensure_ascii=False)`` escapes it); with ``one_line``, the value made one line
     (``" ".join(value.split())``) first."""
-    pattern = f"{NOT_ONE_LINE}|{_NEEDS_ESCAPE}" if one_line else _NEEDS_ESCAPE
+    pattern = f"{NOT_ONE_LINE}|{NEEDS_ESCAPE}" if one_line else NEEDS_ESCAPE
     changed = pc.match_substring_regex(values, pattern)
-    return recomputed(values, changed, values, _one_line_escaped if one_line else _escaped)
+    return recomputed(values, changed, values, json_one_line if one_line else _escaped)
 
 
 def _escaped(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)[1:-1]
 
 
-def _one_line_escaped(value: str) -> str:
-    return json.dumps(" ".join(value.split()), ensure_ascii=False)[1:-1]
-
-
-def _member(key: str, values: Text) -> Text:
-    """``, "<key>": <value>`` where the value made one line is not empty (missing where it
-    is)."""
-    escaped = json_escaped(values, one_line=True)
+def _member(key: str, escaped: Text) -> Text:
+    """``, "<key>": <value>`` where the value (made one line and escaped) is not empty
+    (missing where it is)."""
     return joined(f', "{key}": "', where(present(escaped), escaped), '"')
 
 
-def _comma_separated(values: Text) -> Text:
-    """Each value's lines made one line, the blank ones left out, joined by ``", "``."""
-    return each_line(line_lists(values), _same, ", ")
+def _comma_separated(lines: pa.ListArray) -> Text:
+    """Each row's lines joined by ``", "``."""
+    return each_line(lines, _same, ", ")
 
 
 def _same(values: Text) -> Text:
@@ -262,7 +266,7 @@ def csl_names_json(authors: Text) -> Text:
     split_at_comma = pc.and_(has_comma, pc.and_(present(family), present(given)))
     plain = pc.and_(
         pc.and_(
-            pc.string_is_ascii(authors), pc.invert(pc.match_substring_regex(authors, _NEEDS_ESCAPE))
+            pc.string_is_ascii(authors), pc.invert(pc.match_substring_regex(authors, NEEDS_ESCAPE))
         ),
         pc.invert(pc.match_substring_regex(family, _ORGANISATION_WORDS, ignore_case=True)),
     )
@@ -294,9 +298,59 @@ def _issued_member(year: str) -> str:
     return ', "issued": ' + json.dumps({"date-parts": [[int(year)]]})
 
 
-def write_unique_json(merged: pd.DataFrame, path: Path) -> None:
+def write_unique_json(merged: Merged, path: Path) -> None:
     """``unique.json``: the unique records as CSL-JSON, written atomically."""
     write_chunks(path, csl_json_chunks(merged))
+
+
+def write_unique_files(merged: Merged, folder: Path, *, workers: int = 2) -> None:
+    """``unique.csv``, ``unique.ris`` and ``unique.json`` in ``folder``, as
+    :func:`~searchtrail.dedup.output.write_unique_csv`,
+    :func:`~searchtrail.dedup.output.write_unique_ris` and :func:`write_unique_json` write
+    them, in one pass: each part of the merged table is taken from the records once and
+    made into all three, ``workers`` parts at a time (Arrow lets threads run side by side).
+    Each file is written atomically; if any part fails, none of the three is replaced."""
+    columns = unique_csv_columns()
+    starts = range(0, len(merged), TEXT_CHUNK)
+
+    def render(start: int) -> tuple[memoryview, memoryview, memoryview]:
+        part = merged_part(merged, start, start + TEXT_CHUNK, columns)
+        text = PartText(part)
+        rows = len(part["size"])
+        leads = ["\n" if start == 0 else ",\n", *[",\n"] * (rows - 1)]
+        return (
+            unique_csv_part(part, columns, header=start == 0),
+            view_of(ris_records(text)),
+            view_of(csl_json_items(text, pa.array(leads, pa.large_string()))),
+        )
+
+    with (
+        chunk_writer(folder / "unique.csv") as csv_file,
+        chunk_writer(folder / "unique.ris") as ris_file,
+        chunk_writer(folder / "unique.json") as json_file,
+        ThreadPoolExecutor(max_workers=workers) as pool,
+    ):
+        json_file(b"[")
+        if not starts:
+            csv_file(unique_csv_part(no_rows(columns), columns, header=True))
+        for csv_rows, ris_rows, json_rows in _in_order(pool, render, starts, ahead=2 * workers):
+            csv_file(csv_rows)
+            ris_file(ris_rows)
+            json_file(json_rows)
+        json_file(b"\n]\n")
+
+
+def _in_order(
+    pool: ThreadPoolExecutor, function: Callable[[int], T], items: Iterable[int], *, ahead: int
+) -> Iterator[T]:
+    """``function`` of each item, in order, made by ``pool`` at most ``ahead`` at a time."""
+    running: deque[Future[T]] = deque()
+    for item in items:
+        running.append(pool.submit(function, item))
+        if len(running) >= ahead:
+            yield running.popleft().result()
+    while running:
+        yield running.popleft().result()
 
 
 # --- ASReview ----------------------------------------------------------------------------------

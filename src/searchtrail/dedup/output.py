@@ -4,11 +4,19 @@ A unique record is its group's kept record with gaps filled from the other membe
 standard field is taken from the kept record when it has one, otherwise from the most
 complete other member that has one. Every field says which record it came from
 (``<field>_from``), so a merged value can always be traced to an export.
+
+The writers take the merged table as a data frame (:func:`merged_records`) or as
+:class:`UniqueRecords`, which holds only where each value comes from and takes the values
+from the records table a slice of rows at a time, so a million records are written without
+a second copy of their text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import csv
+import io
+import json
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Final, TypeAlias
 
@@ -20,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as arrow_csv
 
 from searchtrail.dedup.engine import COMPLETENESS_FIELDS, DedupResult, completeness
-from searchtrail.fileio import write_chunks
+from searchtrail.fileio import write_chunks, write_text
 from searchtrail.records.fields import STANDARD_FIELDS
 
 MERGED_FIELDS: Final = tuple(name for name in STANDARD_FIELDS if name != "own_id")
@@ -34,10 +42,122 @@ _RIS_TYPES: Final = (
     ("RPRT", ("rprt", "report", "techreport")),
 )
 
+Text: TypeAlias = pa.LargeStringArray
+"""A column of text as Arrow holds it, one value a row (missing only where a function
+below says so)."""
+
+Part: TypeAlias = dict[str, pa.Array]
+"""Consecutive rows of the merged table, column by column: text as Arrow text (missing
+values left missing), ``size`` as whole numbers."""
+
 
 def groups_table(result: DedupResult) -> pd.DataFrame:
     """``record_id`` and ``duplicate_group`` for every record, in input order."""
     return pd.DataFrame({"record_id": result.record_ids, "duplicate_group": result.group_ids})
+
+
+def group_names(result: DedupResult, groups: npt.NDArray[np.int64]) -> Text:
+    """The names of ``groups`` (group numbers of ``result``) as
+    :attr:`~searchtrail.dedup.engine.DedupResult.group_ids` spells them."""
+    width = max(6, len(str(int(result.group.max()) + 1))) if result.group.size else 6
+    numbers = pc.cast(pa.array(np.asarray(groups, dtype=np.int64) + 1), pa.large_string())
+    return joined("g", pc.utf8_lpad(numbers, width, "0"))
+
+
+class UniqueRecords:
+    """The merged table as where its values come from: for each duplicate group (in the
+    order of the group numbers) its kept record, its members, and for each field the record
+    it is taken from. The values themselves are taken from the records table a slice of
+    rows at a time (:meth:`part`)."""
+
+    def __init__(self, records: pd.DataFrame, result: DedupResult) -> None:
+        self.records = records.reset_index(drop=True)
+        self.result = result
+        groups = np.asarray(result.group)
+        kept = np.asarray(result.kept)
+        self.sizes = np.bincount(groups)
+        keep_rows = np.flatnonzero(kept)
+        self.keep_rows = keep_rows[np.argsort(groups[keep_rows], kind="stable")]
+        self.ids = arrow_text(self.records["record_id"])
+        self.origins = pa.concat_arrays([self.ids, pa.array([""], pa.large_string())])
+        """The record ids, and last an empty one for a value not traced to a record."""
+        members = pc.fill_null(self.ids.take(np.argsort(groups, kind="stable")), "")
+        offsets = pa.array(np.concatenate([[0], np.cumsum(self.sizes)]), pa.int32())
+        self.members: Text = pc.binary_join(
+            pa.ListArray.from_arrays(offsets, members), pa.scalar("; ", pa.large_string())
+        )
+        self.values = {name: TextPieces.of(self.records[name]) for name in MERGED_FIELDS}
+        self.sources: dict[str, npt.NDArray[np.int64]] = {}
+        self.traced: dict[str, npt.NDArray[np.bool_]] = {}
+        multi = np.flatnonzero(self.sizes[groups] > 1)
+        ranked_rows = multi
+        if multi.size:
+            # The members of each multi-record group, best source first: kept, most complete, first.
+            table = self.records
+            score = completeness(table[[name for name in COMPLETENESS_FIELDS if name in table]])
+            order = np.lexsort((multi, -score[multi], ~kept[multi], groups[multi]))
+            ranked_rows = multi[order]
+        for name in MERGED_FIELDS:
+            filled = np.concatenate([_filled(piece) for piece in self.values[name].pieces])
+            source_rows = self.keep_rows.copy()
+            if multi.size:
+                with_value = ranked_rows[filled[ranked_rows]]
+                groups_with_value = groups[with_value]
+                first = np.ones(with_value.size, dtype=bool)
+                first[1:] = groups_with_value[1:] != groups_with_value[:-1]
+                source_rows[groups_with_value[first]] = with_value[first]
+            self.sources[name] = source_rows
+            self.traced[name] = filled[source_rows]
+
+    def __len__(self) -> int:
+        return len(self.keep_rows)
+
+    def part(self, start: int, stop: int, columns: Collection[str]) -> Part:
+        """Rows ``start`` to ``stop`` of the merged table, the ``columns`` asked for."""
+        rows = slice(start, stop)
+        part: Part = {}
+        for name in columns:
+            if name == "duplicate_group":
+                part[name] = group_names(self.result, self.result.group[self.keep_rows[rows]])
+            elif name == "record_id":
+                part[name] = self.ids.take(self.keep_rows[rows])
+            elif name == "size":
+                part[name] = pa.array(self.sizes[rows], pa.int64())
+            elif name == "records":
+                part[name] = self.members[rows]
+            elif name.endswith("_from"):
+                field = name.removesuffix("_from")
+                untraced = len(self.origins) - 1
+                origin = np.where(self.traced[field][rows], self.sources[field][rows], untraced)
+                part[name] = self.origins.take(origin)
+            else:
+                part[name] = self.values[name].take(self.sources[name][rows])
+        return part
+
+    def frame(self) -> pd.DataFrame:
+        """The whole merged table (see :func:`merged_records`)."""
+        table = self.records
+        ids = table["record_id"]
+        merged = pd.DataFrame(
+            {
+                "duplicate_group": group_names(
+                    self.result, self.result.group[self.keep_rows]
+                ).to_numpy(zero_copy_only=False),
+                "record_id": ids.take(self.keep_rows).to_numpy(),
+                "size": self.sizes,
+            }
+        )
+        merged["records"] = self.members.to_numpy(zero_copy_only=False)
+        for name in MERGED_FIELDS:
+            source_rows = self.sources[name]
+            merged[name] = table[name].take(source_rows).reset_index(drop=True)
+            origin = ids.take(source_rows).reset_index(drop=True)
+            merged[f"{name}_from"] = origin.where(self.traced[name], "")
+        return merged
+
+
+Merged: TypeAlias = pd.DataFrame | UniqueRecords
+"""The merged table, whole or as :class:`UniqueRecords`."""
 
 
 def merged_records(records: pd.DataFrame, result: DedupResult) -> pd.DataFrame:
@@ -47,108 +167,242 @@ def merged_records(records: pd.DataFrame, result: DedupResult) -> pd.DataFrame:
     Values are taken by position from the records table, so its compact string columns are
     never turned into Python objects.
     """
-    table = records.reset_index(drop=True)
-    groups = np.asarray(result.group)
-    kept = np.asarray(result.kept)
-    sizes = np.bincount(groups)
-    keep_rows = np.flatnonzero(kept)
-    keep_rows = keep_rows[np.argsort(groups[keep_rows], kind="stable")]  # one per group, in order
-    ids = table["record_id"]
-    merged = pd.DataFrame(
-        {
-            "duplicate_group": np.asarray(result.group_ids, dtype=object)[keep_rows],
-            "record_id": ids.take(keep_rows).to_numpy(),
-            "size": sizes,
-        }
-    )
-    multi = np.flatnonzero(sizes[groups] > 1)
-    members = text_column(ids.take(np.argsort(groups, kind="stable")))
-    offsets = pa.array(np.concatenate([[0], np.cumsum(sizes)]), pa.int32())
-    member_lists = pa.ListArray.from_arrays(offsets, members)
-    records_text = pc.binary_join(member_lists, pa.scalar("; ", pa.large_string()))
-    if multi.size:
-        # The members of each multi-record group, best source first: kept, most complete, first.
-        score = completeness(table[[name for name in COMPLETENESS_FIELDS if name in table]])
-        order = np.lexsort((multi, -score[multi], ~kept[multi], groups[multi]))
-        ranked_rows = multi[order]
-        ranked_groups = groups[ranked_rows]
-    merged["records"] = records_text.to_numpy(zero_copy_only=False)
-    for name in MERGED_FIELDS:
-        filled = _filled(table[name])
-        source_rows = keep_rows.copy()
-        if multi.size:
-            ranked_filled = filled[ranked_rows]
-            with_value, first = np.unique(ranked_groups[ranked_filled], return_index=True)
-            source_rows[with_value] = ranked_rows[np.flatnonzero(ranked_filled)[first]]
-        merged[name] = table[name].take(source_rows).reset_index(drop=True)
-        origin = ids.take(source_rows).reset_index(drop=True)
-        merged[f"{name}_from"] = origin.where(filled[source_rows], "")
-    return merged
+    return UniqueRecords(records, result).frame()
 
 
-def _filled(values: pd.Series, *, step: int = 8192) -> npt.NDArray[np.bool_]:
-    """Which values hold more than white space (``str.strip()`` leaves text), found a slice
-    at a time so that no stripped copy of the whole column is made."""
-    slices = (values.iloc[start : start + step] for start in range(0, len(values), step))
-    found = [(part.astype(str).str.strip() != "").to_numpy(dtype=bool) for part in slices]
-    return np.concatenate(found) if found else np.zeros(0, dtype=bool)
+def merged_parts(merged: Merged, columns: Collection[str], step: int) -> Iterator[Part]:
+    """The merged table ``step`` rows at a time, the ``columns`` asked for."""
+    for start in range(0, len(merged), step):
+        yield merged_part(merged, start, start + step, columns)
 
 
-def _csv_columns() -> list[str]:
+def merged_part(merged: Merged, start: int, stop: int, columns: Collection[str]) -> Part:
+    """Rows ``start`` to ``stop`` of the merged table, the ``columns`` asked for."""
+    if isinstance(merged, UniqueRecords):
+        return merged.part(start, stop, columns)
+    rows = {name: merged[name].iloc[start:stop] for name in columns}
+    return {
+        name: pa.array(values.to_numpy(dtype=np.int64)) if name == "size" else arrow_text(values)
+        for name, values in rows.items()
+    }
+
+
+class TextPieces:
+    """A column of the records table as Arrow text, in the pieces Arrow holds it in (one a
+    file read), so that it is not copied whole."""
+
+    def __init__(self, pieces: Sequence[Text]) -> None:
+        self.pieces = list(pieces) or [pa.array([], pa.large_string())]
+        self.starts = np.cumsum([0, *(len(piece) for piece in self.pieces)])
+
+    @classmethod
+    def of(cls, values: pd.Series) -> TextPieces:
+        """The column as ``astype(str)`` gives it (missing values left missing)."""
+        column = pa.array(values.astype(str))
+        pieces = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+        return cls([piece.cast(pa.large_string()) for piece in pieces])
+
+    def take(self, rows: npt.NDArray[np.int64]) -> Text:
+        """The values in ``rows``, in that order."""
+        if len(self.pieces) == 1:
+            return self.pieces[0].take(rows)
+        which = np.searchsorted(self.starts, rows, side="right") - 1
+        order = np.argsort(which, kind="stable")
+        bounds = np.searchsorted(which[order], np.arange(len(self.pieces) + 1))
+        taken = [
+            self.pieces[k].take(rows[order[bounds[k] : bounds[k + 1]]] - self.starts[k])
+            for k in range(len(self.pieces))
+            if bounds[k] < bounds[k + 1]
+        ]
+        values = pa.concat_arrays(taken) if taken else pa.array([], pa.large_string())
+        if np.all(order[1:] > order[:-1]):
+            return values
+        back = np.empty_like(order)
+        back[order] = np.arange(order.size)
+        return values.take(back)
+
+
+def arrow_text(values: pd.Series) -> Text:
+    """A column as Arrow text, what ``astype(str)`` gives (missing values left missing);
+    a column of Arrow strings is not copied."""
+    column = pa.array(values.astype(str))
+    if isinstance(column, pa.ChunkedArray):
+        column = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+    if column.type != pa.large_string():
+        column = column.cast(pa.large_string())
+    return column
+
+
+def _filled(values: Text) -> npt.NDArray[np.bool_]:
+    """Which values hold more than white space (``str.strip()`` leaves text); a missing
+    value counts as filled."""
+    blank = pc.fill_null(pc.match_substring_regex(values, _BLANK), False)
+    return np.asarray(pc.invert(blank).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def unique_csv_columns() -> list[str]:
+    """The columns of ``unique.csv``, in order."""
     columns = ["duplicate_group", "record_id", "records", "size"]
     for name in MERGED_FIELDS:
         columns.extend([name, f"{name}_from"])
     return columns
 
 
-def write_unique_csv(merged: pd.DataFrame, path: Path) -> None:
+def write_unique_csv(merged: Merged, path: Path) -> None:
     """The unique records as CSV (authors and keywords separated by '; ').
 
-    Written by Arrow's CSV writer (text cells quoted where needed), in chunks, so a million
-    records need little memory beyond the table itself; text cells a spreadsheet would run
-    as a formula are neutralised (see :mod:`searchtrail.csvtext`). The file is written beside
-    its place and renamed into it, so a crash never leaves half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    columns = _csv_columns()
-    partial = path.with_name(f".{path.name}.tmp")
-    writer: arrow_csv.CSVWriter | None = None
-    try:
-        for start in range(0, max(len(merged), 1), _CHUNK):
-            out = merged[columns].iloc[start : start + _CHUNK].copy()
-            for name in ("authors", "keywords", "issn", "isbn"):
-                out[name] = out[name].astype(str).str.replace("\n", "; ", regex=False)
-            for name in ("duplicate_group", "record_id", "records"):
-                out[name] = out[name].astype(str)
-            for name in out.columns:
-                if out[name].dtype == object or isinstance(out[name].dtype, pd.StringDtype):
-                    text = out[name].astype("string")
-                    risky = text.str.match(_FORMULA, na=False)
-                    out[name] = text.where(~risky, "'" + text)
-            batch = pa.Table.from_pandas(out, preserve_index=False)
-            if writer is None:
-                writer = arrow_csv.CSVWriter(
-                    str(partial),
-                    batch.schema,
-                    write_options=arrow_csv.WriteOptions(quoting_style="needed"),
-                )
-            writer.write_table(batch)
-    finally:
-        if writer is not None:
-            writer.close()
-    partial.replace(path)
+    Written by Arrow's CSV writer (every text cell quoted), in chunks, so a million records
+    need little memory beyond the records table; text cells a spreadsheet would run as a
+    formula are neutralised (see :mod:`searchtrail.csvtext`). Written atomically (a crash
+    leaves the old file or the new one)."""
+    columns = unique_csv_columns()
+    parts = merged_parts(merged, columns, TEXT_CHUNK) if len(merged) else [no_rows(columns)]
+    write_chunks(
+        path,
+        (unique_csv_part(part, columns, header=index == 0) for index, part in enumerate(parts)),
+    )
 
 
-_FORMULA: Final = r"[=+\-@\t\r]"
+def no_rows(columns: Sequence[str]) -> Part:
+    """A part of the merged table without rows."""
+    return {
+        name: pa.array([], pa.int64() if name == "size" else pa.large_string()) for name in columns
+    }
 
 
-_CHUNK: Final = 50_000
+def unique_csv_part(part: Part, columns: Sequence[str], *, header: bool) -> memoryview:
+    """A part of the merged table as rows of ``unique.csv`` (with ``header``, the header
+    line first)."""
+    cells = {}
+    for name in columns:
+        values = part[name]
+        if name in _SEPARATED:
+            values = pc.replace_substring(values, "\n", "; ")
+        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+            values = values.cast(pa.large_string())
+            risky = formula_like(values)
+            if risky.any():
+                values = pc.if_else(pa.array(risky), joined("'", values), values)
+        cells[name] = values
+    sink = pa.BufferOutputStream()
+    options = arrow_csv.WriteOptions(include_header=header, quoting_style="needed")
+    arrow_csv.write_csv(pa.table(cells), sink, write_options=options)
+    return memoryview(sink.getvalue())
+
+
+_SEPARATED: Final = ("authors", "keywords", "issn", "isbn")
+"""The columns whose lines ``unique.csv`` separates by ``'; '``."""
+_FORMULA_STARTS: Final = np.isin(np.arange(256), np.frombuffer(b"=+-@\t\r", dtype=np.uint8))
+"""The first bytes of text a spreadsheet would run as a formula."""
+
+
+def formula_like(values: Text) -> npt.NDArray[np.bool_]:
+    """Which values a spreadsheet would run as a formula: those that begin with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return (read from the first byte of each)."""
+    risky = np.zeros(len(values), dtype=bool)
+    _, offset_buffer, data = values.buffers()
+    if data is None or not len(values):
+        return risky
+    ends = np.frombuffer(offset_buffer, dtype=np.int64)[values.offset :][: len(values) + 1]
+    starts = ends[:-1]
+    begun = ends[1:] > starts
+    risky[begun] = _FORMULA_STARTS[np.frombuffer(data, dtype=np.uint8)[starts[begun]]]
+    if values.null_count:
+        risky &= np.asarray(values.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    return risky
+
+
+def write_groups_csv(result: DedupResult, path: Path) -> None:
+    """``groups.csv``: :func:`groups_table` as ``to_csv(index=False, lineterminator="\\n")``
+    writes it, built in Arrow rather than through Python objects."""
+    ids = csv_cells(pa.array(result.record_ids, pa.large_string()))
+    groups = group_names(result, result.group)
+    header = csv_header(["record_id", "duplicate_group"])
+    write_chunks(path, [header, *_csv_lines([ids, csv_cells(groups)])])
+
+
+def write_pairs_csv(result: DedupResult, path: Path) -> None:
+    """``pairs.csv``: :func:`audit_pairs` as ``to_csv(index=False, lineterminator="\\n")``
+    writes it."""
+    write_frame_csv(audit_pairs(result), path)
+
+
+def write_frame_csv(frame: pd.DataFrame, path: Path) -> None:
+    """A table as pandas' ``to_csv(index=False, lineterminator="\\n")`` writes it: built
+    column by column in Arrow when its columns are text, whole numbers, decimals or
+    categories of text; by pandas otherwise."""
+    cells = [_pandas_cells(frame[name]) for name in frame.columns]
+    if len(cells) < 2 or any(column is None for column in cells):
+        write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+        return
+    header = csv_header([str(name) for name in frame.columns])
+    write_chunks(path, [header, *_csv_lines([c for c in cells if c is not None])])
+
+
+def csv_header(names: Sequence[str]) -> bytes:
+    """A CSV header line as Python's CSV writer (and pandas) writes it."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(names)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _csv_lines(columns: Sequence[Text], *, step: int = 200_000) -> Iterator[memoryview]:
+    """The rows of CSV cells ``columns``, each row a line, ``step`` rows at a time."""
+    rows = len(columns[0]) if columns else 0
+    separator = pa.scalar(",", pa.large_string())
+    for start in range(0, rows, step):
+        cells = [column[start : start + step] for column in columns]
+        yield view_of(joined(pc.binary_join_element_wise(*cells, separator), "\n"))
+
+
+_QUOTED: Final = '[,"\r\n]'
+"""Text Python's CSV writer may quote (an RE2 pattern); other text it writes as it is."""
+
+
+def csv_cells(values: pa.Array) -> Text:
+    """Text values as Python's CSV writer writes them as cells (quoted where needed; a
+    missing value empty)."""
+    text = pc.fill_null(values.cast(pa.large_string()), "")
+    return recomputed(text, pc.match_substring_regex(text, _QUOTED), text, _csv_cell)
+
+
+def _csv_cell(value: str) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([value])
+    return buffer.getvalue()[:-1]
+
+
+def _pandas_cells(values: pd.Series) -> Text | None:
+    """A column's cells as pandas writes them to CSV, or None for a kind of column this
+    does not know."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        categories = _pandas_cells(pd.Series(dtype.categories))
+        if categories is None:
+            return None
+        codes = pa.array(values.cat.codes.to_numpy(), mask=values.isna().to_numpy())
+        return pc.fill_null(categories.take(codes), "")
+    if isinstance(dtype, pd.StringDtype) or (
+        isinstance(dtype, np.dtype)
+        and dtype.kind == "O"
+        and pd.api.types.infer_dtype(values, skipna=True) in {"string", "empty"}
+    ):
+        return csv_cells(arrow_text(values))
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        return pc.cast(pa.array(values.to_numpy()), pa.large_string())
+    if isinstance(dtype, np.dtype) and dtype == np.float64:
+        numbers = np.ascontiguousarray(values.to_numpy())
+        distinct, inverse = np.unique(numbers.view(np.int64), return_inverse=True)
+        decimals = distinct.view(np.float64)
+        text = decimals.astype(str)
+        text[np.isnan(decimals)] = ""
+        return pa.array(text.tolist(), pa.large_string()).take(pa.array(inverse.ravel()))
+    return None
+
 
 TEXT_CHUNK: Final = 5000
-"""How many records the RIS and CSL-JSON writers put together at a time."""
-
-Text: TypeAlias = pa.LargeStringArray
-"""A column of text as Arrow holds it, one value a row (missing only where a function
-below says so)."""
+"""How many records the CSV, RIS and CSL-JSON writers put together at a time (the text of
+a few thousand records fits in memory the allocator keeps at hand)."""
 
 _SPACES: Final = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
@@ -162,15 +416,65 @@ NOT_ONE_LINE: Final = (
 """Text that ``" ".join(text.split())`` would change (an RE2 pattern)."""
 _NOT_STRIPPED: Final = f"^{_SPACE_CLASS}|{_SPACE_CLASS}$"
 """Text that ``text.strip()`` would change (an RE2 pattern)."""
+_BLANK: Final = f"^{_SPACE_CLASS}*$"
+"""Text that ``text.strip()`` leaves empty (an RE2 pattern)."""
 
 
-def text_column(values: pd.Series) -> Text:
-    """A column of the merged table as Arrow text (what ``astype(str)`` gives; missing
-    values empty)."""
-    column = pa.array(values.astype(str), type=pa.large_string())
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    return pc.fill_null(column, "")
+NEEDS_ESCAPE: Final = r'["\\\x{0}-\x{1f}]'
+"""Text that a JSON string cannot hold as it is (an RE2 pattern)."""
+_UNUSUAL: Final = f"{NOT_ONE_LINE}|{NEEDS_ESCAPE}"
+"""Text that is not one line, or that a JSON string cannot hold as it is (an RE2
+pattern)."""
+
+
+class PartText(Mapping[str, Text]):
+    """A part of the merged table as text (missing values empty), its sizes as whole
+    numbers (:attr:`sizes`), and what several writers make of a column, each made once:
+    its one-line form, that form escaped for a JSON string, its lines."""
+
+    def __init__(self, part: Part) -> None:
+        self.part = part
+        self.sizes: pa.Int64Array = part["size"]
+        self._text: dict[str, Text] = {}
+        self._unusual: dict[str, pa.BooleanArray] = {}
+        self._lines: dict[str, pa.ListArray] = {}
+
+    def __getitem__(self, name: str) -> Text:
+        if name not in self._text:
+            self._text[name] = pc.fill_null(self.part[name], "")
+        return self._text[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in self.part if name != "size")
+
+    def __len__(self) -> int:
+        return len(self.part) - ("size" in self.part)
+
+    def _unusual_rows(self, name: str) -> pa.BooleanArray:
+        """The rows whose value is not one line or holds what JSON escapes."""
+        if name not in self._unusual:
+            self._unusual[name] = pc.match_substring_regex(self[name], _UNUSUAL)
+        return self._unusual[name]
+
+    def one_line(self, name: str) -> Text:
+        """The column made one line, as :func:`one_line` makes it."""
+        return recomputed(self[name], self._unusual_rows(name), self[name], _one_line)
+
+    def json_line(self, name: str) -> Text:
+        """The column made one line and escaped for a JSON string, as ``json.dumps(" ".join(
+        value.split()), ensure_ascii=False)`` writes it between its quotes."""
+        return recomputed(self[name], self._unusual_rows(name), self[name], json_one_line)
+
+    def lines(self, name: str) -> pa.ListArray:
+        """The column's lines, as :func:`line_lists` gives them."""
+        if name not in self._lines:
+            self._lines[name] = line_lists(self[name])
+        return self._lines[name]
+
+
+def json_one_line(value: str) -> str:
+    """``value`` made one line, as it goes between the quotes of a JSON string."""
+    return json.dumps(" ".join(value.split()), ensure_ascii=False)[1:-1]
 
 
 def joined(*parts: pa.Array | str) -> Text:
@@ -259,10 +563,15 @@ def text_of(rows: Text) -> str:
 
 def bytes_of(rows: Text) -> bytes:
     """All rows' text end to end, as the UTF-8 bytes Arrow holds it in."""
+    return bytes(view_of(rows))
+
+
+def view_of(rows: Text) -> memoryview:
+    """All rows' text end to end, the UTF-8 bytes Arrow holds it in (not copied)."""
     _, offsets, data = rows.buffers()
     ends = np.frombuffer(offsets, dtype=np.int64)
     first, last = ends[rows.offset], ends[rows.offset + len(rows)]
-    return b"" if data is None else bytes(memoryview(data)[first:last])
+    return memoryview(b"") if data is None else memoryview(data)[first:last]
 
 
 def ris_type(value: str) -> str:
@@ -286,7 +595,7 @@ _RIS_SIMPLE: Final = (
 )
 
 
-def write_unique_ris(merged: pd.DataFrame, path: Path) -> None:
+def write_unique_ris(merged: Merged, path: Path) -> None:
     """The unique records as RIS, each with a note naming its group and merged records.
 
     Tags follow rispy's mapping and what Rayyan, Covidence and EPPI-Reviewer import
@@ -299,8 +608,8 @@ def write_unique_ris(merged: pd.DataFrame, path: Path) -> None:
     write_chunks(
         path,
         (
-            bytes_of(ris_records(merged.iloc[start : start + TEXT_CHUNK]))
-            for start in range(0, len(merged), TEXT_CHUNK)
+            view_of(ris_records(PartText(part)))
+            for part in merged_parts(merged, _RIS_COLUMNS, TEXT_CHUNK)
         ),
     )
 
@@ -309,11 +618,10 @@ _PAGES: Final = r"(?s)^(?P<start>[^-]*)(?:-(?P<end>.*))?$"
 """Pages split at the first ``-``: the start, and the end if there is one."""
 
 
-def ris_records(merged: pd.DataFrame) -> Text:
-    """Each unique record as RIS: its tagged lines, ``ER  - `` and a blank line, each line
-    ending in ``\\n``."""
-    column = {name: text_column(merged[name]) for name in _RIS_COLUMNS}
-    pmid = one_line(column["pmid"])
+def ris_records(column: PartText) -> Text:
+    """Each unique record of a part of the merged table as RIS: its tagged lines,
+    ``ER  - `` and a blank line, each line ending in ``\\n``."""
+    pmid = column.one_line("pmid")
     has_pmid = present(pmid)
     has_pages = present(column["pages"])
     pages = pc.extract_regex(column["pages"], _PAGES)
@@ -322,21 +630,21 @@ def ris_records(merged: pd.DataFrame) -> Text:
     note = concatenated(
         "searchtrail duplicate group ",
         column["duplicate_group"],
-        where(pc.not_equal(column["size"], "1"), merged_from),
+        where(pc.not_equal(column.sizes, 1), merged_from),
     )
     return concatenated(
         _tagged("TY", mapped(column["type"], ris_type)),
         _tagged("ID", one_line(column["record_id"])),
-        _tagged("TI", one_line(column["title"]), present(column["title"])),
-        _tagged_lines("AU", line_lists(column["authors"])),
-        *(_tagged(tag, one_line(column[name]), present(column[name])) for name, tag in _RIS_SIMPLE),
+        _tagged("TI", column.one_line("title"), present(column["title"])),
+        _tagged_lines("AU", column.lines("authors")),
+        *(_tagged(tag, column.one_line(name), present(column[name])) for name, tag in _RIS_SIMPLE),
         where(has_pmid, joined("AN  - ", pmid, "\nU2  - PMID: ", pmid, "\n")),
         _tagged("SP", one_line(pages.field("start")), has_pages),
         _tagged("EP", end, pc.and_(has_pages, present(end))),
         _tagged_lines("SN", line_lists(column["issn"], stripped)),
         _tagged_lines("SN", line_lists(column["isbn"], stripped)),
-        _tagged("UR", one_line(column["url"]), present(column["url"])),
-        _tagged_lines("KW", line_lists(column["keywords"])),
+        _tagged("UR", column.one_line("url"), present(column["url"])),
+        _tagged_lines("KW", column.lines("keywords")),
         _tagged("N1", one_line(note)),
         _tagged("N1", joined("PMID: ", pmid), has_pmid),
         "ER  - \n\n",

@@ -107,27 +107,31 @@ class Prepared:
 
     n: int
     title: npt.NDArray[np.object_]
-    title_key: npt.NDArray[np.object_]
+    title_length: npt.NDArray[np.int64]
+    """Letters of each title key (the title without its spaces, ``title.replace(" ", "")``,
+    made where needed from :attr:`title`)."""
     title_words: npt.NDArray[np.int64]
+    title_roman: npt.NDArray[np.bool_]
+    """The title holds a Roman numeral that :func:`normalise.title_numbers` reads
+    (:data:`normalise.ROMAN_NUMERAL`, as Arrow's regular expressions find it)."""
+    title_last_digit: npt.NDArray[np.int64]
+    """Where the last digit of the title key is (Arrow's ``find_substring_regex``; -1 for
+    none)."""
     title_numbers: npt.NDArray[np.object_]
     year: npt.NDArray[np.int64]
     doi: npt.NDArray[np.object_]
     ids: npt.NDArray[np.object_]
     """Per record, its typed identifiers grouped by type (type -> values); a trial
     registry's id only on a register entry (on an article it names the trial)."""
-    notes: npt.NDArray[np.object_]
-    """Per record, the notes a database wrote into its title (see
-    :func:`normalise.title_notes`), as fields."""
     first_author: npt.NDArray[np.object_]
     first_initials: npt.NDArray[np.object_]
     surnames: npt.NDArray[np.object_]
-    authors_text: npt.NDArray[np.object_]
+    authors_text: TextColumn
     """Per record, its authors as written (one a line); :func:`normalise.author_names` gives
     their surnames' parts, for the few pairs that need them."""
     corporate: npt.NDArray[np.bool_]
     """The authors include a group or organisation ("ALTS Group", "... Investigators")."""
     author_words: npt.NDArray[np.object_]
-    author_count: npt.NDArray[np.int64]
     journal: npt.NDArray[np.object_]
     url: npt.NDArray[np.object_]
     """The record's first address (:func:`normalise.url`)."""
@@ -140,7 +144,35 @@ class Prepared:
     article_number: npt.NDArray[np.bool_]
     pages_text: npt.NDArray[np.object_]
     markers: npt.NDArray[np.int64]
-    origin: npt.NDArray[np.object_]
+
+
+class TextColumn:
+    """A text column of the records, read a value at a time (``column[k]``; '' for a missing
+    or non-text value).
+
+    The values stay in the records' own Arrow column rather than as a Python string per
+    record: only a few pairs read them."""
+
+    def __init__(self, values: pa.Array | pa.ChunkedArray) -> None:
+        self.values = values
+
+    @classmethod
+    def of(cls, records: pd.DataFrame, name: str) -> TextColumn:
+        if name not in records:
+            return cls(pa.nulls(len(records), type=pa.large_string()))
+        column = records[name]
+        try:
+            return cls(pa.array(column))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            texts = [v if isinstance(v, str) else None for v in column.tolist()]
+            return cls(pa.array(texts, type=pa.large_string()))
+
+    def __getitem__(self, index: int) -> str:
+        value = self.values[int(index)].as_py()
+        return value if isinstance(value, str) else ""
+
+    def __len__(self) -> int:
+        return len(self.values)
 
 
 def _objects(values: Sequence[object]) -> npt.NDArray[np.object_]:
@@ -391,36 +423,93 @@ def _flags(values: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
     return np.asarray(values, dtype=np.int64)
 
 
+def _register_source(journals: _Distinct, urls: _Distinct) -> Callable[[int], str]:
+    """A record's journal and address, as written: where a register entry names its
+    registry id."""
+
+    def source(index: int) -> str:
+        journal = journals.values[journals.codes[index]]
+        return f"{journal} {urls.values[urls.codes[index]]}"
+
+    return source
+
+
+@dataclass(frozen=True)
+class _Titles:
+    """Normalised titles of the records: per record, the position of its title among the
+    distinct ones, and what the matching needs of each distinct title."""
+
+    codes: npt.NDArray[np.intp]
+    titles: list[str]
+    numbers: list[str]
+    markers: npt.NDArray[np.int64]
+    roman: npt.NDArray[np.bool_]
+    last_digit: npt.NDArray[np.int64]
+
+    @classmethod
+    def of(cls, records: pd.DataFrame) -> _Titles:
+        raw = _Distinct.of(records, "title")
+        titles = [normalise.title(t) for t in raw.values]
+        noted = raw.texts.search(normalise.ANY_TITLE_NOTE)
+        notes = [
+            normalise.title_notes(t) if found else {}
+            for t, found in zip(raw.values, noted.tolist(), strict=True)
+        ]
+        folded = _Texts(titles)
+        has_numbers = folded.search(_TITLE_NUMBER)
+        numbers = [
+            normalise.title_numbers(t) if found else ""
+            for t, found in zip(titles, has_numbers.tolist(), strict=True)
+        ]
+        roman = pc.match_substring_regex(folded.arrow, normalise.ROMAN_NUMERAL.pattern)
+        keys = pc.replace_substring(folded.arrow, " ", "")
+        last_digit = pc.find_substring_regex(keys, r"[0-9][^0-9]*$")
+        return cls(
+            raw.codes,
+            titles,
+            numbers,
+            _title_markers(folded, notes),
+            np.asarray(roman.to_numpy(zero_copy_only=False), dtype=bool),
+            np.asarray(last_digit.to_numpy(), dtype=np.int64),
+        )
+
+
 def prepare(records: pd.DataFrame) -> Prepared:
     """Normalise the matching fields of ``records`` (standard fields, one row per record).
-
-    ``origin`` is the search or file each record came from, when the frame has it.
 
     A record's markers (:data:`MARKER_NAMES`) come from its title, type, journal, address,
     DOI, volume, issue and pages; each field's part is found on the field alone. A supplement
     or meeting-abstract pattern is in "volume issue pages" when it is in one of the three:
     none of its matches holds a space, and a field's start is a word's start in the joined
     text too.
+
+    Each field's distinct raw values are let go as soon as the field is normalised, so that
+    a million records' raw texts are not all held at once.
     """
     n = len(records)
-    titles_raw = _Distinct.of(records, "title")
-    titles = [normalise.title(t) for t in titles_raw.values]
-    noted = titles_raw.texts.search(normalise.ANY_TITLE_NOTE)
-    notes = [
-        normalise.title_notes(t) if found else {}
-        for t, found in zip(titles_raw.values, noted.tolist(), strict=True)
+    title = _Titles.of(records)
+    title_codes = title.codes
+    titles = _objects(title.titles)[title_codes]
+    title_numbers = _objects(title.numbers)[title_codes]
+    title_length = np.array([len(t) - t.count(" ") for t in title.titles], np.int64)[title_codes]
+    title_words = np.array([t.count(" ") + 1 if t else 0 for t in title.titles], np.int64)[
+        title_codes
     ]
-    folded = _Texts(titles)
-    has_numbers = folded.search(_TITLE_NUMBER)
-    title_numbers = [
-        normalise.title_numbers(t) if found else ""
-        for t, found in zip(titles, has_numbers.tolist(), strict=True)
-    ]
-    title_codes = titles_raw.codes
+    title_markers = title.markers[title_codes]
+    title_roman = title.roman[title_codes]
+    title_last_digit = title.last_digit[title_codes]
+    del title
 
     authors_raw = _Distinct.of(records, "authors")
     authors = _Authors.of(authors_raw.values)
     author_codes = authors_raw.codes
+    corporate = authors_raw.search(_CORPORATE)
+    author_words = _author_words(authors_raw.values)[author_codes]
+    del authors_raw
+    first_author = authors.first_author[author_codes]
+    first_initials = authors.first_initials[author_codes]
+    surnames = authors.surnames[author_codes]
+    del authors, author_codes
 
     journals_raw = _Distinct.of(records, "journal")
     urls_raw = _Distinct.of(records, "url")
@@ -439,47 +528,62 @@ def prepare(records: pd.DataFrame) -> Prepared:
     conference = meeting | (supplement & ~spans[pages_raw.codes])
     preprint_doi = np.array([d.startswith(_PREPRINT_DOI) for d in dois], dtype=bool)
     markers = (
-        _title_markers(folded, notes)[title_codes]
+        title_markers
         | _flags(kinds.each(_kind_markers))
         | _flags(journals_raw.each(_journal_markers))
         | urls_raw.search(_REGISTER_SOURCE) * REGISTER
         | preprint_doi[dois_raw.codes] * PREPRINT
         | conference * CONFERENCE
     ).astype(np.int64)
+    del title_markers, kinds, meeting, supplement, conference
 
-    def source(index: int) -> str:
-        journal = journals_raw.values[journals_raw.codes[index]]
-        return f"{journal} {urls_raw.values[urls_raw.codes[index]]}"
-
+    ids = _grouped_ids(
+        _Distinct.of(records, "ids"),
+        (markers & REGISTER) != 0,
+        _register_source(journals_raw, urls_raw),
+    )
+    doi = _objects(dois)[dois_raw.codes]
+    del dois, dois_raw
+    journal = journals_raw.each(normalise.journal)
+    url = urls_raw.each(normalise.url)
+    del journals_raw, urls_raw
+    volume = volumes_raw.each(normalise.volume)
+    issue = issues_raw.each(normalise.issue)
+    del volumes_raw, issues_raw
+    page = _objects([r[0] for r in page_ranges])[pages_raw.codes]
+    last_page = _objects([r[1] for r in page_ranges])[pages_raw.codes]
+    pages_text = pages_raw.each(lambda p: "".join(p.lower().split()))
+    article_number = np.array(
+        [normalise.is_article_number(p) for p in pages_raw.values], dtype=bool
+    )[pages_raw.codes]
+    del pages_raw, page_ranges
+    publisher = _Distinct.of(records, "publisher").each(fold)
     years = np.asarray(pd.to_numeric(records["year"], errors="coerce").fillna(0), dtype=np.int64)
     return Prepared(
         n=n,
-        title=_objects(titles)[title_codes],
-        title_key=_objects([t.replace(" ", "") for t in titles])[title_codes],
-        title_numbers=_objects(title_numbers)[title_codes],
-        title_words=np.array([t.count(" ") + 1 if t else 0 for t in titles], np.int64)[title_codes],
+        title=titles,
+        title_length=title_length,
+        title_words=title_words,
+        title_roman=title_roman,
+        title_last_digit=title_last_digit,
+        title_numbers=title_numbers,
         year=years,
-        doi=_objects(dois)[dois_raw.codes],
-        ids=_grouped_ids(_Distinct.of(records, "ids"), (markers & REGISTER) != 0, source),
-        notes=_objects(notes)[title_codes],
-        first_author=authors.first_author[author_codes],
-        first_initials=authors.first_initials[author_codes],
-        corporate=authors_raw.search(_CORPORATE),
-        surnames=authors.surnames[author_codes],
-        authors_text=authors_raw.records(),
-        author_words=_author_words(authors_raw.values)[author_codes],
-        author_count=authors.count[author_codes],
-        journal=journals_raw.each(normalise.journal),
-        url=urls_raw.each(normalise.url),
-        publisher=_Distinct.of(records, "publisher").each(fold),
-        volume=volumes_raw.each(normalise.volume),
-        issue=issues_raw.each(normalise.issue),
-        page=_objects([r[0] for r in page_ranges])[pages_raw.codes],
-        last_page=_objects([r[1] for r in page_ranges])[pages_raw.codes],
-        pages_text=pages_raw.each(lambda p: "".join(p.lower().split())),
-        article_number=np.array(
-            [normalise.is_article_number(p) for p in pages_raw.values], dtype=bool
-        )[pages_raw.codes],
+        doi=doi,
+        ids=ids,
+        first_author=first_author,
+        first_initials=first_initials,
+        surnames=surnames,
+        authors_text=TextColumn.of(records, "authors"),
+        corporate=corporate,
+        author_words=author_words,
+        journal=journal,
+        url=url,
+        publisher=publisher,
+        volume=volume,
+        issue=issue,
+        page=page,
+        last_page=last_page,
+        article_number=article_number,
+        pages_text=pages_text,
         markers=markers,
-        origin=_Distinct.of(records, "origin_id").records(),
     )
