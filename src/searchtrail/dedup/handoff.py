@@ -309,7 +309,8 @@ def write_unique_files(merged: Merged, folder: Path, *, workers: int = 2) -> Non
     :func:`~searchtrail.dedup.output.write_unique_ris` and :func:`write_unique_json` write
     them, in one pass: each part of the merged table is taken from the records once and
     made into all three, ``workers`` parts at a time (Arrow lets threads run side by side).
-    Each file is written atomically; if any part fails, none of the three is replaced."""
+    Each file is written atomically; if making any part fails, none of the three is
+    replaced."""
     columns = unique_csv_columns()
     starts = range(0, len(merged), TEXT_CHUNK)
 
