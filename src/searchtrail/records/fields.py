@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
-from typing import Final, TypeVar
+from functools import cache, lru_cache
+from typing import Final
 from urllib.parse import unquote
 
 from searchtrail.records.identifiers import identifiers, typed
@@ -47,7 +47,6 @@ STANDARD_FIELDS: Final = (
 )
 
 Standard = dict[str, str]
-_T = TypeVar("_T")
 Fields = Sequence[tuple[str, str]]
 
 _YEAR: Final = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
@@ -446,8 +445,8 @@ def standardiser(
     year_sources = dict(plan).get("year", ())
     fix = _FIXES.get(format_name)
     mapped_pmid = bool(columns and "pmid" in columns)
-    issn_isbn = _memo(_split_issn_isbn)
-    year = _memo(_year)
+    issn_isbn = cache(_split_issn_isbn)
+    year = cache(_year)
     ids_of = identifiers
 
     def one(fields: Fields) -> Standard:
@@ -506,19 +505,6 @@ def one_spaced(text: str) -> str:
     ):
         return text
     return " ".join(text.split())
-
-
-def _memo(function: Callable[[str], _T]) -> Callable[[str], _T]:
-    """``function`` (of a value alone) remembering its answers, for one reader's records."""
-    answers: dict[str, _T] = {}
-
-    def remembered(value: str) -> _T:
-        answer = answers.get(value)
-        if answer is None:
-            answer = answers[value] = function(value)
-        return answer
-
-    return remembered
 
 
 def split_authors(text: str, format_name: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from searchtrail.errors import Problem
@@ -37,3 +38,12 @@ class ParsedFile:
     in_file: int
     failures: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+
+def line_numbers(numbers: Iterable[int], limit: int = 5) -> str:
+    """Line numbers as a reader's notes give them: ``line 7``, ``lines 3, 9`` or ``lines 1,
+    2, 3, 4, 5, … 12 more``."""
+    numbers = list(numbers)
+    shown = ", ".join(str(n) for n in numbers[:limit])
+    more = f", … {len(numbers) - limit} more" if len(numbers) > limit else ""
+    return f"line {shown}{more}" if len(numbers) == 1 else f"lines {shown}{more}"

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Final
 
 from searchtrail.decoding import split_lines
 from searchtrail.errors import Problem
-from searchtrail.records.model import ParsedFile, RawRecord
+from searchtrail.records.model import ParsedFile, RawRecord, line_numbers
 
 # --- ProQuest --------------------------------------------------------------------------
 
@@ -158,7 +158,7 @@ def read_proquest_text(text: str, *, file: str, encoding: str) -> ParsedFile:
     if outside:
         notes.append(
             f"{len(outside)} line(s) after the documents skipped (ProQuest's contact and "
-            f"copyright lines; {_lines(outside)})"
+            f"copyright lines; {line_numbers(outside)})"
         )
     return ParsedFile(
         file, "proquest-text", encoding, records, len(records) + len(failures), failures, notes
@@ -301,7 +301,7 @@ def read_cochrane_text(text: str, *, file: str, encoding: str) -> ParsedFile:
             current.fields.append(("TI", line.strip()))
     failures, notes = _numbering(file, numbers, "Record", "record")
     if untagged:
-        notes.append(f"line(s) without a tag read as continued text ({_lines(untagged)})")
+        notes.append(f"line(s) without a tag read as continued text ({line_numbers(untagged)})")
     return ParsedFile(
         file, "cochrane-text", encoding, records, len(records) + len(failures), failures, notes
     )
@@ -368,12 +368,14 @@ def read_ovid_text(text: str, *, file: str, encoding: str) -> ParsedFile:
     if before:
         notes.append(
             f"{len(before)} line(s) before the first record skipped (the database line and "
-            f"search strategy; {_lines(before)})"
+            f"search strategy; {line_numbers(before)})"
         )
     if seen and seen != list(range(seen[0], seen[0] + len(seen))):
         notes.append("record numbers do not run one after another")
     if stray:
-        notes.append(f"indented line(s) before a record's first label skipped ({_lines(stray)})")
+        notes.append(
+            f"indented line(s) before a record's first label skipped ({line_numbers(stray)})"
+        )
     return ParsedFile(file, "ovid-text", encoding, records, len(records), [], notes)
 
 
@@ -441,12 +443,12 @@ def read_ovid_direct(text: str, *, file: str, encoding: str) -> ParsedFile:
     if before:
         notes.append(
             f"{len(before)} line(s) before the first record skipped (the search history; "
-            f"{_lines(before)})"
+            f"{line_numbers(before)})"
         )
     if seen and seen != list(range(seen[0], seen[0] + len(seen))):
         notes.append("record numbers do not run one after another")
     if untagged:
-        notes.append(f"line(s) before a record's first tag skipped ({_lines(untagged)})")
+        notes.append(f"line(s) before a record's first tag skipped ({line_numbers(untagged)})")
     return ParsedFile(
         file, "ovid-direct", encoding, records, len(records) + len(failures), failures, notes
     )
@@ -543,11 +545,13 @@ def read_refworks(text: str, *, file: str, encoding: str) -> ParsedFile:
     if header is not None:
         notes.append(f"RefWorks' header and tag legend skipped (lines 1-{header + 1})")
     if joined:
-        notes.append(f"record(s) with no blank line before them, told by RT ({_lines(joined)})")
+        notes.append(
+            f"record(s) with no blank line before them, told by RT ({line_numbers(joined)})"
+        )
     if untagged:
-        notes.append(f"line(s) without a tag read as continued text ({_lines(untagged)})")
+        notes.append(f"line(s) without a tag read as continued text ({line_numbers(untagged)})")
     if no_type:
-        notes.append(f"record(s) without an RT line ({_lines(no_type)})")
+        notes.append(f"record(s) without an RT line ({line_numbers(no_type)})")
     return ParsedFile(
         file, "refworks", encoding, records, len(records) + len(failures), failures, notes
     )
@@ -628,10 +632,3 @@ def _ovid_labels(lines: Sequence[str]) -> set[str]:
         ):
             found.add(label)
     return found
-
-
-def _lines(numbers: Iterable[int], limit: int = 5) -> str:
-    numbers = list(numbers)
-    shown = ", ".join(str(n) for n in numbers[:limit])
-    more = f", … {len(numbers) - limit} more" if len(numbers) > limit else ""
-    return f"line {shown}{more}" if len(numbers) == 1 else f"lines {shown}{more}"

@@ -32,7 +32,7 @@ import rispy
 
 from searchtrail.decoding import iter_lines
 from searchtrail.errors import Problem
-from searchtrail.records.model import ParsedFile, RawRecord
+from searchtrail.records.model import ParsedFile, RawRecord, line_numbers
 
 _CONTENT_TAGS: Final = frozenset({"TI", "T1", "AU", "A1", "AB", "PY", "DO"})
 RIS_TAGS: Final = frozenset({
@@ -172,29 +172,23 @@ def read_ris(text: str, *, file: str, encoding: str) -> ParsedFile:
     flush_stray()
 
     if skipped:
-        notes.append(f"{len(skipped)} line(s) outside records skipped ({_lines(skipped)})")
+        notes.append(f"{len(skipped)} line(s) outside records skipped ({line_numbers(skipped)})")
     if trailing:
         notes.append(
             f"{len(trailing)} tag line(s) right after ER kept with their record "
-            f"({_lines(trailing)})"
+            f"({line_numbers(trailing)})"
         )
     if text_er:
-        notes.append(f"'ER  -' line(s) with text read as record text ({_lines(text_er)})")
+        notes.append(f"'ER  -' line(s) with text read as record text ({line_numbers(text_er)})")
     if no_er:
         notes.append(
-            f"record(s) without ER ended at the next TY or the end of the file ({_lines(no_er)})"
+            f"record(s) without ER ended at the next TY or the end of the file ({line_numbers(no_er)})"
         )
     if one_space:
         notes.append(
-            f"tag line(s) with one space before the hyphen read as tags ({_lines(one_space)})"
+            f"tag line(s) with one space before the hyphen read as tags ({line_numbers(one_space)})"
         )
     # Records in the file: those with a TY line (the format's own counting rule) and those
     # recognised without one (each a failure, read or skipped but never lost).
     in_file = with_ty + len(failures)
     return ParsedFile(file, "ris", encoding, records, in_file, failures, notes)
-
-
-def _lines(numbers: list[int], limit: int = 5) -> str:
-    shown = ", ".join(str(n) for n in numbers[:limit])
-    more = f", … {len(numbers) - limit} more" if len(numbers) > limit else ""
-    return f"line {shown}{more}" if len(numbers) == 1 else f"lines {shown}{more}"

@@ -15,7 +15,7 @@ from typing import Final
 
 from searchtrail.decoding import iter_lines, split_lines
 from searchtrail.errors import Problem
-from searchtrail.records.model import ParsedFile, RawRecord
+from searchtrail.records.model import ParsedFile, RawRecord, line_numbers
 
 _NBIB_TAG: Final = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- (.*)$")
 _NBIB_TAG_EMPTY: Final = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}-$")
@@ -93,17 +93,17 @@ def read_nbib(text: str, *, file: str, encoding: str) -> ParsedFile:
     )
     notes = []
     if skipped:
-        notes.append(f"{len(skipped)} line(s) outside records skipped ({_lines(skipped)})")
+        notes.append(f"{len(skipped)} line(s) outside records skipped ({line_numbers(skipped)})")
     if joined:
         notes.append(
-            f"record(s) with no blank line before them, told by their PMID line ({_lines(joined)})"
+            f"record(s) with no blank line before them, told by their PMID line ({line_numbers(joined)})"
         )
     if joined_own:
         notes.append(
-            f"record(s) with no blank line before them, told by their OWN line ({_lines(joined_own)})"
+            f"record(s) with no blank line before them, told by their OWN line ({line_numbers(joined_own)})"
         )
     if no_pmid:
-        notes.append(f"record(s) without a PMID line ({_lines(no_pmid)})")
+        notes.append(f"record(s) without a PMID line ({line_numbers(no_pmid)})")
     # Counting rule: the record starts above (blank-line blocks and repeated PMID lines).
     return ParsedFile(file, "nbib", encoding, records, len(records), [], notes)
 
@@ -168,13 +168,15 @@ def read_wos(text: str, *, file: str, encoding: str) -> ParsedFile:
     no_pt.extend(record.line for record in records if not _has(record, "PT"))
     notes = []
     if no_er:
-        notes.append(f"record(s) without ER ended where the next began ({_lines(no_er)})")
+        notes.append(f"record(s) without ER ended where the next began ({line_numbers(no_er)})")
     if no_pt:
-        notes.append(f"record(s) without a PT line ({_lines(no_pt)})")
+        notes.append(f"record(s) without a PT line ({line_numbers(no_pt)})")
     if untagged:
-        notes.append(f"line(s) without a tag or indent read as continued text ({_lines(untagged)})")
+        notes.append(
+            f"line(s) without a tag or indent read as continued text ({line_numbers(untagged)})"
+        )
     if skipped:
-        notes.append(f"{len(skipped)} line(s) outside records skipped ({_lines(skipped)})")
+        notes.append(f"{len(skipped)} line(s) outside records skipped ({line_numbers(skipped)})")
     # Counting rule: the records between ER lines found above.
     return ParsedFile(file, "wos", encoding, records, len(records), [], notes)
 
@@ -243,7 +245,9 @@ def read_refer(text: str, *, file: str, encoding: str) -> ParsedFile:
             current.fields[-1] = (tag, f"{value}\n{line.strip()}")
     close_stray()
     notes = (
-        [f"record(s) with no blank line before them, told by a second %0 line ({_lines(joined)})"]
+        [
+            f"record(s) with no blank line before them, told by a second %0 line ({line_numbers(joined)})"
+        ]
         if joined
         else []
     )
@@ -267,9 +271,3 @@ def _split_refer(
 
 def _has(record: RawRecord, tag: str) -> bool:
     return any(name == tag for name, _ in record.fields)
-
-
-def _lines(numbers: list[int], limit: int = 5) -> str:
-    shown = ", ".join(str(n) for n in numbers[:limit])
-    more = f", … {len(numbers) - limit} more" if len(numbers) > limit else ""
-    return f"line {shown}{more}" if len(numbers) == 1 else f"lines {shown}{more}"
