@@ -28,6 +28,7 @@ from searchtrail.dedup.output import merged_records, write_unique_ris
 from searchtrail.fileio import write_chunks
 from searchtrail.layout import OUTPUTS
 from searchtrail.pipeline import stage_dedup, stage_records, stage_screening
+from searchtrail.records.fields import STANDARD_FIELDS
 from searchtrail.screening.tools import read_tool_export
 from searchtrail.sheets import read_sheet
 from tests.conftest import DATA
@@ -365,3 +366,26 @@ def test_an_asreview_export_of_the_file_is_matched_back_by_our_id(merged, tmp_pa
     rows = read_tool_export(read_sheet(tmp_path / "export.csv"), "asreview")
     assert [row.ids[0] for row in rows] == table["searchtrail_id"].tolist()
     assert rows[0].decision == "include"
+
+
+def test_unique_ris_writes_an_abbreviated_page_range_in_full(tmp_path):
+    # MEDLINE abbreviates the end of a range ("1320-35"); a screening tool reads EP as a
+    # page number, so the end is written out. Other page forms are kept as they are.
+    rows = [
+        ("m1", "1320-35", ("1320", "1335")),
+        ("m2", "e2045", ("e2045", None)),
+        ("m3", "S27-S31", ("S27", "S31")),
+        ("m4", "401-412", ("401", "412")),
+    ]
+    records = pd.DataFrame(
+        [
+            {"record_id": rid, "origin_id": "o", "title": f"Title {rid}", "pages": pages}
+            for rid, pages, _ in rows
+        ]
+    ).reindex(columns=["record_id", "origin_id", *STANDARD_FIELDS], fill_value="")
+    path = tmp_path / "unique.ris"
+    write_unique_ris(merged_records(records, deduplicate(records, workers=1)), path)
+    entries = {e["id"]: e for e in rispy.loads(path.read_text(encoding="utf-8"))}
+    for rid, _, (start, end) in rows:
+        assert entries[rid]["start_page"] == start
+        assert entries[rid].get("end_page") == end

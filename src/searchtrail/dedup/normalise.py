@@ -220,6 +220,12 @@ def doi(text: str) -> str:
     return found
 
 
+def full_end(start: str, end: str) -> str:
+    """The last page written in full: ``123-9`` abbreviates 123-129, the end borrowing the
+    start's leading digits (MEDLINE writes ranges so)."""
+    return start[: max(0, len(start) - len(end))] + end
+
+
 def page_range(text: str) -> tuple[str, str]:
     """First and last page as digits.
 
@@ -247,9 +253,7 @@ def page_range(text: str) -> tuple[str, str]:
             continue
         starts.append(start)
         if end_text:
-            # "123-9" abbreviates 123-129: the end borrows the start's leading digits.
-            full_end = start_text[: max(0, len(start_text) - len(end_text))] + end_text
-            ends.append(int(full_end))
+            ends.append(int(full_end(start_text, end_text)))
     if not starts:
         return ("", "")
     return (str(min(starts)), str(max(ends)) if ends else "")

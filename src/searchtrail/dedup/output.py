@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as arrow_csv
 
 from searchtrail.dedup.engine import COMPLETENESS_FIELDS, DedupResult, completeness
+from searchtrail.dedup.normalise import full_end
 from searchtrail.fileio import write_chunks, write_text
 from searchtrail.records.fields import STANDARD_FIELDS
 
@@ -618,13 +619,23 @@ _PAGES: Final = r"(?s)^(?P<start>[^-]*)(?:-(?P<end>.*))?$"
 """Pages split at the first ``-``: the start, and the end if there is one."""
 
 
+def _range_in_full(pages: str) -> str:
+    """A page range with an abbreviated end written out (``1320-35`` is ``1320-1335``), so
+    that RIS's end page (EP) is a page number; other page fields as they are."""
+    start, dash, end = pages.partition("-")
+    digits = start.isascii() and start.isdigit() and end.isascii() and end.isdigit()
+    if dash and digits and len(end) < len(start):
+        return f"{start}-{full_end(start, end)}"
+    return pages
+
+
 def ris_records(column: PartText) -> Text:
     """Each unique record of a part of the merged table as RIS: its tagged lines,
     ``ER  - `` and a blank line, each line ending in ``\\n``."""
     pmid = column.one_line("pmid")
     has_pmid = present(pmid)
     has_pages = present(column["pages"])
-    pages = pc.extract_regex(column["pages"], _PAGES)
+    pages = pc.extract_regex(mapped(column["pages"], _range_in_full), _PAGES)
     end = one_line(pages.field("end"))
     merged_from = joined(": merged from ", column["records"])
     note = concatenated(
