@@ -4,21 +4,11 @@ and a title with a typo in its middle where one record has no pages or identifie
 
 from __future__ import annotations
 
-import pandas as pd
-
-from searchtrail.dedup.engine import deduplicate
-from searchtrail.records.fields import STANDARD_FIELDS
+from tests.record_pairs import deduplicated
 
 
 def run(*rows: dict[str, str]) -> tuple[int, list[tuple[str, str]]]:
-    table = pd.DataFrame(
-        [
-            {name: row.get(name, "") for name in ("record_id", "origin_id", *STANDARD_FIELDS)}
-            | {"record_id": str(n)}
-            for n, row in enumerate(rows)
-        ]
-    )
-    result = deduplicate(table, workers=1)
+    result = deduplicated(*rows)
     return result.groups, [(p.decision, p.reason) for p in result.pairs.itertuples()]
 
 

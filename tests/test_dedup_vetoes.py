@@ -4,31 +4,10 @@ entries; supplement issues and pages off by one."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from searchtrail.dedup import normalise
-from searchtrail.dedup.engine import deduplicate
-from searchtrail.records.fields import STANDARD_FIELDS
-
-
-def records(*rows: dict[str, str]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {name: row.get(name, "") for name in ("record_id", "origin_id", *STANDARD_FIELDS)}
-            for row in rows
-        ]
-    )
-
-
-def decision(*rows: dict[str, str]) -> tuple[int, str, str]:
-    """Groups, and the decision and reason of the one candidate pair."""
-    result = deduplicate(
-        records(*({"record_id": str(n), **row} for n, row in enumerate(rows))), workers=1
-    )
-    [pair] = result.pairs.itertuples()
-    return result.groups, pair.decision, pair.reason
-
+from tests.record_pairs import decision
 
 # A letter to the editor, as MEDLINE gives it.
 LETTER = {
