@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -33,7 +33,6 @@ from searchtrail.dedup.verdicts import questions, read_verdicts, write_questions
 from searchtrail.errors import Problem, ReviewError
 from searchtrail.records import table
 from searchtrail.records.identity import KnownRecords
-from searchtrail.records.model import RawRecord
 from searchtrail.records.reader import read_export
 from searchtrail.sheets import WORKBOOKS, read_sheet
 
@@ -63,10 +62,10 @@ def release_memory() -> None:
 def _read_one(path: Path, ids: IdPolicy, keep_raw: bool) -> tuple[pd.DataFrame, list[Problem], str]:
     """Read one file into a records table."""
     name = str(path)
-    parsed = read_export(path, name)
+    parsed = read_export(path, name, by_column=True)
     stem = path.name
 
-    def make_id(_record: RawRecord, fields: dict[str, str], position: int) -> str | None:
+    def make_id(fields: Mapping[str, str], position: int) -> str | None:
         """The file's own id or the position; None: the table's key (``<file>:<key>``),
         which it tells apart when records share one, as in a review."""
         if ids == "position":

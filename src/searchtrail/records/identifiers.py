@@ -56,7 +56,7 @@ from searchtrail.records.plaintext_fields import SOURCES as _PLAINTEXT_SOURCES
 from searchtrail.records.vendor_tables import FIELD_LAYOUTS
 
 # (type, pattern): forms that say which database issued them, wherever they are written.
-_FORMS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
+FORMS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("wos", re.compile(r"^WOS:(\d{15})$", re.IGNORECASE)),
     ("eid", re.compile(r"^(2-s2\.0-\d{8,12})$")),
     ("central", re.compile(r"^(CN-\d{8})$", re.IGNORECASE)),
@@ -234,7 +234,7 @@ def typed(value: str, holds: str, database: str = "") -> str | None:
         found = typed(accession, "form", database) if accession.strip() else None
         # An Embase cross-reference would outrank the record's own CENTRAL id as its key.
         return None if found is None or found.startswith("embase:") else found
-    for kind, form in _FORMS:
+    for kind, form in FORMS:
         match = form.match(value)
         if match:
             written = match.group(1)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from searchtrail.errors import Problem
+
+if TYPE_CHECKING:
+    from searchtrail.records.columnar import TaggedColumns
 
 
 @dataclass(slots=True)
@@ -28,7 +32,9 @@ class ParsedFile:
     (``TY`` lines, ``<record>`` tags, data rows, blocks between blank lines, ...), stated in
     each reader, so ``len(records) + len(failures)`` can be checked against it: every record
     counted is read or reported. ``failures`` are records that could not be read; ``notes``
-    are quirks met and handled (each names its lines).
+    are quirks met and handled (each names its lines). A file read column by column
+    (:mod:`~searchtrail.records.columnar`) holds its records in ``columns`` instead of
+    ``records``.
     """
 
     file: str
@@ -38,6 +44,7 @@ class ParsedFile:
     in_file: int
     failures: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    columns: TaggedColumns | None = None
 
 
 def line_numbers(numbers: Iterable[int], limit: int = 5) -> str:

@@ -66,6 +66,7 @@ from typing import Final
 
 from searchtrail.decoding import decode, split_lines
 from searchtrail.errors import Problem, ReviewError, show_value
+from searchtrail.records import columnar
 from searchtrail.records.bibtex import read_bibtex
 from searchtrail.records.csl_json import looks_like_csl_json, read_csl_json
 from searchtrail.records.delimited import (
@@ -446,11 +447,14 @@ def read_export(
     format_name: str | None = None,
     encoding: str | None = None,
     columns: Mapping[str, str] | None = None,
+    by_column: bool = False,
 ) -> ParsedFile:
     """Read the export at ``path``; ``name`` is how reports name it (its path in the review).
     ``columns`` is the search log's mapping of a table's columns to standard fields (see
     :func:`~searchtrail.records.fields.standardise`): a table's rows are checked with it
-    (:func:`_check_table_rows`).
+    (:func:`_check_table_rows`). With ``by_column``, a RIS, MEDLINE or Web of Science file
+    of its format's plain shape is read column by column (:mod:`~searchtrail.records.columnar`:
+    the result holds its records in ``columns``).
 
     Raises :class:`ReviewError` when the file cannot be decoded, its format cannot be told,
     a named format is unknown or contradicted by the content, or the format read finds no
@@ -517,6 +521,12 @@ def read_export(
         )
     if seen and seen not in _LOOSELY_TOLD and _family(seen) != _family(chosen):
         raise _contradicted(name, chosen, seen)
+    if by_column and chosen in columnar.FORMATS:
+        found = columnar.split(text, chosen)
+        if found is not None and len(found):
+            return ParsedFile(
+                name, chosen, used, [], len(found), [], notes + found.notes, columns=found
+            )
     as_json = seen == "json-table" and _family(chosen) == "csv"
     parsed = (read_json_table if as_json else _READERS[chosen])(text, file=name, encoding=used)
     if chosen in PROFILES and chosen not in ("csv", parsed.format):

@@ -34,7 +34,9 @@ from searchtrail.decoding import iter_lines
 from searchtrail.errors import Problem
 from searchtrail.records.model import ParsedFile, RawRecord, line_numbers
 
-_CONTENT_TAGS: Final = frozenset({"TI", "T1", "AU", "A1", "AB", "PY", "DO"})
+CONTENT_TAGS: Final = frozenset({"TI", "T1", "AU", "A1", "AB", "PY", "DO"})
+"""Tags whose lines outside any record make a record without ``TY`` (one that cannot be
+read); other tag lines there are skipped with the text around them."""
 RIS_TAGS: Final = frozenset({
     "TY", "A1", "A2", "A3", "A4", "AB", "AD", "AN", "AU", "AV", "BT", "C1", "C2", "C3", "C4",
     "C5", "C6", "C7", "C8", "CA", "CN", "CP", "CT", "CY", "DA", "DB", "DI", "DO", "DP", "ED",
@@ -84,7 +86,7 @@ def read_ris(text: str, *, file: str, encoding: str) -> ParsedFile:
 
     def flush_stray() -> None:
         tags = {tag for _, tag in stray}
-        if tags & _CONTENT_TAGS:
+        if tags & CONTENT_TAGS:
             first = stray[0][0]
             failures.append(
                 Problem(

@@ -12,13 +12,15 @@ The table is stored once per stage as Parquet, so later stages read columns, not
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Final
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from searchtrail.records import columnar
 from searchtrail.records.fields import STANDARD_FIELDS, standardiser
 from searchtrail.records.identity import CONTENT_FIELDS, record_key, told_apart
 from searchtrail.records.model import ParsedFile, RawRecord
@@ -34,9 +36,9 @@ COLUMNS: Final = (
     "raw",
 )
 
-IdMaker = Callable[[RawRecord, dict[str, str], int], str | None]
-"""Makes a record's id from the record, its standard fields and its position; None leaves
-the id to the table (``<origin>:<key>``)."""
+IdMaker = Callable[[Mapping[str, str], int], str | None]
+"""Makes a record's id from its standard fields and its position; None leaves the id to
+the table (``<origin>:<key>``)."""
 
 
 class RecordColumns:
@@ -71,15 +73,29 @@ class RecordColumns:
     ) -> int:
         """Add every record of ``parsed``; return how many were added.
 
-        ``record_id`` makes each record's id from the record, its standard fields and its
-        position; by default (or where it gives None) the id is ``<origin_id>:<key>``
+        ``record_id`` makes each record's id from its standard fields and its position; by
+        default (or where it gives None) the id is ``<origin_id>:<key>``
         (:func:`~searchtrail.records.identity.record_key`; records that share a key are told
         apart when the table is made, see :func:`~searchtrail.records.identity.told_apart`).
+        A file read column by column (``parsed.columns``) is added as columns.
         Without ``keep_raw`` the original fields are left out (the ``raw`` column stays
         empty). With ``release``, each parsed record is let go once it is added (the
         caller no longer needs ``parsed.records``, which is left empty), so its memory
         goes as the table's grows.
         """
+        if parsed.columns is not None:
+            if columns:  # the log names a field's source: the records are standardised one by one
+                parsed.records = parsed.columns.records()
+                parsed.columns = None
+            else:
+                return self._add_columns(
+                    parsed,
+                    origin_id=origin_id,
+                    first_position=first_position,
+                    record_id=record_id,
+                    keep_raw=keep_raw,
+                    release=release,
+                )
         data = self.data
         encode = _RAW_ENCODER.encode
         standardise = standardiser(parsed.format, columns)
@@ -93,7 +109,7 @@ class RecordColumns:
                 records[offset] = _ADDED
             position = first_position + offset
             fields = standardise(record.fields)
-            given = record_id(record, fields, position) if record_id else None
+            given = record_id(fields, position) if record_id else None
             self._ids.append(given or f"{origin_id}:{record_key(fields)}")
             self._made.append(given is None)
             data["origin_id"].append(origin_id)
@@ -106,6 +122,50 @@ class RecordColumns:
             data["raw"].append(encode(record.fields) if keep_raw else "")
             if len(data["line"]) >= self.CHUNK:
                 self._store()
+        return count
+
+    def _add_columns(
+        self,
+        parsed: ParsedFile,
+        *,
+        origin_id: str,
+        first_position: int,
+        record_id: IdMaker | None,
+        keep_raw: bool,
+        release: bool,
+    ) -> int:
+        """:meth:`add` for a file read column by column: its columns join the table's."""
+        found = parsed.columns
+        assert found is not None
+        if release:
+            parsed.columns = None
+        count = len(found)
+        standard = columnar.standardise(found, parsed.format)
+        raw = columnar.raw_json(found) if keep_raw else pa.array([""] * count, pa.large_string())
+        positions = np.arange(first_position, first_position + count, dtype=np.int64)
+        given: list[str | None] = [None] * count
+        if record_id is not None:
+            rows = _Rows(standard)
+            given = [record_id(rows.at(i), int(p)) for i, p in enumerate(positions)]
+        made = [name is None for name in given]
+        if any(made):
+            rows = _Rows(standard)
+            keys = [record_key(rows.at(i)) if m else "" for i, m in enumerate(made)]
+            given = [
+                name if name is not None else f"{origin_id}:{key}"
+                for name, key in zip(given, keys, strict=True)
+            ]
+        self._store()
+        self._ids.extend(given)  # type: ignore[arg-type]
+        self._made.extend(made)
+        repeated = {"origin_id": origin_id, "file": parsed.file, "format": parsed.format}
+        for name, value in repeated.items():
+            self._chunks[name].append(pa.array([value] * count, pa.large_string()))
+        self._chunks["position"].append(pa.array(positions))
+        self._chunks["line"].append(pa.array(found.lines.astype(np.int64)))
+        for name in STANDARD_FIELDS:
+            self._chunks[name].append(standard[name].cast(pa.large_string()))
+        self._chunks["raw"].append(raw.cast(pa.large_string()))
         return count
 
     def _store(self) -> None:
@@ -177,6 +237,40 @@ def string_types(kind: pa.DataType) -> pd.api.extensions.ExtensionDtype | None:
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         return pd.StringDtype(storage="pyarrow", na_value=float("nan"))
     return None
+
+
+class _Rows:
+    """The standard fields of records held as columns, one record at a time (a column is
+    turned into Python values the first time one of its values is asked for)."""
+
+    def __init__(self, columns: Mapping[str, pa.Array]) -> None:
+        self._columns = columns
+        self._values: dict[str, list[str]] = {}
+
+    def at(self, index: int) -> Mapping[str, str]:
+        return _Row(self, index)
+
+    def value(self, name: str, index: int) -> str:
+        values = self._values.get(name)
+        if values is None:
+            values = self._values[name] = self._columns[name].to_pylist()
+        return values[index]
+
+
+class _Row(Mapping[str, str]):
+    def __init__(self, rows: _Rows, index: int) -> None:
+        self._rows, self._index = rows, index
+
+    def __getitem__(self, name: str) -> str:
+        if name not in STANDARD_FIELDS:
+            raise KeyError(name)
+        return self._rows.value(name, self._index)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(STANDARD_FIELDS)
+
+    def __len__(self) -> int:
+        return len(STANDARD_FIELDS)
 
 
 _ADDED: Final = RawRecord(0, [])

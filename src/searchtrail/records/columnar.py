@@ -1,0 +1,724 @@
+"""Line-tagged exports of the plain shape read column by column: RIS, PubMed's MEDLINE
+(``.nbib``) and Web of Science plain text.
+
+The readers of :mod:`~searchtrail.records.ris` and :mod:`~searchtrail.records.tagged` go
+through a file line by line, and :func:`~searchtrail.records.fields.standardiser` through
+it record by record; that costs some tens of microseconds a record in Python. Most large
+exports have the plain shape of their format, and such a file is read here instead, with
+Arrow's array operations over all of its lines at once:
+
+- its lines are told apart (tag line, continued text, blank) by the same rules as the line
+  readers, its records and fields found by counting record marks (``TY``/``ER``, blank
+  lines, ``ER``), and a field's continued lines joined to it as those readers join them;
+- the standard fields are picked from the fields by the format's table in
+  :mod:`~searchtrail.records.fields`, and the steps after the pick (ISSNs and ISBNs, the
+  year, the DOI, the typed identifiers, whitespace) are the same functions, applied once
+  per distinct value or as array operations where those give the same result.
+
+A file leaves this path, and goes to its line reader, when anything in it is beyond the
+plain shape: a line outside a record that is not blank, a record without its end mark, a
+tag written another way (one space before the hyphen, a lower-case or non-Latin head), a
+record the reader would note or set aside (no PMID, no ``PT``, a second ``PMID`` in one
+block, a record of its type alone), line breaks other than LF and CR LF. A record whose
+fields need a rule that works on the whole record (a DOI found only in a link, the year
+only in a later date field, an author list written in one line, an ERIC source line) is
+standardised by :func:`~searchtrail.records.fields.standardiser` itself. The tests read
+every export fixture both ways and compare the tables.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from searchtrail.records import fields as standard
+from searchtrail.records.identifiers import DATABASE_FIELDS, FORMS, SOURCES, _split, typed
+from searchtrail.records.model import RawRecord, line_numbers
+from searchtrail.records.ris import CONTENT_TAGS
+
+FORMATS: Final = frozenset({"ris", "nbib", "wos"})
+"""The formats read here when their files have the plain shape."""
+
+_TEXT: Final = pa.large_string()
+
+
+@dataclass
+class TaggedColumns:
+    """The records of one file as columns: field ``i`` is (``tags[i]``, ``values[i]``) of
+    record ``record[i]`` (records numbered from 0, fields in file order), and record ``r``
+    begins at line ``lines[r]``."""
+
+    record: np.ndarray
+    tags: pa.Array
+    values: pa.Array
+    lines: np.ndarray
+    notes: list[str]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def records(self) -> list[RawRecord]:
+        """The records as the line readers give them."""
+        everything = self.fields_of(np.arange(len(self)))
+        return [
+            RawRecord(int(line), fields)
+            for line, fields in zip(self.lines.tolist(), everything, strict=True)
+        ]
+
+    def fields_of(self, wanted: np.ndarray) -> list[list[tuple[str, str]]]:
+        """The (tag, value) pairs of the records ``wanted`` (ascending record numbers)."""
+        rows = np.flatnonzero(np.isin(self.record, wanted))
+        owners = self.record[rows]
+        tags = self.tags.take(rows).to_pylist()
+        values = self.values.take(rows).to_pylist()
+        grouped: dict[int, list[tuple[str, str]]] = {int(r): [] for r in wanted}
+        for owner, tag, value in zip(owners.tolist(), tags, values, strict=True):
+            grouped[owner].append((tag, value))
+        return [grouped[int(r)] for r in wanted]
+
+
+def split(text: str, format_name: str) -> TaggedColumns | None:
+    """The records of ``text`` in ``format_name``, or None when the file is not of the
+    plain shape (its line reader reads it then)."""
+    if format_name not in FORMATS:
+        return None
+    lines = _lines(text)
+    if lines is None:
+        return None
+    splitter = {"ris": _split_ris, "nbib": _split_nbib, "wos": _split_wos}[format_name]
+    return splitter(lines)
+
+
+def _lines(text: str) -> pa.Array | None:
+    """The lines of ``text`` as :func:`~searchtrail.decoding.iter_lines` gives them, when its
+    line breaks are LF or CR LF (a bare CR is left to that function)."""
+    data = text.encode()
+    returns = data.count(b"\r")
+    if returns and returns != data.count(b"\r\n"):
+        return None
+    if not data:
+        return pa.array([], _TEXT)
+    pieces = pc.list_flatten(pc.split_pattern(pa.array([data], pa.large_binary()), b"\n"))
+    del data
+    if text.endswith("\n"):
+        pieces = pieces.slice(0, len(pieces) - 1)
+    lines = pieces.cast(_TEXT)
+    # Every CR stands before an LF (counted above): each line ends in one CR at most.
+    return pc.utf8_rtrim(lines, "\r") if returns else lines
+
+
+def _mask(array: pa.Array) -> np.ndarray:
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _matches(lines: pa.Array, pattern: str) -> np.ndarray:
+    return _mask(pc.match_substring_regex(lines, pattern))
+
+
+def _before(mask: np.ndarray) -> np.ndarray:
+    """Per line: whether the line before it is in ``mask`` (True for the first line)."""
+    shifted = np.empty_like(mask)
+    if len(mask):
+        shifted[0] = True
+        shifted[1:] = mask[:-1]
+    return shifted
+
+
+def _stripped(lines: pa.Array, tag_lines: np.ndarray, value_from: int) -> pa.Array:
+    """Each line's value: a tag line's text from ``value_from`` on, another line whole;
+    stripped of whitespace at both ends as Python's ``str.strip`` does."""
+    sliced = pc.utf8_slice_codeunits(lines, value_from)
+    return pc.utf8_trim_whitespace(pc.if_else(pa.array(tag_lines), sliced, lines))
+
+
+def _gather_fields(
+    values: pa.Array,
+    field_lines: np.ndarray,
+    continued: np.ndarray,
+    *,
+    keep_empty: bool,
+) -> pa.Array:
+    """Each field's value: its tag line's value, and the values of the lines that continue
+    it, joined by line breaks. Without ``keep_empty``, an empty tag value is left out of
+    the join (RIS); with it, it is kept (``"\\ntext"``, as MEDLINE and Web of Science)."""
+    if not continued.any():
+        return values.filter(pa.array(field_lines))
+    parts = field_lines | continued
+    owner = (np.cumsum(field_lines) - 1)[parts]
+    part_values = values.filter(pa.array(parts))
+    if not keep_empty:
+        kept = ~_mask(pc.equal(pc.binary_length(part_values), 0))
+        owner = owner[kept]
+        part_values = part_values.filter(pa.array(kept))
+    counts = np.bincount(owner, minlength=int(field_lines.sum()))
+    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    grouped = pa.LargeListArray.from_arrays(pa.array(offsets), part_values.cast(_TEXT))
+    return pc.binary_join(grouped, pa.scalar("\n", _TEXT))
+
+
+def _has_only(
+    record: np.ndarray, tags: pa.Array, values: pa.Array, count: int, bookkeeping: Iterable[str]
+) -> bool:
+    """Whether some record holds no non-empty field besides ``bookkeeping`` tags (a record
+    of its type alone, which the reader sets aside)."""
+    useful = ~_mask(pc.is_in(tags, pa.array(sorted(bookkeeping), _TEXT)))
+    useful &= _mask(pc.utf8_length(pc.utf8_trim_whitespace(values))) if len(values) else useful
+    return bool((np.bincount(record[useful], minlength=count) == 0).any())
+
+
+def _last(mask: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """Per line: the index of the last line in ``mask`` up to it, or -1."""
+    return np.maximum.accumulate(np.where(mask, index, -1)) if len(mask) else index
+
+
+def _split_ris(lines: pa.Array) -> TaggedColumns | None:
+    """RIS of the plain shape: blank lines between records, each record a ``TY`` line,
+    tag lines and continued text, and a bare ``ER`` line (the rules of
+    :func:`~searchtrail.records.ris.read_ris`)."""
+    tag_lines = _matches(lines, r"^[A-Z][A-Z0-9]  -")
+    # Lines another rule of the reader could take for tag lines: other heads, one space.
+    if _matches(lines, r"^..  ?-").sum() != tag_lines.sum():
+        return None
+    if _matches(lines, r"^[A-Z][A-Z0-9]  -[^\x00-\x7f]").any():
+        return None
+    heads = pc.utf8_slice_codeunits(lines, 0, 2)
+    starts = tag_lines & _mask(pc.equal(heads, "TY"))
+    ends = tag_lines & _mask(pc.equal(heads, "ER"))
+    values = _stripped(lines, tag_lines, 6)
+    empty = _mask(pc.equal(pc.binary_length(values), 0))
+    if (ends & ~empty).any():
+        return None  # an ER line with text is record text
+    depth = np.cumsum(starts, dtype=np.int64) - np.cumsum(ends, dtype=np.int64)
+    if len(depth) and (depth.min() < 0 or depth.max() > 1 or depth[-1] != 0):
+        return None  # an ER outside a record, a TY inside one, a record without ER
+    inside = depth == 1
+    outside = ~inside & ~ends
+    # A tag line right after a record's ER, before any blank line or text (Ovid's NL), is
+    # a field of that record; other tag lines outside records are skipped with the text
+    # there (Ovid's numbering, links and search strategy, a header).
+    index = np.arange(len(depth))
+    last_end = _last(ends, index)
+    breaks = _last(outside & ~tag_lines, index)  # blank lines and text
+    trailing = outside & tag_lines & (last_end >= 0) & (last_end > breaks)
+    stray = outside & tag_lines & ~trailing
+    if (stray & _mask(pc.is_in(heads, pa.array(sorted(CONTENT_TAGS), _TEXT)))).any():
+        return None  # a record without TY, which the reader reports
+    skipped = np.flatnonzero(stray | (outside & ~tag_lines & ~empty)) + 1
+    kept = np.flatnonzero(trailing) + 1
+    notes = []
+    if len(skipped):
+        notes.append(
+            f"{len(skipped)} line(s) outside records skipped ({line_numbers(skipped.tolist())})"
+        )
+    if len(kept):
+        notes.append(
+            f"{len(kept)} tag line(s) right after ER kept with their record "
+            f"({line_numbers(kept.tolist())})"
+        )
+    field_lines = (inside | trailing) & tag_lines
+    continued = inside & ~tag_lines & ~empty
+    record = (np.cumsum(starts) - 1)[field_lines]
+    count = int(starts.sum())
+    tags = heads.filter(pa.array(field_lines))
+    field_values = _gather_fields(values, field_lines, continued, keep_empty=False)
+    if _has_only(record, tags, field_values, count, ("TY", "ER")):
+        return None
+    return TaggedColumns(record, tags, field_values, np.flatnonzero(starts) + 1, notes)
+
+
+def _split_nbib(lines: pa.Array) -> TaggedColumns | None:
+    """MEDLINE of the plain shape: records separated by blank lines, each with a ``PMID``
+    line first (or, from ERIC, ``OWN - ERIC`` and no PMID) and one ``OWN`` line at most,
+    fields continued on lines indented by six spaces (the rules of
+    :func:`~searchtrail.records.tagged.read_nbib`)."""
+    # The usual tag lines ("AU  - ", "PMID- "), and others of the reader's pattern
+    # ("ISSN - ", "AB -"), whose few values are taken by that pattern.
+    usual = _matches(
+        lines, r"^(?:[A-Z][A-Z0-9]{3}|[A-Z][A-Z0-9]{2} |[A-Z][A-Z0-9] {2}|[A-Z] {3})- "
+    )
+    tag_lines = _matches(lines, r"^[A-Z][A-Z0-9]{0,3} {0,3}-(?: |$)")
+    values = _stripped(lines, usual, 6)
+    other = tag_lines & ~usual
+    if other.any():
+        taken = [
+            _NBIB_VALUE.sub("", line).strip() for line in lines.filter(pa.array(other)).to_pylist()
+        ]
+        values = pc.replace_with_mask(values, pa.array(other), pa.array(taken, values.type))
+    empty = ~tag_lines & _mask(pc.equal(pc.binary_length(values), 0))
+    continued = ~tag_lines & ~empty & _mask(pc.starts_with(lines, "      "))
+    if (~tag_lines & ~empty & ~continued).any():
+        return None  # a line of another shape (skipped by the reader, and noted)
+    starts = tag_lines & _before(empty)
+    if (continued & _before(empty)).any():
+        return None  # continued text with no field before it
+    tags_all = pc.struct_field(pc.extract_regex(lines, r"^(?P<tag>[A-Z][A-Z0-9]{0,3})"), 0)
+    pmid = tag_lines & _mask(pc.equal(tags_all, "PMID"))
+    if (pmid & ~starts).any():
+        return None  # a record told by its PMID line
+    field_lines = tag_lines
+    record = (np.cumsum(starts) - 1)[field_lines]
+    count = int(starts.sum())
+    tags = tags_all.filter(pa.array(field_lines))
+    own = _mask(pc.equal(tags, "OWN"))
+    if (np.bincount(record[own], minlength=count) > 1).any():
+        return None  # a second OWN line starts a record
+    field_values = _gather_fields(values, field_lines, continued, keep_empty=True)
+    eric = own & _mask(pc.equal(field_values, "ERIC"))
+    told = np.bincount(record[pmid[field_lines] | eric], minlength=count) > 0
+    if not told.all():
+        return None  # a record without a PMID, which the reader notes
+    if _has_only(record, tags, field_values, count, ("PT", "OWN", "STAT")):
+        return None
+    return TaggedColumns(record, tags, field_values, np.flatnonzero(starts) + 1, [])
+
+
+_NBIB_VALUE: Final = re.compile(r"^[A-Z][A-Z0-9]{0,3} {0,3}-")
+"""What comes before a MEDLINE tag line's value (the rule of ``tagged._NBIB_TAG``)."""
+
+_WOS_MARKS: Final = ("FN", "VR", "EF")
+
+
+def _split_wos(lines: pa.Array) -> TaggedColumns | None:
+    """Web of Science of the plain shape: a header of ``FN``/``VR`` lines, records that
+    end with ``ER`` and hold one ``PT`` line, fields continued on indented lines, ``EF`` at
+    the end (the rules of :func:`~searchtrail.records.tagged.read_wos`)."""
+    # A tag, a space and its value; or a tag alone ("ER", "EF"), white space after it aside.
+    tag_lines = _matches(lines, r"^[A-Z][A-Z0-9] ") | _matches(
+        pc.utf8_rtrim_whitespace(lines), r"^[A-Z][A-Z0-9]$"
+    )
+    values = _stripped(lines, tag_lines, 3)
+    empty = ~tag_lines & _mask(pc.equal(pc.binary_length(values), 0))
+    continued = ~tag_lines & ~empty & _mask(pc.starts_with(lines, " "))
+    if (~tag_lines & ~empty & ~continued).any():
+        return None  # untagged text, noted by the reader
+    heads = pc.utf8_slice_codeunits(lines, 0, 2)
+    ends = tag_lines & _mask(pc.equal(heads, "ER"))
+    marks = tag_lines & _mask(pc.is_in(heads, pa.array(_WOS_MARKS, _TEXT)))
+    opening = tag_lines & ~ends & ~marks
+    segment = np.cumsum(ends) - ends  # the ER lines before each line
+    segments = int(ends.sum()) + 1
+    first = np.full(segments, len(lines), dtype=np.int64)
+    opening_at = np.flatnonzero(opening)
+    np.minimum.at(first, segment[opening_at], opening_at)
+    index = np.arange(len(lines))
+    inside = (index >= first[segment]) & ~ends
+    starts = np.zeros(len(lines), dtype=bool)
+    starts[first[first < len(lines)]] = True
+    if (continued & ~inside).any() or (marks & inside).any():
+        return None  # text before a record, or a file mark inside one
+    if (inside & tag_lines & ~starts & _before(empty)).any():
+        return None  # a record without ER, ended by a blank line
+    field_lines = inside & tag_lines
+    record = (np.cumsum(starts) - 1)[field_lines]
+    count = int(starts.sum())
+    tags = heads.filter(pa.array(field_lines))
+    pt = _mask(pc.equal(tags, "PT"))
+    if (np.bincount(record[pt], minlength=count) != 1).any():
+        return None  # a record without PT, or one ended by a second PT
+    field_values = _gather_fields(values, field_lines, continued & inside, keep_empty=True)
+    if _has_only(record, tags, field_values, count, ("PT",)):
+        return None
+    return TaggedColumns(record, tags, field_values, np.flatnonzero(starts) + 1, [])
+
+
+# --- standard fields ---------------------------------------------------------------------
+
+
+class _Fields:
+    """A file's fields by tag: each standard field is picked per record from them. Picks
+    are made as row numbers (-1: none), and values taken once at the end."""
+
+    def __init__(self, columns: TaggedColumns) -> None:
+        self.count = len(columns)
+        self.record = columns.record
+        self.raw = columns.values
+        stripped = pc.utf8_trim_whitespace(columns.values)
+        self.present = _mask(pc.greater(pc.binary_length(stripped), 0))
+        self.none = len(stripped)
+        """The row number that stands for no value (an empty text after the last row)."""
+        self.values = pa.concat_arrays([stripped.cast(_TEXT), pa.array([""], _TEXT)])
+        encoded = pc.dictionary_encode(columns.tags)
+        self.codes = encoded.indices.to_numpy(zero_copy_only=False)
+        self.code = {name: i for i, name in enumerate(encoded.dictionary.to_pylist())}
+
+    def rows(self, tag: str) -> np.ndarray:
+        code = self.code.get(tag)
+        if code is None:
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(self.codes == code)
+
+    def has(self, tags: Iterable[str]) -> np.ndarray:
+        """Per record: whether it holds a field of one of ``tags``."""
+        found = np.zeros(self.count, dtype=bool)
+        for tag in tags:
+            found[self.record[self.rows(tag)]] = True
+        return found
+
+    def _leading(self, rows: np.ndarray) -> np.ndarray:
+        """Per record: the first of ``rows`` (ascending) that is its, or -1."""
+        owners = self.record[rows]
+        leading = np.ones(len(rows), dtype=bool)
+        leading[1:] = owners[1:] != owners[:-1]
+        chosen = np.full(self.count, -1, dtype=np.int64)
+        chosen[owners[leading]] = rows[leading]
+        return chosen
+
+    def first_row(self, tag: str) -> np.ndarray:
+        """Per record: the row of its first ``tag`` field, or -1."""
+        return self._leading(self.rows(tag))
+
+    def take(self, chosen: np.ndarray) -> pa.Array:
+        """The stripped values of rows ``chosen`` ("" for -1)."""
+        return self.values.take(pa.array(np.where(chosen < 0, self.none, chosen)))
+
+    def first(self, tag: str) -> pa.Array:
+        """Per record: the stripped value of its first ``tag`` field ("" without one)."""
+        return self.take(self.first_row(tag))
+
+    def joined(self, tags: Iterable[str], separator: str = "\n") -> pa.Array:
+        """Per record: the non-empty values of ``tags`` (all of the first tag's, then the
+        next's) joined by ``separator``; "" where there are none."""
+        return self._joined([self.rows(tag) for tag in tags], separator)[0]
+
+    def _joined(self, chosen: list[np.ndarray], separator: str) -> tuple[pa.Array, np.ndarray]:
+        rows = np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
+        rank = (
+            np.concatenate([np.full(len(r), i) for i, r in enumerate(chosen)]) if chosen else rows
+        )
+        kept = self.present[rows]
+        rows, rank = rows[kept], rank[kept]
+        order = np.lexsort((rows, rank, self.record[rows]))
+        rows = rows[order]
+        counts = np.bincount(self.record[rows], minlength=self.count)
+        if (counts <= 1).all():
+            single = np.full(self.count, -1, dtype=np.int64)
+            single[self.record[rows]] = rows
+            return self.take(single), counts
+        offsets = np.zeros(self.count + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        grouped = pa.LargeListArray.from_arrays(pa.array(offsets), self.values.take(pa.array(rows)))
+        return pc.binary_join(grouped, _literal(separator)), counts
+
+    def pick(self, sources: tuple[tuple[int, str], ...]) -> pa.Array:
+        """A standard field by its sources (the rule of ``fields._pick``), "" without one."""
+        modes = {mode for mode, _ in sources}
+        if modes == {standard._GATHER}:
+            return self.joined([name for _, name in sources])
+        if standard._GATHER in modes:
+            raise ValueError(f"a field gathered from some sources only: {sources}")
+        chosen = np.full(self.count, -1, dtype=np.int64)
+        # Per record: the source whose values are joined (-1: none, the row chosen holds).
+        joined_from = np.full(self.count, -1, dtype=np.int64)
+        joins: dict[int, pa.Array] = {}
+        for index, (mode, name) in enumerate(sources):
+            open_ = (chosen < 0) & (joined_from < 0)
+            if not open_.any():
+                break
+            if mode == standard._FIRST:
+                row = self.first_row(name)
+                row[(row >= 0) & ~self.present[row]] = -1  # an empty first value: the next source
+                chosen[open_] = row[open_]
+            else:
+                rows = self.rows(name)
+                present = rows[self.present[rows]]
+                counts = np.bincount(self.record[present], minlength=self.count)
+                single = self._leading(present)
+                take_single = open_ & (counts == 1)
+                chosen[take_single] = single[take_single]
+                several = open_ & (counts > 1)
+                if several.any():
+                    joined_from[several] = index
+                    joins[index] = self._joined([rows], "\n")[0]
+        result = self.take(chosen)
+        for index, joined in joins.items():
+            result = pc.if_else(pa.array(joined_from == index), joined, result)
+        return result
+
+
+def _per_value(values: pa.Array, function: Callable[[str], object]) -> list[object]:
+    """``function`` of each distinct value of ``values``, in the order of the values."""
+    encoded = pc.dictionary_encode(values)
+    results = [function(value) for value in encoded.dictionary.to_pylist()]
+    return [results[i] for i in encoded.indices.to_numpy(zero_copy_only=False)]
+
+
+def _apply(values: pa.Array, function: Callable[[str], str]) -> pa.Array:
+    encoded = pc.dictionary_encode(values)
+    results = pa.array([function(value) for value in encoded.dictionary.to_pylist()], _TEXT)
+    return results.take(encoded.indices)
+
+
+def _where(values: pa.Array, wanted: np.ndarray, function: Callable[[str], str]) -> pa.Array:
+    """``values`` with ``function`` applied where ``wanted``."""
+    if not wanted.any():
+        return values
+    changed = [function(value) for value in values.filter(pa.array(wanted)).to_pylist()]
+    return pc.replace_with_mask(values, pa.array(wanted), pa.array(changed, _TEXT))
+
+
+_WHITESPACE: Final = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+_NOT_ONE_SPACED: Final = (
+    "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _WHITESPACE if c != " ") + "]|  |^ | $"
+)
+"""Text that :func:`~searchtrail.records.fields.one_spaced` changes: white space other
+than single spaces inside it (the characters Python's ``str.split`` splits on)."""
+
+
+def _one_spaced(values: pa.Array) -> pa.Array:
+    return _where(values, _matches(values, _NOT_ONE_SPACED), standard.one_spaced)
+
+
+_ASCII_SPACE: Final = "\\x09-\\x0d\\x1c-\\x1f\\x20"
+_DOI_IN: Final = f"(?P<doi>10\\.[0-9]{{4,9}}/[^{_ASCII_SPACE}]+)"
+
+
+def _dois(values: pa.Array) -> pa.Array:
+    """:func:`~searchtrail.records.fields._doi` of each value: in Arrow for ASCII values
+    without percent-escapes (there its pattern matches the same), in Python otherwise."""
+    odd = _matches(values, r"[^\x00-\x7f]|%")
+    found = pc.struct_field(pc.extract_regex(values, _DOI_IN), 0).fill_null("")
+    found = pc.utf8_rtrim(found, ".,;")
+    if odd.any():
+        found = pc.replace_with_mask(
+            found,
+            pa.array(odd),
+            pa.array([standard._doi(v) for v in values.filter(pa.array(odd)).to_pylist()], _TEXT),
+        )
+    return found
+
+
+def _easy_authors(authors: pa.Array, *, one_line_rules: bool) -> np.ndarray:
+    """Per record: whether :func:`~searchtrail.records.fields.split_authors` leaves its
+    author lines as they are: no line that begins with "and" or is empty, and (with
+    ``one_line_rules``) a single line that no rule would split into several authors."""
+    easy = ~_matches(authors, r"(?:^|\n)and|^\n|\n\n|\n$")
+    if one_line_rules:
+        single = ~_matches(authors, "\n")
+        split = _matches(authors, r";|^[^,]+ [A-Z]{1,3}\.?, ") | (
+            _matches(authors, " and ") & _matches(authors, ",")
+        )
+        easy &= ~(single & split)
+    return easy
+
+
+def _ids(found: _Fields, format_name: str) -> pa.Array:
+    """Per record: its typed identifiers, one per line (the rule of
+    :func:`~searchtrail.records.identifiers.identifiers`)."""
+    sources = SOURCES[format_name]
+    databases = found.joined(DATABASE_FIELDS.get(format_name, ()), " ").to_pylist()
+    chosen: list[np.ndarray] = []
+    ranks: list[np.ndarray] = []
+    told: list[str | None] = []
+    for number, (name, holds) in enumerate(sources):
+        rows = found.rows(name)
+        if not len(rows):
+            continue
+        known = _told(found.raw.take(pa.array(rows)), holds)
+        useful = np.array([value != "" for value in known], dtype=bool)
+        chosen.append(rows[useful])
+        ranks.append(np.full(int(useful.sum()), number))
+        told.extend(value for value, keep in zip(known, useful.tolist(), strict=True) if keep)
+    result = [""] * found.count
+    if not chosen:
+        return pa.array(result, _TEXT)
+    every_row, every_rank = np.concatenate(chosen), np.concatenate(ranks)
+    owners = found.record[every_row]
+    order = np.lexsort((every_row, every_rank, owners))
+    raws = found.raw.take(pa.array(every_row[order])).to_pylist()
+    current, listed = -1, list[str]()
+    for owner, source, index, raw in zip(
+        owners[order].tolist(), every_rank[order].tolist(), order.tolist(), raws, strict=True
+    ):
+        if owner != current:
+            if listed:
+                result[current] = "\n".join(dict.fromkeys(listed))
+            current, listed = owner, []
+        given = told[index]
+        if given is None:
+            held = sources[source][1]
+            listed.extend(
+                kind
+                for value in _split(raw, held)
+                if (kind := typed(value, held, databases[owner]))
+            )
+        else:
+            listed.append(given)
+    if listed:
+        result[current] = "\n".join(dict.fromkeys(listed))
+    return pa.array(result, _TEXT)
+
+
+_FORM_ONLY: Final = frozenset({"eid", "pmcid", "central", "cdsr", "eric"})
+"""Fields whose values are identifiers only in a form that names their database."""
+_ANY_FORM: Final = (
+    r"(?i)(?:^|[;,\n])[\s\x0b\x1c-\x1f]*(?:"
+    + "|".join(form.pattern.removeprefix("^").removesuffix("$") for _, form in FORMS)
+    + ")"
+)
+"""Text in which a value of :data:`~searchtrail.records.identifiers.FORMS` could stand (a
+wider pattern: a value it does not find is typed as nothing)."""
+
+
+def _told(raw: pa.Array, holds: str) -> list[str | None]:
+    """Per value of a field that ``holds`` identifiers: its identifier where the usual
+    forms tell it in Arrow ("" for none), None where :func:`typed` must tell."""
+    known: list[str | None] = [None] * len(raw)
+    if holds == "pmid":  # a PubMed id alone: its number
+        simple = np.flatnonzero(_matches(raw, r"^[0-9]{1,8}$"))
+        numbers = pc.cast(raw.take(pa.array(simple)), pa.int64()).to_pylist()
+        for index, number in zip(simple.tolist(), numbers, strict=True):
+            known[index] = f"pmid:{number}" if number > 0 else ""
+    elif holds == "wos":  # WOS: and fifteen digits
+        simple = np.flatnonzero(_matches(raw, r"^WOS:[0-9]{15}$"))
+        for index, value in zip(
+            simple.tolist(), raw.take(pa.array(simple)).to_pylist(), strict=True
+        ):
+            known[index] = f"wos:{value[4:]}"
+    elif holds == "text" or holds in _FORM_ONLY:
+        # Text without "PMID", or without an identifier's form, holds none (text outside
+        # ASCII is left to Python's patterns, whose letter cases are Unicode's).
+        found = _matches(raw, "(?i)pmid" if holds == "text" else _ANY_FORM)
+        for index in np.flatnonzero(~found & ~_matches(raw, r"[^\x00-\x7f]")).tolist():
+            known[index] = ""
+    return known
+
+
+def _first_of(
+    found: _Fields, tags: Iterable[str], wanted: Callable[[pa.Array], pa.Array]
+) -> pa.Array:
+    """Per record: the first value among the fields of ``tags`` (all of the first tag's,
+    then the next's) for which ``wanted`` holds; null where none does."""
+    result = pa.nulls(found.count, _TEXT)
+    for tag in tags:
+        rows = found.rows(tag)
+        if not len(rows):
+            continue
+        raw = found.raw.take(pa.array(rows))
+        keep = _mask(wanted(raw))
+        rows = rows[keep]
+        owners = found.record[rows]
+        leading = np.ones(len(rows), dtype=bool)
+        leading[1:] = owners[1:] != owners[:-1]
+        taken = np.full(found.count, -1, dtype=np.int64)
+        taken[owners[leading]] = rows[leading]
+        result = pc.coalesce(result, found.raw.take(pa.array(taken, mask=taken < 0)))
+    return result
+
+
+def _range(start: pa.Array, end: pa.Array, *, unless_dash: bool) -> pa.Array:
+    """``start-end`` where both are given (and, with ``unless_dash``, the start holds no
+    dash), else whichever is given."""
+    both = pc.and_(pc.greater(pc.binary_length(start), 0), pc.greater(pc.binary_length(end), 0))
+    if unless_dash:
+        both = pc.and_(both, pc.invert(pc.match_substring(start, "-")))
+    either = pc.if_else(pc.greater(pc.binary_length(start), 0), start, end)
+    return pc.if_else(both, pc.binary_join_element_wise(start, end, _literal("-")), either)
+
+
+def standardise(columns: TaggedColumns, format_name: str) -> dict[str, pa.Array]:
+    """The standard fields of every record, as columns (those of
+    :data:`~searchtrail.records.fields.STANDARD_FIELDS`)."""
+    found = _Fields(columns)
+    plan = dict(standard._plan(format_name, ()))
+    picked = {name: found.pick(sources) for name, sources in plan.items()}
+    slow = np.zeros(found.count, dtype=bool)
+    result: dict[str, pa.Array] = {}
+    for name in standard.STANDARD_FIELDS:
+        result[name] = picked.get(name, pa.array([""] * found.count, _TEXT))
+    split = _per_value(picked["issn_isbn"], standard._split_issn_isbn)
+    result["issn"] = pa.array([pair[0] for pair in split], _TEXT)  # type: ignore[index]
+    result["isbn"] = pa.array([pair[1] for pair in split], _TEXT)  # type: ignore[index]
+
+    authors = picked["authors"]
+    if "authors_short" in picked:
+        none = _mask(pc.equal(pc.binary_length(authors), 0))
+        authors = pc.if_else(pa.array(none), picked["authors_short"], authors)
+    slow |= ~_easy_authors(authors, one_line_rules=True)
+    result["authors"] = authors
+
+    if format_name == "ris":
+        result["pages"] = _range(found.first("SP"), found.first("EP"), unless_dash=True)
+        doi = _dois(picked["doi"])
+        slow |= _mask(pc.equal(doi, "")) & found.has(standard._RIS_LINKS)
+    elif format_name == "nbib":
+        marked = _first_of(found, ("LID", "AID"), lambda v: pc.ends_with(v, "[doi]"))
+        slow |= marked.is_null().to_numpy(zero_copy_only=False) & found.has(("AID",))
+        marked = pc.utf8_trim_whitespace(pc.utf8_slice_codeunits(marked.fill_null(""), 0, -5))
+        doi = _dois(marked)
+        own = found.rows("OWN")
+        eric = _mask(pc.equal(pc.utf8_upper(found.values.take(pa.array(own))), "ERIC"))
+        slow[found.record[own[eric]]] = True
+        result["own_id"] = pa.array([""] * found.count, _TEXT)
+    else:
+        pages = _range(found.first("BP"), found.first("EP"), unless_dash=False)
+        result["pages"] = pc.if_else(
+            pc.greater(pc.binary_length(pages), 0), pages, found.first("AR")
+        )
+        doi = _dois(picked["doi"])
+
+    year = _apply(picked["year"], standard._year)
+    slow |= _mask(pc.equal(year, ""))
+    result["year"] = year
+    url = result["url"]
+    no_doi = _mask(pc.equal(doi, "")) & _matches(pc.utf8_lower(url), "doi")
+    result["doi"] = doi
+    if no_doi.any():
+        urls = url.filter(pa.array(no_doi)).to_pylist()
+        result["doi"] = pc.replace_with_mask(
+            doi, pa.array(no_doi), pa.array([standard._doi_from(u) for u in urls], _TEXT)
+        )
+    ids = _ids(found, format_name)
+    result["ids"] = ids
+    pmid = pc.extract_regex(ids, r"(?:^|\n)pmid:(?P<pmid>[^\n]*)")
+    result["pmid"] = pc.struct_field(pmid, 0).fill_null("")
+    for name in ("title", "abstract", "journal"):
+        result[name] = _one_spaced(result[name])
+    if slow.any():
+        _standardise_slowly(result, columns, format_name, np.flatnonzero(slow))
+    return {name: result[name] for name in standard.STANDARD_FIELDS}
+
+
+def _standardise_slowly(
+    result: dict[str, pa.Array], columns: TaggedColumns, format_name: str, wanted: np.ndarray
+) -> None:
+    """The records ``wanted`` standardised one by one."""
+    one = standard.standardiser(format_name)
+    rows = [one(fields) for fields in columns.fields_of(wanted)]
+    mask = np.zeros(len(columns), dtype=bool)
+    mask[wanted] = True
+    for name in standard.STANDARD_FIELDS:
+        result[name] = pc.replace_with_mask(
+            result[name], pa.array(mask), pa.array([row[name] for row in rows], _TEXT)
+        )
+
+
+def raw_json(columns: TaggedColumns) -> pa.Array:
+    """Per record: its fields as the records table's ``raw`` column holds them (a JSON list
+    of [tag, value] pairs in file order)."""
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    plain = ~_matches(columns.values, r'[\x00-\x1f"\\]')
+    values = columns.values
+    if not plain.all():
+        values = _where(values, ~plain, lambda v: encode(v)[1:-1])
+    pairs = pc.binary_join_element_wise(
+        _literal('["'), columns.tags, _literal('","'), values, _literal('"]'), _literal("")
+    )
+    counts = np.bincount(columns.record, minlength=len(columns))
+    offsets = np.zeros(len(columns) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    grouped = pa.LargeListArray.from_arrays(pa.array(offsets), pairs.cast(_TEXT))
+    inner = pc.binary_join(grouped, pa.scalar(",", _TEXT))
+    return pc.binary_join_element_wise(_literal("["), inner, _literal("]"), _literal(""))
+
+
+def _literal(text: str) -> pa.Scalar:
+    return pa.scalar(text, _TEXT)

@@ -1,0 +1,211 @@
+"""Reading column by column (records.columnar) gives the table the line readers give.
+
+Every RIS, MEDLINE and Web of Science file of the test data (and of the shared export
+benchmark, when it is beside the repository) is read both ways, and so are many variants of
+them with the quirks real exports have (CR LF, blank lines, continued lines, lines outside
+records, missing end marks, one-line author lists, DOIs only in links, ...): where the
+column reader takes a file, the records table must be the same, value for value.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from searchtrail.errors import ReviewError
+from searchtrail.records import columnar
+from searchtrail.records.reader import read_export
+from searchtrail.records.table import RecordColumns
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "tests" / "data" / "exports"
+SHARED = REPO.parent / "shared" / "benchmarks"
+SUFFIXES = (".ris", ".txt", ".nbib", ".ciw", ".isi", ".medline")
+
+
+def _tagged_files() -> list[Path]:
+    roots = [DATA, SHARED / "exports", SHARED / "dedup"]
+    files = [
+        path
+        for root in roots
+        if root.exists()
+        for path in sorted(root.rglob("*"))
+        if path.suffix.lower() in SUFFIXES and path.is_file()
+    ]
+    return [path for path in files if _format(path) in columnar.FORMATS]
+
+
+def _format(path: Path) -> str | None:
+    try:
+        return read_export(path, path.name).format
+    except ReviewError:  # a file no reader takes is not this test's concern
+        return None
+
+
+def _table(path: Path, *, by_column: bool) -> tuple[pd.DataFrame, object]:
+    parsed = read_export(path, path.name, by_column=by_column)
+    summary = (parsed.format, parsed.encoding, parsed.in_file, parsed.notes, parsed.failures)
+    columns = RecordColumns()
+    columns.add(parsed, origin_id="search")
+    return columns.frame(), summary
+
+
+def _same_both_ways(path: Path) -> bool:
+    """Assert that both readings give the same table; return whether the column reader
+    took the file."""
+    taken = read_export(path, path.name, by_column=True).columns is not None
+    by_line, line_summary = _table(path, by_column=False)
+    by_column, column_summary = _table(path, by_column=True)
+    assert column_summary == line_summary
+    pd.testing.assert_frame_equal(by_column, by_line)
+    return taken
+
+
+FILES = _tagged_files()
+
+
+@pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(p.parents[1])) for p in FILES])
+def test_an_export_reads_the_same_by_column(path: Path) -> None:
+    _same_both_ways(path)
+
+
+def test_the_column_reader_takes_plain_exports_of_each_format() -> None:
+    taken = {path.name for path in FILES if _same_both_ways(path)}
+    assert {"pubmed.nbib", "wos_plain.txt", "ovid_psycinfo.ris"} <= taken
+
+
+RIS = """\
+TY  - JOUR
+AU  - Larsen, Ingrid M.
+AU  - Okafor, Chidi
+TI  - Group parent training and child
+      conduct problems
+PY  - 2021
+T2  - Child Development
+VL  - 92
+IS  - 4
+SP  - 1320
+EP  - 35
+DO  - 10.1111/cdev.13562
+AN  - 33651234
+DB  - MEDLINE
+AB  - An abstract.
+ER  -
+
+TY  - JOUR
+AU  - Smith J; Jones K
+TI  - A second   title
+PY  - n.d.
+Y1  - 2019/05/01
+UR  - https://doi.org/10.1000/xyz.1
+SN  - 1234-5678; 978-3-16-148410-0
+ER  -
+"""
+
+
+def _variants(text: str, rng: random.Random) -> list[str]:
+    """Texts made from ``text`` by one quirk each, several times over."""
+    lines = text.split("\n")
+
+    def edit(kind: str) -> str:
+        changed = list(lines)
+        at = rng.randrange(len(changed))
+        if kind == "crlf":
+            return "\r\n".join(changed)
+        if kind == "bare cr":
+            return "\r".join(changed)
+        if kind == "blank":
+            changed.insert(at, "")
+        elif kind == "spaces":
+            changed.insert(at, "   ")
+        elif kind == "continued":
+            changed.insert(at, "      continued text")
+        elif kind == "stray":
+            changed.insert(at, "Link to the full text")
+        elif kind == "drop":
+            del changed[at]
+        elif kind == "duplicate":
+            changed.insert(at, changed[at])
+        elif kind == "and":
+            changed.insert(at, "AU  - and Brown, K")
+        elif kind == "one space":
+            changed.insert(at, "TI - one space before the hyphen")
+        elif kind == "lower":
+            changed.insert(at, "ab  - lower-case tag")
+        elif kind == "tab":
+            changed[at] = changed[at] + "\t"
+        elif kind == "accent":
+            changed[at] = changed[at] + " Cafe\u0301"
+        elif kind == "quote":
+            changed[at] = changed[at] + ' "quoted" \\ back'
+        elif kind == "nbsp":
+            changed[at] = changed[at].replace(" ", "\u00a0", 1)
+        return "\n".join(changed)
+
+    kinds = (
+        "crlf", "bare cr", "blank", "spaces", "continued", "stray", "drop", "duplicate",
+        "and", "one space", "lower", "tab", "accent", "quote", "nbsp",
+    )  # fmt: skip
+    return [edit(rng.choice(kinds)) for _ in range(60)]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(None, id="ris-sample"),
+        pytest.param(DATA / "pubmed.nbib", id="pubmed.nbib"),
+        pytest.param(DATA / "wos_plain.txt", id="wos_plain.txt"),
+        pytest.param(DATA / "ovid_psycinfo.ris", id="ovid_psycinfo.ris"),
+        pytest.param(DATA / "eric.nbib", id="eric.nbib"),
+    ],
+)
+def test_variants_with_quirks_read_the_same_by_column(source: Path | None, tmp_path: Path) -> None:
+    text = RIS if source is None else source.read_text(encoding="utf-8-sig")
+    rng = random.Random(7)
+    suffix = ".ris" if source is None else source.suffix
+    taken = 0
+    for number, variant in enumerate(_variants(text, rng)):
+        path = tmp_path / f"variant{number}{suffix}"
+        path.write_bytes(variant.encode())
+        try:
+            read_export(path, path.name)
+        except ReviewError:  # a variant no reader takes is fine either way
+            continue
+        taken += _same_both_ways(path)
+    assert taken > 0  # the column reader took some of the variants
+
+
+def test_records_needing_the_whole_record_are_standardised_by_the_fields_module(
+    tmp_path: Path,
+) -> None:
+    """The sample's second record has its year only in Y1, its DOI only in a link and its
+    authors in one line: the column reader takes the file and the values are those the
+    fields module gives."""
+    path = tmp_path / "sample.ris"
+    path.write_text(RIS, encoding="utf-8")
+    assert read_export(path, path.name, by_column=True).columns is not None
+    table, _ = _table(path, by_column=True)
+    second = table.iloc[1]
+    assert second["year"] == "2019"
+    assert second["doi"] == "10.1000/xyz.1"
+    assert second["authors"] == "Smith J\nJones K"
+    assert second["title"] == "A second title"
+    assert (second["issn"], second["isbn"]) == ("1234-5678", "978-3-16-148410-0")
+    first = table.iloc[0]
+    assert first["title"] == "Group parent training and child\nconduct problems".replace("\n", " ")
+    assert first["pages"] == "1320-35"
+    assert first["ids"] == "pmid:33651234"
+    assert first["pmid"] == "33651234"
+    _same_both_ways(path)
+
+
+def test_a_file_beyond_the_plain_shape_is_left_to_the_line_reader(tmp_path: Path) -> None:
+    path = tmp_path / "no_end.ris"
+    path.write_text(RIS.replace("ER  -\n\nTY", "TY", 1), encoding="utf-8")
+    parsed = read_export(path, path.name, by_column=True)
+    assert parsed.columns is None
+    assert len(parsed.records) == 2
+    assert any("without ER" in note for note in parsed.notes)
