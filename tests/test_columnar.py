@@ -72,6 +72,19 @@ def test_an_export_reads_the_same_by_column(path: Path) -> None:
     _same_both_ways(path)
 
 
+def test_a_file_cut_into_pieces_reads_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large file is read a piece of whole records at a time: with pieces of a few
+    hundred characters, every file is cut many times, and reads the same (files up to
+    200 kB: larger ones would be cut into thousands of pieces)."""
+    monkeypatch.setattr(columnar, "PIECE", 300)
+    cut = 0
+    for path in (path for path in FILES if path.stat().st_size < 200_000):
+        found = read_export(path, path.name, by_column=True).columns
+        cut += found is not None and len(found.pieces) > 2
+        _same_both_ways(path)
+    assert cut >= 3
+
+
 def test_the_column_reader_takes_plain_exports_of_each_format() -> None:
     taken = {path.name for path in FILES if _same_both_ways(path)}
     assert {"pubmed.nbib", "wos_plain.txt", "ovid_psycinfo.ris"} <= taken
@@ -209,3 +222,8 @@ def test_a_file_beyond_the_plain_shape_is_left_to_the_line_reader(tmp_path: Path
     assert parsed.columns is None
     assert len(parsed.records) == 2
     assert any("without ER" in note for note in parsed.notes)
+
+
+def test_the_white_space_the_column_reader_knows_is_pythons() -> None:
+    every = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+    assert every == columnar._WHITESPACE

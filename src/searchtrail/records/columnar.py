@@ -30,9 +30,8 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
@@ -52,15 +51,17 @@ _TEXT: Final = pa.large_string()
 
 @dataclass
 class TaggedColumns:
-    """The records of one file as columns: field ``i`` is (``tags[i]``, ``values[i]``) of
-    record ``record[i]`` (records numbered from 0, fields in file order), and record ``r``
-    begins at line ``lines[r]``."""
+    """Records as columns: field ``i`` is (``tags[i]``, ``values[i]``) of record
+    ``record[i]`` (records numbered from 0, fields in file order), and record ``r`` begins
+    at line ``lines[r]``. ``skipped`` and ``kept`` are the lines outside records that were
+    skipped, and the tag lines after ``ER`` kept with their record (RIS)."""
 
     record: np.ndarray
     tags: pa.Array
     values: pa.Array
     lines: np.ndarray
-    notes: list[str]
+    skipped: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    kept: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -85,16 +86,68 @@ class TaggedColumns:
         return [grouped[int(r)] for r in wanted]
 
 
-def split(text: str, format_name: str) -> TaggedColumns | None:
+@dataclass
+class TaggedFile:
+    """The records of one file, in pieces of consecutive records, and the reader's notes."""
+
+    pieces: list[TaggedColumns]
+    notes: list[str]
+
+    def __len__(self) -> int:
+        return sum(len(piece) for piece in self.pieces)
+
+    def records(self) -> list[RawRecord]:
+        """The records as the line readers give them."""
+        return [record for piece in self.pieces for record in piece.records()]
+
+
+PIECE: Final = 1 << 24
+"""Characters of text read at a time (about as many bytes of a Latin-script export): a
+file is cut into pieces of whole records, so that the arrays worked on stay a few times
+this size whatever the size of the file."""
+
+_CUTS: Final = {
+    "ris": re.compile(r"\n(?=TY  -)"),  # before a TY line
+    "nbib": re.compile(r"\n\r?\n(?=PMID- )"),  # before a PMID line after a blank line
+    "wos": re.compile(r"\nER\r?\n"),  # after an ER line
+}
+"""Where a file of each format may be cut between records: the state of the line reader
+there is that of the start of a file."""
+
+
+def split(text: str, format_name: str) -> TaggedFile | None:
     """The records of ``text`` in ``format_name``, or None when the file is not of the
     plain shape (its line reader reads it then)."""
     if format_name not in FORMATS:
         return None
-    lines = _lines(text)
-    if lines is None:
-        return None
+    piece = PIECE
     splitter = {"ris": _split_ris, "nbib": _split_nbib, "wos": _split_wos}[format_name]
-    return splitter(lines)
+    cut = _CUTS[format_name]
+    pieces: list[TaggedColumns] = []
+    start, first_line = 0, 1
+    while start < len(text) or not pieces:
+        found = cut.search(text, start + piece) if start + piece < len(text) else None
+        end = found.end() if found else len(text)
+        lines = _lines(text[start:end])
+        part = splitter(lines, first_line) if lines is not None else None
+        if part is None:
+            return None
+        pieces.append(part)
+        first_line += text.count("\n", start, end)
+        start = end
+    skipped = np.concatenate([part.skipped for part in pieces])
+    kept = np.concatenate([part.kept for part in pieces])
+    notes = []
+    if len(skipped):
+        notes.append(
+            f"{len(skipped)} line(s) outside records skipped ({line_numbers(skipped.tolist())})"
+        )
+    if len(kept):
+        notes.append(
+            f"{len(kept)} tag line(s) right after ER kept with their record "
+            f"({line_numbers(kept.tolist())})"
+        )
+    return TaggedFile(pieces, notes)
 
 
 def _lines(text: str) -> pa.Array | None:
@@ -180,7 +233,7 @@ def _last(mask: np.ndarray, index: np.ndarray) -> np.ndarray:
     return np.maximum.accumulate(np.where(mask, index, -1)) if len(mask) else index
 
 
-def _split_ris(lines: pa.Array) -> TaggedColumns | None:
+def _split_ris(lines: pa.Array, first: int) -> TaggedColumns | None:
     """RIS of the plain shape: blank lines between records, each record a ``TY`` line,
     tag lines and continued text, and a bare ``ER`` line (the rules of
     :func:`~searchtrail.records.ris.read_ris`)."""
@@ -212,18 +265,8 @@ def _split_ris(lines: pa.Array) -> TaggedColumns | None:
     stray = outside & tag_lines & ~trailing
     if (stray & _mask(pc.is_in(heads, pa.array(sorted(CONTENT_TAGS), _TEXT)))).any():
         return None  # a record without TY, which the reader reports
-    skipped = np.flatnonzero(stray | (outside & ~tag_lines & ~empty)) + 1
-    kept = np.flatnonzero(trailing) + 1
-    notes = []
-    if len(skipped):
-        notes.append(
-            f"{len(skipped)} line(s) outside records skipped ({line_numbers(skipped.tolist())})"
-        )
-    if len(kept):
-        notes.append(
-            f"{len(kept)} tag line(s) right after ER kept with their record "
-            f"({line_numbers(kept.tolist())})"
-        )
+    skipped = np.flatnonzero(stray | (outside & ~tag_lines & ~empty)) + first
+    kept = np.flatnonzero(trailing) + first
     field_lines = (inside | trailing) & tag_lines
     continued = inside & ~tag_lines & ~empty
     record = (np.cumsum(starts) - 1)[field_lines]
@@ -232,10 +275,10 @@ def _split_ris(lines: pa.Array) -> TaggedColumns | None:
     field_values = _gather_fields(values, field_lines, continued, keep_empty=False)
     if _has_only(record, tags, field_values, count, ("TY", "ER")):
         return None
-    return TaggedColumns(record, tags, field_values, np.flatnonzero(starts) + 1, notes)
+    return TaggedColumns(record, tags, field_values, np.flatnonzero(starts) + first, skipped, kept)
 
 
-def _split_nbib(lines: pa.Array) -> TaggedColumns | None:
+def _split_nbib(lines: pa.Array, first: int) -> TaggedColumns | None:
     """MEDLINE of the plain shape: records separated by blank lines, each with a ``PMID``
     line first (or, from ERIC, ``OWN - ERIC`` and no PMID) and one ``OWN`` line at most,
     fields continued on lines indented by six spaces (the rules of
@@ -278,7 +321,7 @@ def _split_nbib(lines: pa.Array) -> TaggedColumns | None:
         return None  # a record without a PMID, which the reader notes
     if _has_only(record, tags, field_values, count, ("PT", "OWN", "STAT")):
         return None
-    return TaggedColumns(record, tags, field_values, np.flatnonzero(starts) + 1, [])
+    return TaggedColumns(record, tags, field_values, np.flatnonzero(starts) + first)
 
 
 _NBIB_VALUE: Final = re.compile(r"^[A-Z][A-Z0-9]{0,3} {0,3}-")
@@ -287,7 +330,7 @@ _NBIB_VALUE: Final = re.compile(r"^[A-Z][A-Z0-9]{0,3} {0,3}-")
 _WOS_MARKS: Final = ("FN", "VR", "EF")
 
 
-def _split_wos(lines: pa.Array) -> TaggedColumns | None:
+def _split_wos(lines: pa.Array, first: int) -> TaggedColumns | None:
     """Web of Science of the plain shape: a header of ``FN``/``VR`` lines, records that
     end with ``ER`` and hold one ``PT`` line, fields continued on indented lines, ``EF`` at
     the end (the rules of :func:`~searchtrail.records.tagged.read_wos`)."""
@@ -306,13 +349,13 @@ def _split_wos(lines: pa.Array) -> TaggedColumns | None:
     opening = tag_lines & ~ends & ~marks
     segment = np.cumsum(ends) - ends  # the ER lines before each line
     segments = int(ends.sum()) + 1
-    first = np.full(segments, len(lines), dtype=np.int64)
+    opening_first = np.full(segments, len(lines), dtype=np.int64)
     opening_at = np.flatnonzero(opening)
-    np.minimum.at(first, segment[opening_at], opening_at)
+    np.minimum.at(opening_first, segment[opening_at], opening_at)
     index = np.arange(len(lines))
-    inside = (index >= first[segment]) & ~ends
+    inside = (index >= opening_first[segment]) & ~ends
     starts = np.zeros(len(lines), dtype=bool)
-    starts[first[first < len(lines)]] = True
+    starts[opening_first[opening_first < len(lines)]] = True
     if (continued & ~inside).any() or (marks & inside).any():
         return None  # text before a record, or a file mark inside one
     if (inside & tag_lines & ~starts & _before(empty)).any():
@@ -327,7 +370,7 @@ def _split_wos(lines: pa.Array) -> TaggedColumns | None:
     field_values = _gather_fields(values, field_lines, continued & inside, keep_empty=True)
     if _has_only(record, tags, field_values, count, ("PT",)):
         return None
-    return TaggedColumns(record, tags, field_values, np.flatnonzero(starts) + 1, [])
+    return TaggedColumns(record, tags, field_values, np.flatnonzero(starts) + first)
 
 
 # --- standard fields ---------------------------------------------------------------------
@@ -465,7 +508,9 @@ def _where(values: pa.Array, wanted: np.ndarray, function: Callable[[str], str])
     return pc.replace_with_mask(values, pa.array(wanted), pa.array(changed, _TEXT))
 
 
-_WHITESPACE: Final = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+_WHITESPACE: Final = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+"""The characters Python's ``str.split`` splits on (none lies above U+3000, the
+ideographic space; a test checks that against all of Unicode)."""
 _NOT_ONE_SPACED: Final = (
     "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _WHITESPACE if c != " ") + "]|  |^ | $"
 )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from searchtrail.errors import Problem
 
 if TYPE_CHECKING:
-    from searchtrail.records.columnar import TaggedColumns
+    from searchtrail.records.columnar import TaggedFile
 
 
 @dataclass(slots=True)
@@ -44,7 +44,7 @@ class ParsedFile:
     in_file: int
     failures: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    columns: TaggedColumns | None = None
+    columns: TaggedFile | None = None
 
 
 def line_numbers(numbers: Iterable[int], limit: int = 5) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -139,6 +139,30 @@ class RecordColumns:
         assert found is not None
         if release:
             parsed.columns = None
+        self._store()
+        count = 0
+        for piece in _taken(found.pieces) if release else list(found.pieces):
+            count += self._add_piece(
+                piece,
+                parsed,
+                origin_id=origin_id,
+                first_position=first_position + count,
+                record_id=record_id,
+                keep_raw=keep_raw,
+            )
+        return count
+
+    def _add_piece(
+        self,
+        found: columnar.TaggedColumns,
+        parsed: ParsedFile,
+        *,
+        origin_id: str,
+        first_position: int,
+        record_id: IdMaker | None,
+        keep_raw: bool,
+    ) -> int:
+        """Add the records of one piece of a file read column by column."""
         count = len(found)
         standard = columnar.standardise(found, parsed.format)
         raw = columnar.raw_json(found) if keep_raw else pa.array([""] * count, pa.large_string())
@@ -155,7 +179,6 @@ class RecordColumns:
                 name if name is not None else f"{origin_id}:{key}"
                 for name, key in zip(given, keys, strict=True)
             ]
-        self._store()
         self._ids.extend(given)  # type: ignore[arg-type]
         self._made.extend(made)
         repeated = {"origin_id": origin_id, "file": parsed.file, "format": parsed.format}
@@ -237,6 +260,16 @@ def string_types(kind: pa.DataType) -> pd.api.extensions.ExtensionDtype | None:
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         return pd.StringDtype(storage="pyarrow", na_value=float("nan"))
     return None
+
+
+T = TypeVar("T")
+
+
+def _taken(items: list[T]) -> Iterator[T]:
+    """The items of ``items``, each taken out of the list as it is given."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 class _Rows:
