@@ -500,6 +500,7 @@ def read_export(
         text, used, notes = decode_declared(data, declared, file=name)
     else:
         text, used = decode(data, file=name, encoding=encoding)
+    del data  # the text is what is read from here on (a large export is held once)
     seen = detect_format(text)
     chosen = format_name or seen
     if chosen is None:
