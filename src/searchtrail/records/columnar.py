@@ -185,15 +185,44 @@ def _before(mask: np.ndarray) -> np.ndarray:
     return shifted
 
 
-def _stripped(lines: pa.Array, tag_lines: np.ndarray, value_from: int) -> pa.Array:
-    """Each line's value: a tag line's text from ``value_from`` on, another line whole;
-    stripped of whitespace at both ends as Python's ``str.strip`` does."""
-    sliced = pc.utf8_slice_codeunits(lines, value_from)
-    return pc.utf8_trim_whitespace(pc.if_else(pa.array(tag_lines), sliced, lines))
+class _Values:
+    """Each line's value, stripped of white space at both ends as Python's ``str.strip``
+    does: a tag line's text from ``value_from`` on, another line whole. The two kinds are
+    held apart (choosing between two arrays line by line costs more than filtering)."""
+
+    def __init__(self, lines: pa.Array, tag_lines: np.ndarray, value_from: int) -> None:
+        self.tag_lines = tag_lines
+        self.tagged = pc.utf8_trim_whitespace(
+            pc.utf8_slice_codeunits(lines.filter(pa.array(tag_lines)), value_from)
+        )
+        self.other = pc.utf8_trim_whitespace(lines.filter(pa.array(~tag_lines)))
+        self.empty = np.empty(len(tag_lines), dtype=bool)
+        self.empty[tag_lines] = _mask(pc.equal(pc.binary_length(self.tagged), 0))
+        self.empty[~tag_lines] = _mask(pc.equal(pc.binary_length(self.other), 0))
+
+    def replace(self, wanted: np.ndarray, values: list[str]) -> None:
+        """Give the lines ``wanted`` (lines that are not tag lines) ``values``."""
+        inside = wanted[~self.tag_lines]
+        self.other = pc.replace_with_mask(self.other, pa.array(inside), pa.array(values, _TEXT))
+        self.empty[wanted] = [not value for value in values]
+
+    def of(self, wanted: np.ndarray) -> pa.Array:
+        """The values of the lines ``wanted``, in line order."""
+        tagged = self.tagged.filter(pa.array(wanted[self.tag_lines]))
+        other_wanted = wanted[~self.tag_lines]
+        if not other_wanted.any():
+            return tagged.cast(_TEXT)
+        other = self.other.filter(pa.array(other_wanted))
+        # Line order: the wanted tag lines' values first, then the others', put in place.
+        lines = np.concatenate(
+            [np.flatnonzero(wanted & self.tag_lines), np.flatnonzero(wanted & ~self.tag_lines)]
+        )
+        both = pa.concat_arrays([tagged.cast(_TEXT), other.cast(_TEXT)])
+        return both.take(pa.array(np.argsort(lines, kind="stable")))
 
 
 def _gather_fields(
-    values: pa.Array,
+    values: _Values,
     field_lines: np.ndarray,
     continued: np.ndarray,
     *,
@@ -203,18 +232,16 @@ def _gather_fields(
     it, joined by line breaks. Without ``keep_empty``, an empty tag value is left out of
     the join (RIS); with it, it is kept (``"\\ntext"``, as MEDLINE and Web of Science)."""
     if not continued.any():
-        return values.filter(pa.array(field_lines))
+        return values.of(field_lines)
     parts = field_lines | continued
-    owner = (np.cumsum(field_lines) - 1)[parts]
-    part_values = values.filter(pa.array(parts))
     if not keep_empty:
-        kept = ~_mask(pc.equal(pc.binary_length(part_values), 0))
-        owner = owner[kept]
-        part_values = part_values.filter(pa.array(kept))
+        parts &= ~values.empty
+    owner = (np.cumsum(field_lines) - 1)[parts]
+    part_values = values.of(parts)
     counts = np.bincount(owner, minlength=int(field_lines.sum()))
     offsets = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
-    grouped = pa.LargeListArray.from_arrays(pa.array(offsets), part_values.cast(_TEXT))
+    grouped = pa.LargeListArray.from_arrays(pa.array(offsets), part_values)
     return pc.binary_join(grouped, pa.scalar("\n", _TEXT))
 
 
@@ -246,8 +273,8 @@ def _split_ris(lines: pa.Array, first: int) -> TaggedColumns | None:
     heads = pc.utf8_slice_codeunits(lines, 0, 2)
     starts = tag_lines & _mask(pc.equal(heads, "TY"))
     ends = tag_lines & _mask(pc.equal(heads, "ER"))
-    values = _stripped(lines, tag_lines, 6)
-    empty = _mask(pc.equal(pc.binary_length(values), 0))
+    values = _Values(lines, tag_lines, 6)
+    empty = values.empty
     if (ends & ~empty).any():
         return None  # an ER line with text is record text
     depth = np.cumsum(starts, dtype=np.int64) - np.cumsum(ends, dtype=np.int64)
@@ -289,14 +316,14 @@ def _split_nbib(lines: pa.Array, first: int) -> TaggedColumns | None:
         lines, r"^(?:[A-Z][A-Z0-9]{3}|[A-Z][A-Z0-9]{2} |[A-Z][A-Z0-9] {2}|[A-Z] {3})- "
     )
     tag_lines = _matches(lines, r"^[A-Z][A-Z0-9]{0,3} {0,3}-(?: |$)")
-    values = _stripped(lines, usual, 6)
+    values = _Values(lines, usual, 6)
     other = tag_lines & ~usual
     if other.any():
         taken = [
             _NBIB_VALUE.sub("", line).strip() for line in lines.filter(pa.array(other)).to_pylist()
         ]
-        values = pc.replace_with_mask(values, pa.array(other), pa.array(taken, values.type))
-    empty = ~tag_lines & _mask(pc.equal(pc.binary_length(values), 0))
+        values.replace(other, taken)
+    empty = ~tag_lines & values.empty
     continued = ~tag_lines & ~empty & _mask(pc.starts_with(lines, "      "))
     if (~tag_lines & ~empty & ~continued).any():
         return None  # a line of another shape (skipped by the reader, and noted)
@@ -338,8 +365,8 @@ def _split_wos(lines: pa.Array, first: int) -> TaggedColumns | None:
     tag_lines = _matches(lines, r"^[A-Z][A-Z0-9] ") | _matches(
         pc.utf8_rtrim_whitespace(lines), r"^[A-Z][A-Z0-9]$"
     )
-    values = _stripped(lines, tag_lines, 3)
-    empty = ~tag_lines & _mask(pc.equal(pc.binary_length(values), 0))
+    values = _Values(lines, tag_lines, 3)
+    empty = ~tag_lines & values.empty
     continued = ~tag_lines & ~empty & _mask(pc.starts_with(lines, " "))
     if (~tag_lines & ~empty & ~continued).any():
         return None  # untagged text, noted by the reader
