@@ -23,7 +23,7 @@ from searchtrail.records.table import RecordColumns
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data" / "exports"
 SHARED = REPO.parent / "shared" / "benchmarks"
-SUFFIXES = (".ris", ".txt", ".nbib", ".ciw", ".isi", ".medline")
+SUFFIXES = (".ris", ".txt", ".nbib", ".ciw", ".isi", ".medline", ".csv", ".tsv")
 
 
 def _tagged_files() -> list[Path]:
@@ -35,7 +35,7 @@ def _tagged_files() -> list[Path]:
         for path in sorted(root.rglob("*"))
         if path.suffix.lower() in SUFFIXES and path.is_file()
     ]
-    return [path for path in files if _format(path) in columnar.FORMATS]
+    return [path for path in files if _format(path) in columnar.FORMATS | columnar.TABLE_FORMATS]
 
 
 def _format(path: Path) -> str | None:
@@ -173,6 +173,7 @@ def _variants(text: str, rng: random.Random) -> list[str]:
         pytest.param(DATA / "wos_plain.txt", id="wos_plain.txt"),
         pytest.param(DATA / "ovid_psycinfo.ris", id="ovid_psycinfo.ris"),
         pytest.param(DATA / "eric.nbib", id="eric.nbib"),
+        pytest.param(DATA / "scopus.csv", id="scopus.csv"),
     ],
 )
 def test_variants_with_quirks_read_the_same_by_column(source: Path | None, tmp_path: Path) -> None:
@@ -227,3 +228,73 @@ def test_a_file_beyond_the_plain_shape_is_left_to_the_line_reader(tmp_path: Path
 def test_the_white_space_the_column_reader_knows_is_pythons() -> None:
     every = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
     assert every == columnar._WHITESPACE
+
+
+WOS = """\
+FN Clarivate Analytics Web of Science
+VR 1.0
+PT J
+AU Larsen, IM
+TI Group parent training
+SO CHILD DEVELOPMENT
+PY 2021
+EP 1335
+AR e13562
+ER
+
+PT J
+AU Okafor, C
+TI Conduct problems
+SO CHILD DEVELOPMENT
+PY 2020
+EP 44
+ER
+
+PT J
+AU Okafor, C
+TI Conduct problems again
+SO CHILD DEVELOPMENT
+PY 2020
+BP 40
+EP 44
+ER
+
+EF
+"""
+
+
+def test_web_of_science_pages_without_a_first_page(tmp_path: Path) -> None:
+    """Web of Science's pages are BP-EP, or BP alone, or else the article number (AR): an
+    end page alone is not the pages."""
+    path = tmp_path / "pages.txt"
+    path.write_text(WOS, encoding="utf-8")
+    assert read_export(path, path.name, by_column=True).columns is not None
+    table, _ = _table(path, by_column=True)
+    assert list(table["pages"]) == ["e13562", "", "40-44"]
+    _same_both_ways(path)
+
+
+SCOPUS = """\
+Authors,Author full names,Title,Year,Source title,Volume,Page start,Page end,Art. No.,DOI,EID
+"Larsen I.M., Okafor C.",,Group parent training,2021,Child Development,92,1320,1335,,10.1111/cdev.13562,2-s2.0-85100000001
+"Larsen I.M.; Okafor C.",,A second title,2020,Child Development,91,,,e44,,2-s2.0-85100000002
+"Larsen I.M. and Okafor C., Lee K.",,A third title,2019,Child Development,90,12,,,,
+"Larsen I.M., and Okafor C.",,A fourth title,2019,Child Development,90,,18,,,
+"Larsen I.M., Okafor C.","Larsen, Ingrid M. (57190000001); Okafor, Chidi (57190000002)",A fifth title,2018,Child Development,89,1,9,,,
+Smith J,,A sixth title,2018,Child Development,89,,,,,
+"Ng K.,  , Lee M.",,A seventh title,2017,Child Development,88,,,,,
+"""
+
+
+def test_scopus_author_lists_read_the_same_by_column(tmp_path: Path) -> None:
+    """A one-line author list is split at its commas, unless it is split otherwise (";",
+    " and ") or a part begins with "and"; the full names, where given, are the authors."""
+    path = tmp_path / "scopus.csv"
+    path.write_text(SCOPUS, encoding="utf-8")
+    assert read_export(path, path.name, by_column=True).columns is not None
+    table, _ = _table(path, by_column=True)
+    assert table["authors"].iloc[0] == "Larsen I.M.\nOkafor C."
+    assert table["authors"].iloc[4] == "Larsen, Ingrid M.\nOkafor, Chidi"
+    assert table["authors"].iloc[6] == "Ng K.\nLee M."
+    assert list(table["pages"]) == ["1320-1335", "e44", "12", "", "1-9", "", ""]
+    _same_both_ways(path)

@@ -28,6 +28,7 @@ every export fixture both ways and compare the tables.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -44,7 +45,12 @@ from searchtrail.records.model import RawRecord, line_numbers
 from searchtrail.records.ris import CONTENT_TAGS
 
 FORMATS: Final = frozenset({"ris", "nbib", "wos"})
-"""The formats read here when their files have the plain shape."""
+"""The line-tagged formats read here when their files have the plain shape."""
+TABLE_FORMATS: Final = frozenset({"scopus-csv", "csv"})
+"""The tables whose rows are standardised here (their cells are read by
+:class:`~searchtrail.records.delimited.Table`)."""
+TABLE_PIECE: Final = 20_000
+"""Rows of a table turned into columns at a time."""
 
 _TEXT: Final = pa.large_string()
 
@@ -400,6 +406,57 @@ def _split_wos(lines: pa.Array, first: int) -> TaggedColumns | None:
     return TaggedColumns(record, tags, field_values, np.flatnonzero(starts) + first)
 
 
+def from_table(header: list[str], rows: Iterable[tuple[int, list[str]]]) -> TaggedFile:
+    """A table's rows (the line each starts at, its cells) as columns: a row's fields are
+    its filled cells, named by the header, in the header's order (as the table reader's)."""
+    pieces: list[TaggedColumns] = []
+    chunk: list[tuple[int, list[str]]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= TABLE_PIECE:
+            pieces.append(_table_piece(header, chunk))
+            chunk = []
+    if chunk or not pieces:
+        pieces.append(_table_piece(header, chunk))
+    return TaggedFile(pieces, [])
+
+
+def _table_piece(header: list[str], chunk: list[tuple[int, list[str]]]) -> TaggedColumns:
+    starts = np.array([start for start, _ in chunk], dtype=np.int64)
+    cells = list(itertools.zip_longest(*(row for _, row in chunk), fillvalue=""))
+    owners, places, values = [], [], []
+    for number, column in enumerate(cells[: len(header)]):
+        texts = pa.array(column, _TEXT)
+        filled = _mask(pc.greater(pc.binary_length(pc.utf8_trim_whitespace(texts)), 0))
+        owners.append(np.flatnonzero(filled))
+        places.append(np.full(int(filled.sum()), number))
+        values.append(texts.filter(pa.array(filled)))
+    if not owners:
+        empty = pa.array([], _TEXT)
+        return TaggedColumns(np.zeros(0, dtype=np.int64), empty, empty, starts)
+    record, place = np.concatenate(owners), np.concatenate(places)
+    order = np.lexsort((place, record))
+    names = pa.array(header, _TEXT).take(pa.array(place[order]))
+    return TaggedColumns(
+        record[order], names, pa.concat_arrays(values).take(pa.array(order)), starts
+    )
+
+
+def titled(found: TaggedFile, format_name: str) -> bool:
+    """Whether every record of a table has a title (a filled cell in a column the title is
+    taken from): such a table needs no check of what its rows give."""
+    titles, _ = standard.source_names(format_name, "title")
+    for piece in found.pieces:
+        encoded = pc.dictionary_encode(piece.tags)
+        wanted = [
+            i for i, name in enumerate(encoded.dictionary.to_pylist()) if name.lower() in titles
+        ]
+        named = np.isin(encoded.indices.to_numpy(zero_copy_only=False), wanted)
+        if (np.bincount(piece.record[named], minlength=len(piece)) == 0).any():
+            return False
+    return True
+
+
 # --- standard fields ---------------------------------------------------------------------
 
 
@@ -407,7 +464,7 @@ class _Fields:
     """A file's fields by tag: each standard field is picked per record from them. Picks
     are made as row numbers (-1: none), and values taken once at the end."""
 
-    def __init__(self, columns: TaggedColumns) -> None:
+    def __init__(self, columns: TaggedColumns, *, caseless: bool = False) -> None:
         self.count = len(columns)
         self.record = columns.record
         self.raw = columns.values
@@ -418,13 +475,20 @@ class _Fields:
         self.values = pa.concat_arrays([stripped.cast(_TEXT), pa.array([""], _TEXT)])
         encoded = pc.dictionary_encode(columns.tags)
         self.codes = encoded.indices.to_numpy(zero_copy_only=False)
-        self.code = {name: i for i, name in enumerate(encoded.dictionary.to_pylist())}
+        self.code: dict[str, list[int]] = {}
+        for code, name in enumerate(encoded.dictionary.to_pylist()):
+            self.code.setdefault(name.lower() if caseless else name, []).append(code)
+        self.caseless = caseless
 
     def rows(self, tag: str) -> np.ndarray:
-        code = self.code.get(tag)
-        if code is None:
+        """The rows of the fields named ``tag`` (in a table, whatever the case of the
+        column's name)."""
+        codes = self.code.get(tag.lower() if self.caseless else tag)
+        if codes is None:
             return np.zeros(0, dtype=np.int64)
-        return np.flatnonzero(self.codes == code)
+        if len(codes) == 1:
+            return np.flatnonzero(self.codes == codes[0])
+        return np.flatnonzero(np.isin(self.codes, codes))
 
     def has(self, tags: Iterable[str]) -> np.ndarray:
         """Per record: whether it holds a field of one of ``tags``."""
@@ -568,18 +632,53 @@ def _dois(values: pa.Array) -> pa.Array:
     return found
 
 
-def _easy_authors(authors: pa.Array, *, one_line_rules: bool) -> np.ndarray:
-    """Per record: whether :func:`~searchtrail.records.fields.split_authors` leaves its
-    author lines as they are: no line that begins with "and" or is empty, and (with
-    ``one_line_rules``) a single line that no rule would split into several authors."""
+def _authors(authors: pa.Array, *, commas: bool) -> tuple[pa.Array, np.ndarray]:
+    """:func:`~searchtrail.records.fields.split_authors` of each record's authors, and the
+    records it must be left to: author lines are kept as they are unless one begins with
+    "and" or is empty, or a single line holds several authors. With ``commas`` (the
+    format's one-line lists are split at commas), a single line with commas and none of
+    ";", " and " or a part beginning with "and" is split here."""
     easy = ~_matches(authors, r"(?:^|\n)and|^\n|\n\n|\n$")
-    if one_line_rules:
-        single = ~_matches(authors, "\n")
-        split = _matches(authors, r";|^[^,]+ [A-Z]{1,3}\.?, ") | (
-            _matches(authors, " and ") & _matches(authors, ",")
-        )
-        easy &= ~(single & split)
-    return easy
+    single = ~_matches(authors, "\n")
+    semicolon, joined = _matches(authors, ";"), _matches(authors, " and ")
+    comma = _matches(authors, ",")
+    split = semicolon | _matches(authors, r"^[^,]+ [A-Z]{1,3}\.?, ") | (joined & comma)
+    if commas:
+        listed = single & comma & ~semicolon & ~joined & ~_matches(authors, r",\s*and")
+        authors = _split_at_commas(authors, listed)
+        split = (split | comma) & ~listed
+    return authors, ~(easy & ~(single & split))
+
+
+def _split_at_commas(authors: pa.Array, wanted: np.ndarray) -> pa.Array:
+    """``authors`` with the lists ``wanted`` split at their commas, one author a line."""
+    if not wanted.any():
+        return authors
+    parts = pc.split_pattern(authors.filter(pa.array(wanted)), ",")
+    names = pc.utf8_trim_whitespace(pc.list_flatten(parts))
+    owner = pc.list_parent_indices(parts).to_numpy(zero_copy_only=False)
+    kept = _mask(pc.greater(pc.binary_length(names), 0))
+    counts = np.bincount(owner[kept], minlength=int(wanted.sum()))
+    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    lists = pa.LargeListArray.from_arrays(
+        pa.array(offsets), names.filter(pa.array(kept)).cast(_TEXT)
+    )
+    return pc.replace_with_mask(authors, pa.array(wanted), pc.binary_join(lists, _literal("\n")))
+
+
+_COMMA_AUTHORS: Final = frozenset({"pubmed-csv", "embase-csv", "scopus-csv"})
+"""Formats whose one-line author lists are split at commas (as ``fields.split_authors``)."""
+
+
+def _scopus_names(full: str) -> str:
+    """Scopus's "Author full names" one per line, without their author ids (the rule of
+    ``fields._fix_scopus``)."""
+    names = [_SCOPUS_ID.sub("", part).strip() for part in full.split(";")]
+    return "\n".join(name for name in names if name)
+
+
+_SCOPUS_ID: Final = re.compile(r"\s*\(\d+\)\s*$")
 
 
 def _ids(found: _Fields, format_name: str) -> pa.Array:
@@ -686,20 +785,21 @@ def _first_of(
     return result
 
 
-def _range(start: pa.Array, end: pa.Array, *, unless_dash: bool) -> pa.Array:
+def _pages(start: pa.Array, end: pa.Array, otherwise: pa.Array, *, unless_dash: bool) -> pa.Array:
     """``start-end`` where both are given (and, with ``unless_dash``, the start holds no
-    dash), else whichever is given."""
-    both = pc.and_(pc.greater(pc.binary_length(start), 0), pc.greater(pc.binary_length(end), 0))
+    dash), else the start, else ``otherwise``."""
+    has_start = pc.greater(pc.binary_length(start), 0)
+    both = pc.and_(has_start, pc.greater(pc.binary_length(end), 0))
     if unless_dash:
         both = pc.and_(both, pc.invert(pc.match_substring(start, "-")))
-    either = pc.if_else(pc.greater(pc.binary_length(start), 0), start, end)
-    return pc.if_else(both, pc.binary_join_element_wise(start, end, _literal("-")), either)
+    alone = pc.if_else(has_start, start, otherwise)
+    return pc.if_else(both, pc.binary_join_element_wise(start, end, _literal("-")), alone)
 
 
 def standardise(columns: TaggedColumns, format_name: str) -> dict[str, pa.Array]:
     """The standard fields of every record, as columns (those of
     :data:`~searchtrail.records.fields.STANDARD_FIELDS`)."""
-    found = _Fields(columns)
+    found = _Fields(columns, caseless=format_name in standard._CASELESS)
     plan = dict(standard._plan(format_name, ()))
     picked = {name: found.pick(sources) for name, sources in plan.items()}
     slow = np.zeros(found.count, dtype=bool)
@@ -714,11 +814,11 @@ def standardise(columns: TaggedColumns, format_name: str) -> dict[str, pa.Array]
     if "authors_short" in picked:
         none = _mask(pc.equal(pc.binary_length(authors), 0))
         authors = pc.if_else(pa.array(none), picked["authors_short"], authors)
-    slow |= ~_easy_authors(authors, one_line_rules=True)
-    result["authors"] = authors
+    authors, hard = _authors(authors, commas=format_name in _COMMA_AUTHORS)
 
     if format_name == "ris":
-        result["pages"] = _range(found.first("SP"), found.first("EP"), unless_dash=True)
+        end = found.first("EP")
+        result["pages"] = _pages(found.first("SP"), end, end, unless_dash=True)
         doi = _dois(picked["doi"])
         slow |= _mask(pc.equal(doi, "")) & found.has(standard._RIS_LINKS)
     elif format_name == "nbib":
@@ -730,12 +830,28 @@ def standardise(columns: TaggedColumns, format_name: str) -> dict[str, pa.Array]
         eric = _mask(pc.equal(pc.utf8_upper(found.values.take(pa.array(own))), "ERIC"))
         slow[found.record[own[eric]]] = True
         result["own_id"] = pa.array([""] * found.count, _TEXT)
-    else:
-        pages = _range(found.first("BP"), found.first("EP"), unless_dash=False)
-        result["pages"] = pc.if_else(
-            pc.greater(pc.binary_length(pages), 0), pages, found.first("AR")
+    elif format_name == "wos":
+        result["pages"] = _pages(
+            found.first("BP"), found.first("EP"), found.first("AR"), unless_dash=False
         )
         doi = _dois(picked["doi"])
+    elif format_name == "scopus-csv":
+        result["pages"] = _pages(
+            found.first("page start"),
+            found.first("page end"),
+            found.first("art. no."),
+            unless_dash=False,
+        )
+        doi = _dois(picked["doi"])
+        # Scopus's full names ("Larsen, Ingrid M. (57190000001)") are the authors where given.
+        full = found.first("author full names")
+        given = _mask(pc.greater(pc.binary_length(full), 0))
+        authors = pc.if_else(pa.array(given), _apply(full, _scopus_names), authors)
+        hard &= ~given
+    else:
+        doi = _dois(picked["doi"])
+    slow |= hard
+    result["authors"] = authors
 
     year = _apply(picked["year"], standard._year)
     slow |= _mask(pc.equal(year, ""))

@@ -23,9 +23,11 @@ import csv
 import io
 import itertools
 import re
+from collections.abc import Iterator
 from typing import Final
 
 from searchtrail.errors import Problem, ReviewError
+from searchtrail.records import columnar
 from searchtrail.records.fields import TABLE_COLUMNS
 from searchtrail.records.model import ParsedFile, RawRecord
 from searchtrail.records.vendor_tables import LAYOUTS, layout_of, note_above_header
@@ -202,42 +204,119 @@ def read_table(text: str, *, file: str, encoding: str) -> ParsedFile:
     """Read every data row of a CSV or TSV file (after the lines above its header: the note
     Dimensions writes, a database's search query (:func:`header_index`), which are skipped
     and named in the notes)."""
-    text, skipped, note = _note_above_header(text)
-    text, above = _above_header(text)
-    notes = (
-        [f"line 1 is the note Dimensions writes above its header ({note[:80]!r}): skipped"]
-        if skipped
-        else []
-    )
-    if above:
-        shown = next((line.strip() for line in above if line.strip()), "").rstrip(",;\t")
-        lines = (
-            f"lines {skipped + 1}-{skipped + len(above)}"
-            if len(above) > 1
-            else f"line {skipped + 1}"
+    table = Table(text, file=file)
+    records = [
+        RawRecord(
+            start,
+            [(name, cell) for name, cell in zip(table.header, row, strict=False) if cell.strip()],
         )
-        what = f" (a database's note or search query, {shown[:80]!r})" if shown else ""
-        notes.append(
-            f"{lines} above the table's header (line {skipped + len(above) + 1}) are not "
-            f"rows of the table{what}: skipped"
-        )
-        skipped += len(above)
-    first_line = text.split("\n", 1)[0].split("\r", 1)[0]
-    delimiter = sniff_delimiter(first_line)
-    header_probe = next(csv.reader([first_line], delimiter=delimiter), [])
-    profile = table_profile(header_probe)
-    reader = csv.reader(
-        io.StringIO(text, newline=""),
-        delimiter=delimiter,
-        quoting=csv.QUOTE_NONE if profile == "wos-tab" else csv.QUOTE_MINIMAL,
-        strict=profile != "wos-tab",
+        for start, row in table.rows()
+    ]
+    return ParsedFile(
+        file, table.profile, encoding, records, table.in_file, table.failures, table.notes
     )
-    try:
-        header = [name.strip() for name in next(reader)]
-    except StopIteration:
-        return ParsedFile(file, profile, encoding, [], 0, [], notes)
-    except csv.Error as error:
-        raise _broken(file, 1, error) from error
+
+
+def read_table_columns(text: str, *, file: str, encoding: str) -> ParsedFile | None:
+    """:func:`read_table` with the rows held as columns (:mod:`~searchtrail.records.columnar`),
+    for a table of a profile whose rows are standardised there and whose every row has a
+    title (so that no row needs checking for what it gives); None otherwise."""
+    table = Table(text, file=file)
+    if table.empty or table.profile not in columnar.TABLE_FORMATS:
+        return None
+    found = columnar.from_table(table.header, table.rows())
+    if not len(found) or not columnar.titled(found, table.profile):
+        return None
+    return ParsedFile(
+        file, table.profile, encoding, [], table.in_file, table.failures, table.notes, columns=found
+    )
+
+
+class Table:
+    """A CSV or TSV file's header, and its data rows as they are read (:meth:`rows`)."""
+
+    def __init__(self, text: str, *, file: str) -> None:
+        self.file = file
+        self.in_file = 0
+        self.failures: list[Problem] = []
+        text, skipped, note = _note_above_header(text)
+        text, above = _above_header(text)
+        self.notes = (
+            [f"line 1 is the note Dimensions writes above its header ({note[:80]!r}): skipped"]
+            if skipped
+            else []
+        )
+        if above:
+            shown = next((line.strip() for line in above if line.strip()), "").rstrip(",;\t")
+            lines = (
+                f"lines {skipped + 1}-{skipped + len(above)}"
+                if len(above) > 1
+                else f"line {skipped + 1}"
+            )
+            what = f" (a database's note or search query, {shown[:80]!r})" if shown else ""
+            self.notes.append(
+                f"{lines} above the table's header (line {skipped + len(above) + 1}) are not "
+                f"rows of the table{what}: skipped"
+            )
+            skipped += len(above)
+        self.skipped = skipped
+        first_line = text.split("\n", 1)[0].split("\r", 1)[0]
+        delimiter = sniff_delimiter(first_line)
+        header_probe = next(csv.reader([first_line], delimiter=delimiter), [])
+        self.profile = table_profile(header_probe)
+        self._reader = csv.reader(
+            io.StringIO(text, newline=""),
+            delimiter=delimiter,
+            quoting=csv.QUOTE_NONE if self.profile == "wos-tab" else csv.QUOTE_MINIMAL,
+            strict=self.profile != "wos-tab",
+        )
+        self.header: list[str] = []
+        self.empty = True
+        """Whether the file holds no line for a header (and so no rows)."""
+        try:
+            self.header = [name.strip() for name in next(self._reader)]
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise _broken(file, 1, error) from error
+        self.empty = False
+        _check_header(file, first_line, self.header)
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """The data rows (the line each starts at, its cells): blank rows are passed over,
+        and a row with filled cells beyond the header's columns is a failure."""
+        if self.empty:
+            return
+        file, header, reader, skipped = self.file, self.header, self._reader, self.skipped
+        line = reader.line_num + skipped
+        try:
+            for row in reader:
+                start, line = line + 1, reader.line_num + skipped
+                if not any(cell.strip() for cell in row):
+                    continue
+                self.in_file += 1
+                extra = [cell for cell in row[len(header) :] if cell.strip()]
+                if extra:
+                    self.failures.append(
+                        Problem(
+                            file,
+                            start,
+                            f"row at line {start}",
+                            None,
+                            repr(extra[0][:60]),
+                            f"at most {len(header)} cells, one per column of the header",
+                            f"the row has {len(row)} cells, {len(extra)} of them beyond the last "
+                            "column",
+                        )
+                    )
+                    continue
+                yield start, row
+        except csv.Error as error:
+            # The rows after a broken quote cannot be told apart: the file cannot be read.
+            raise _broken(file, line + 1, error) from error
+
+
+def _check_header(file: str, first_line: str, header: list[str]) -> None:
     if strategy_line(first_line):
         raise ReviewError(
             [
@@ -271,37 +350,6 @@ def read_table(text: str, *, file: str, encoding: str) -> ParsedFile:
                 )
             ]
         )
-    records: list[RawRecord] = []
-    failures: list[Problem] = []
-    in_file = 0
-    line = reader.line_num + skipped
-    try:
-        for row in reader:
-            start, line = line + 1, reader.line_num + skipped
-            if not any(cell.strip() for cell in row):
-                continue
-            in_file += 1
-            extra = [cell for cell in row[len(header) :] if cell.strip()]
-            if extra:
-                failures.append(
-                    Problem(
-                        file,
-                        start,
-                        f"row at line {start}",
-                        None,
-                        repr(extra[0][:60]),
-                        f"at most {len(header)} cells, one per column of the header",
-                        f"the row has {len(row)} cells, {len(extra)} of them beyond the last "
-                        "column",
-                    )
-                )
-                continue
-            fields = [(name, cell) for name, cell in zip(header, row, strict=False) if cell.strip()]
-            records.append(RawRecord(start, fields))
-    except csv.Error as error:
-        # The rows after a broken quote cannot be told apart: the file cannot be read.
-        raise _broken(file, line + 1, error) from error
-    return ParsedFile(file, profile, encoding, records, in_file, failures, notes)
 
 
 # A year, a DOI or a web address: what a record holds and a header does not.

@@ -73,6 +73,7 @@ from searchtrail.records.delimited import (
     PROFILES,
     header_index,
     read_table,
+    read_table_columns,
     same_cells,
     table_header,
 )
@@ -529,6 +530,11 @@ def read_export(
                 name, chosen, used, [], len(found), [], notes + found.notes, columns=found
             )
     as_json = seen == "json-table" and _family(chosen) == "csv"
+    if by_column and not columns and chosen in ("csv", "tsv") and not as_json:
+        table = read_table_columns(text, file=name, encoding=used)  # its header tells its kind
+        if table is not None:
+            table.notes[:0] = notes
+            return table
     parsed = (read_json_table if as_json else _READERS[chosen])(text, file=name, encoding=used)
     if chosen in PROFILES and chosen not in ("csv", parsed.format):
         parsed.format = chosen  # the search log's word wins over the table's header
