@@ -276,11 +276,11 @@ def test_web_of_science_pages_without_a_first_page(tmp_path: Path) -> None:
 
 SCOPUS = """\
 Authors,Author full names,Title,Year,Source title,Volume,Page start,Page end,Art. No.,DOI,EID
-"Larsen I.M., Okafor C.",,Group parent training,2021,Child Development,92,1320,1335,,10.1111/cdev.13562,2-s2.0-85100000001
+"Larsen I.M., Okafor C.",,Group parent training,2021,Child Dev,92,1320,1335,,10.1111/x.1,2-s2.0-85100000001
 "Larsen I.M.; Okafor C.",,A second title,2020,Child Development,91,,,e44,,2-s2.0-85100000002
 "Larsen I.M. and Okafor C., Lee K.",,A third title,2019,Child Development,90,12,,,,
 "Larsen I.M., and Okafor C.",,A fourth title,2019,Child Development,90,,18,,,
-"Larsen I.M., Okafor C.","Larsen, Ingrid M. (57190000001); Okafor, Chidi (57190000002)",A fifth title,2018,Child Development,89,1,9,,,
+"Larsen I.M., Okafor C.","Larsen, Ingrid M. (57190000001); Okafor, Chidi (57190000002)",A fifth,2018,CD,89,1,9,,,
 Smith J,,A sixth title,2018,Child Development,89,,,,,
 "Ng K.,  , Lee M.",,A seventh title,2017,Child Development,88,,,,,
 """
