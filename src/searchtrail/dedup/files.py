@@ -37,6 +37,9 @@ from searchtrail.records.reader import read_export
 from searchtrail.sheets import WORKBOOKS, read_sheet
 
 IdPolicy = Literal["own", "key", "position"]
+Read = tuple[pa.Table, list[Problem], str]
+"""What reading one file gives: its records (Arrow), the records that cannot be read, and
+a line of progress."""
 
 
 @dataclass
@@ -59,7 +62,7 @@ def release_memory() -> None:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def _read_one(path: Path, ids: IdPolicy, keep_raw: bool) -> tuple[pd.DataFrame, list[Problem], str]:
+def _read_one(path: Path, ids: IdPolicy, keep_raw: bool) -> Read:
     """Read one file into a records table."""
     name = str(path)
     parsed = read_export(path, name, by_column=True)
@@ -76,7 +79,7 @@ def _read_one(path: Path, ids: IdPolicy, keep_raw: bool) -> tuple[pd.DataFrame, 
     gathered = table.RecordColumns()
     count = gathered.add(parsed, origin_id=stem, record_id=make_id, keep_raw=keep_raw, release=True)
     message = f"read {name}: {count:,} records ({parsed.format}, {parsed.encoding})"
-    return gathered.frame(), parsed.failures, message
+    return gathered.table(), parsed.failures, message
 
 
 PARALLEL_ABOVE = 20_000_000
@@ -126,21 +129,18 @@ def read_worker(argv: Sequence[str]) -> int:
         target, meta_path = _spooled(folder, index)
         meta: dict[str, Any]
         try:
-            frame, failures, message = _read_one(Path(path), ids, keep_raw == "1")  # type: ignore[arg-type]
+            records, failures, message = _read_one(Path(path), ids, keep_raw == "1")  # type: ignore[arg-type]
         except ReviewError as error:
             meta = {"error": [asdict(p) for p in error.problems], "summary": error.summary}
         else:
-            feather.write_feather(frame, target, compression="uncompressed")
-            del frame
+            feather.write_feather(records, target, compression="uncompressed")
+            del records
             meta = {"failures": [asdict(p) for p in failures], "message": message}
         partial = meta_path.with_suffix(".part")
         partial.write_text(json.dumps(meta), encoding="utf-8")
         partial.replace(meta_path)
         release_memory()
     return 0
-
-
-Read = tuple[pd.DataFrame, list[Problem], str]
 
 
 def _collect(folder: Path, index: int) -> Read:
@@ -150,11 +150,9 @@ def _collect(folder: Path, index: int) -> Read:
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     if "error" in meta:
         raise ReviewError([Problem(**p) for p in meta["error"]], summary=meta["summary"])
-    arrow = feather.read_table(target, memory_map=False)
-    frame = arrow.to_pandas(types_mapper=table.string_types)
-    del arrow
+    records = feather.read_table(target, memory_map=False)
     target.unlink()
-    return frame, [Problem(**p) for p in meta["failures"]], meta["message"]
+    return records, [Problem(**p) for p in meta["failures"]], meta["message"]
 
 
 def _read_in_parallel(
@@ -275,10 +273,10 @@ def read_files(
         raise ReviewError(
             problems, summary="records that cannot be read (--skip-unreadable skips them)"
         )
-    frames = [frame for frame, _, _ in results]
+    tables = [records for records, _, _ in results]
     del results
-    records = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    del frames
+    records = table.to_frame(pa.concat_tables(tables) if len(tables) > 1 else tables[0])
+    del tables
     _check_unique_ids(records)
     return records, skipped
 

@@ -203,6 +203,10 @@ class RecordColumns:
         """The records as a table, columns in their fixed order (empty tables included).
 
         The gathered values are released as the table is built."""
+        return to_frame(self.table())
+
+    def table(self) -> pa.Table:
+        """:meth:`frame` as an Arrow table (the gathered values are released)."""
         self._store()
         self._tell_apart()
         arrays = {"record_id": pa.array(self._ids, type=pa.large_string())}
@@ -211,11 +215,8 @@ class RecordColumns:
             kind = pa.int64() if name in ("position", "line") else pa.large_string()
             arrays[name] = pa.chunked_array(self._chunks[name], type=kind)
             self._chunks[name] = []
-        table: pd.DataFrame = pa.table(arrays).to_pandas(
-            types_mapper=string_types, self_destruct=True
-        )
         self.data = {name: [] for name in COLUMNS}
-        return table
+        return pa.table(arrays)
 
     def _tell_apart(self) -> None:
         """Give records that share a made key ids of their own, by what they say."""
@@ -253,6 +254,13 @@ class RecordColumns:
                 f"{tag}={text}" for tag, text in json.loads(raw) if not own or text.strip() != own
             )
         return "\x1f".join(parts)
+
+
+def to_frame(table: pa.Table) -> pd.DataFrame:
+    """A records table from Arrow, its text as pandas' string type (the Arrow table's memory
+    is handed over as it is converted)."""
+    frame: pd.DataFrame = table.to_pandas(types_mapper=string_types, self_destruct=True)
+    return frame
 
 
 def string_types(kind: pa.DataType) -> pd.api.extensions.ExtensionDtype | None:
