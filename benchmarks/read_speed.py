@@ -10,7 +10,8 @@ Each export file of the generated corpus of ``--size`` records (``generate_corpu
 ``--runs`` times each way, and the fastest run is reported (the machine's other work only
 ever slows a run down). A read is what ``searchtrail dedup`` does with a file: decode it,
 read its records, standardise their fields and make the records table (``read``: the
-parse into records or columns alone; ``table``: standardising and the table). The floor is
+parse into records or columns alone; ``table``: standardising and the table, records named
+by their position as ``speed.py`` runs ``searchtrail dedup``). The floor is
 a loop that decodes the file and goes through its lines, counting the tag lines, with
 nothing kept. Output: ``results/read_speed.json`` and ``.md``.
 """
@@ -59,7 +60,13 @@ def measure(path: Path, runs: int) -> dict[str, object]:
     def whole(by_column: bool) -> int:
         parsed = read_export(path, path.name, by_column=by_column)
         columns = RecordColumns()
-        count = columns.add(parsed, origin_id=path.name, keep_raw=False, release=True)
+        count = columns.add(
+            parsed,
+            origin_id=path.name,
+            record_id=lambda _fields, position: f"{path.name}:{position}",
+            keep_raw=False,
+            release=True,
+        )
         columns.frame()
         return count
 
