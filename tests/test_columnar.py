@@ -298,3 +298,20 @@ def test_scopus_author_lists_read_the_same_by_column(tmp_path: Path) -> None:
     assert table["authors"].iloc[6] == "Ng K.\nLee M."
     assert list(table["pages"]) == ["1320-1335", "e44", "12", "", "1-9", "", ""]
     _same_both_ways(path)
+
+
+def test_a_large_table_is_given_to_the_csv_reader_a_piece_at_a_time() -> None:
+    """The lines a table's rows are read from, taken a piece at a time, are those a file
+    opened with newline="" gives (LF, CR LF and a bare CR end a line; other separators
+    such as U+2028 do not), wherever the pieces are cut."""
+    import io
+
+    from searchtrail.records.delimited import _text_lines
+
+    rng = random.Random(3)
+    parts = ["a", "b,c", '"q\nr"', "\r\n", "\n", "\r", "\u2028", "\x85", "é", " "]
+    for _ in range(200):
+        text = "".join(rng.choice(parts) for _ in range(rng.randrange(0, 40)))
+        whole = list(io.StringIO(text, newline=""))
+        for piece in (1, 2, 5, 1000):
+            assert list(_text_lines(text, piece)) == whole

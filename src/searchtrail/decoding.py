@@ -68,6 +68,17 @@ def composed(text: str) -> str:
     return "".join(parts)
 
 
+def utf8_body(data: bytes) -> tuple[bytes, str] | None:
+    """The bytes of the text of ``data`` and the name of its encoding, as :func:`decode`
+    (with no encoding given) reads a file that is UTF-8: without its byte-order mark; None
+    for a file in UTF-16 (whether a file is UTF-8 throughout is for its decoder to find)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:], "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _utf16_without_mark(data):
+        return None
+    return data, "utf-8"
+
+
 def _decode(data: bytes, *, file: str, encoding: str | None = None) -> tuple[str, str]:
     wrong = _declared_wrongly(encoding, data) if encoding else None
     if wrong:

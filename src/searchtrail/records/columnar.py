@@ -39,6 +39,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from searchtrail.decoding import composed
 from searchtrail.records import fields as standard
 from searchtrail.records.identifiers import DATABASE_FIELDS, FORMS, SOURCES, _split, typed
 from searchtrail.records.model import RawRecord, line_numbers
@@ -108,22 +109,24 @@ class TaggedFile:
 
 
 PIECE: Final = 1 << 24
-"""Characters of text read at a time (about as many bytes of a Latin-script export): a
-file is cut into pieces of whole records, so that the arrays worked on stay a few times
-this size whatever the size of the file."""
+"""Bytes of text read at a time: a file is cut into pieces of whole records, so that the
+arrays worked on stay a few times this size whatever the size of the file."""
 
 _CUTS: Final = {
-    "ris": re.compile(r"\n(?=TY  -)"),  # before a TY line
-    "nbib": re.compile(r"\n\r?\n(?=PMID- )"),  # before a PMID line after a blank line
-    "wos": re.compile(r"\nER\r?\n"),  # after an ER line
+    "ris": re.compile(rb"\n(?=TY  -)"),  # before a TY line
+    "nbib": re.compile(rb"\n\r?\n(?=PMID- )"),  # before a PMID line after a blank line
+    "wos": re.compile(rb"\nER\r?\n"),  # after an ER line
 }
 """Where a file of each format may be cut between records: the state of the line reader
 there is that of the start of a file."""
 
 
-def split(text: str, format_name: str) -> TaggedFile | None:
-    """The records of ``text`` in ``format_name``, or None when the file is not of the
-    plain shape (its line reader reads it then)."""
+def split(data: bytes, format_name: str) -> TaggedFile | None:
+    """The records of ``data`` (an export's text in UTF-8, without a byte-order mark) in
+    ``format_name``, or None when the file is not of the plain shape or not UTF-8 (its line
+    reader reads it then). Each piece is decoded and put in Unicode's composed form (NFC)
+    as :func:`~searchtrail.decoding.decode` does with the whole text, so the whole text is
+    never held as Python text."""
     if format_name not in FORMATS:
         return None
     piece = PIECE
@@ -131,15 +134,22 @@ def split(text: str, format_name: str) -> TaggedFile | None:
     cut = _CUTS[format_name]
     pieces: list[TaggedColumns] = []
     start, first_line = 0, 1
-    while start < len(text) or not pieces:
-        found = cut.search(text, start + piece) if start + piece < len(text) else None
-        end = found.end() if found else len(text)
-        lines = _lines(text[start:end])
+    while start < len(data) or not pieces:
+        found = cut.search(data, start + piece) if start + piece < len(data) else None
+        end = found.end() if found else len(data)
+        part_data = data[start:end]
+        try:
+            text = part_data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        whole = composed(text)
+        lines = _lines(part_data if whole is text else whole.encode())
+        del text, whole, part_data
         part = splitter(lines, first_line) if lines is not None else None
         if part is None:
             return None
         pieces.append(part)
-        first_line += text.count("\n", start, end)
+        first_line += data.count(b"\n", start, end)
         start = end
     skipped = np.concatenate([part.skipped for part in pieces])
     kept = np.concatenate([part.kept for part in pieces])
@@ -156,18 +166,17 @@ def split(text: str, format_name: str) -> TaggedFile | None:
     return TaggedFile(pieces, notes)
 
 
-def _lines(text: str) -> pa.Array | None:
-    """The lines of ``text`` as :func:`~searchtrail.decoding.iter_lines` gives them, when its
-    line breaks are LF or CR LF (a bare CR is left to that function)."""
-    data = text.encode()
+def _lines(data: bytes) -> pa.Array | None:
+    """The lines of ``data`` (UTF-8) as :func:`~searchtrail.decoding.iter_lines` gives them
+    from its text, when its line breaks are LF or CR LF (a bare CR is left to that
+    function)."""
     returns = data.count(b"\r")
     if returns and returns != data.count(b"\r\n"):
         return None
     if not data:
         return pa.array([], _TEXT)
     pieces = pc.list_flatten(pc.split_pattern(pa.array([data], pa.large_binary()), b"\n"))
-    del data
-    if text.endswith("\n"):
+    if data.endswith(b"\n"):
         pieces = pieces.slice(0, len(pieces) - 1)
     lines = pieces.cast(_TEXT)
     # Every CR stands before an LF (counted above): each line ends in one CR at most.

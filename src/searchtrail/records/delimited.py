@@ -127,12 +127,31 @@ def table_header(lines: list[str]) -> bool:
 def _note_above_header(text: str) -> tuple[str, int, str]:
     """``text`` without the note Dimensions writes above its header, the number of lines
     left out, and the note (empty when there is none)."""
-    first_line = text.split("\n", 1)[0].split("\r", 1)[0]
+    first_line = _first_line(text)
     if not note_above_header(first_line):
         return text, 0, ""
     rest = text[len(first_line) :]
     rest = rest[2:] if rest.startswith("\r\n") else rest[1:]
     return rest, 1, first_line
+
+
+def _first_line(text: str) -> str:
+    """The first line of ``text`` (without copying the rest of a large text)."""
+    end = text.find("\n")
+    return (text if end < 0 else text[:end]).split("\r", 1)[0]
+
+
+def _text_lines(text: str, piece: int = 1 << 20) -> Iterator[str]:
+    """The lines of ``text`` with their line breaks, as a file opened with ``newline=""``
+    gives them to the CSV reader (split at LF, CR LF and CR), read from a piece of about
+    ``piece`` characters at a time: a text buffer of the whole of a large file would hold
+    four bytes a character. Pieces end just after an LF, so a CR LF is never cut."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + piece)
+        end = len(text) if end < 0 else end + 1
+        yield from io.StringIO(text[start:end], newline="")
+        start = end
 
 
 def _above_header(text: str) -> tuple[str, list[str]]:
@@ -260,12 +279,12 @@ class Table:
             )
             skipped += len(above)
         self.skipped = skipped
-        first_line = text.split("\n", 1)[0].split("\r", 1)[0]
+        first_line = _first_line(text)
         delimiter = sniff_delimiter(first_line)
         header_probe = next(csv.reader([first_line], delimiter=delimiter), [])
         self.profile = table_profile(header_probe)
         self._reader = csv.reader(
-            io.StringIO(text, newline=""),
+            _text_lines(text),
             delimiter=delimiter,
             quoting=csv.QUOTE_NONE if self.profile == "wos-tab" else csv.QUOTE_MINIMAL,
             strict=self.profile != "wos-tab",

@@ -64,7 +64,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Final
 
-from searchtrail.decoding import decode, split_lines
+from searchtrail.decoding import composed, decode, split_lines, utf8_body
 from searchtrail.errors import Problem, ReviewError, show_value
 from searchtrail.records import columnar
 from searchtrail.records.bibtex import read_bibtex
@@ -487,6 +487,10 @@ def read_export(
                 )
             ]
         )
+    if by_column and format_name is None and encoding is None and not columns:
+        from_bytes = _by_column(data, name)
+        if from_bytes is not None:
+            return from_bytes
     # An XML declaration names the encoding, unless the log does (or says it is not XML).
     xml = encoding is None and format_name in (
         None,
@@ -524,7 +528,7 @@ def read_export(
     if seen and seen not in _LOOSELY_TOLD and _family(seen) != _family(chosen):
         raise _contradicted(name, chosen, seen)
     if by_column and chosen in columnar.FORMATS:
-        found = columnar.split(text, chosen)
+        found = columnar.split(text.encode(), chosen)
         if found is not None and len(found):
             return ParsedFile(
                 name, chosen, used, [], len(found), [], notes + found.notes, columns=found
@@ -543,6 +547,37 @@ def read_export(
         raise _contradicted(name, chosen, seen, read_nothing=True)
     _set_aside_type_only(parsed)
     return _check_table_rows(parsed, columns)
+
+
+def _by_column(data: bytes, name: str) -> ParsedFile | None:
+    """:func:`read_export` of a line-tagged export in UTF-8, read column by column from its
+    bytes a piece at a time (:func:`~searchtrail.records.columnar.split`), its format told
+    from its first megabyte (where the whole text tells it as its head does: that head is
+    far longer than the window a format is told from, and not all a preamble); None where
+    the whole text is to be read."""
+    utf8 = utf8_body(data)
+    if utf8 is None:
+        return None
+    body, used = utf8
+    cut = body.find(b"\n", _HEAD_BYTES) + 1 if len(body) > _HEAD_BYTES else 0
+    try:
+        head = composed((body[:cut] if cut else body).decode("utf-8"))
+    except UnicodeDecodeError:
+        return None
+    if cut and (len(head) <= 2 * HEAD_CHARACTERS or _Window(head, 0).preamble_only()):
+        return None
+    seen = detect_format(head)
+    del head
+    if seen not in columnar.FORMATS:
+        return None
+    found = columnar.split(body, seen)
+    if found is None or not len(found):
+        return None
+    return ParsedFile(name, seen, used, [], len(found), [], found.notes, columns=found)
+
+
+_HEAD_BYTES: Final = 1 << 20
+"""How much of a large export read column by column its format is told from."""
 
 
 _EXPORT_AGAIN: Final = (
