@@ -89,3 +89,41 @@ def test_dedup_will_not_read_one_file_twice(tmp_path):
     result = dedup(str(FILES[0]), str(link), "--out", str(tmp_path / "out"), "--quiet")
     assert result.returncode == 1
     assert "its records would be read twice" in result.stderr
+
+
+def test_abstracts_wait_aside_while_duplicates_are_found_and_come_back(tmp_path, monkeypatch):
+    """The abstracts are set aside while duplicates are found (a mark of whether each is
+    filled in their place) and put back for the unique records: a merged record takes the
+    abstract of the member that has one, read in parallel or not, and the records returned
+    hold every abstract as read; nothing is left in the output folder but the outputs."""
+    import csv
+
+    from searchtrail.dedup import files
+    from searchtrail.dedup.files import ASIDE, run
+
+    kept = (
+        "TY  - JOUR\nAU  - Larsen, Ingrid M.\nTI  - Group parent training and child conduct\n"
+        "PY  - 2021\nT2  - Child Development\nVL  - 92\nIS  - 4\nSP  - 1320\nEP  - 1335\n"
+        "DO  - 10.1111/cdev.13562\nER  - \n"
+    )
+    other = (
+        "TY  - JOUR\nAU  - Larsen, I. M.\nTI  - Group parent training and child conduct\n"
+        "PY  - 2021\nT2  - Child Dev\nAB  - Parent training helps.\nER  - \n"
+    )
+    first, second = tmp_path / "a.ris", tmp_path / "b.ris"
+    first.write_text(kept, encoding="utf-8")
+    second.write_text(other, encoding="utf-8")
+    for parallel in (False, True):
+        out = tmp_path / f"out-{parallel}"
+        monkeypatch.setattr(files, "PARALLEL_ABOVE", 0 if parallel else 10**12)
+        outcome = run([first, second], out, ids="position")
+        assert list(outcome.records["abstract"]) == ["", "Parent training helps."]
+        with (out / "unique.csv").open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        assert len(rows) == 1
+        assert rows[0]["abstract"] == "Parent training helps."
+        assert rows[0]["record_id"] == "a.ris:1"
+        assert sorted(p.name for p in out.iterdir()) == sorted(
+            ["unique.ris", "unique.csv", "unique.json", "groups.csv", "pairs.csv"]
+        )
+        assert not (out / ASIDE).exists()

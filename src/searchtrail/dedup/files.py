@@ -22,8 +22,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from pyarrow import feather
 
 from searchtrail.dedup.engine import DedupResult, Verdict, deduplicate
@@ -62,8 +65,9 @@ def release_memory() -> None:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def _read_one(path: Path, ids: IdPolicy, keep_raw: bool) -> Read:
-    """Read one file into a records table."""
+def _read_one(path: Path, ids: IdPolicy, keep_raw: bool, aside: Path | None = None) -> Read:
+    """Read one file into a records table (its abstracts left in the Arrow file ``aside``,
+    when given: :func:`_set_aside`)."""
     name = str(path)
     parsed = read_export(path, name, by_column=True)
     stem = path.name
@@ -79,7 +83,60 @@ def _read_one(path: Path, ids: IdPolicy, keep_raw: bool) -> Read:
     gathered = table.RecordColumns()
     count = gathered.add(parsed, origin_id=stem, record_id=make_id, keep_raw=keep_raw, release=True)
     message = f"read {name}: {count:,} records ({parsed.format}, {parsed.encoding})"
-    return gathered.table(), parsed.failures, message
+    records = gathered.table()
+    return (_set_aside(records, aside) if aside else records), parsed.failures, message
+
+
+ASIDE = ".abstracts"
+"""The folder, inside the output folder, where the abstracts wait while duplicates are
+found (:func:`_set_aside`)."""
+_FILLED = "abstract"
+"""What stands for a filled abstract while the abstracts are set aside."""
+
+
+def _set_aside(records: pa.Table, path: Path) -> pa.Table:
+    """``records`` with their abstracts left in the Arrow file ``path`` and, in their place,
+    a mark of whether each is filled: finding duplicates looks at nothing more of an abstract
+    (a filled one makes its record more complete, :func:`~searchtrail.dedup.engine.completeness`),
+    and the abstracts are most of the text a million records hold. :func:`_put_back`
+    returns them before the unique records are written."""
+    place = records.schema.get_field_index("abstract")
+    abstracts = records.column(place)
+    feather.write_feather(pa.table({"abstract": abstracts}), path, compression="uncompressed")
+    filled = pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(abstracts)), 0)
+    marks = pc.if_else(
+        filled, pa.scalar(_FILLED, pa.large_string()), pa.scalar("", pa.large_string())
+    )
+    return records.set_column(place, "abstract", marks)
+
+
+def _aside(folder: Path, index: int) -> Path:
+    """Where the abstracts of file ``index`` are set aside."""
+    return folder / f"{index}.arrow"
+
+
+def _put_back(
+    records: pd.DataFrame, folder: Path, files: int, rows: npt.NDArray[np.int64] | None = None
+) -> pd.Series:
+    """The abstracts of the ``files`` files set aside in ``folder``, as a column of
+    ``records`` (only those of ``rows`` when given, the others empty: the unique records
+    need only the abstracts they take, which saves holding the others while they are
+    written)."""
+    wanted = None
+    if rows is not None:
+        wanted = np.zeros(len(records), dtype=bool)
+        wanted[rows] = True
+    parts, start = [], 0
+    for index in range(files):
+        part = feather.read_table(_aside(folder, index), memory_map=False).column(0)
+        if wanted is not None:
+            keep = pa.array(wanted[start : start + len(part)])
+            part = pc.if_else(keep, part, pa.scalar("", pa.large_string()))
+        start += len(part)
+        parts.append(part)
+    abstracts = table.to_frame(pa.table({"abstract": pa.chunked_array(parts, pa.large_string())}))
+    del parts
+    return abstracts["abstract"]
 
 
 PARALLEL_ABOVE = 20_000_000
@@ -89,9 +146,9 @@ SPOOL = ".reading"
 
 
 @contextlib.contextmanager
-def _spool(parent: Path) -> Iterator[Path]:
-    """A spool folder in ``parent``; one a killed run left behind is cleared first."""
-    folder = parent / SPOOL
+def _spool(parent: Path, name: str = SPOOL) -> Iterator[Path]:
+    """A spool folder ``name`` in ``parent``; one a killed run left behind is cleared first."""
+    folder = parent / name
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     try:
@@ -120,8 +177,9 @@ def read_worker(argv: Sequence[str]) -> int:
     has taken, and leave each one's records in an Arrow file and what else the parent needs
     (records that cannot be read, a progress line, or the file's own error) in a JSON file
     beside it, written last under its final name. Run as
-    ``python -m searchtrail.dedup.files SPOOL IDS RAW PATH...``."""
-    spool, ids, keep_raw, *paths = argv
+    ``python -m searchtrail.dedup.files SPOOL ASIDE IDS RAW PATH...`` (ASIDE: the folder
+    where abstracts are set aside, or "" to keep them with the records)."""
+    spool, aside, ids, keep_raw, *paths = argv
     folder = Path(spool)
     for index, path in enumerate(paths):
         if not _claim(folder, index):
@@ -129,7 +187,12 @@ def read_worker(argv: Sequence[str]) -> int:
         target, meta_path = _spooled(folder, index)
         meta: dict[str, Any]
         try:
-            records, failures, message = _read_one(Path(path), ids, keep_raw == "1")  # type: ignore[arg-type]
+            records, failures, message = _read_one(
+                Path(path),
+                ids,  # type: ignore[arg-type]
+                keep_raw == "1",
+                _aside(Path(aside), index) if aside else None,
+            )
         except ReviewError as error:
             meta = {"error": [asdict(p) for p in error.problems], "summary": error.summary}
         else:
@@ -162,13 +225,14 @@ def _read_in_parallel(
     folder: Path,
     workers: int,
     say: Callable[[str], None],
+    aside: Path | None,
 ) -> list[Read]:
     """Read the files with ``workers - 1`` worker processes and this one, each taking the
     next file no other has taken; the results in file order."""
     logs = [folder / f"worker-{n}.log" for n in range(workers - 1)]
     processes: list[subprocess.Popen[bytes]] = []
     command = [
-        sys.executable, "-m", "searchtrail.dedup.files", str(folder), ids,
+        sys.executable, "-m", "searchtrail.dedup.files", str(folder), str(aside or ""), ids,
         "1" if keep_raw else "0", *map(str, paths),
     ]  # fmt: skip
     for log in logs:
@@ -205,7 +269,9 @@ def _read_in_parallel(
         for index, path in enumerate(paths):
             if _claim(folder, index):
                 try:
-                    here[index] = _read_one(path, ids, keep_raw)
+                    here[index] = _read_one(
+                        path, ids, keep_raw, _aside(aside, index) if aside else None
+                    )
                 except ReviewError as error:
                     here[index] = error
                 release_memory()
@@ -242,12 +308,16 @@ def read_files(
     keep_raw: bool = False,
     progress: Callable[[str], None] | None = None,
     spool: Path | None = None,
-    parallel_above: int = PARALLEL_ABOVE,
+    parallel_above: int | None = None,
+    aside: Path | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    """Read every file into one records table; return it and the records skipped.
+    """Read every file into one records table; return it and the records skipped. With
+    ``aside`` (a folder), the abstracts are left there, a mark of whether each is filled in
+    their place (:func:`_set_aside`; :func:`_put_back` returns them).
 
-    Above ``parallel_above`` bytes, files are read in parallel by this process and a worker
-    process per further core, each taking the next file no other has taken. Each worker is
+    Above ``parallel_above`` bytes (default :data:`PARALLEL_ABOVE`), files are read in
+    parallel by this process and a worker process per further core, each taking the next
+    file no other has taken. Each worker is
     a fresh Python process (started with fork and exec, so nothing of this process's
     threads or locks is carried into it; a fork alone could leave a child waiting for ever
     on a lock that another thread, Arrow's or a pool's, held at that moment). It leaves each
@@ -255,15 +325,16 @@ def read_files(
     ``.reading``, cleared first if a killed run left it), and hands the memory a parser held
     back to the system after each file."""
     say = progress or (lambda _message: None)
-    big = sum(path.stat().st_size for path in paths if path.exists()) > parallel_above
+    limit = PARALLEL_ABOVE if parallel_above is None else parallel_above
+    big = sum(path.stat().st_size for path in paths if path.exists()) > limit
     workers = min(len(paths), os.cpu_count() or 1) if big else 1
     results: list[Read] = []
     if workers > 1:
         with _spool(spool or Path.cwd()) as folder:
-            results = _read_in_parallel(paths, ids, keep_raw, folder, workers, say)
+            results = _read_in_parallel(paths, ids, keep_raw, folder, workers, say, aside)
     else:
-        for path in paths:
-            results.append(_read_one(path, ids, keep_raw))
+        for index, path in enumerate(paths):
+            results.append(_read_one(path, ids, keep_raw, _aside(aside, index) if aside else None))
             say(results[-1][2])
     skipped: list[Problem] = []
     problems: list[Problem] = []
@@ -326,8 +397,21 @@ def run(
         _refuse_verdicts_file(verdicts_file, out)
     _refuse_overwriting_inputs(paths, out, verdicts_file)
     out.mkdir(parents=True, exist_ok=True)
+    with _spool(out, ASIDE) as aside:
+        return _run(paths, out, aside, verdicts_file, ids, skip_unreadable, say)
+
+
+def _run(
+    paths: Sequence[Path],
+    out: Path,
+    aside: Path,
+    verdicts_file: Path | None,
+    ids: IdPolicy,
+    skip_unreadable: bool,
+    say: Callable[[str], None],
+) -> DedupRun:
     records, skipped = read_files(
-        paths, ids=ids, skip_unreadable=skip_unreadable, progress=say, spool=out
+        paths, ids=ids, skip_unreadable=skip_unreadable, progress=say, spool=out, aside=aside
     )
     release_memory()
     verdicts: list[Verdict] = []
@@ -342,9 +426,13 @@ def run(
     release_memory()
     say(f"{len(records):,} records in {result.groups:,} groups; writing {out}")
     merged = UniqueRecords(records, result)
+    merged.take_values(
+        "abstract", _put_back(records, aside, len(paths), merged.sources["abstract"])
+    )
     write_groups_csv(result, out / "groups.csv")
     write_unique_files(merged, out)
     del merged
+    records["abstract"] = _put_back(records, aside, len(paths)).array
     write_pairs_csv(result, out / "pairs.csv")
     new_questions = 0
     if verdicts_file is not None:

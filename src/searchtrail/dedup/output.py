@@ -113,6 +113,12 @@ class UniqueRecords:
     def __len__(self) -> int:
         return len(self.keep_rows)
 
+    def take_values(self, name: str, values: pd.Series) -> None:
+        """Take field ``name``'s values from ``values`` (a column of the same records), for
+        a field held, while its sources were chosen, as marks of whether each value is filled
+        (the sources stay as chosen; ``values`` need hold only theirs)."""
+        self.values[name] = TextPieces.of(values)
+
     def part(self, start: int, stop: int, columns: Collection[str]) -> Part:
         """Rows ``start`` to ``stop`` of the merged table, the ``columns`` asked for."""
         rows = slice(start, stop)
