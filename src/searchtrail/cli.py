@@ -180,6 +180,7 @@ def cmd_dedup(args: argparse.Namespace) -> int:
         ids=args.ids,
         skip_unreadable=args.skip_unreadable,
         progress=_stderr(args.quiet),  # type: ignore[arg-type]
+        keep_abstracts=False,
     )
     result = outcome.result
     kinds = {k: int((result.merge_kind == k).sum()) for k in ("identifier", "fuzzy", "manual")}

@@ -126,14 +126,20 @@ def _put_back(
     if rows is not None:
         wanted = np.zeros(len(records), dtype=bool)
         wanted[rows] = True
-    parts, start = [], 0
+    parts: list[pa.Array] = []
+    start = 0
     for index in range(files):
-        part = feather.read_table(_aside(folder, index), memory_map=False).column(0)
-        if wanted is not None:
-            keep = pa.array(wanted[start : start + len(part)])
-            part = pc.if_else(keep, part, pa.scalar("", pa.large_string()))
-        start += len(part)
-        parts.append(part)
+        with pa.OSFile(str(_aside(folder, index))) as source:
+            reader = pa.ipc.open_file(source)
+            for number in range(reader.num_record_batches):
+                part = reader.get_batch(number).column(0)
+                size = len(part)
+                if wanted is not None:
+                    here = wanted[start : start + size]
+                    taken = np.where(here, np.arange(size), -1)
+                    part = pc.fill_null(part.take(pa.array(taken, mask=~here)), "")
+                start += size
+                parts.append(part)
     abstracts = table.to_frame(pa.table({"abstract": pa.chunked_array(parts, pa.large_string())}))
     del parts
     return abstracts["abstract"]
@@ -384,9 +390,12 @@ def run(
     ids: IdPolicy = "own",
     skip_unreadable: bool = False,
     progress: Callable[[str], None] | None = None,
+    keep_abstracts: bool = True,
 ) -> DedupRun:
     """Read, deduplicate and write ``out``/unique.ris, unique.csv, unique.json (CSL-JSON),
-    groups.csv, pairs.csv."""
+    groups.csv, pairs.csv. Without ``keep_abstracts``, the records returned have no
+    ``abstract`` column (the command line, which does not use them, saves holding every
+    abstract once more at the end)."""
     started = time.perf_counter()
 
     def say(message: str) -> None:
@@ -398,7 +407,7 @@ def run(
     _refuse_overwriting_inputs(paths, out, verdicts_file)
     out.mkdir(parents=True, exist_ok=True)
     with _spool(out, ASIDE) as aside:
-        return _run(paths, out, aside, verdicts_file, ids, skip_unreadable, say)
+        return _run(paths, out, aside, verdicts_file, ids, skip_unreadable, say, keep_abstracts)
 
 
 def _run(
@@ -409,6 +418,7 @@ def _run(
     ids: IdPolicy,
     skip_unreadable: bool,
     say: Callable[[str], None],
+    keep_abstracts: bool,
 ) -> DedupRun:
     records, skipped = read_files(
         paths, ids=ids, skip_unreadable=skip_unreadable, progress=say, spool=out, aside=aside
@@ -432,7 +442,11 @@ def _run(
     write_groups_csv(result, out / "groups.csv")
     write_unique_files(merged, out)
     del merged
-    records["abstract"] = _put_back(records, aside, len(paths)).array
+    release_memory()
+    if keep_abstracts:
+        records["abstract"] = _put_back(records, aside, len(paths)).array
+    else:
+        records = records.drop(columns="abstract")
     write_pairs_csv(result, out / "pairs.csv")
     new_questions = 0
     if verdicts_file is not None:
