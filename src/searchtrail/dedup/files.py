@@ -135,10 +135,9 @@ def _put_back(
                 part = reader.get_batch(number).column(0)
                 size = len(part)
                 if wanted is not None:
-                    # The abstracts wanted, and an empty one (after the last) for the rest.
                     here = wanted[start : start + size]
-                    with_empty = pa.concat_arrays([part, pa.array([""], pa.large_string())])
-                    part = with_empty.take(pa.array(np.where(here, np.arange(size), size)))
+                    taken = np.where(here, np.arange(size), -1)
+                    part = pc.fill_null(part.take(pa.array(taken, mask=~here)), "")
                 start += size
                 parts.append(part)
     abstracts = table.to_frame(pa.table({"abstract": pa.chunked_array(parts, pa.large_string())}))
