@@ -140,6 +140,9 @@ def _variants(text: str, rng: random.Random) -> list[str]:
             changed.insert(at, "Link to the full text")
         elif kind == "drop":
             del changed[at]
+        elif kind == "drop tag":  # every line of one tag: a field the record lacks
+            tag = changed[at][:4]
+            changed = [line for line in changed if line[:4] != tag] or changed
         elif kind == "duplicate":
             changed.insert(at, changed[at])
         elif kind == "and":
@@ -159,10 +162,10 @@ def _variants(text: str, rng: random.Random) -> list[str]:
         return "\n".join(changed)
 
     kinds = (
-        "crlf", "bare cr", "blank", "spaces", "continued", "stray", "drop", "duplicate",
+        "crlf", "bare cr", "blank", "spaces", "continued", "stray", "drop", "drop tag", "duplicate",
         "and", "one space", "lower", "tab", "accent", "quote", "nbsp",
     )  # fmt: skip
-    return [edit(rng.choice(kinds)) for _ in range(60)]
+    return [edit(rng.choice(kinds)) for _ in range(80)]
 
 
 @pytest.mark.parametrize(
@@ -315,3 +318,33 @@ def test_a_large_table_is_given_to_the_csv_reader_a_piece_at_a_time() -> None:
         whole = list(io.StringIO(text, newline=""))
         for piece in (1, 2, 5, 1000):
             assert list(_text_lines(text, piece)) == whole
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16", "utf-8-sig"])
+def test_an_export_in_another_encoding_reads_the_same_by_column(
+    encoding: str, tmp_path: Path
+) -> None:
+    """A file that is not plain UTF-8 (Windows-1252 with a letter UTF-8 cannot read,
+    UTF-16, UTF-8 with its byte-order mark) is read by column as the line reader reads
+    it, encoding named the same."""
+    text = RIS.replace("An abstract.", "Un résumé, ça va.") * 3
+    path = tmp_path / "other.ris"
+    path.write_bytes(text.encode(encoding))
+    _same_both_ways(path)
+    assert (
+        read_export(path, path.name, by_column=True).encoding
+        == read_export(path, path.name).encoding
+    )
+
+
+def test_a_column_name_with_quotes_is_kept_as_written_by_column(tmp_path: Path) -> None:
+    """A table's column names go into each record's original fields (JSON) escaped as the
+    values are: a quote or a backslash in a header is kept as written."""
+    path = tmp_path / "odd.csv"
+    path.write_text(
+        'Title,Year,"Note ""quoted"" \\\\ back"\nA title,2020,"x ""y"" \\\\ z"\n', encoding="utf-8"
+    )
+    assert read_export(path, path.name, by_column=True).columns is not None
+    table, _ = _table(path, by_column=True)
+    assert '["Note \\"quoted\\" \\\\\\\\ back","x \\"y\\" \\\\\\\\ z"]' in table["raw"].iloc[0]
+    _same_both_ways(path)

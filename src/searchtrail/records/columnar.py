@@ -902,12 +902,20 @@ def raw_json(columns: TaggedColumns) -> pa.Array:
     """Per record: its fields as the records table's ``raw`` column holds them (a JSON list
     of [tag, value] pairs in file order)."""
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    plain = ~_matches(columns.values, r'[\x00-\x1f"\\]')
-    values = columns.values
-    if not plain.all():
-        values = _where(values, ~plain, lambda v: encode(v)[1:-1])
+
+    def escaped(texts: pa.Array) -> pa.Array:
+        """The texts as inside JSON strings (only a quote, a backslash or a control
+        character needs escaping; a table's column names may hold them too)."""
+        plain = ~_matches(texts, r'[\x00-\x1f"\\]')
+        return texts if plain.all() else _where(texts, ~plain, lambda v: encode(v)[1:-1])
+
     pairs = pc.binary_join_element_wise(
-        _literal('["'), columns.tags, _literal('","'), values, _literal('"]'), _literal("")
+        _literal('["'),
+        escaped(columns.tags.cast(_TEXT)),
+        _literal('","'),
+        escaped(columns.values.cast(_TEXT)),
+        _literal('"]'),
+        _literal(""),
     )
     counts = np.bincount(columns.record, minlength=len(columns))
     offsets = np.zeros(len(columns) + 1, dtype=np.int64)
