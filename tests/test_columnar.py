@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Final
 
 import pandas as pd
 import pytest
@@ -119,6 +120,20 @@ ER  -
 """
 
 
+_INSERTED: Final = {
+    "blank": "",
+    "spaces": "   ",
+    "continued": "      continued text",
+    "stray": "Link to the full text",
+    "and": "AU  - and Brown, K",
+    "one space": "TI - one space before the hyphen",
+    "lower": "ab  - lower-case tag",
+}
+"""Quirks that are a line put in somewhere."""
+_APPENDED: Final = {"tab": "\t", "accent": " Cafe\u0301", "quote": ' "quoted" \\ back'}
+"""Quirks that are text put at the end of a line."""
+
+
 def _variants(text: str, rng: random.Random) -> list[str]:
     """Texts made from ``text`` by one quirk each, several times over."""
     lines = text.split("\n")
@@ -126,18 +141,12 @@ def _variants(text: str, rng: random.Random) -> list[str]:
     def edit(kind: str) -> str:
         changed = list(lines)
         at = rng.randrange(len(changed))
-        if kind == "crlf":
-            return "\r\n".join(changed)
-        if kind == "bare cr":
-            return "\r".join(changed)
-        if kind == "blank":
-            changed.insert(at, "")
-        elif kind == "spaces":
-            changed.insert(at, "   ")
-        elif kind == "continued":
-            changed.insert(at, "      continued text")
-        elif kind == "stray":
-            changed.insert(at, "Link to the full text")
+        if kind in ("crlf", "bare cr"):
+            return ("\r\n" if kind == "crlf" else "\r").join(changed)
+        if kind in _INSERTED:
+            changed.insert(at, _INSERTED[kind])
+        elif kind in _APPENDED:
+            changed[at] += _APPENDED[kind]
         elif kind == "drop":
             del changed[at]
         elif kind == "drop tag":  # every line of one tag: a field the record lacks
@@ -145,18 +154,6 @@ def _variants(text: str, rng: random.Random) -> list[str]:
             changed = [line for line in changed if line[:4] != tag] or changed
         elif kind == "duplicate":
             changed.insert(at, changed[at])
-        elif kind == "and":
-            changed.insert(at, "AU  - and Brown, K")
-        elif kind == "one space":
-            changed.insert(at, "TI - one space before the hyphen")
-        elif kind == "lower":
-            changed.insert(at, "ab  - lower-case tag")
-        elif kind == "tab":
-            changed[at] = changed[at] + "\t"
-        elif kind == "accent":
-            changed[at] = changed[at] + " Cafe\u0301"
-        elif kind == "quote":
-            changed[at] = changed[at] + ' "quoted" \\ back'
         elif kind == "nbsp":
             changed[at] = changed[at].replace(" ", "\u00a0", 1)
         return "\n".join(changed)

@@ -33,6 +33,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Final
 
 import numpy as np
@@ -42,7 +43,7 @@ import pyarrow.compute as pc
 from searchtrail.decoding import composed
 from searchtrail.records import fields as standard
 from searchtrail.records.identifiers import DATABASE_FIELDS, FORMS, SOURCES, _split, typed
-from searchtrail.records.model import RawRecord, line_numbers
+from searchtrail.records.model import RawRecord, kept_after_end_note, skipped_note
 from searchtrail.records.ris import CONTENT_TAGS
 
 FORMATS: Final = frozenset({"ris", "nbib", "wos"})
@@ -155,14 +156,9 @@ def split(data: bytes, format_name: str) -> TaggedFile | None:
     kept = np.concatenate([part.kept for part in pieces])
     notes = []
     if len(skipped):
-        notes.append(
-            f"{len(skipped)} line(s) outside records skipped ({line_numbers(skipped.tolist())})"
-        )
+        notes.append(skipped_note(skipped.tolist()))
     if len(kept):
-        notes.append(
-            f"{len(kept)} tag line(s) right after ER kept with their record "
-            f"({line_numbers(kept.tolist())})"
-        )
+        notes.append(kept_after_end_note(kept.tolist()))
     return TaggedFile(pieces, notes)
 
 
@@ -506,7 +502,7 @@ class _Fields:
             found[self.record[self.rows(tag)]] = True
         return found
 
-    def _leading(self, rows: np.ndarray) -> np.ndarray:
+    def leading(self, rows: np.ndarray) -> np.ndarray:
         """Per record: the first of ``rows`` (ascending) that is its, or -1."""
         owners = self.record[rows]
         leading = np.ones(len(rows), dtype=bool)
@@ -517,7 +513,7 @@ class _Fields:
 
     def first_row(self, tag: str) -> np.ndarray:
         """Per record: the row of its first ``tag`` field, or -1."""
-        return self._leading(self.rows(tag))
+        return self.leading(self.rows(tag))
 
     def take(self, chosen: np.ndarray) -> pa.Array:
         """The stripped values of rows ``chosen`` ("" for -1)."""
@@ -574,7 +570,7 @@ class _Fields:
                 rows = self.rows(name)
                 present = rows[self.present[rows]]
                 counts = np.bincount(self.record[present], minlength=self.count)
-                single = self._leading(present)
+                single = self.leading(present)
                 take_single = open_ & (counts == 1)
                 chosen[take_single] = single[take_single]
                 several = open_ & (counts > 1)
@@ -587,14 +583,8 @@ class _Fields:
         return result
 
 
-def _per_value(values: pa.Array, function: Callable[[str], object]) -> list[object]:
-    """``function`` of each distinct value of ``values``, in the order of the values."""
-    encoded = pc.dictionary_encode(values)
-    results = [function(value) for value in encoded.dictionary.to_pylist()]
-    return [results[i] for i in encoded.indices.to_numpy(zero_copy_only=False)]
-
-
 def _apply(values: pa.Array, function: Callable[[str], str]) -> pa.Array:
+    """``function`` of each value, worked out once per distinct value."""
     encoded = pc.dictionary_encode(values)
     results = pa.array([function(value) for value in encoded.dictionary.to_pylist()], _TEXT)
     return results.take(encoded.indices)
@@ -674,20 +664,6 @@ def _split_at_commas(authors: pa.Array, wanted: np.ndarray) -> pa.Array:
         pa.array(offsets), names.filter(pa.array(kept)).cast(_TEXT)
     )
     return pc.replace_with_mask(authors, pa.array(wanted), pc.binary_join(lists, _literal("\n")))
-
-
-_COMMA_AUTHORS: Final = frozenset({"pubmed-csv", "embase-csv", "scopus-csv"})
-"""Formats whose one-line author lists are split at commas (as ``fields.split_authors``)."""
-
-
-def _scopus_names(full: str) -> str:
-    """Scopus's "Author full names" one per line, without their author ids (the rule of
-    ``fields._fix_scopus``)."""
-    names = [_SCOPUS_ID.sub("", part).strip() for part in full.split(";")]
-    return "\n".join(name for name in names if name)
-
-
-_SCOPUS_ID: Final = re.compile(r"\s*\(\d+\)\s*$")
 
 
 def _ids(found: _Fields, format_name: str) -> pa.Array:
@@ -777,21 +753,12 @@ def _first_of(
 ) -> pa.Array:
     """Per record: the first value among the fields of ``tags`` (all of the first tag's,
     then the next's) for which ``wanted`` holds; null where none does."""
-    result = pa.nulls(found.count, _TEXT)
+    chosen = np.full(found.count, -1, dtype=np.int64)
     for tag in tags:
         rows = found.rows(tag)
-        if not len(rows):
-            continue
-        raw = found.raw.take(pa.array(rows))
-        keep = _mask(wanted(raw))
-        rows = rows[keep]
-        owners = found.record[rows]
-        leading = np.ones(len(rows), dtype=bool)
-        leading[1:] = owners[1:] != owners[:-1]
-        taken = np.full(found.count, -1, dtype=np.int64)
-        taken[owners[leading]] = rows[leading]
-        result = pc.coalesce(result, found.raw.take(pa.array(taken, mask=taken < 0)))
-    return result
+        rows = rows[_mask(wanted(found.raw.take(pa.array(rows))))]
+        chosen = np.where(chosen < 0, found.leading(rows), chosen)
+    return found.raw.take(pa.array(chosen, mask=chosen < 0))
 
 
 def _pages(start: pa.Array, end: pa.Array, otherwise: pa.Array, *, unless_dash: bool) -> pa.Array:
@@ -815,15 +782,15 @@ def standardise(columns: TaggedColumns, format_name: str) -> dict[str, pa.Array]
     result: dict[str, pa.Array] = {}
     for name in standard.STANDARD_FIELDS:
         result[name] = picked.get(name, pa.array([""] * found.count, _TEXT))
-    split = _per_value(picked["issn_isbn"], standard._split_issn_isbn)
-    result["issn"] = pa.array([pair[0] for pair in split], _TEXT)  # type: ignore[index]
-    result["isbn"] = pa.array([pair[1] for pair in split], _TEXT)  # type: ignore[index]
+    numbers = cache(standard._split_issn_isbn)
+    result["issn"] = _apply(picked["issn_isbn"], lambda text: numbers(text)[0])
+    result["isbn"] = _apply(picked["issn_isbn"], lambda text: numbers(text)[1])
 
     authors = picked["authors"]
     if "authors_short" in picked:
         none = _mask(pc.equal(pc.binary_length(authors), 0))
         authors = pc.if_else(pa.array(none), picked["authors_short"], authors)
-    authors, hard = _authors(authors, commas=format_name in _COMMA_AUTHORS)
+    authors, hard = _authors(authors, commas=format_name in standard.COMMA_AUTHORS)
 
     if format_name == "ris":
         end = found.first("EP")
@@ -855,7 +822,7 @@ def standardise(columns: TaggedColumns, format_name: str) -> dict[str, pa.Array]
         # Scopus's full names ("Larsen, Ingrid M. (57190000001)") are the authors where given.
         full = found.first("author full names")
         given = _mask(pc.greater(pc.binary_length(full), 0))
-        authors = pc.if_else(pa.array(given), _apply(full, _scopus_names), authors)
+        authors = pc.if_else(pa.array(given), _apply(full, standard.scopus_names), authors)
         hard &= ~given
     else:
         doi = _dois(picked["doi"])

@@ -507,6 +507,10 @@ def one_spaced(text: str) -> str:
     return " ".join(text.split())
 
 
+COMMA_AUTHORS: Final = frozenset({"pubmed-csv", "embase-csv", "scopus-csv"})
+"""Formats whose author lists in one line are split at commas."""
+
+
 def split_authors(text: str, format_name: str) -> str:
     """Authors one per line, whichever way the format lists them. An "and " left at the
     start of an author after splitting is a separator too ("Smith, J.\\n and Jones, K.",
@@ -524,9 +528,7 @@ def split_authors(text: str, format_name: str) -> str:
         parts = re.split(r"\s+and\s+", single)
     elif ";" in single:
         parts = single.split(";")
-    elif format_name in ("pubmed-csv", "embase-csv", "scopus-csv") or re.search(
-        r"^[^,]+ [A-Z]{1,3}\.?, ", single
-    ):
+    elif format_name in COMMA_AUTHORS or re.search(r"^[^,]+ [A-Z]{1,3}\.?, ", single):
         parts = single.split(",")
     else:
         parts = [single]
@@ -636,8 +638,17 @@ def _fix_scopus(result: Standard, by_name: dict[str, list[str]]) -> None:
     result["pages"] = f"{start}-{end}" if start and end else start or article
     full = (by_name.get("author full names") or [""])[0]
     if full:
-        names = [re.sub(r"\s*\(\d+\)\s*$", "", part).strip() for part in full.split(";")]
-        result["authors"] = "\n".join(n for n in names if n)
+        result["authors"] = scopus_names(full)
+
+
+def scopus_names(full: str) -> str:
+    """Scopus's "Author full names" ("Larsen, Ingrid M. (57190000001); ...") one per line,
+    without their author ids."""
+    names = [_SCOPUS_ID.sub("", part).strip() for part in full.split(";")]
+    return "\n".join(name for name in names if name)
+
+
+_SCOPUS_ID: Final = re.compile(r"\s*\(\d+\)\s*$")
 
 
 def _fix_embase(result: Standard, by_name: dict[str, list[str]]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -54,3 +54,13 @@ def line_numbers(numbers: Iterable[int], limit: int = 5) -> str:
     shown = ", ".join(str(n) for n in numbers[:limit])
     more = f", … {len(numbers) - limit} more" if len(numbers) > limit else ""
     return f"line {shown}{more}" if len(numbers) == 1 else f"lines {shown}{more}"
+
+
+def skipped_note(numbers: Sequence[int]) -> str:
+    """The note on lines outside records that a reader skipped."""
+    return f"{len(numbers)} line(s) outside records skipped ({line_numbers(numbers)})"
+
+
+def kept_after_end_note(numbers: Sequence[int]) -> str:
+    """The note on RIS tag lines right after ``ER`` kept with the record they follow."""
+    return f"{len(numbers)} tag line(s) right after ER kept with their record ({line_numbers(numbers)})"

@@ -487,8 +487,9 @@ def read_export(
                 )
             ]
         )
+    split_tried = False  # whether the column reader found the UTF-8 text beyond the plain shape
     if by_column and format_name is None and encoding is None and not columns:
-        from_bytes = _by_column(data, name)
+        from_bytes, split_tried = _by_column(data, name)
         if from_bytes is not None:
             return from_bytes
     # An XML declaration names the encoding, unless the log does (or says it is not XML).
@@ -527,7 +528,7 @@ def read_export(
         )
     if seen and seen not in _LOOSELY_TOLD and _family(seen) != _family(chosen):
         raise _contradicted(name, chosen, seen)
-    if by_column and chosen in columnar.FORMATS:
+    if by_column and chosen in columnar.FORMATS and not (split_tried and used.startswith("utf-8")):
         found = columnar.split(text.encode(), chosen)
         if found is not None and len(found):
             return ParsedFile(
@@ -549,31 +550,32 @@ def read_export(
     return _check_table_rows(parsed, columns)
 
 
-def _by_column(data: bytes, name: str) -> ParsedFile | None:
+def _by_column(data: bytes, name: str) -> tuple[ParsedFile | None, bool]:
     """:func:`read_export` of a line-tagged export in UTF-8, read column by column from its
     bytes a piece at a time (:func:`~searchtrail.records.columnar.split`), its format told
     from its first megabyte (where the whole text tells it as its head does: that head is
     far longer than the window a format is told from, and not all a preamble); None where
-    the whole text is to be read."""
+    the whole text is to be read, and whether the column reader was tried on the file (a
+    UTF-8 file it does not take need not be tried again once decoded whole)."""
     utf8 = utf8_body(data)
     if utf8 is None:
-        return None
+        return None, False
     body, used = utf8
     cut = body.find(b"\n", _HEAD_BYTES) + 1 if len(body) > _HEAD_BYTES else 0
     try:
         head = composed((body[:cut] if cut else body).decode("utf-8"))
     except UnicodeDecodeError:
-        return None
+        return None, False
     if cut and (len(head) <= 2 * HEAD_CHARACTERS or _Window(head, 0).preamble_only()):
-        return None
+        return None, False
     seen = detect_format(head)
     del head
     if seen not in columnar.FORMATS:
-        return None
+        return None, False
     found = columnar.split(body, seen)
     if found is None or not len(found):
-        return None
-    return ParsedFile(name, seen, used, [], len(found), [], found.notes, columns=found)
+        return None, True
+    return ParsedFile(name, seen, used, [], len(found), [], found.notes, columns=found), True
 
 
 _HEAD_BYTES: Final = 1 << 20

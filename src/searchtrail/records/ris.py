@@ -32,7 +32,13 @@ import rispy
 
 from searchtrail.decoding import iter_lines
 from searchtrail.errors import Problem
-from searchtrail.records.model import ParsedFile, RawRecord, line_numbers
+from searchtrail.records.model import (
+    ParsedFile,
+    RawRecord,
+    kept_after_end_note,
+    line_numbers,
+    skipped_note,
+)
 
 CONTENT_TAGS: Final = frozenset({"TI", "T1", "AU", "A1", "AB", "PY", "DO"})
 """Tags whose lines outside any record make a record without ``TY`` (one that cannot be
@@ -174,12 +180,9 @@ def read_ris(text: str, *, file: str, encoding: str) -> ParsedFile:
     flush_stray()
 
     if skipped:
-        notes.append(f"{len(skipped)} line(s) outside records skipped ({line_numbers(skipped)})")
+        notes.append(skipped_note(skipped))
     if trailing:
-        notes.append(
-            f"{len(trailing)} tag line(s) right after ER kept with their record "
-            f"({line_numbers(trailing)})"
-        )
+        notes.append(kept_after_end_note(trailing))
     if text_er:
         notes.append(f"'ER  -' line(s) with text read as record text ({line_numbers(text_er)})")
     if no_er:

@@ -167,19 +167,16 @@ class RecordColumns:
         standard = columnar.standardise(found, parsed.format)
         raw = columnar.raw_json(found) if keep_raw else pa.array([""] * count, pa.large_string())
         positions = np.arange(first_position, first_position + count, dtype=np.int64)
-        given: list[str | None] = [None] * count
-        if record_id is not None:
-            rows = _Rows(standard)
-            given = [record_id(rows.at(i), int(p)) for i, p in enumerate(positions)]
+        rows = _Rows(standard)
+        given = [
+            record_id(rows.at(i), position) if record_id else None
+            for i, position in enumerate(positions.tolist())
+        ]
         made = [name is None for name in given]
-        if any(made):
-            rows = _Rows(standard)
-            keys = [record_key(rows.at(i)) if m else "" for i, m in enumerate(made)]
-            given = [
-                name if name is not None else f"{origin_id}:{key}"
-                for name, key in zip(given, keys, strict=True)
-            ]
-        self._ids.extend(given)  # type: ignore[arg-type]
+        self._ids.extend(
+            name if name is not None else f"{origin_id}:{record_key(rows.at(i))}"
+            for i, name in enumerate(given)
+        )
         self._made.extend(made)
         repeated = {"origin_id": origin_id, "file": parsed.file, "format": parsed.format}
         for name, value in repeated.items():

@@ -15,7 +15,7 @@ from typing import Final
 
 from searchtrail.decoding import iter_lines, split_lines
 from searchtrail.errors import Problem
-from searchtrail.records.model import ParsedFile, RawRecord, line_numbers
+from searchtrail.records.model import ParsedFile, RawRecord, line_numbers, skipped_note
 
 _NBIB_TAG: Final = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- (.*)$")
 _NBIB_TAG_EMPTY: Final = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}-$")
@@ -93,7 +93,7 @@ def read_nbib(text: str, *, file: str, encoding: str) -> ParsedFile:
     )
     notes = []
     if skipped:
-        notes.append(f"{len(skipped)} line(s) outside records skipped ({line_numbers(skipped)})")
+        notes.append(skipped_note(skipped))
     if joined:
         notes.append(
             f"record(s) with no blank line before them, told by their PMID line ({line_numbers(joined)})"
@@ -176,7 +176,7 @@ def read_wos(text: str, *, file: str, encoding: str) -> ParsedFile:
             f"line(s) without a tag or indent read as continued text ({line_numbers(untagged)})"
         )
     if skipped:
-        notes.append(f"{len(skipped)} line(s) outside records skipped ({line_numbers(skipped)})")
+        notes.append(skipped_note(skipped))
     # Counting rule: the records between ER lines found above.
     return ParsedFile(file, "wos", encoding, records, len(records), [], notes)
 
