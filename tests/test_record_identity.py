@@ -17,12 +17,18 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from searchtrail.cli import main
 from searchtrail.errors import ReviewError
 from searchtrail.fileio import PREVIOUS
 from searchtrail.pipeline import assess
+from searchtrail.records.fields import standardiser
+from searchtrail.records.identity import KEY_FIELDS, record_key, record_keys
+from searchtrail.records.reader import read_export
 from tests.conftest import run_records_steps
 from tests.reviews import REASONS, ReviewFiles, Work, build, record_id, ris, rows
 from tests.test_worked_example import round_one_only, with_a_web_summary
@@ -239,8 +245,6 @@ def test_a_records_key_is_its_accession_or_what_it_says_in_any_unicode_form():
     decomposed letters (as macOS saves them) is the same record; another title is not."""
     from unicodedata import normalize
 
-    from searchtrail.records.identity import record_key
-
     record = {
         "authors": "Ødegård, Åse\nBerg, Per",
         "year": "2020",
@@ -269,6 +273,63 @@ def test_a_records_key_is_its_accession_or_what_it_says_in_any_unicode_form():
         "an-2020-33321-007"
     )
     assert record_key({"title": "Untitled note"}).startswith("anon-")
+
+
+_KEY_TEXT = st.text(
+    alphabet=st.sampled_from(
+        [
+            *"aZ09 ,.-_|;:'\"()[]/\t\n\r\x0b\x0c\x1c\x1f\x00",
+            *("\u00e5", "\u00d8", "\u00df", "\u0301", "\u00ad", "\u200b", "\u0131"),
+            *("\ufb01", "\u00a0", "\u2013", "\u0130", "\u4e2d", "\U0001d400", "\u2163"),
+        ]
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {name: _KEY_TEXT for name in KEY_FIELDS if name != "ids"},
+            optional={"ids": st.sampled_from(["", "pmid:1", "x:y", "an@db:2020-1", "nope"])},
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_keys_made_column_by_column_are_the_keys_made_one_by_one(records):
+    """The column reader makes the keys of a whole piece at once; any text, in any script,
+    with any white space or punctuation, gets the key :func:`record_key` gives it."""
+    columns = {
+        name: pa.array([record.get(name, "") for record in records], pa.large_string())
+        for name in KEY_FIELDS
+    }
+    assert record_keys(columns) == [record_key(record) for record in records]
+
+
+def test_the_keys_of_every_test_export_are_the_same_made_column_by_column():
+    """Every export of the test data, and of the shared benchmarks when they are there."""
+    here = Path(__file__).resolve().parent
+    roots = [here / "data/exports", here.parent.parent / "shared/benchmarks"]
+    exports = sorted(p for root in roots if root.is_dir() for p in root.rglob("*") if p.is_file())
+    checked = 0
+    for path in exports:
+        try:
+            parsed = read_export(path, path.name)
+        except ReviewError:
+            continue
+        standardise = standardiser(parsed.format)
+        fields = [standardise(record.fields) for record in parsed.records]
+        if not fields:
+            continue
+        columns = {
+            name: pa.array([record.get(name, "") for record in fields], pa.large_string())
+            for name in KEY_FIELDS
+        }
+        assert record_keys(columns) == [record_key(record) for record in fields], path.name
+        checked += len(fields)
+    assert checked > 150
 
 
 # --- what the person saw -----------------------------------------------------------------------

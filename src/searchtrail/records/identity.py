@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from typing import Final
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from searchtrail.errors import show_value
 from searchtrail.folding import fold
@@ -49,6 +51,11 @@ _LETTERS: Final = str.maketrans(
 POSITIONAL: Final = re.compile(r"^(?P<origin>[A-Za-z0-9][A-Za-z0-9._-]*):(?P<position>\d+)$")
 """An id written the way ids were before they followed the record: ``<origin>:<position>``."""
 _FINGERPRINT: Final = re.compile(r"^(?P<stem>[a-z]+\d*)-[0-9a-f]{6}(?:~|$)")
+
+
+_HASHED: Final = ("title", "journal", "volume", "issue", "pages", "doi")
+KEY_FIELDS: Final = ("ids", "authors", "year", *_HASHED)
+"""The standard fields a record's key is made of."""
 
 
 def _folded(text: str) -> str:
@@ -72,15 +79,56 @@ def fingerprint(fields: Mapping[str, str]) -> str:
     author's surname in Latin letters (``anon`` without one), the year (none without one)
     and a hash of the title, journal, volume, issue, pages and DOI, each in lower case
     without accents or punctuation."""
-    first = fields.get("authors", "").split("\n", 1)[0]
-    name = first.split(",", 1)[0] if "," in first else (first.split() or [""])[0]
-    surname = _WORD.sub("", _folded(name).translate(_LETTERS))[:16] or "anon"
     year = fields.get("year", "")
-    content = "|".join(
-        _plain(fields.get(name, ""))
-        for name in ("title", "journal", "volume", "issue", "pages", "doi")
+    content = "|".join(_plain(fields.get(name, "")) for name in _HASHED)
+    digest = hashlib.sha1(content.encode()).hexdigest()[:6]  # noqa: S324
+    return f"{_surname(fields.get('authors', ''))}{year}-{digest}"
+
+
+def _surname(authors: str) -> str:
+    """The first author's surname in Latin letters, at most 16, for a key (``anon``)."""
+    first = authors.split("\n", 1)[0]
+    name = first.split(",", 1)[0] if "," in first else (first.split() or [""])[0]
+    return _WORD.sub("", _folded(name).translate(_LETTERS))[:16] or "anon"
+
+
+def record_keys(columns: Mapping[str, pa.Array]) -> list[str]:
+    """:func:`record_key` of every record of a table held as columns (``columns``: at least
+    :data:`KEY_FIELDS`): the same keys, the text of the hashed fields made plain column by
+    column. Plain text for a value all in ASCII is the value in lower case with every run
+    of characters other than letters and digits one space, trimmed: what :func:`_plain`
+    gives it; any other value goes through :func:`_plain` itself."""
+    keys: list[str | None] = [
+        accession_key(ids) if ids else None for ids in _texts(columns["ids"]).to_pylist()
+    ]
+    without = [index for index, key in enumerate(keys) if key is None]
+    if not without:
+        return keys  # type: ignore[return-value]
+    chosen = pa.array(without, pa.int64())
+    content = pc.binary_join_element_wise(
+        *(_plain_column(_texts(columns[name]).take(chosen)) for name in _HASHED),
+        pa.scalar("|", pa.large_string()),
     )
-    return f"{surname}{year}-{hashlib.sha1(content.encode()).hexdigest()[:6]}"  # noqa: S324
+    authors = _texts(columns["authors"]).take(chosen).to_pylist()
+    years = _texts(columns["year"]).take(chosen).to_pylist()
+    digests = pc.cast(content, pa.large_binary()).to_pylist()
+    for index, author, year, digest in zip(without, authors, years, digests, strict=True):
+        keys[index] = f"{_surname(author)}{year}-{hashlib.sha1(digest).hexdigest()[:6]}"  # noqa: S324
+    return keys  # type: ignore[return-value]
+
+
+def _texts(values: pa.Array) -> pa.Array:
+    return pc.fill_null(values.cast(pa.large_string()), "")
+
+
+def _plain_column(values: pa.Array) -> pa.Array:
+    """:func:`_plain` of every value."""
+    plain = pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(values), "[^a-z0-9]+", " "), " ")
+    other = pc.invert(pc.string_is_ascii(values))
+    if not pc.any(other).as_py():
+        return plain
+    slow = [_plain(text) for text in values.filter(other).to_pylist()]
+    return pc.replace_with_mask(plain, other, pa.array(slow, pa.large_string()))
 
 
 def accession_key(ids: str) -> str | None:

@@ -22,7 +22,13 @@ import pyarrow as pa
 
 from searchtrail.records import columnar
 from searchtrail.records.fields import STANDARD_FIELDS, standardiser
-from searchtrail.records.identity import CONTENT_FIELDS, record_key, told_apart
+from searchtrail.records.identity import (
+    CONTENT_FIELDS,
+    KEY_FIELDS,
+    record_key,
+    record_keys,
+    told_apart,
+)
 from searchtrail.records.model import ParsedFile, RawRecord
 
 COLUMNS: Final = (
@@ -173,10 +179,13 @@ class RecordColumns:
             for i, position in enumerate(positions.tolist())
         ]
         made = [name is None for name in given]
-        self._ids.extend(
-            name if name is not None else f"{origin_id}:{record_key(rows.at(i))}"
-            for i, name in enumerate(given)
-        )
+        keyed = [i for i, name in enumerate(given) if name is None]
+        if keyed:
+            chosen = pa.array(keyed, pa.int64())
+            keys = record_keys({name: standard[name].take(chosen) for name in KEY_FIELDS})
+            for i, key in zip(keyed, keys, strict=True):
+                given[i] = f"{origin_id}:{key}"
+        self._ids.extend(given)  # type: ignore[arg-type]
         self._made.extend(made)
         repeated = {"origin_id": origin_id, "file": parsed.file, "format": parsed.format}
         for name, value in repeated.items():
