@@ -140,6 +140,40 @@ def test_one_trial_from_three_databases_is_one_group_kept_once():
     assert result.merge_kind.tolist() == ["", "identifier", "fuzzy"]
 
 
+def test_a_typo_at_the_start_of_a_title_in_a_large_block_of_one_ending_is_found():
+    """Many titles end in "a systematic review and meta-analysis of randomised controlled
+    trials": more than a block is paired in full. A record whose title has a typo in its
+    first letter shares nothing else with its twin (no DOI, volume or pages, and a typo in
+    one of its rarest words); the block of the title's last letters, sorted by the title
+    read backwards, still puts the two side by side."""
+    from searchtrail.dedup.candidates import BLOCK_LIMIT, WINDOW, candidate_pairs
+    from searchtrail.dedup.prepare import prepare
+
+    ending = ": a systematic review and meta-analysis of randomised controlled trials"
+    topics = [f"{chr(ord('B') + k % 20)}{'abcdefghij'[k % 10]}{k:03d} therapy" for k in range(60)]
+    rows = [
+        {"record_id": f"other:{k}", "origin_id": "embase", "title": topic + ending,
+         "authors": f"Author{k}, A.", "year": str(2000 + k % 20), "journal": "Reviews"}
+        for k, topic in enumerate(topics)
+    ]  # fmt: skip
+    twin = {"authors": "Larsen, Kari M.", "year": "2019", "journal": "Systematic Reviews"}
+    rows.append({"record_id": "medline:1", "origin_id": "medline", **twin,
+                 "title": "Parentingzq programmes for toddlers" + ending})  # fmt: skip
+    rows.append({"record_id": "embase:1", "origin_id": "embase", **twin,
+                 "title": "Xarentingzq programmes for toddlers" + ending})  # fmt: skip
+    table = records(*rows)
+    assert len(table) > BLOCK_LIMIT + 2 * WINDOW
+    first, second = candidate_pairs(prepare(table))
+    pairs = set(zip(first.tolist(), second.tolist(), strict=True))
+    assert (len(rows) - 2, len(rows) - 1) in pairs
+    # Sorted from the start, the twins lie more than a window apart in the block.
+    ordered = sorted(table["title"].str.lower())
+    apart = ordered.index(rows[-1]["title"].lower()) - ordered.index(rows[-2]["title"].lower())
+    assert apart > WINDOW
+    result = deduplicate(table, workers=1)
+    assert result.group_ids[-1] == result.group_ids[-2]
+
+
 def test_part_one_and_part_two_are_different_works():
     part2 = {**TRIAL, "title": TRIAL["title"] + ". Part 2", "doi": "", "pages": "413-420"}
     part1 = {**TRIAL, "title": TRIAL["title"] + ". Part 1", "doi": "", "pages": ""}

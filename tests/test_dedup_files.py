@@ -7,8 +7,12 @@ import signal
 import subprocess
 import sys
 
+import pyarrow as pa
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from searchtrail.dedup.engine import filled
 from searchtrail.dedup.files import SPOOL, read_files
 from searchtrail.errors import ReviewError
 from tests.conftest import DATA
@@ -127,3 +131,26 @@ def test_abstracts_wait_aside_while_duplicates_are_found_and_come_back(tmp_path,
             ["unique.ris", "unique.csv", "unique.json", "groups.csv", "pairs.csv"]
         )
         assert not (out / ASIDE).exists()
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(
+                st.sampled_from(
+                    [" ", "\t", "\n", "\x0b", "\x1c", "\x85", "\xa0", "\u3000", "a", "-", "\u200b"]
+                )
+            ),
+        ),
+        max_size=12,
+    )
+)
+def test_a_value_is_filled_when_it_holds_more_than_white_space_as_python_strips_it(values):
+    """The mark an abstract set aside leaves, and every field's part of a record's
+    completeness: white space is what Python's ``str.strip`` takes away (a zero-width space
+    is not white space); null is empty."""
+    expected = [value is not None and value.strip() != "" for value in values]
+    assert filled(pa.array(values, pa.large_string())).tolist() == expected
+    halves = pa.chunked_array([values[:3], values[3:]], pa.large_string())
+    assert filled(halves).tolist() == expected

@@ -13,9 +13,12 @@ candidate when the two records share any of these keys:
   pages or identifiers to share); first author, volume and first page, whatever the year
   (a typo-ed title in the online and the print record, dated a year apart).
 
-A key shared by very many records (an "Editorial" title, a common page number) does not
-make all of them candidates: such a block is sorted by title and each record is paired with
-its nearest neighbours only.
+A key shared by very many records (an "Editorial" title, a common page number, "a
+systematic review and meta-analysis" at the end of a title) does not make all of them
+candidates: such a block is sorted by title and each record is paired with its nearest
+neighbours only. The records of a block of the title's last letters are sorted by the title
+read backwards: they share their end, so a record with a typo near its start sorts next to
+its twin that way, and anywhere in the block when sorted from the start.
 """
 
 from __future__ import annotations
@@ -34,10 +37,12 @@ _NONE = np.empty(0, dtype=np.int64)
 _SPACE = pa.scalar(" ", type=pa.large_string())
 _BAR = pa.scalar("|", type=pa.large_string())
 
-BLOCK_LIMIT = 40
-"""Blocks larger than this are paired by sorted neighbourhood instead of all pairs."""
 WINDOW = 8
-"""Neighbours each record is paired with inside a large block."""
+"""Neighbours each record is paired with on either side, in sort order, inside a large
+block."""
+BLOCK_LIMIT = 2 * WINDOW + 1
+"""Blocks larger than this are paired by sorted neighbourhood instead of all pairs: up to
+this size, all pairs give no record more partners than its neighbourhood would."""
 
 
 def _unique(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -126,37 +131,59 @@ def _key_codes(values: pa.Array) -> npt.NDArray[np.int64]:
     return codes
 
 
-def _title_keys(titles: pa.DictionaryArray) -> Iterator[npt.NDArray[np.int64]]:
+_FORWARD, _BACKWARD = False, True
+"""How a key's large blocks are sorted: by title, or by title read backwards."""
+
+
+def _title_keys(titles: pa.DictionaryArray) -> Iterator[tuple[npt.NDArray[np.int64], bool]]:
     """The whole title key (the title without its spaces) of 12 letters or more; its first
     and its last 32 letters, of a key of 24 letters or more. Each is a function of the
     title, so it is found for each distinct title and numbered there."""
     title_codes = titles.indices.to_numpy()
     title_key = pc.replace_substring(titles.dictionary, " ", "")
     length = pc.utf8_length(title_key)
-    yield _key_codes(pc.if_else(pc.greater_equal(length, 12), title_key, ""))[title_codes]
+    whole = pc.if_else(pc.greater_equal(length, 12), title_key, "")
+    yield _key_codes(whole)[title_codes], _FORWARD
     long = pc.greater_equal(length, 24)
-    yield _key_codes(pc.if_else(long, pc.utf8_slice_codeunits(title_key, 0, 32), ""))[title_codes]
-    yield _key_codes(pc.if_else(long, pc.utf8_slice_codeunits(title_key, -32), ""))[title_codes]
+    start = pc.if_else(long, pc.utf8_slice_codeunits(title_key, 0, 32), "")
+    yield _key_codes(start)[title_codes], _FORWARD
+    end = pc.if_else(long, pc.utf8_slice_codeunits(title_key, -32), "")
+    yield _key_codes(end)[title_codes], _BACKWARD
 
 
-def blocking_keys(p: Prepared, titles: pa.DictionaryArray) -> Iterator[npt.NDArray[np.int64]]:
+def blocking_keys(
+    p: Prepared, titles: pa.DictionaryArray
+) -> Iterator[tuple[npt.NDArray[np.int64], bool]]:
     """Each blocking key of every record, one key at a time, as :func:`_key_codes` (records
-    with the same number share the key; -1 means: no key).
+    with the same number share the key; -1 means: no key), and whether its large blocks
+    are sorted by the title read backwards.
 
     ``titles`` are the records' titles, dictionary-encoded."""
-    yield _key_codes(_text(p.doi))
+    yield _key_codes(_text(p.doi)), _FORWARD
     kinds = sorted({kind for ids in p.ids for kind in ids})
     for kind in kinds:
-        yield _key_codes(_text([min(ids[kind]) if kind in ids else "" for ids in p.ids]))
+        typed = _text([min(ids[kind]) if kind in ids else "" for ids in p.ids])
+        yield _key_codes(typed), _FORWARD
     yield from _title_keys(titles)
-    yield _rare_words(titles)
+    yield _rare_words(titles), _FORWARD
     year = pc.if_else(
         pc.equal(pa.array(p.year), 0), "", pc.cast(pa.array(p.year), pa.large_string())
     )
-    yield _key_codes(_joined(p.first_author, year, p.page))
-    yield _key_codes(_joined(p.volume, p.page, year))
-    yield _key_codes(_joined(p.first_author, year, p.volume))
-    yield _key_codes(_joined(p.first_author, p.volume, p.page))
+    yield _key_codes(_joined(p.first_author, year, p.page)), _FORWARD
+    yield _key_codes(_joined(p.volume, p.page, year)), _FORWARD
+    yield _key_codes(_joined(p.first_author, year, p.volume)), _FORWARD
+    yield _key_codes(_joined(p.first_author, p.volume, p.page)), _FORWARD
+
+
+def _ranks(titles: pa.DictionaryArray, dictionary: pa.Array) -> npt.NDArray[np.int64]:
+    """Each record's place when the records are sorted by ``dictionary`` (one text per
+    distinct title), ties in record order."""
+    title_rank = np.empty(len(dictionary), dtype=np.int64)
+    title_rank[pc.sort_indices(dictionary).to_numpy()] = np.arange(len(dictionary))
+    order = np.argsort(title_rank[titles.indices.to_numpy()], kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
 
 
 def _merged(first: npt.NDArray[np.int64], second: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -183,12 +210,10 @@ def candidate_pairs(p: Prepared) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.
         pa.array(title_codes, type=pa.int32()), _text(distinct_titles)
     )
     del title_codes, distinct_titles
-    title_rank = np.empty(len(titles.dictionary), dtype=np.int64)
-    title_rank[pc.sort_indices(titles.dictionary).to_numpy()] = np.arange(len(titles.dictionary))
-    order_key = np.argsort(title_rank[titles.indices.to_numpy()], kind="stable")
-    rank = np.empty(p.n, dtype=np.int64)
-    rank[order_key] = np.arange(p.n)
-    for keys in blocking_keys(p, titles):
+    forward = _ranks(titles, titles.dictionary)
+    backward = _ranks(titles, pc.utf8_reverse(titles.dictionary))
+    for keys, reverse in blocking_keys(p, titles):
+        rank = backward if reverse else forward
         codes = _merged(codes, _unique(np.concatenate([*_pairs_for_key(keys, rank), _NONE])))
         del keys
         pa.default_memory_pool().release_unused()
@@ -200,7 +225,8 @@ def _pairs_for_key(
 ) -> Iterable[npt.NDArray[np.int64]]:
     """The pairs of records that share a key (``codes``, see :func:`_key_codes`), as
     ``low * n + high``: all pairs of a block of up to :data:`BLOCK_LIMIT` records, and each
-    record's :data:`WINDOW` nearest neighbours in ``rank`` order in a larger one. Which
+    record's :data:`WINDOW` nearest neighbours on either side in ``rank`` order in a larger
+    one. Which
     number a key has does not matter: a block's records are ordered by ``rank``."""
     n = codes.size
     members = np.flatnonzero(codes >= 0)

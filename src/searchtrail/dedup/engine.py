@@ -510,26 +510,27 @@ def _enforce(
 
 
 def completeness(records: pd.DataFrame) -> npt.NDArray[np.int64]:
-    """How complete each record is: filled standard fields, DOI and abstract counting twice.
-
-    A field is filled when it holds more than white space. A value that starts with a
-    printable ASCII character other than a space is filled whatever follows, so only the
-    other non-empty values are stripped to find out. Columns held as Arrow strings are
-    read in place (a copy of the abstracts of a million records would take much memory)."""
+    """How complete each record is: filled standard fields (:func:`filled`), DOI and
+    abstract counting twice. Columns held as Arrow strings are read in place (a copy of the
+    abstracts of a million records would take much memory)."""
     score = np.zeros(len(records), dtype=np.int64)
     for name, weight in COMPLETENESS.items():
         if name in records:
-            values = _arrow_texts(records[name])
-            starts = pc.match_substring_regex(values, "^[!-~]")
-            filled = np.asarray(
-                pc.fill_null(starts, False).to_numpy(zero_copy_only=False), dtype=bool
-            )
-            length = pc.fill_null(pc.utf8_length(values), 0).to_numpy(zero_copy_only=False)
-            unsure = ~filled & (length > 0)
-            for k in np.flatnonzero(unsure).tolist():
-                filled[k] = values[k].as_py().strip() != ""
-            score += weight * filled.astype(np.int64)
+            score += weight * filled(_arrow_texts(records[name])).astype(np.int64)
     return score
+
+
+def filled(values: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.bool_]:
+    """Whether each value holds more than white space (as Python's ``str.strip`` sees
+    it; null is empty). A value that starts with a printable ASCII character other than a
+    space is filled whatever follows, so only the other non-empty values are stripped to
+    find out, and no value is copied."""
+    starts = pc.match_substring_regex(values, "^[!-~]")
+    found = np.asarray(pc.fill_null(starts, False).to_numpy(zero_copy_only=False), dtype=bool)
+    length = pc.fill_null(pc.binary_length(values), 0).to_numpy(zero_copy_only=False)
+    for k in np.flatnonzero(~found & (length > 0)).tolist():
+        found[k] = values[k].as_py().strip() != ""
+    return found
 
 
 def _arrow_texts(column: pd.Series) -> pa.Array | pa.ChunkedArray:

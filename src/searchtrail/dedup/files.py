@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import feather
 
-from searchtrail.dedup.engine import DedupResult, Verdict, deduplicate
+from searchtrail.dedup.engine import DedupResult, Verdict, deduplicate, filled
 from searchtrail.dedup.handoff import write_unique_files
 from searchtrail.dedup.output import UniqueRecords, write_groups_csv, write_pairs_csv
 from searchtrail.dedup.verdicts import questions, read_verdicts, write_questions
@@ -103,9 +103,10 @@ def _set_aside(records: pa.Table, path: Path) -> pa.Table:
     place = records.schema.get_field_index("abstract")
     abstracts = records.column(place)
     feather.write_feather(pa.table({"abstract": abstracts}), path, compression="uncompressed")
-    filled = pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(abstracts)), 0)
     marks = pc.if_else(
-        filled, pa.scalar(_FILLED, pa.large_string()), pa.scalar("", pa.large_string())
+        pa.array(filled(abstracts)),
+        pa.scalar(_FILLED, pa.large_string()),
+        pa.scalar("", pa.large_string()),
     )
     return records.set_column(place, "abstract", marks)
 
