@@ -111,23 +111,28 @@ def collect_records(
                     format_name=search.export.format,
                     encoding=search.export.encoding,
                     columns=dict(search.export.columns),
+                    by_column=True,
                 )
                 if parsed.failures and not search.export.skip_unreadable:
                     problems.extend(parsed.failures)
-                position += columns.add(
+                read = columns.add(
                     parsed,
                     origin_id=search.id,
                     first_position=position,
                     columns=dict(search.export.columns),
                 )
-                imports.append(_summary("search", search.id, parsed, skipped=parsed.failures))
+                position += read
+                imports.append(_summary("search", search.id, parsed, read, skipped=parsed.failures))
         elif not origin.is_search:
             record_file = record_files[origin.id]
             for name in record_file.files:
-                parsed = read_export(directory / name, name, format_name=record_file.format)
+                parsed = read_export(
+                    directory / name, name, format_name=record_file.format, by_column=True
+                )
                 problems.extend(parsed.failures)
-                position += columns.add(parsed, origin_id=record_file.id, first_position=position)
-                imports.append(_summary("record_file", record_file.id, parsed, skipped=[]))
+                read = columns.add(parsed, origin_id=record_file.id, first_position=position)
+                position += read
+                imports.append(_summary("record_file", record_file.id, parsed, read, skipped=[]))
     return columns.frame(), imports, problems
 
 
@@ -200,7 +205,7 @@ def export_count_problems(review: Review, imports: Sequence[FileImport]) -> list
 
 
 def _summary(
-    origin: Origin, origin_id: str, parsed: Any, *, skipped: Sequence[Problem]
+    origin: Origin, origin_id: str, parsed: Any, read: int, *, skipped: Sequence[Problem]
 ) -> FileImport:
     return FileImport(
         origin=origin,
@@ -209,7 +214,7 @@ def _summary(
         format=parsed.format,
         encoding=parsed.encoding,
         in_file=parsed.in_file,
-        read=len(parsed.records),
+        read=read,
         skipped=tuple(str(problem) for problem in skipped),
         notes=tuple(parsed.notes),
     )
