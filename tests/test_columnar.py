@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from searchtrail.errors import ReviewError
-from searchtrail.records import columnar
+from searchtrail.records import columnar, reader
 from searchtrail.records.reader import read_export
 from searchtrail.records.table import RecordColumns
 
@@ -89,6 +89,32 @@ def test_a_file_cut_into_pieces_reads_the_same(monkeypatch: pytest.MonkeyPatch) 
 def test_the_column_reader_takes_plain_exports_of_each_format() -> None:
     taken = {path.name for path in FILES if _same_both_ways(path)}
     assert {"pubmed.nbib", "wos_plain.txt", "ovid_psycinfo.ris"} <= taken
+
+
+def test_a_format_the_search_log_names_is_read_by_column_when_the_file_shows_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A review's log may name the export's format: a file that shows that format is read
+    column by column from its bytes (never decoded whole), the same as without the name;
+    a file that shows another format is read whole, which says the two disagree; a log that
+    names the columns of the fields has each record standardised one by one."""
+    paths = (DATA / "pubmed.nbib", DATA / "wos_plain.txt", DATA / "ovid_psycinfo.ris")
+    formats = [_format(path) for path in paths]
+    unnamed = [read_export(path, path.name, by_column=True).in_file for path in paths]
+    mapped = read_export(paths[0], paths[0].name, columns={"title": "TI"}, by_column=True)
+    assert mapped.columns is None
+    assert len(mapped.records) == unnamed[0]
+    with pytest.raises(ReviewError, match="ris"):
+        read_export(paths[0], paths[0].name, format_name="ris", by_column=True)
+
+    def whole(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the whole text was decoded")
+
+    monkeypatch.setattr(reader, "decode", whole)
+    for path, told, count in zip(paths, formats, unnamed, strict=True):
+        named = read_export(path, path.name, format_name=told, by_column=True)
+        assert named.columns is not None
+        assert len(named.columns) == count
 
 
 RIS = """\

@@ -226,8 +226,8 @@ def _pairs_for_key(
     """The pairs of records that share a key (``codes``, see :func:`_key_codes`), as
     ``low * n + high``: all pairs of a block of up to :data:`BLOCK_LIMIT` records, and each
     record's :data:`WINDOW` nearest neighbours on either side in ``rank`` order in a larger
-    one. Which
-    number a key has does not matter: a block's records are ordered by ``rank``."""
+    one. Which number a key has does not matter: a block's records are ordered by
+    ``rank``."""
     n = codes.size
     members = np.flatnonzero(codes >= 0)
     if members.size == 0:

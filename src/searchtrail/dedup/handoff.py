@@ -29,6 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from searchtrail.arrowtext import Text, mapped, recomputed
 from searchtrail.csvtext import csv_text
 from searchtrail.dedup.output import (
     NEEDS_ESCAPE,
@@ -36,18 +37,15 @@ from searchtrail.dedup.output import (
     TEXT_CHUNK,
     Merged,
     PartText,
-    Text,
     concatenated,
     each_line,
     joined,
     json_one_line,
     line_lists,
-    mapped,
     merged_part,
     merged_parts,
     no_rows,
     present,
-    recomputed,
     ris_records,
     ris_type,
     unique_csv_columns,

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as arrow_csv
 
+from searchtrail.arrowtext import Text, mapped, recomputed
 from searchtrail.dedup.engine import COMPLETENESS_FIELDS, DedupResult, completeness
 from searchtrail.dedup.normalise import full_end
 from searchtrail.fileio import write_chunks, write_text
@@ -42,10 +43,6 @@ _RIS_TYPES: Final = (
     ("THES", ("thes", "thesis", "dissertation", "phdthesis", "mastersthesis")),
     ("RPRT", ("rprt", "report", "techreport")),
 )
-
-Text: TypeAlias = pa.LargeStringArray
-"""A column of text as Arrow holds it, one value a row (missing only where a function
-below says so)."""
 
 Part: TypeAlias = dict[str, pa.Array]
 """Consecutive rows of the merged table, column by column: text as Arrow text (missing
@@ -513,24 +510,6 @@ def where(condition: pa.BooleanArray, values: Text) -> Text:
 def present(values: Text) -> pa.BooleanArray:
     """Which values are not empty."""
     return pc.not_equal(values, pa.scalar("", pa.large_string()))
-
-
-def mapped(values: Text, function: Callable[[str], str]) -> Text:
-    """``function`` of each value, called once for each distinct value."""
-    encoded = values.dictionary_encode()
-    results = [function(value) for value in encoded.dictionary.to_pylist()]
-    return pa.array(results, pa.large_string()).take(encoded.indices)
-
-
-def recomputed(
-    base: Text, rows: pa.BooleanArray, values: Text, function: Callable[[str], str]
-) -> Text:
-    """``base``, with each row where ``rows`` holds made ``function`` of that row's value in
-    ``values``."""
-    if not pc.any(rows).as_py():
-        return base
-    fixed = [function(value) for value in values.filter(rows).to_pylist()]
-    return pc.replace_with_mask(base, rows, pa.array(fixed, pa.large_string()))
 
 
 def one_line(values: Text) -> Text:

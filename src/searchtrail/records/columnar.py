@@ -40,6 +40,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from searchtrail.arrowtext import mapped, recomputed
 from searchtrail.decoding import composed
 from searchtrail.records import fields as standard
 from searchtrail.records.identifiers import DATABASE_FIELDS, FORMS, SOURCES, _split, typed
@@ -583,21 +584,6 @@ class _Fields:
         return result
 
 
-def _apply(values: pa.Array, function: Callable[[str], str]) -> pa.Array:
-    """``function`` of each value, worked out once per distinct value."""
-    encoded = pc.dictionary_encode(values)
-    results = pa.array([function(value) for value in encoded.dictionary.to_pylist()], _TEXT)
-    return results.take(encoded.indices)
-
-
-def _where(values: pa.Array, wanted: np.ndarray, function: Callable[[str], str]) -> pa.Array:
-    """``values`` with ``function`` applied where ``wanted``."""
-    if not wanted.any():
-        return values
-    changed = [function(value) for value in values.filter(pa.array(wanted)).to_pylist()]
-    return pc.replace_with_mask(values, pa.array(wanted), pa.array(changed, _TEXT))
-
-
 _WHITESPACE: Final = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 """The characters Python's ``str.split`` splits on (none lies above U+3000, the
 ideographic space; a test checks that against all of Unicode)."""
@@ -609,7 +595,8 @@ than single spaces inside it (the characters Python's ``str.split`` splits on)."
 
 
 def _one_spaced(values: pa.Array) -> pa.Array:
-    return _where(values, _matches(values, _NOT_ONE_SPACED), standard.one_spaced)
+    changes = pc.match_substring_regex(values, _NOT_ONE_SPACED)
+    return recomputed(values, changes, values, standard.one_spaced)
 
 
 _ASCII_SPACE: Final = "\\x09-\\x0d\\x1c-\\x1f\\x20"
@@ -783,8 +770,8 @@ def standardise(columns: TaggedColumns, format_name: str) -> dict[str, pa.Array]
     for name in standard.STANDARD_FIELDS:
         result[name] = picked.get(name, pa.array([""] * found.count, _TEXT))
     numbers = cache(standard._split_issn_isbn)
-    result["issn"] = _apply(picked["issn_isbn"], lambda text: numbers(text)[0])
-    result["isbn"] = _apply(picked["issn_isbn"], lambda text: numbers(text)[1])
+    result["issn"] = mapped(picked["issn_isbn"], lambda text: numbers(text)[0])
+    result["isbn"] = mapped(picked["issn_isbn"], lambda text: numbers(text)[1])
 
     authors = picked["authors"]
     if "authors_short" in picked:
@@ -822,14 +809,14 @@ def standardise(columns: TaggedColumns, format_name: str) -> dict[str, pa.Array]
         # Scopus's full names ("Larsen, Ingrid M. (57190000001)") are the authors where given.
         full = found.first("author full names")
         given = _mask(pc.greater(pc.binary_length(full), 0))
-        authors = pc.if_else(pa.array(given), _apply(full, standard.scopus_names), authors)
+        authors = pc.if_else(pa.array(given), mapped(full, standard.scopus_names), authors)
         hard &= ~given
     else:
         doi = _dois(picked["doi"])
     slow |= hard
     result["authors"] = authors
 
-    year = _apply(picked["year"], standard._year)
+    year = mapped(picked["year"], standard._year)
     slow |= _mask(pc.equal(year, ""))
     result["year"] = year
     url = result["url"]
@@ -873,8 +860,8 @@ def raw_json(columns: TaggedColumns) -> pa.Array:
     def escaped(texts: pa.Array) -> pa.Array:
         """The texts as inside JSON strings (only a quote, a backslash or a control
         character needs escaping; a table's column names may hold them too)."""
-        plain = ~_matches(texts, r'[\x00-\x1f"\\]')
-        return texts if plain.all() else _where(texts, ~plain, lambda v: encode(v)[1:-1])
+        needs = pc.match_substring_regex(texts, r'[\x00-\x1f"\\]')
+        return recomputed(texts, needs, texts, lambda v: encode(v)[1:-1])
 
     pairs = pc.binary_join_element_wise(
         _literal('["'),

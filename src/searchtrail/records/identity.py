@@ -34,6 +34,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from searchtrail.arrowtext import recomputed
 from searchtrail.errors import show_value
 from searchtrail.folding import fold
 
@@ -79,17 +80,17 @@ def fingerprint(fields: Mapping[str, str]) -> str:
     author's surname in Latin letters (``anon`` without one), the year (none without one)
     and a hash of the title, journal, volume, issue, pages and DOI, each in lower case
     without accents or punctuation."""
-    year = fields.get("year", "")
     content = "|".join(_plain(fields.get(name, "")) for name in _HASHED)
-    digest = hashlib.sha1(content.encode()).hexdigest()[:6]  # noqa: S324
-    return f"{_surname(fields.get('authors', ''))}{year}-{digest}"
+    return _fingerprint(fields.get("authors", ""), fields.get("year", ""), content.encode())
 
 
-def _surname(authors: str) -> str:
-    """The first author's surname in Latin letters, at most 16, for a key (``anon``)."""
+def _fingerprint(authors: str, year: str, content: bytes) -> str:
+    """A content key from the author list, the year and the hashed fields made plain and
+    joined by ``|`` (in UTF-8)."""
     first = authors.split("\n", 1)[0]
     name = first.split(",", 1)[0] if "," in first else (first.split() or [""])[0]
-    return _WORD.sub("", _folded(name).translate(_LETTERS))[:16] or "anon"
+    surname = _WORD.sub("", _folded(name).translate(_LETTERS))[:16] or "anon"
+    return f"{surname}{year}-{hashlib.sha1(content).hexdigest()[:6]}"  # noqa: S324
 
 
 def record_keys(columns: Mapping[str, pa.Array]) -> list[str]:
@@ -98,23 +99,19 @@ def record_keys(columns: Mapping[str, pa.Array]) -> list[str]:
     column. Plain text for a value all in ASCII is the value in lower case with every run
     of characters other than letters and digits one space, trimmed: what :func:`_plain`
     gives it; any other value goes through :func:`_plain` itself."""
-    keys: list[str | None] = [
-        accession_key(ids) if ids else None for ids in _texts(columns["ids"]).to_pylist()
-    ]
-    without = [index for index, key in enumerate(keys) if key is None]
-    if not without:
-        return keys  # type: ignore[return-value]
-    chosen = pa.array(without, pa.int64())
+    accessions = [accession_key(ids) if ids else None for ids in _texts(columns["ids"]).to_pylist()]
+    chosen = pa.array([i for i, key in enumerate(accessions) if key is None], pa.int64())
     content = pc.binary_join_element_wise(
         *(_plain_column(_texts(columns[name]).take(chosen)) for name in _HASHED),
         pa.scalar("|", pa.large_string()),
     )
-    authors = _texts(columns["authors"]).take(chosen).to_pylist()
-    years = _texts(columns["year"]).take(chosen).to_pylist()
-    digests = pc.cast(content, pa.large_binary()).to_pylist()
-    for index, author, year, digest in zip(without, authors, years, digests, strict=True):
-        keys[index] = f"{_surname(author)}{year}-{hashlib.sha1(digest).hexdigest()[:6]}"  # noqa: S324
-    return keys  # type: ignore[return-value]
+    made = map(
+        _fingerprint,
+        _texts(columns["authors"]).take(chosen).to_pylist(),
+        _texts(columns["year"]).take(chosen).to_pylist(),
+        pc.cast(content, pa.large_binary()).to_pylist(),
+    )
+    return [key if key is not None else next(made) for key in accessions]
 
 
 def _texts(values: pa.Array) -> pa.Array:
@@ -124,11 +121,7 @@ def _texts(values: pa.Array) -> pa.Array:
 def _plain_column(values: pa.Array) -> pa.Array:
     """:func:`_plain` of every value."""
     plain = pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(values), "[^a-z0-9]+", " "), " ")
-    other = pc.invert(pc.string_is_ascii(values))
-    if not pc.any(other).as_py():
-        return plain
-    slow = [_plain(text) for text in values.filter(other).to_pylist()]
-    return pc.replace_with_mask(plain, other, pa.array(slow, pa.large_string()))
+    return recomputed(plain, pc.invert(pc.string_is_ascii(values)), values, _plain)
 
 
 def accession_key(ids: str) -> str | None:

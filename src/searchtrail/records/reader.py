@@ -488,8 +488,8 @@ def read_export(
             ]
         )
     split_tried = False  # whether the column reader found the UTF-8 text beyond the plain shape
-    if by_column and format_name is None and encoding is None and not columns:
-        from_bytes, split_tried = _by_column(data, name)
+    if by_column and encoding is None and not columns:
+        from_bytes, split_tried = _by_column(data, name, format_name)
         if from_bytes is not None:
             return from_bytes
     # An XML declaration names the encoding, unless the log does (or says it is not XML).
@@ -528,7 +528,12 @@ def read_export(
         )
     if seen and seen not in _LOOSELY_TOLD and _family(seen) != _family(chosen):
         raise _contradicted(name, chosen, seen)
-    if by_column and chosen in columnar.FORMATS and not (split_tried and used.startswith("utf-8")):
+    if (
+        by_column
+        and not columns
+        and chosen in columnar.FORMATS
+        and not (split_tried and used.startswith("utf-8"))
+    ):
         found = columnar.split(text.encode(), chosen)
         if found is not None and len(found):
             return ParsedFile(
@@ -550,13 +555,15 @@ def read_export(
     return _check_table_rows(parsed, columns)
 
 
-def _by_column(data: bytes, name: str) -> tuple[ParsedFile | None, bool]:
+def _by_column(data: bytes, name: str, format_name: str | None) -> tuple[ParsedFile | None, bool]:
     """:func:`read_export` of a line-tagged export in UTF-8, read column by column from its
     bytes a piece at a time (:func:`~searchtrail.records.columnar.split`), its format told
     from its first megabyte (where the whole text tells it as its head does: that head is
-    far longer than the window a format is told from, and not all a preamble); None where
-    the whole text is to be read, and whether the column reader was tried on the file (a
-    UTF-8 file it does not take need not be tried again once decoded whole)."""
+    far longer than the window a format is told from, and not all a preamble) and the one
+    the search log names, if it names one; None where the whole text is to be read (which
+    also says why a named format is not the one the file shows), and whether the column
+    reader was tried on the file (a UTF-8 file it does not take need not be tried again
+    once decoded whole)."""
     utf8 = utf8_body(data)
     if utf8 is None:
         return None, False
@@ -570,7 +577,7 @@ def _by_column(data: bytes, name: str) -> tuple[ParsedFile | None, bool]:
         return None, False
     seen = detect_format(head)
     del head
-    if seen not in columnar.FORMATS:
+    if seen not in columnar.FORMATS or format_name not in (None, seen):
         return None, False
     found = columnar.split(body, seen)
     if found is None or not len(found):
