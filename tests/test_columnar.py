@@ -10,14 +10,19 @@ column reader takes a file, the records table must be the same, value for value.
 from __future__ import annotations
 
 import random
+import re
+import unicodedata
 from pathlib import Path
 from typing import Final
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from searchtrail.errors import ReviewError
-from searchtrail.records import columnar, reader
+from searchtrail.records import columnar, reader, tagged
 from searchtrail.records.reader import read_export
 from searchtrail.records.table import RecordColumns
 
@@ -371,3 +376,73 @@ def test_a_column_name_with_quotes_is_kept_as_written_by_column(tmp_path: Path) 
     table, _ = _table(path, by_column=True)
     assert '["Note \\"quoted\\" \\\\\\\\ back","x \\"y\\" \\\\\\\\ z"]' in table["raw"].iloc[0]
     _same_both_ways(path)
+
+
+# --- the lines of a piece, told by their bytes ---------------------------------------------
+
+_LINE_CHARACTERS: Final = "AZ09az -\t\x0b\x1c\x85\xa0\u2003\u3000é\u0301ÅĞЖ中\U0001f600\r"
+"""Characters that matter to the tests of a line's shape: capitals, digits, the hyphen,
+white space of ASCII and of other scripts, letters of one to four bytes in UTF-8, a
+combining accent, and CR."""
+
+
+def _lines_of(texts: list[str]) -> columnar._Lines:
+    lines = columnar._Lines.of("".join(f"{text}\n" for text in texts).encode("utf-8"))
+    assert lines is not None
+    return lines
+
+
+@given(
+    st.lists(st.text(_LINE_CHARACTERS, max_size=12).map(lambda t: t.replace("\r", "")), max_size=8)
+)
+@example(["éA  - x", "中 -", "AB  -é", "AB  -", "A   - x", "ABCD- x", "AB-", "ER\u3000", "ER\t "])
+def test_lines_are_told_apart_by_their_bytes_as_the_readers_patterns_tell_them(
+    texts: list[str],
+) -> None:
+    # The line readers' patterns, applied to each line's text (in NFC, as the readers see it).
+    composed = [unicodedata.normalize("NFC", text) for text in texts]
+    lines = _lines_of(texts)
+    assert lines.texts(np.ones(len(lines), dtype=bool)) == composed
+    ris_tags, ris_any = columnar._ris_heads(lines)
+    assert ris_tags.tolist() == [bool(re.match(r"[A-Z][A-Z0-9]  -", t)) for t in composed]
+    assert ris_any.tolist() == [bool(re.match(r"..  ?-", t)) for t in composed]
+    nbib_tags, letters, hyphen = columnar._nbib_heads(lines)
+    expected = [tagged._NBIB_TAG.match(t) or tagged._NBIB_TAG_EMPTY.match(t) for t in composed]
+    assert nbib_tags.tolist() == [bool(found) for found in expected]
+    for index, found in enumerate(expected):
+        if found:
+            assert letters[index] == len(found.group(1))
+            assert composed[index][hyphen[index]] == "-"
+    wos = [
+        (t[2:3] == " " and t[:2].isascii() and t[:2].isalnum() and t[:2].isupper()
+        and t[:1].isalpha())
+        or (not t.startswith(" ") and bool(tagged._WOS_TAG.match(t.rstrip())))
+        for t in composed
+    ]  # fmt: skip
+    assert columnar._wos_heads(lines).tolist() == wos
+
+
+@given(st.lists(st.text(_LINE_CHARACTERS, max_size=12), max_size=8))
+def test_values_are_stripped_as_python_strips_them(texts: list[str]) -> None:
+    texts = [text.replace("\r", "") for text in texts]
+    lines = _lines_of(texts)
+    start, end = lines.stripped(lines.start, lines.end)
+    every = lines.text(start, end).to_pylist()
+    assert every == [unicodedata.normalize("NFC", text).strip() for text in texts]
+
+
+def test_only_the_lines_not_in_composed_form_change() -> None:
+    texts = ["TY  - JOUR", "AU  - Ha\u030angsen, A\u030a.", "TI  - Tr\u00e6ning", "", "ER  - "]
+    data = "\r\n".join(texts).encode("utf-8")
+    lines = columnar._Lines.of(data)
+    assert lines is not None
+    assert lines.data == "\r\n".join(unicodedata.normalize("NFC", t) for t in texts).encode()
+    every = lines.texts(np.ones(len(lines), dtype=bool))
+    assert every == [unicodedata.normalize("NFC", text) for text in texts]
+    assert lines.head[1].tobytes() == "AU  - Hån".encode()
+    assert lines.head[3].tolist() == [0] * columnar._HEAD
+
+
+def test_a_piece_that_is_not_utf8_or_breaks_lines_with_a_bare_cr_is_not_read_here() -> None:
+    assert columnar._Lines.of("TY  - JOUR\nTI  - Tr\u00e6ning\n".encode("cp1252")) is None
+    assert columnar._Lines.of(b"TY  - JOUR\rTI  - Title\r\n") is None

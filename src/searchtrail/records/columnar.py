@@ -31,6 +31,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -41,7 +42,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from searchtrail.arrowtext import mapped, recomputed
-from searchtrail.decoding import composed
 from searchtrail.records import fields as standard
 from searchtrail.records.identifiers import DATABASE_FIELDS, FORMS, SOURCES, _split, typed
 from searchtrail.records.model import RawRecord, kept_after_end_note, skipped_note
@@ -126,9 +126,10 @@ there is that of the start of a file."""
 def split(data: bytes, format_name: str) -> TaggedFile | None:
     """The records of ``data`` (an export's text in UTF-8, without a byte-order mark) in
     ``format_name``, or None when the file is not of the plain shape or not UTF-8 (its line
-    reader reads it then). Each piece is decoded and put in Unicode's composed form (NFC)
-    as :func:`~searchtrail.decoding.decode` does with the whole text, so the whole text is
-    never held as Python text."""
+    reader reads it then). Each piece is read as bytes: only its lines that hold bytes
+    outside ASCII are decoded, to check that they are UTF-8 and in Unicode's composed form
+    (NFC); a piece that is not is put in that form as :func:`~searchtrail.decoding.decode`
+    does with the whole text, so the whole text is never held as Python text."""
     if format_name not in FORMATS:
         return None
     piece = PIECE
@@ -139,16 +140,9 @@ def split(data: bytes, format_name: str) -> TaggedFile | None:
     while start < len(data) or not pieces:
         found = cut.search(data, start + piece) if start + piece < len(data) else None
         end = found.end() if found else len(data)
-        part_data = data[start:end]
-        try:
-            text = part_data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        whole = composed(text)
-        lines = _lines(part_data if whole is text else whole.encode())
-        del text, whole, part_data
+        lines = _Lines.of(data[start:end])
         part = splitter(lines, first_line) if lines is not None else None
-        if part is None:
+        if lines is None or part is None:
             return None
         pieces.append(part)
         first_line += data.count(b"\n", start, end)
@@ -163,29 +157,183 @@ def split(data: bytes, format_name: str) -> TaggedFile | None:
     return TaggedFile(pieces, notes)
 
 
-def _lines(data: bytes) -> pa.Array | None:
-    """The lines of ``data`` (UTF-8) as :func:`~searchtrail.decoding.iter_lines` gives them
-    from its text, when its line breaks are LF or CR LF (a bare CR is left to that
-    function)."""
-    returns = data.count(b"\r")
-    if returns and returns != data.count(b"\r\n"):
-        return None
-    if not data:
-        return pa.array([], _TEXT)
-    pieces = pc.list_flatten(pc.split_pattern(pa.array([data], pa.large_binary()), b"\n"))
-    if data.endswith(b"\n"):
-        pieces = pieces.slice(0, len(pieces) - 1)
-    lines = pieces.cast(_TEXT)
-    # Every CR stands before an LF (counted above): each line ends in one CR at most.
-    return pc.utf8_rtrim(lines, "\r") if returns else lines
+_HEAD: Final = 10
+"""Bytes at the start of a line that the tests of its shape look at."""
 
 
-def _mask(array: pa.Array) -> np.ndarray:
-    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
+def _heads(data: bytes, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The first :data:`_HEAD` bytes of each line ``start``-``end`` of ``data`` (0 past
+    its end)."""
+    padded = np.frombuffer(data + bytes(_HEAD), dtype=np.uint8)
+    head: np.ndarray = np.lib.stride_tricks.sliding_window_view(padded, _HEAD)[start]
+    head[np.arange(_HEAD) >= (end - start)[:, None]] = 0
+    return head
 
 
-def _matches(lines: pa.Array, pattern: str) -> np.ndarray:
-    return _mask(pc.match_substring_regex(lines, pattern))
+def _byte_class(*ranges: tuple[int, int]) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    for low, high in ranges:
+        table[low : high + 1] = True
+    return table
+
+
+_UPPER: Final = _byte_class((0x41, 0x5A))
+_UPPER_OR_DIGIT: Final = _byte_class((0x41, 0x5A), (0x30, 0x39))
+_SPACE: Final = _byte_class((0x20, 0x20))
+_PY_SPACE: Final = _byte_class((0x09, 0x0D), (0x1C, 0x20))
+"""The ASCII characters Python's ``str.strip`` and ``str.isspace`` take for white space."""
+
+
+class _Lines:
+    """The lines of a piece of UTF-8 text as byte ranges (``start``, ``end``; a line's
+    break and the CR before it left out), as :func:`~searchtrail.decoding.iter_lines`
+    gives them from its text, and the first bytes of each (``head``, 0 past its end).
+
+    The shape of a line is told from its head by byte tests. A test made of ASCII
+    characters and classes of them is true of a head's bytes where the line readers'
+    pattern matches its text: a byte outside ASCII belongs to no such class, as the
+    character it is part of belongs to none. A pattern with "any character" is tested on
+    the text of the lines where that character may lie outside ASCII."""
+
+    def __init__(self, data: bytes, start: np.ndarray, end: np.ndarray) -> None:
+        self.data = data
+        self.bytes = np.frombuffer(data, dtype=np.uint8)
+        self.start, self.end = start, end
+        self.head = _heads(data, start, end)
+
+    @classmethod
+    def of(cls, data: bytes) -> _Lines | None:
+        """The lines of ``data``, put in Unicode's composed form (NFC) where they are not;
+        None when its line breaks are not LF or CR LF (a bare CR is left to the line
+        readers) or it is not UTF-8."""
+        if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+            return None
+        every = np.frombuffer(data, dtype=np.uint8)
+        breaks = np.flatnonzero(every == 0x0A)
+        count = len(breaks) + (0 if data.endswith(b"\n") or not data else 1)
+        start = np.zeros(count, dtype=np.int64)
+        start[1:] = breaks[: count - 1] + 1
+        end = np.empty(count, dtype=np.int64)
+        end[: len(breaks)] = breaks[:count]
+        if count > len(breaks):
+            end[-1] = len(data)
+        if b"\r" in data:  # every CR stands before an LF (checked above)
+            cr = end > start
+            cr[cr] = every[end[cr] - 1] == 0x0D
+            end -= cr
+        holding = np.unique(np.searchsorted(breaks, np.flatnonzero(every >= 0x80)))
+        # No letter composes across a line break: each line outside ASCII is checked (most
+        # are in NFC, which a quick check of its letters tells), and only those that are
+        # not change.
+        changes = []
+        try:
+            for index, first, last in zip(
+                holding.tolist(), start[holding].tolist(), end[holding].tolist(), strict=True
+            ):
+                line = data[first:last].decode("utf-8")
+                if not unicodedata.is_normalized("NFC", line):
+                    changes.append((index, unicodedata.normalize("NFC", line).encode("utf-8")))
+        except UnicodeDecodeError:
+            return None
+        if not changes:
+            return cls(data, start, end)
+        parts, done = [], 0
+        grown = np.zeros(count + 1, dtype=np.int64)
+        for index, text in changes:
+            parts += [data[done : start[index]], text]
+            done = end[index]
+            grown[index + 1] = len(text) - (end[index] - start[index])
+        shift = np.cumsum(grown)
+        return cls(b"".join([*parts, data[done:]]), start + shift[:-1], end + shift[1:])
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def texts(self, wanted: np.ndarray) -> list[str]:
+        """The lines ``wanted`` (a mask) as text."""
+        return [
+            self.data[start:end].decode("utf-8")
+            for start, end in zip(
+                self.start[wanted].tolist(), self.end[wanted].tolist(), strict=True
+            )
+        ]
+
+    def matching(
+        self, tested: np.ndarray, wide: np.ndarray, pattern: re.Pattern[str]
+    ) -> np.ndarray:
+        """``tested`` (a byte test of each head), with the lines ``wide`` (whose bytes the
+        test cannot tell characters by) tested by ``pattern`` instead."""
+        if wide.any():
+            tested = tested.copy()
+            tested[wide] = [bool(pattern.match(line)) for line in self.texts(wide)]
+        return tested
+
+    def is_(self, at: int, table: np.ndarray) -> np.ndarray:
+        """Per line: whether its byte ``at`` is in ``table`` (False past its end)."""
+        return np.asarray(table[self.head[:, at]] & (self.start + at < self.end))
+
+    def byte(self, at: int, value: str) -> np.ndarray:
+        """Per line: whether its byte ``at`` is ``value``."""
+        return np.asarray(self.head[:, at] == ord(value))
+
+    def run(self, at: int, table: np.ndarray, most: int) -> np.ndarray:
+        """Per line: how many bytes from ``at`` on are in ``table`` (up to ``most``)."""
+        length = np.zeros(len(self), dtype=np.int64)
+        going = np.ones(len(self), dtype=bool)
+        for offset in range(most):
+            going &= self.is_(at + offset, table)
+            length += going
+        return length
+
+    def at(self, offsets: np.ndarray, value: str) -> np.ndarray:
+        """Per line: whether its byte at ``offsets`` (one per line, within the head) is
+        ``value``."""
+        return np.asarray(self.head[np.arange(len(self)), offsets] == ord(value))
+
+    def codes(self, width: np.ndarray | int) -> np.ndarray:
+        """Per line: its first ``width`` bytes (at most 4) as one number."""
+        code = np.zeros(len(self), dtype=np.int64)
+        for offset in range(4):
+            code = code * 256 + np.where(offset < width, self.head[:, offset], 0)
+        return code
+
+    def stripped(self, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The ranges ``start``-``end`` without white space at either end, as Python's
+        ``str.strip`` takes it: ASCII white space by bytes, and in Python a range that
+        begins or ends outside ASCII after that (white space of other scripts)."""
+        start, end = start.copy(), end.copy()
+        data = self.bytes
+        for step, moving in ((1, start), (-1, end)):
+            todo = np.flatnonzero(start < end)
+            while len(todo):
+                edge = moving[todo] if step == 1 else moving[todo] - 1
+                todo = todo[_PY_SPACE[data[edge]]]
+                moving[todo] += step
+                todo = todo[start[todo] < end[todo]]
+        filled = np.flatnonzero(start < end)
+        odd = filled[(data[start[filled]] >= 0x80) | (data[end[filled] - 1] >= 0x80)]
+        for index in odd.tolist():
+            text = self.data[start[index] : end[index]].decode("utf-8")
+            lead = len(text) - len(text.lstrip())
+            start[index] += len(text[:lead].encode("utf-8"))
+            end[index] = start[index] + len(text.strip().encode("utf-8"))
+        return start, end
+
+    def text(self, start: np.ndarray, end: np.ndarray) -> pa.Array:
+        """The ranges ``start``-``end`` (in the order of the text, none overlapping) as an
+        array of text: the ranges and the gaps between them alternate in one array over the
+        bytes, of which every other item is taken."""
+        count = len(start)
+        if not count:
+            return pa.array([], _TEXT)
+        offsets = np.empty(2 * count + 1, dtype=np.int64)
+        offsets[0:-1:2] = start
+        offsets[1::2] = end
+        offsets[-1] = end[-1]
+        both = pa.Array.from_buffers(
+            _TEXT, 2 * count, [None, pa.py_buffer(offsets), pa.py_buffer(self.data)]
+        )
+        return both.take(pa.array(np.arange(0, 2 * count, 2)))
 
 
 def _before(mask: np.ndarray) -> np.ndarray:
@@ -198,39 +346,19 @@ def _before(mask: np.ndarray) -> np.ndarray:
 
 
 class _Values:
-    """Each line's value, stripped of white space at both ends as Python's ``str.strip``
-    does: a tag line's text from ``value_from`` on, another line whole. The two kinds are
-    held apart (choosing between two arrays line by line costs more than filtering)."""
+    """Each line's value as a byte range, stripped of white space at both ends as Python's
+    ``str.strip`` does: a tag line's text from ``value_from`` on (one offset per line, or
+    one for all), another line whole."""
 
-    def __init__(self, lines: pa.Array, tag_lines: np.ndarray, value_from: int) -> None:
-        self.tag_lines = tag_lines
-        self.tagged = pc.utf8_trim_whitespace(
-            pc.utf8_slice_codeunits(lines.filter(pa.array(tag_lines)), value_from)
-        )
-        self.other = pc.utf8_trim_whitespace(lines.filter(pa.array(~tag_lines)))
-        self.empty = np.empty(len(tag_lines), dtype=bool)
-        self.empty[tag_lines] = _mask(pc.equal(pc.binary_length(self.tagged), 0))
-        self.empty[~tag_lines] = _mask(pc.equal(pc.binary_length(self.other), 0))
-
-    def replace(self, wanted: np.ndarray, values: list[str]) -> None:
-        """Give the lines ``wanted`` (lines that are not tag lines) ``values``."""
-        inside = wanted[~self.tag_lines]
-        self.other = pc.replace_with_mask(self.other, pa.array(inside), pa.array(values, _TEXT))
-        self.empty[wanted] = [not value for value in values]
+    def __init__(self, lines: _Lines, tag_lines: np.ndarray, value_from: np.ndarray | int) -> None:
+        self.lines = lines
+        begin = np.where(tag_lines, np.minimum(lines.start + value_from, lines.end), lines.start)
+        self.start, self.end = lines.stripped(begin, lines.end)
+        self.empty = self.start == self.end
 
     def of(self, wanted: np.ndarray) -> pa.Array:
         """The values of the lines ``wanted``, in line order."""
-        tagged = self.tagged.filter(pa.array(wanted[self.tag_lines]))
-        other_wanted = wanted[~self.tag_lines]
-        if not other_wanted.any():
-            return tagged.cast(_TEXT)
-        other = self.other.filter(pa.array(other_wanted))
-        # Line order: the wanted tag lines' values first, then the others', put in place.
-        lines = np.concatenate(
-            [np.flatnonzero(wanted & self.tag_lines), np.flatnonzero(wanted & ~self.tag_lines)]
-        )
-        both = pa.concat_arrays([tagged.cast(_TEXT), other.cast(_TEXT)])
-        return both.take(pa.array(np.argsort(lines, kind="stable")))
+        return self.lines.text(self.start[wanted], self.end[wanted])
 
 
 def _gather_fields(
@@ -239,31 +367,36 @@ def _gather_fields(
     continued: np.ndarray,
     *,
     keep_empty: bool,
-) -> pa.Array:
+) -> tuple[pa.Array, np.ndarray]:
     """Each field's value: its tag line's value, and the values of the lines that continue
-    it, joined by line breaks. Without ``keep_empty``, an empty tag value is left out of
-    the join (RIS); with it, it is kept (``"\\ntext"``, as MEDLINE and Web of Science)."""
+    it, joined by line breaks; and whether it holds any text. Without ``keep_empty``, an
+    empty tag value is left out of the join (RIS); with it, it is kept (``"\\ntext"``, as
+    MEDLINE and Web of Science)."""
+    owner_of_line = np.cumsum(field_lines) - 1
+    count = int(field_lines.sum())
+    filled = (
+        np.bincount(owner_of_line[(field_lines | continued) & ~values.empty], minlength=count) > 0
+    )
     if not continued.any():
-        return values.of(field_lines)
+        return values.of(field_lines), filled
     parts = field_lines | continued
     if not keep_empty:
         parts &= ~values.empty
-    owner = (np.cumsum(field_lines) - 1)[parts]
+    owner = owner_of_line[parts]
     part_values = values.of(parts)
-    counts = np.bincount(owner, minlength=int(field_lines.sum()))
+    counts = np.bincount(owner, minlength=count)
     offsets = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     grouped = pa.LargeListArray.from_arrays(pa.array(offsets), part_values)
-    return pc.binary_join(grouped, pa.scalar("\n", _TEXT))
+    return pc.binary_join(grouped, pa.scalar("\n", _TEXT)), filled
 
 
 def _has_only(
-    record: np.ndarray, tags: pa.Array, values: pa.Array, count: int, bookkeeping: Iterable[str]
+    record: np.ndarray, tags: pa.Array, filled: np.ndarray, count: int, bookkeeping: Iterable[str]
 ) -> bool:
     """Whether some record holds no non-empty field besides ``bookkeeping`` tags (a record
     of its type alone, which the reader sets aside)."""
-    useful = ~_mask(pc.is_in(tags, pa.array(sorted(bookkeeping), _TEXT)))
-    useful &= _mask(pc.utf8_length(pc.utf8_trim_whitespace(values))) if len(values) else useful
+    useful = ~_mask(pc.is_in(tags, pa.array(sorted(bookkeeping), _TEXT))) & filled
     return bool((np.bincount(record[useful], minlength=count) == 0).any())
 
 
@@ -272,19 +405,39 @@ def _last(mask: np.ndarray, index: np.ndarray) -> np.ndarray:
     return np.maximum.accumulate(np.where(mask, index, -1)) if len(mask) else index
 
 
-def _split_ris(lines: pa.Array, first: int) -> TaggedColumns | None:
+def _names(codes: np.ndarray) -> pa.Array:
+    """The tags that :meth:`_Lines.codes` made ``codes`` of, as text."""
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    names = [code.to_bytes(4, "big").rstrip(b"\0").decode("ascii") for code in distinct.tolist()]
+    return pa.array(names, _TEXT).take(pa.array(inverse.reshape(-1)))
+
+
+_RIS_HEAD: Final = re.compile(r"..  ?-")
+
+
+def _ris_heads(lines: _Lines) -> tuple[np.ndarray, np.ndarray]:
+    """Per line: whether it is a tag line (``^[A-Z][A-Z0-9]  -``), and whether it has the
+    wider shape ``^..  ?-`` (whose two first characters may lie outside ASCII)."""
+    tag_lines = lines.is_(0, _UPPER) & lines.is_(1, _UPPER_OR_DIGIT)
+    tag_lines &= lines.byte(2, " ") & lines.byte(3, " ") & lines.byte(4, "-")
+    any_head = lines.byte(2, " ") & (lines.byte(3, "-") | lines.byte(3, " ") & lines.byte(4, "-"))
+    wide = (lines.head[:, 0] >= 0x80) | (lines.head[:, 1] >= 0x80)
+    return tag_lines, lines.matching(any_head, wide, _RIS_HEAD)
+
+
+def _split_ris(lines: _Lines, first: int) -> TaggedColumns | None:
     """RIS of the plain shape: blank lines between records, each record a ``TY`` line,
     tag lines and continued text, and a bare ``ER`` line (the rules of
     :func:`~searchtrail.records.ris.read_ris`)."""
-    tag_lines = _matches(lines, r"^[A-Z][A-Z0-9]  -")
+    tag_lines, any_head = _ris_heads(lines)
     # Lines another rule of the reader could take for tag lines: other heads, one space.
-    if _matches(lines, r"^..  ?-").sum() != tag_lines.sum():
+    if any_head.sum() != tag_lines.sum():
         return None
-    if _matches(lines, r"^[A-Z][A-Z0-9]  -[^\x00-\x7f]").any():
-        return None
-    heads = pc.utf8_slice_codeunits(lines, 0, 2)
-    starts = tag_lines & _mask(pc.equal(heads, "TY"))
-    ends = tag_lines & _mask(pc.equal(heads, "ER"))
+    if (tag_lines & (lines.head[:, 5] >= 0x80)).any():
+        return None  # a value beginning outside ASCII right after the hyphen
+    code = lines.codes(2)
+    starts = tag_lines & (code == lines_code("TY"))
+    ends = tag_lines & (code == lines_code("ER"))
     values = _Values(lines, tag_lines, 6)
     empty = values.empty
     if (ends & ~empty).any():
@@ -302,7 +455,7 @@ def _split_ris(lines: pa.Array, first: int) -> TaggedColumns | None:
     breaks = _last(outside & ~tag_lines, index)  # blank lines and text
     trailing = outside & tag_lines & (last_end >= 0) & (last_end > breaks)
     stray = outside & tag_lines & ~trailing
-    if (stray & _mask(pc.is_in(heads, pa.array(sorted(CONTENT_TAGS), _TEXT)))).any():
+    if (stray & np.isin(code, [lines_code(tag) for tag in CONTENT_TAGS])).any():
         return None  # a record without TY, which the reader reports
     skipped = np.flatnonzero(stray | (outside & ~tag_lines & ~empty)) + first
     kept = np.flatnonzero(trailing) + first
@@ -310,81 +463,97 @@ def _split_ris(lines: pa.Array, first: int) -> TaggedColumns | None:
     continued = inside & ~tag_lines & ~empty
     record = (np.cumsum(starts) - 1)[field_lines]
     count = int(starts.sum())
-    tags = heads.filter(pa.array(field_lines))
-    field_values = _gather_fields(values, field_lines, continued, keep_empty=False)
-    if _has_only(record, tags, field_values, count, ("TY", "ER")):
+    tags = _names(code[field_lines])
+    field_values, filled = _gather_fields(values, field_lines, continued, keep_empty=False)
+    if _has_only(record, tags, filled, count, ("TY", "ER")):
         return None
     return TaggedColumns(record, tags, field_values, np.flatnonzero(starts) + first, skipped, kept)
 
 
-def _split_nbib(lines: pa.Array, first: int) -> TaggedColumns | None:
+def lines_code(tag: str) -> int:
+    """The number :meth:`_Lines.codes` makes of a line beginning with ``tag``."""
+    return int.from_bytes(tag.encode("ascii")[:4].ljust(4, b"\0"), "big")
+
+
+def _nbib_heads(lines: _Lines) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per line: whether it is a tag line (``^[A-Z][A-Z0-9]{0,3} {0,3}-(?: |$)``: a capital,
+    up to three capitals or digits, up to three spaces, a hyphen, and a space or the line's
+    end), the length of its tag, and where its hyphen stands (its value follows it)."""
+    letters = 1 + lines.run(1, _UPPER_OR_DIGIT, 3)
+    spaces = np.zeros(len(lines), dtype=np.int64)
+    for size in (1, 2, 3, 4):
+        spaces = np.where(letters == size, lines.run(size, _SPACE, 3), spaces)
+    hyphen = letters + spaces
+    tag_lines = lines.is_(0, _UPPER) & lines.at(hyphen, "-")
+    tag_lines &= lines.at(hyphen + 1, " ") | (lines.start + hyphen + 1 == lines.end)
+    return tag_lines, letters, hyphen
+
+
+def _split_nbib(lines: _Lines, first: int) -> TaggedColumns | None:
     """MEDLINE of the plain shape: records separated by blank lines, each with a ``PMID``
     line first (or, from ERIC, ``OWN - ERIC`` and no PMID) and one ``OWN`` line at most,
     fields continued on lines indented by six spaces (the rules of
     :func:`~searchtrail.records.tagged.read_nbib`)."""
-    # The usual tag lines ("AU  - ", "PMID- "), and others of the reader's pattern
-    # ("ISSN - ", "AB -"), whose few values are taken by that pattern.
-    usual = _matches(
-        lines, r"^(?:[A-Z][A-Z0-9]{3}|[A-Z][A-Z0-9]{2} |[A-Z][A-Z0-9] {2}|[A-Z] {3})- "
-    )
-    tag_lines = _matches(lines, r"^[A-Z][A-Z0-9]{0,3} {0,3}-(?: |$)")
-    values = _Values(lines, usual, 6)
-    other = tag_lines & ~usual
-    if other.any():
-        taken = [
-            _NBIB_VALUE.sub("", line).strip() for line in lines.filter(pa.array(other)).to_pylist()
-        ]
-        values.replace(other, taken)
+    tag_lines, letters, hyphen = _nbib_heads(lines)
+    values = _Values(lines, tag_lines, hyphen + 1)
     empty = ~tag_lines & values.empty
-    continued = ~tag_lines & ~empty & _mask(pc.starts_with(lines, "      "))
+    indented = np.ones(len(lines), dtype=bool)
+    for offset in range(6):
+        indented &= lines.byte(offset, " ")
+    continued = ~tag_lines & ~empty & indented
     if (~tag_lines & ~empty & ~continued).any():
         return None  # a line of another shape (skipped by the reader, and noted)
     starts = tag_lines & _before(empty)
     if (continued & _before(empty)).any():
         return None  # continued text with no field before it
-    tags_all = pc.struct_field(pc.extract_regex(lines, r"^(?P<tag>[A-Z][A-Z0-9]{0,3})"), 0)
-    pmid = tag_lines & _mask(pc.equal(tags_all, "PMID"))
+    code = lines.codes(letters)
+    pmid = tag_lines & (code == lines_code("PMID"))
     if (pmid & ~starts).any():
         return None  # a record told by its PMID line
     field_lines = tag_lines
     record = (np.cumsum(starts) - 1)[field_lines]
     count = int(starts.sum())
-    tags = tags_all.filter(pa.array(field_lines))
-    own = _mask(pc.equal(tags, "OWN"))
+    tags = _names(code[field_lines])
+    own = (code == lines_code("OWN"))[field_lines]
     if (np.bincount(record[own], minlength=count) > 1).any():
         return None  # a second OWN line starts a record
-    field_values = _gather_fields(values, field_lines, continued, keep_empty=True)
+    field_values, filled = _gather_fields(values, field_lines, continued, keep_empty=True)
     eric = own & _mask(pc.equal(field_values, "ERIC"))
     told = np.bincount(record[pmid[field_lines] | eric], minlength=count) > 0
     if not told.all():
         return None  # a record without a PMID, which the reader notes
-    if _has_only(record, tags, field_values, count, ("PT", "OWN", "STAT")):
+    if _has_only(record, tags, filled, count, ("PT", "OWN", "STAT")):
         return None
     return TaggedColumns(record, tags, field_values, np.flatnonzero(starts) + first)
 
 
-_NBIB_VALUE: Final = re.compile(r"^[A-Z][A-Z0-9]{0,3} {0,3}-")
-"""What comes before a MEDLINE tag line's value (the rule of ``tagged._NBIB_TAG``)."""
-
 _WOS_MARKS: Final = ("FN", "VR", "EF")
 
 
-def _split_wos(lines: pa.Array, first: int) -> TaggedColumns | None:
+def _wos_heads(lines: _Lines) -> np.ndarray:
+    r"""Per line: whether it is a tag line: a tag, a space and its value; or a tag alone
+    ("ER", "EF"), white space after it aside (``^[A-Z][A-Z0-9](?: |\s*$)``)."""
+    head = lines.is_(0, _UPPER) & lines.is_(1, _UPPER_OR_DIGIT)
+    tag_lines: np.ndarray = head & lines.byte(2, " ")
+    alone = np.flatnonzero(head & ~tag_lines)
+    rest, _ = lines.stripped(lines.start[alone] + 2, lines.end[alone])
+    tag_lines[alone[rest == lines.end[alone]]] = True
+    return tag_lines
+
+
+def _split_wos(lines: _Lines, first: int) -> TaggedColumns | None:
     """Web of Science of the plain shape: a header of ``FN``/``VR`` lines, records that
     end with ``ER`` and hold one ``PT`` line, fields continued on indented lines, ``EF`` at
     the end (the rules of :func:`~searchtrail.records.tagged.read_wos`)."""
-    # A tag, a space and its value; or a tag alone ("ER", "EF"), white space after it aside.
-    tag_lines = _matches(lines, r"^[A-Z][A-Z0-9] ") | _matches(
-        pc.utf8_rtrim_whitespace(lines), r"^[A-Z][A-Z0-9]$"
-    )
+    tag_lines = _wos_heads(lines)
     values = _Values(lines, tag_lines, 3)
     empty = ~tag_lines & values.empty
-    continued = ~tag_lines & ~empty & _mask(pc.starts_with(lines, " "))
+    continued = ~tag_lines & ~empty & lines.byte(0, " ")
     if (~tag_lines & ~empty & ~continued).any():
         return None  # untagged text, noted by the reader
-    heads = pc.utf8_slice_codeunits(lines, 0, 2)
-    ends = tag_lines & _mask(pc.equal(heads, "ER"))
-    marks = tag_lines & _mask(pc.is_in(heads, pa.array(_WOS_MARKS, _TEXT)))
+    code = lines.codes(2)
+    ends = tag_lines & (code == lines_code("ER"))
+    marks = tag_lines & np.isin(code, [lines_code(mark) for mark in _WOS_MARKS])
     opening = tag_lines & ~ends & ~marks
     segment = np.cumsum(ends) - ends  # the ER lines before each line
     segments = int(ends.sum()) + 1
@@ -402,14 +571,22 @@ def _split_wos(lines: pa.Array, first: int) -> TaggedColumns | None:
     field_lines = inside & tag_lines
     record = (np.cumsum(starts) - 1)[field_lines]
     count = int(starts.sum())
-    tags = heads.filter(pa.array(field_lines))
-    pt = _mask(pc.equal(tags, "PT"))
+    tags = _names(code[field_lines])
+    pt = (code == lines_code("PT"))[field_lines]
     if (np.bincount(record[pt], minlength=count) != 1).any():
         return None  # a record without PT, or one ended by a second PT
-    field_values = _gather_fields(values, field_lines, continued & inside, keep_empty=True)
-    if _has_only(record, tags, field_values, count, ("PT",)):
+    field_values, filled = _gather_fields(values, field_lines, continued & inside, keep_empty=True)
+    if _has_only(record, tags, filled, count, ("PT",)):
         return None
     return TaggedColumns(record, tags, field_values, np.flatnonzero(starts) + first)
+
+
+def _mask(array: pa.Array) -> np.ndarray:
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _matches(lines: pa.Array, pattern: str) -> np.ndarray:
+    return _mask(pc.match_substring_regex(lines, pattern))
 
 
 def from_table(header: list[str], rows: Iterable[tuple[int, list[str]]]) -> TaggedFile:
