@@ -17,12 +17,15 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from searchtrail.errors import ReviewError
 from searchtrail.records import columnar, reader, tagged
+from searchtrail.records.identifiers import _split
+from searchtrail.records.identifiers import typed as type_of
 from searchtrail.records.reader import read_export
 from searchtrail.records.table import RecordColumns
 
@@ -446,3 +449,28 @@ def test_only_the_lines_not_in_composed_form_change() -> None:
 def test_a_piece_that_is_not_utf8_or_breaks_lines_with_a_bare_cr_is_not_read_here() -> None:
     assert columnar._Lines.of("TY  - JOUR\nTI  - Tr\u00e6ning\n".encode("cp1252")) is None
     assert columnar._Lines.of(b"TY  - JOUR\rTI  - Title\r\n") is None
+
+
+_ID_CHARACTERS: Final = "0123456789WOSwos:;,.\n /-PMIDpmidEIDeid2-s0CN10.x()é٣"
+"""Characters of identifiers and of the text around them (an Arabic-Indic digit too)."""
+
+
+@given(
+    st.sampled_from(["pmid", "wos", "text", "eid", "pmcid", "central", "cdsr", "eric"]),
+    st.lists(
+        st.one_of(
+            st.text(_ID_CHARACTERS, max_size=30),
+            st.from_regex(r"\A(WOS:|wos:)?[0-9]{8,16}\.?\Z"),
+            st.from_regex(r"\A(PMID: ?)?[0-9]{1,9}\Z"),
+        ),
+        max_size=6,
+    ),
+)
+@example("wos", ["WOS:12345678", "WOS:000123456789012", "wos:000123456789012.", "000123456789012"])
+def test_identifiers_told_in_arrow_are_those_typed_would_give(holds: str, raws: list[str]) -> None:
+    known = columnar._told(pa.array(raws, pa.large_string()), holds)
+    for raw, told in zip(raws, known, strict=True):
+        if told is None:
+            continue  # left to ``typed``
+        typed = [kind for part in _split(raw, holds) if (kind := type_of(part, holds))]
+        assert [told] == typed if told else typed == []

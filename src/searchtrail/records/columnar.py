@@ -898,11 +898,18 @@ def _told(raw: pa.Array, holds: str) -> list[str | None]:
         for index, number in zip(simple.tolist(), numbers, strict=True):
             known[index] = f"pmid:{number}" if number > 0 else ""
     elif holds == "wos":  # WOS: and fifteen digits
-        simple = np.flatnonzero(_matches(raw, r"^WOS:[0-9]{15}$"))
+        simple = _matches(raw, r"^WOS:[0-9]{15}$")
         for index, value in zip(
-            simple.tolist(), raw.take(pa.array(simple)).to_pylist(), strict=True
+            np.flatnonzero(simple).tolist(),
+            raw.filter(pa.array(simple)).to_pylist(),
+            strict=True,
         ):
             known[index] = f"wos:{value[4:]}"
+        # Without fifteen digits in a row and without an identifier's form, no part of the
+        # text is an accession (text outside ASCII is left to Python's patterns).
+        none = ~simple & ~_matches(raw, r"[0-9]{15}|[^\x00-\x7f]") & ~_matches(raw, _ANY_FORM)
+        for index in np.flatnonzero(none).tolist():
+            known[index] = ""
     elif holds == "text" or holds in _FORM_ONLY:
         # Text without "PMID", or without an identifier's form, holds none (text outside
         # ASCII is left to Python's patterns, whose letter cases are Unicode's).
