@@ -2,6 +2,6 @@
 
 import sys
 
-from searchtrail.cli import main
+from searchtrail.cli import program
 
-sys.exit(main())
+sys.exit(program())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import io
 import os
 import shlex
@@ -517,6 +518,15 @@ def _terminated(signal_number: int, _frame: object) -> None:
     """A polite kill (SIGTERM) ends the command like an interrupt, so that its temporary
     files are removed and its worker processes stopped on the way out."""
     raise SystemExit(128 + signal_number)
+
+
+def program() -> int:
+    """The command line run as a program of its own (``searchtrail``, ``python -m
+    searchtrail``). What its imports made lives as long as the process: it is set apart from
+    the garbage collector's passes (:func:`gc.freeze`), which each stage's hand-back of
+    memory would otherwise walk through again."""
+    gc.freeze()
+    return main()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

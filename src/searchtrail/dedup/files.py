@@ -532,4 +532,5 @@ def _refuse_overwriting_inputs(
 
 
 if __name__ == "__main__":
+    gc.freeze()  # what the imports made lives as long as the worker (as ``cli.program``)
     sys.exit(read_worker(sys.argv[1:]))
