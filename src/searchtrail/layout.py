@@ -22,11 +22,15 @@ stage           writes
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Final
+from typing import Final, Literal
 
 REVIEW_FILE: Final = "searches/review.yaml"
 LOG_FILE: Final = "searches/log.yaml"
 VERDICTS_FILE: Final = "screening/duplicates.csv"
+Tool = Literal["csv", "rayyan", "asreview", "covidence"]
+TOOLS: Final[tuple[Tool, ...]] = ("csv", "rayyan", "asreview", "covidence")
+"""The screening tools whose exports ``searchtrail screening import`` reads into the
+review's decision files."""
 DECISION_STAGES: Final = ("removed", "title_abstract", "retrieval", "full_text", "studies")
 DECISION_FILES: Final[dict[str, str]] = {
     stage: f"screening/{stage}.csv" for stage in DECISION_STAGES

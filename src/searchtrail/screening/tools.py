@@ -51,6 +51,7 @@ import pandas as pd
 from searchtrail.dedup import normalise
 from searchtrail.dedup.verdicts import OpenQuestion
 from searchtrail.errors import Problem, ReviewError, show_value
+from searchtrail.layout import Tool
 from searchtrail.records.identity import KnownRecords
 from searchtrail.screening.decisions import (
     _SYNONYMS,
@@ -65,8 +66,6 @@ from searchtrail.screening.placement import SplitNote, place
 from searchtrail.searchlog import Review, date_problem
 from searchtrail.sheets import WORKBOOKS, Sheet, append_rows, exact_text
 
-Tool = Literal["csv", "rayyan", "asreview", "covidence"]
-TOOLS: Final[tuple[Tool, ...]] = ("csv", "rayyan", "asreview", "covidence")
 ImportStage = Literal["title_abstract", "full_text"]
 
 _ID_COLUMNS: Final = (
