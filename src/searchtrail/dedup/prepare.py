@@ -14,7 +14,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from searchtrail.arrowtext import ascii_words
 from searchtrail.dedup import normalise
 from searchtrail.folding import fold
 from searchtrail.records.identifiers import by_type, typed
@@ -435,25 +434,6 @@ def _register_source(journals: _Distinct, urls: _Distinct) -> Callable[[int], st
     return source
 
 
-def _folded_titles(texts: _Texts) -> list[str]:
-    """:func:`normalise.title` of each value. A title of ASCII without a bracket, a
-    parenthesis or what HTML starts with (``[``, ``(``, ``&``, ``<``), as most are, holds no
-    note to leave out and is folded as array operations: each run of characters other than
-    letters and digits one space, letters in lower case, no space at either end (what
-    ``normalise._fold`` makes of it by one translation and a split: :func:`ascii_words`).
-    The others are folded one by one."""
-    if not texts.values:
-        return []
-    arrow = texts.arrow
-    folded: list[str] = ascii_words(arrow).to_pylist()
-    plain = pc.and_(
-        pc.string_is_ascii(arrow), pc.invert(pc.match_substring_regex(arrow, r"[\[(&<]"))
-    )
-    for index in np.flatnonzero(~np.asarray(plain.to_numpy(zero_copy_only=False), bool)).tolist():
-        folded[index] = normalise.title(texts.values[index])
-    return folded
-
-
 @dataclass(frozen=True)
 class _Titles:
     """Normalised titles of the records: per record, the position of its title among the
@@ -469,7 +449,7 @@ class _Titles:
     @classmethod
     def of(cls, records: pd.DataFrame) -> _Titles:
         raw = _Distinct.of(records, "title")
-        titles = _folded_titles(raw.texts)
+        titles = [normalise.title(t) for t in raw.values]
         noted = raw.texts.search(normalise.ANY_TITLE_NOTE)
         notes = [
             normalise.title_notes(t) if found else {}

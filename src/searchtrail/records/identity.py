@@ -34,7 +34,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from searchtrail.arrowtext import ascii_words, recomputed
+from searchtrail.arrowtext import recomputed
 from searchtrail.errors import show_value
 from searchtrail.folding import fold
 
@@ -120,7 +120,8 @@ def _texts(values: pa.Array) -> pa.Array:
 
 def _plain_column(values: pa.Array) -> pa.Array:
     """:func:`_plain` of every value."""
-    return recomputed(ascii_words(values), pc.invert(pc.string_is_ascii(values)), values, _plain)
+    plain = pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(values), "[^a-z0-9]+", " "), " ")
+    return recomputed(plain, pc.invert(pc.string_is_ascii(values)), values, _plain)
 
 
 def accession_key(ids: str) -> str | None:
