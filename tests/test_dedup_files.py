@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from searchtrail.dedup.engine import filled
 from searchtrail.dedup.files import SPOOL, read_files
 from searchtrail.errors import ReviewError
+from searchtrail.records.reader import read_export
+from searchtrail.records.table import RecordColumns, RecordIds
 from tests.conftest import DATA
 
 EXPORTS = DATA / "exports"
@@ -154,3 +156,21 @@ def test_a_value_is_filled_when_it_holds_more_than_white_space_as_python_strips_
     assert filled(pa.array(values, pa.large_string())).tolist() == expected
     halves = pa.chunked_array([values[:3], values[3:]], pa.large_string())
     assert filled(halves).tolist() == expected
+
+
+@pytest.mark.parametrize("policy", ["own", "key", "position"])
+def test_ids_of_a_file_read_by_column_are_those_given_record_by_record(policy):
+    path = DATA / "exports" / "cochrane_central.ris"  # records with their own ID lines
+    ids = RecordIds(policy, path.name)  # type: ignore[arg-type]
+
+    def table(by_column: bool) -> list[str]:
+        columns = RecordColumns()
+        parsed = read_export(path, path.name, by_column=by_column)
+        assert (parsed.columns is not None) == by_column
+        columns.add(parsed, origin_id=path.name, record_id=ids)
+        return columns.frame()["record_id"].tolist()
+
+    by_column = table(True)
+    assert by_column == table(False)
+    if policy == "own":
+        assert any(not name.startswith(f"{path.name}:") for name in by_column)

@@ -17,10 +17,10 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -37,9 +37,9 @@ from searchtrail.errors import Problem, ReviewError
 from searchtrail.records import table
 from searchtrail.records.identity import KnownRecords
 from searchtrail.records.reader import read_export
+from searchtrail.records.table import IdPolicy
 from searchtrail.sheets import WORKBOOKS, read_sheet
 
-IdPolicy = Literal["own", "key", "position"]
 Read = tuple[pa.Table, list[Problem], str]
 """What reading one file gives: its records (Arrow), the records that cannot be read, and
 a line of progress."""
@@ -70,18 +70,14 @@ def _read_one(path: Path, ids: IdPolicy, keep_raw: bool, aside: Path | None = No
     when given: :func:`_set_aside`)."""
     name = str(path)
     parsed = read_export(path, name, by_column=True)
-    stem = path.name
-
-    def make_id(fields: Mapping[str, str], position: int) -> str | None:
-        """The file's own id or the position; None: the table's key (``<file>:<key>``),
-        which it tells apart when records share one, as in a review."""
-        if ids == "position":
-            return f"{stem}:{position}"
-        own = fields.get("own_id", "").strip()
-        return own if ids == "own" and own else None
-
     gathered = table.RecordColumns()
-    count = gathered.add(parsed, origin_id=stem, record_id=make_id, keep_raw=keep_raw, release=True)
+    count = gathered.add(
+        parsed,
+        origin_id=path.name,
+        record_id=table.RecordIds(ids, path.name),
+        keep_raw=keep_raw,
+        release=True,
+    )
     message = f"read {name}: {count:,} records ({parsed.format}, {parsed.encoding})"
     records = gathered.table()
     return (_set_aside(records, aside) if aside else records), parsed.failures, message

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, TypeVar
+from typing import Final, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,38 @@ COLUMNS: Final = (
     *STANDARD_FIELDS,
     "raw",
 )
+
+IdPolicy = Literal["own", "key", "position"]
+"""How ``searchtrail dedup`` names records: see :class:`RecordIds`."""
+
+
+@dataclass(frozen=True)
+class RecordIds:
+    """Ids the caller gives records: with ``position``, ``<prefix>:<position>``; with
+    ``own``, the file's own id of a record that has one (RIS ``ID``, a table's
+    ``record_id``); with ``key`` (and for a record without its own id), none, which leaves
+    the id to the table (``<origin>:<key>``)."""
+
+    policy: IdPolicy
+    prefix: str
+
+    def __call__(self, fields: Mapping[str, str], position: int) -> str | None:
+        """The id of one record, from its standard fields and its position."""
+        if self.policy == "position":
+            return f"{self.prefix}:{position}"
+        own = fields.get("own_id", "").strip()
+        return own if self.policy == "own" and own else None
+
+    def of_columns(
+        self, standard: Mapping[str, pa.Array], positions: np.ndarray
+    ) -> list[str | None]:
+        """The ids of records held as columns, as :meth:`__call__` gives them one by one."""
+        if self.policy == "position":
+            return [f"{self.prefix}:{position}" for position in positions.tolist()]
+        if self.policy == "key":
+            return [None] * len(positions)
+        return [value.strip() or None for value in standard["own_id"].to_pylist()]
+
 
 IdMaker = Callable[[Mapping[str, str], int], str | None]
 """Makes a record's id from its standard fields and its position; None leaves the id to
@@ -173,11 +206,15 @@ class RecordColumns:
         standard = columnar.standardise(found, parsed.format)
         raw = columnar.raw_json(found) if keep_raw else pa.array([""] * count, pa.large_string())
         positions = np.arange(first_position, first_position + count, dtype=np.int64)
-        rows = _Rows(standard)
-        given = [
-            record_id(rows.at(i), position) if record_id else None
-            for i, position in enumerate(positions.tolist())
-        ]
+        given: list[str | None]
+        if isinstance(record_id, RecordIds):
+            given = record_id.of_columns(standard, positions)
+        else:
+            rows = _Rows(standard)
+            given = [
+                record_id(rows.at(i), position) if record_id else None
+                for i, position in enumerate(positions.tolist())
+            ]
         made = [name is None for name in given]
         keyed = [i for i, name in enumerate(given) if name is None]
         if keyed:
