@@ -140,12 +140,12 @@ def split(data: bytes, format_name: str) -> TaggedFile | None:
     while start < len(data) or not pieces:
         found = cut.search(data, start + piece) if start + piece < len(data) else None
         end = found.end() if found else len(data)
-        lines = _Lines.of(data[start:end])
+        lines = _Lines.of(data[start:end], _HEADS[format_name])
         part = splitter(lines, first_line) if lines is not None else None
         if lines is None or part is None:
             return None
         pieces.append(part)
-        first_line += data.count(b"\n", start, end)
+        first_line += lines.breaks
         start = end
     skipped = np.concatenate([part.skipped for part in pieces])
     kept = np.concatenate([part.kept for part in pieces])
@@ -157,16 +157,26 @@ def split(data: bytes, format_name: str) -> TaggedFile | None:
     return TaggedFile(pieces, notes)
 
 
-_HEAD: Final = 10
-"""Bytes at the start of a line that the tests of its shape look at."""
+_HEAD: Final = 9
+"""Bytes at the start of a line that the tests of its shape look at: the most a MEDLINE tag
+line needs (four letters, three spaces, the hyphen and the space after it)."""
+_HEADS: Final = {"ris": 6, "nbib": _HEAD, "wos": 4}
+"""The bytes each format's tests look at: RIS ``AU  -`` and the byte after it; Web of
+Science a tag, its space and (for the tag's number) one more."""
 
 
-def _heads(data: bytes, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """The first :data:`_HEAD` bytes of each line ``start``-``end`` of ``data`` (0 past
-    its end)."""
-    padded = np.frombuffer(data + bytes(_HEAD), dtype=np.uint8)
-    head: np.ndarray = np.lib.stride_tricks.sliding_window_view(padded, _HEAD)[start]
-    head[np.arange(_HEAD) >= (end - start)[:, None]] = 0
+def _heads(data: bytes, start: np.ndarray, end: np.ndarray, width: int) -> np.ndarray:
+    """The first ``width`` bytes of each line ``start``-``end`` of ``data`` (0 past its
+    end)."""
+    if len(data) < width:
+        data += bytes(width)
+    top = len(data) - width
+    windows = np.lib.stride_tricks.sliding_window_view(np.frombuffer(data, np.uint8), width)
+    head: np.ndarray = windows[np.minimum(start, top)]
+    for row in np.flatnonzero(start > top).tolist():  # the last few lines of the text
+        tail = data[start[row] : start[row] + width]
+        head[row] = np.frombuffer(tail.ljust(width, b"\0"), np.uint8)
+    head[np.arange(width) >= (end - start)[:, None]] = 0
     return head
 
 
@@ -195,17 +205,21 @@ class _Lines:
     character it is part of belongs to none. A pattern with "any character" is tested on
     the text of the lines where that character may lie outside ASCII."""
 
-    def __init__(self, data: bytes, start: np.ndarray, end: np.ndarray) -> None:
+    def __init__(
+        self, data: bytes, start: np.ndarray, end: np.ndarray, width: int, breaks: int
+    ) -> None:
         self.data = data
         self.bytes = np.frombuffer(data, dtype=np.uint8)
         self.start, self.end = start, end
-        self.head = _heads(data, start, end)
+        self.head = _heads(data, start, end, width)
+        self.breaks = breaks
+        """How many line breaks the text holds."""
 
     @classmethod
-    def of(cls, data: bytes) -> _Lines | None:
-        """The lines of ``data``, put in Unicode's composed form (NFC) where they are not;
-        None when its line breaks are not LF or CR LF (a bare CR is left to the line
-        readers) or it is not UTF-8."""
+    def of(cls, data: bytes, width: int = _HEAD) -> _Lines | None:
+        """The lines of ``data`` (with the first ``width`` bytes of each), put in Unicode's
+        composed form (NFC) where they are not; None when its line breaks are not LF or CR
+        LF (a bare CR is left to the line readers) or it is not UTF-8."""
         if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
             return None
         every = np.frombuffer(data, dtype=np.uint8)
@@ -236,7 +250,7 @@ class _Lines:
         except UnicodeDecodeError:
             return None
         if not changes:
-            return cls(data, start, end)
+            return cls(data, start, end, width, len(breaks))
         parts, done = [], 0
         grown = np.zeros(count + 1, dtype=np.int64)
         for index, text in changes:
@@ -244,7 +258,8 @@ class _Lines:
             done = end[index]
             grown[index + 1] = len(text) - (end[index] - start[index])
         shift = np.cumsum(grown)
-        return cls(b"".join([*parts, data[done:]]), start + shift[:-1], end + shift[1:])
+        text = b"".join([*parts, data[done:]])
+        return cls(text, start + shift[:-1], end + shift[1:], width, len(breaks))
 
     def __len__(self) -> int:
         return len(self.start)
@@ -291,7 +306,8 @@ class _Lines:
         return np.asarray(self.head[np.arange(len(self)), offsets] == ord(value))
 
     def codes(self, width: np.ndarray | int) -> np.ndarray:
-        """Per line: its first ``width`` bytes (at most 4) as one number."""
+        """Per line: its first ``width`` bytes (at most 4, and within the head) as one
+        number."""
         code = np.zeros(len(self), dtype=np.int64)
         for offset in range(4):
             code = code * 256 + np.where(offset < width, self.head[:, offset], 0)
