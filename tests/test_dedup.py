@@ -534,3 +534,38 @@ def test_verdicts_that_contradict_each_other_through_a_group_stop_the_run():
     message = str(caught.value)
     assert "screening/duplicates.csv:4" in message
     assert "verdicts (lines 2, 3) join them through a - b - c" in message
+
+
+def test_titles_normalised_in_a_process_of_their_own_are_those_made_here(monkeypatch):
+    from dataclasses import fields
+
+    import numpy as np
+
+    from searchtrail.dedup import prepare as preparing
+    from searchtrail.dedup.files import read_files
+    from tests.conftest import DATA
+
+    exports = [*(DATA / "exports").rglob("*.ris"), *(DATA / "exports").rglob("*.nbib")]
+    records, _ = read_files(sorted(exports), ids="position", skip_unreadable=True)
+    here = preparing.prepare(records)
+    monkeypatch.setattr(preparing, "TITLES_APART_FROM", 1)
+    monkeypatch.setattr(preparing.os, "cpu_count", lambda: 2)
+    started = []
+    pool = preparing.ProcessPoolExecutor
+
+    def counted(*args, **kwargs):
+        started.append(kwargs)
+        return pool(*args, **kwargs)
+
+    monkeypatch.setattr(preparing, "ProcessPoolExecutor", counted)
+    apart = preparing.prepare(records)
+    assert started, "the titles were not normalised in a process of their own"
+    assert len(records) >= 30
+    for field in fields(here):
+        mine, theirs = getattr(here, field.name), getattr(apart, field.name)
+        if isinstance(mine, np.ndarray):
+            assert mine.tolist() == theirs.tolist(), field.name
+        elif isinstance(mine, preparing.TextColumn):
+            assert mine.values.equals(theirs.values), field.name
+        else:
+            assert mine == theirs, field.name

@@ -4,4 +4,5 @@ import sys
 
 from searchtrail.cli import program
 
-sys.exit(program())
+if __name__ == "__main__":  # a process started for a worker imports this module too
+    sys.exit(program())

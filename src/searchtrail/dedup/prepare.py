@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
+import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Final
@@ -436,42 +440,64 @@ def _register_source(journals: _Distinct, urls: _Distinct) -> Callable[[int], st
 
 @dataclass(frozen=True)
 class _Titles:
-    """Normalised titles of the records: per record, the position of its title among the
-    distinct ones, and what the matching needs of each distinct title."""
+    """What the matching needs of each distinct title (the records' titles are positions
+    among these)."""
 
-    codes: npt.NDArray[np.intp]
     titles: list[str]
     numbers: list[str]
     markers: npt.NDArray[np.int64]
     roman: npt.NDArray[np.bool_]
     last_digit: npt.NDArray[np.int64]
 
-    @classmethod
-    def of(cls, records: pd.DataFrame) -> _Titles:
-        raw = _Distinct.of(records, "title")
-        titles = [normalise.title(t) for t in raw.values]
-        noted = raw.texts.search(normalise.ANY_TITLE_NOTE)
-        notes = [
-            normalise.title_notes(t) if found else {}
-            for t, found in zip(raw.values, noted.tolist(), strict=True)
-        ]
-        folded = _Texts(titles)
-        has_numbers = folded.search(_TITLE_NUMBER)
-        numbers = [
-            normalise.title_numbers(t) if found else ""
-            for t, found in zip(titles, has_numbers.tolist(), strict=True)
-        ]
-        roman = pc.match_substring_regex(folded.arrow, normalise.ROMAN_NUMERAL.pattern)
-        keys = pc.replace_substring(folded.arrow, " ", "")
-        last_digit = pc.find_substring_regex(keys, r"[0-9][^0-9]*$")
-        return cls(
-            raw.codes,
-            titles,
-            numbers,
-            _title_markers(folded, notes),
-            np.asarray(roman.to_numpy(zero_copy_only=False), dtype=bool),
-            np.asarray(last_digit.to_numpy(), dtype=np.int64),
-        )
+
+def _titles(values: list[str]) -> _Titles:
+    """:class:`_Titles` of distinct raw titles (run in a process of its own for a large
+    table: :data:`TITLES_APART_FROM`)."""
+    titles = [normalise.title(t) for t in values]
+    noted = _Texts(values).search(normalise.ANY_TITLE_NOTE)
+    notes = [
+        normalise.title_notes(t) if found else {}
+        for t, found in zip(values, noted.tolist(), strict=True)
+    ]
+    folded = _Texts(titles)
+    has_numbers = folded.search(_TITLE_NUMBER)
+    numbers = [
+        normalise.title_numbers(t) if found else ""
+        for t, found in zip(titles, has_numbers.tolist(), strict=True)
+    ]
+    roman = pc.match_substring_regex(folded.arrow, normalise.ROMAN_NUMERAL.pattern)
+    keys = pc.replace_substring(folded.arrow, " ", "")
+    last_digit = pc.find_substring_regex(keys, r"[0-9][^0-9]*$")
+    return _Titles(
+        titles,
+        numbers,
+        _title_markers(folded, notes),
+        np.asarray(roman.to_numpy(zero_copy_only=False), dtype=bool),
+        np.asarray(last_digit.to_numpy(), dtype=np.int64),
+    )
+
+
+TITLES_APART_FROM: Final = 200_000
+"""Records from which the titles are normalised in a process of their own, beside the
+other fields (on a machine of more than one core): a title costs the most of any field, and
+from this size on the process's start (under a second) is won back."""
+
+
+@contextlib.contextmanager
+def _titles_apart(values: list[str], apart: bool) -> Iterator[Callable[[], _Titles]]:
+    """What gives the :class:`_Titles` of ``values``: made here when asked for, or, with
+    ``apart``, in a fresh process (started by a fork server, so that nothing of this
+    process's threads is carried into it) while this one goes on."""
+    if not apart:
+        made = _titles(values)
+        del values  # the raw titles go as soon as they are normalised
+        yield lambda: made
+        return
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        pending = pool.submit(_titles, values)
+        del values
+        yield pending.result
 
 
 def prepare(records: pd.DataFrame) -> Prepared:
@@ -486,20 +512,18 @@ def prepare(records: pd.DataFrame) -> Prepared:
     Each field's distinct raw values are let go as soon as the field is normalised, so that
     a million records' raw texts are not all held at once.
     """
-    n = len(records)
-    title = _Titles.of(records)
-    title_codes = title.codes
-    titles = _objects(title.titles)[title_codes]
-    title_numbers = _objects(title.numbers)[title_codes]
-    title_length = np.array([len(t) - t.count(" ") for t in title.titles], np.int64)[title_codes]
-    title_words = np.array([t.count(" ") + 1 if t else 0 for t in title.titles], np.int64)[
-        title_codes
-    ]
-    title_markers = title.markers[title_codes]
-    title_roman = title.roman[title_codes]
-    title_last_digit = title.last_digit[title_codes]
-    del title
+    raw_titles = _Distinct.of(records, "title")
+    title_codes = raw_titles.codes
+    apart = len(records) >= TITLES_APART_FROM and (os.cpu_count() or 1) > 1
+    with _titles_apart(raw_titles.values, apart) as titles_made:
+        del raw_titles
+        return _prepare(records, title_codes, titles_made)
 
+
+def _prepare(
+    records: pd.DataFrame, title_codes: npt.NDArray[np.intp], titles_made: Callable[[], _Titles]
+) -> Prepared:
+    """:func:`prepare`, the titles' part given by ``titles_made`` (asked for last)."""
     authors_raw = _Distinct.of(records, "authors")
     authors = _Authors.of(authors_raw.values)
     author_codes = authors_raw.codes
@@ -528,14 +552,13 @@ def prepare(records: pd.DataFrame) -> Prepared:
     conference = meeting | (supplement & ~spans[pages_raw.codes])
     preprint_doi = np.array([d.startswith(_PREPRINT_DOI) for d in dois], dtype=bool)
     markers = (
-        title_markers
-        | _flags(kinds.each(_kind_markers))
+        _flags(kinds.each(_kind_markers))
         | _flags(journals_raw.each(_journal_markers))
         | urls_raw.search(_REGISTER_SOURCE) * REGISTER
         | preprint_doi[dois_raw.codes] * PREPRINT
         | conference * CONFERENCE
     ).astype(np.int64)
-    del title_markers, kinds, meeting, supplement, conference
+    del kinds, meeting, supplement, conference
 
     ids = _grouped_ids(
         _Distinct.of(records, "ids"),
@@ -559,8 +582,19 @@ def prepare(records: pd.DataFrame) -> Prepared:
     del pages_raw, page_ranges
     publisher = _Distinct.of(records, "publisher").each(fold)
     years = np.asarray(pd.to_numeric(records["year"], errors="coerce").fillna(0), dtype=np.int64)
+    title = titles_made()
+    titles = _objects(title.titles)[title_codes]
+    title_numbers = _objects(title.numbers)[title_codes]
+    title_length = np.array([len(t) - t.count(" ") for t in title.titles], np.int64)[title_codes]
+    title_words = np.array([t.count(" ") + 1 if t else 0 for t in title.titles], np.int64)[
+        title_codes
+    ]
+    markers |= title.markers[title_codes]
+    title_roman = title.roman[title_codes]
+    title_last_digit = title.last_digit[title_codes]
+    del title
     return Prepared(
-        n=n,
+        n=len(records),
         title=titles,
         title_length=title_length,
         title_words=title_words,
