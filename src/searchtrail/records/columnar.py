@@ -128,8 +128,8 @@ def split(data: bytes, format_name: str) -> TaggedFile | None:
     ``format_name``, or None when the file is not of the plain shape or not UTF-8 (its line
     reader reads it then). Each piece is read as bytes: only its lines that hold bytes
     outside ASCII are decoded, to check that they are UTF-8 and in Unicode's composed form
-    (NFC); a piece that is not is put in that form as :func:`~searchtrail.decoding.decode`
-    does with the whole text, so the whole text is never held as Python text."""
+    (NFC); a line that is not is put in that form, as :func:`~searchtrail.decoding.decode`
+    puts the whole text, so the whole text is never held as Python text."""
     if format_name not in FORMATS:
         return None
     piece = PIECE
@@ -162,7 +162,8 @@ _HEAD: Final = 9
 line needs (four letters, three spaces, the hyphen and the space after it)."""
 _HEADS: Final = {"ris": 6, "nbib": _HEAD, "wos": 4}
 """The bytes each format's tests look at: RIS ``AU  -`` and the byte after it; Web of
-Science a tag, its space and (for the tag's number) one more."""
+Science a tag and its space, and the fourth byte that a tag's number
+(:meth:`_Lines.codes`, four bytes) is made of."""
 
 
 def _heads(data: bytes, start: np.ndarray, end: np.ndarray, width: int) -> np.ndarray:
