@@ -389,22 +389,32 @@ white space of ASCII and of other scripts, letters of one to four bytes in UTF-8
 combining accent, and CR."""
 
 
-def _lines_of(texts: list[str]) -> columnar._Lines:
-    lines = columnar._Lines.of("".join(f"{text}\n" for text in texts).encode("utf-8"))
+def _lines_of(texts: list[str], end: str = "\n", last: bool = True) -> columnar._Lines:
+    """The lines of ``texts`` joined by ``end`` (and ended by it, with ``last``)."""
+    data = end.join(texts) + (end if last and texts else "")
+    lines = columnar._Lines.of(data.encode("utf-8"))
     assert lines is not None
     return lines
 
 
 @given(
-    st.lists(st.text(_LINE_CHARACTERS, max_size=12).map(lambda t: t.replace("\r", "")), max_size=8)
+    st.lists(st.text(_LINE_CHARACTERS, max_size=12).map(lambda t: t.replace("\r", "")), max_size=8),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
 )
-@example(["éA  - x", "中 -", "AB  -é", "AB  -", "A   - x", "ABCD- x", "AB-", "ER\u3000", "ER\t "])
+@example(
+    ["éA  - x", "中 -", "AB  -é", "AB  -", "A   - x", "ABCD- x", "AB-", "ER\u3000", "ER\t "],
+    "\r\n",
+    False,
+)
 def test_lines_are_told_apart_by_their_bytes_as_the_readers_patterns_tell_them(
-    texts: list[str],
+    texts: list[str], end: str, last: bool
 ) -> None:
     # The line readers' patterns, applied to each line's text (in NFC, as the readers see it).
+    lines = _lines_of(texts, end, last)
+    if not last and texts and not texts[-1]:
+        texts = texts[:-1]  # a text that ends in a line break has no empty line after it
     composed = [unicodedata.normalize("NFC", text) for text in texts]
-    lines = _lines_of(texts)
     assert lines.texts(np.ones(len(lines), dtype=bool)) == composed
     ris_tags, ris_any = columnar._ris_heads(lines)
     assert ris_tags.tolist() == [bool(re.match(r"[A-Z][A-Z0-9]  -", t)) for t in composed]
@@ -425,10 +435,12 @@ def test_lines_are_told_apart_by_their_bytes_as_the_readers_patterns_tell_them(
     assert columnar._wos_heads(lines).tolist() == wos
 
 
-@given(st.lists(st.text(_LINE_CHARACTERS, max_size=12), max_size=8))
-def test_values_are_stripped_as_python_strips_them(texts: list[str]) -> None:
+@given(
+    st.lists(st.text(_LINE_CHARACTERS, max_size=12), max_size=8), st.sampled_from(["\n", "\r\n"])
+)
+def test_values_are_stripped_as_python_strips_them(texts: list[str], end: str) -> None:
     texts = [text.replace("\r", "") for text in texts]
-    lines = _lines_of(texts)
+    lines = _lines_of(texts, end)
     start, end = lines.stripped(lines.start, lines.end)
     every = lines.text(start, end).to_pylist()
     assert every == [unicodedata.normalize("NFC", text).strip() for text in texts]
