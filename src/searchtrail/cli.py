@@ -25,20 +25,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from searchtrail import __version__
+from searchtrail.console import progress
 from searchtrail.dedup.files import run
 from searchtrail.errors import CountMismatchError, ReviewError
 from searchtrail.layout import STAGES, TOOLS
-
-
-def progress(quiet: bool) -> Callable[[str], None]:
-    """What prints a stage's progress messages (on standard error), or nothing with ``quiet``."""
-
-    def say(message: str) -> None:
-        if not quiet:
-            print(message, file=sys.stderr, flush=True)
-
-    return say
-
 
 # --- subcommands ------------------------------------------------------------------------------
 

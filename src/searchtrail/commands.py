@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from searchtrail.cli import progress
+from searchtrail.console import progress
 from searchtrail.counts import ReviewCounts
 from searchtrail.dedup.verdicts import add_saved, check_saved
 from searchtrail.errors import ReviewError
