@@ -486,3 +486,18 @@ def test_identifiers_told_in_arrow_are_those_typed_would_give(holds: str, raws: 
             continue  # left to ``typed``
         typed = [kind for part in _split(raw, holds) if (kind := type_of(part, holds))]
         assert [told] == typed if told else typed == []
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u0085", "\u2028", "\u3000", "\t "])
+def test_a_web_of_science_tag_alone_before_white_space_of_any_script_reads_the_same(
+    tmp_path: Path, space: str
+) -> None:
+    path = tmp_path / "tag_alone.txt"
+    path.write_text(
+        "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI A title\nDE\u00a0\n"
+        f"AU Smith, J\nPY 2020\nER{space}\n\nEF\n",
+        encoding="utf-8",
+    )
+    parsed = read_export(path, path.name, by_column=True)
+    assert parsed.columns is not None
+    assert _same_both_ways(path)

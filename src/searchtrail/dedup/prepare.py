@@ -480,7 +480,8 @@ def _titles(values: list[str]) -> _Titles:
 TITLES_APART_FROM: Final = 200_000
 """Records from which the titles are normalised in a process of their own, beside the
 other fields (on a machine of more than one core): a title costs the most of any field, and
-from this size on the process's start (under a second) is won back."""
+from this size on the process's start (under a second) is won back. Where a fork server
+cannot be had (Windows), the titles are normalised in this process."""
 
 
 @contextlib.contextmanager
@@ -514,7 +515,11 @@ def prepare(records: pd.DataFrame) -> Prepared:
     """
     raw_titles = _Distinct.of(records, "title")
     title_codes = raw_titles.codes
-    apart = len(records) >= TITLES_APART_FROM and (os.cpu_count() or 1) > 1
+    apart = (
+        len(records) >= TITLES_APART_FROM
+        and (os.cpu_count() or 1) > 1
+        and "forkserver" in multiprocessing.get_all_start_methods()
+    )
     with _titles_apart(raw_titles.values, apart) as titles_made:
         del raw_titles
         return _prepare(records, title_codes, titles_made)

@@ -563,7 +563,9 @@ def _split_wos(lines: _Lines, first: int) -> TaggedColumns | None:
     end with ``ER`` and hold one ``PT`` line, fields continued on indented lines, ``EF`` at
     the end (the rules of :func:`~searchtrail.records.tagged.read_wos`)."""
     tag_lines = _wos_heads(lines)
-    values = _Values(lines, tag_lines, 3)
+    # A tag's value follows its space; a tag written alone has none (the bytes after it are
+    # white space, which may be a character of more than one byte: "ER" and a no-break space).
+    values = _Values(lines, tag_lines, np.where(lines.byte(2, " "), 3, 2))
     empty = ~tag_lines & values.empty
     continued = ~tag_lines & ~empty & lines.byte(0, " ")
     if (~tag_lines & ~empty & ~continued).any():
