@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from searchtrail.records.reader import read_export
-from searchtrail.records.table import RecordColumns
+from searchtrail.records.table import RecordColumns, RecordIds
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -64,7 +64,7 @@ def measure(path: Path, runs: int) -> dict[str, object]:
         count = columns.add(
             parsed,
             origin_id=path.name,
-            record_id=lambda _fields, position: f"{path.name}:{position}",
+            record_id=RecordIds("position", path.name),
             keep_raw=False,
             release=True,
         )

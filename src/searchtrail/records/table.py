@@ -12,7 +12,7 @@ The table is stored once per stage as Parquet, so later stages read columns, not
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal, TypeVar
@@ -75,11 +75,6 @@ class RecordIds:
         return [value.strip() or None for value in standard["own_id"].to_pylist()]
 
 
-IdMaker = Callable[[Mapping[str, str], int], str | None]
-"""Makes a record's id from its standard fields and its position; None leaves the id to
-the table (``<origin>:<key>``)."""
-
-
 class RecordColumns:
     """Records gathered column by column (cheaper than a dict per record). Every
     :data:`CHUNK` records the gathered values are moved into Arrow arrays, which hold text
@@ -105,14 +100,14 @@ class RecordColumns:
         *,
         origin_id: str,
         first_position: int = 1,
-        record_id: IdMaker | None = None,
+        record_id: RecordIds | None = None,
         columns: Mapping[str, str] | None = None,
         keep_raw: bool = True,
         release: bool = False,
     ) -> int:
         """Add every record of ``parsed``; return how many were added.
 
-        ``record_id`` makes each record's id from its standard fields and its position; by
+        ``record_id`` (:class:`RecordIds`) gives records the caller names their ids; by
         default (or where it gives None) the id is ``<origin_id>:<key>``
         (:func:`~searchtrail.records.identity.record_key`; records that share a key are told
         apart when the table is made, see :func:`~searchtrail.records.identity.told_apart`).
@@ -169,7 +164,7 @@ class RecordColumns:
         *,
         origin_id: str,
         first_position: int,
-        record_id: IdMaker | None,
+        record_id: RecordIds | None,
         keep_raw: bool,
         release: bool,
     ) -> int:
@@ -198,7 +193,7 @@ class RecordColumns:
         *,
         origin_id: str,
         first_position: int,
-        record_id: IdMaker | None,
+        record_id: RecordIds | None,
         keep_raw: bool,
     ) -> int:
         """Add the records of one piece of a file read column by column."""
@@ -206,15 +201,9 @@ class RecordColumns:
         standard = columnar.standardise(found, parsed.format)
         raw = columnar.raw_json(found) if keep_raw else pa.array([""] * count, pa.large_string())
         positions = np.arange(first_position, first_position + count, dtype=np.int64)
-        given: list[str | None]
-        if isinstance(record_id, RecordIds):
-            given = record_id.of_columns(standard, positions)
-        else:
-            rows = _Rows(standard)
-            given = [
-                record_id(rows.at(i), position) if record_id else None
-                for i, position in enumerate(positions.tolist())
-            ]
+        given: list[str | None] = (
+            record_id.of_columns(standard, positions) if record_id else [None] * count
+        )
         made = [name is None for name in given]
         keyed = [i for i, name in enumerate(given) if name is None]
         if keyed:
@@ -321,40 +310,6 @@ def _taken(items: list[T]) -> Iterator[T]:
     items.reverse()
     while items:
         yield items.pop()
-
-
-class _Rows:
-    """The standard fields of records held as columns, one record at a time (a column is
-    turned into Python values the first time one of its values is asked for)."""
-
-    def __init__(self, columns: Mapping[str, pa.Array]) -> None:
-        self._columns = columns
-        self._values: dict[str, list[str]] = {}
-
-    def at(self, index: int) -> Mapping[str, str]:
-        return _Row(self, index)
-
-    def value(self, name: str, index: int) -> str:
-        values = self._values.get(name)
-        if values is None:
-            values = self._values[name] = self._columns[name].to_pylist()
-        return values[index]
-
-
-class _Row(Mapping[str, str]):
-    def __init__(self, rows: _Rows, index: int) -> None:
-        self._rows, self._index = rows, index
-
-    def __getitem__(self, name: str) -> str:
-        if name not in STANDARD_FIELDS:
-            raise KeyError(name)
-        return self._rows.value(name, self._index)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(STANDARD_FIELDS)
-
-    def __len__(self) -> int:
-        return len(STANDARD_FIELDS)
 
 
 _ADDED: Final = RawRecord(0, [])
