@@ -183,6 +183,29 @@ def test_part_one_and_part_two_are_different_works():
     assert result.groups == 2
 
 
+def test_a_number_mistyped_in_one_title_does_not_split_a_group_whose_citations_agree():
+    # One database mistypes "III and IV" in the title; all three records have the same
+    # volume, pages and year, and the pair rules merge them ("same citation"). The groups'
+    # check for different numbers makes the same exception, and leaves the group whole.
+    title = "Radiotherapy for stage III and IV non-small-cell lung cancer: a review"
+    mistyped = title.replace("III and IV", "III an dIV")
+    table = records(
+        {"record_id": "a", **TRIAL, "title": title},
+        {"record_id": "b", **TRIAL_EMBASE, "title": title, "doi": ""},
+        {"record_id": "c", **TRIAL_NO_DOI, "title": mistyped, "doi": ""},
+    )
+    result = deduplicate(table, workers=1)
+    assert result.groups == 1
+    assert not result.splits
+    # Without the volume on one side, the citation does not agree, and the numbers split.
+    table.loc[table["record_id"] == "b", "volume"] = ""
+    result = deduplicate(table, workers=1)
+    assert result.groups == 2
+    assert [(s.record_a, s.record_b, s.why) for s in result.splits] == [
+        ("b", "c", "their titles hold different numbers")
+    ]
+
+
 def test_different_dois_are_never_merged():
     other = {**TRIAL, "doi": "10.1111/jcpp.13013"}
     result = deduplicate(records({"record_id": "a", **TRIAL}, {"record_id": "b", **other}))

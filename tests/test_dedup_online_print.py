@@ -42,10 +42,14 @@ def test_the_online_and_print_records_of_one_article_merge_by_their_page_range()
 def test_the_page_range_in_another_issue_or_journal_is_another_article():
     assert run(PRINT, {**ONLINE, "issue": "6"})[0] == 2
     assert run(PRINT, {**ONLINE, "journal": "Journal of Cardiac Failure"})[0] == 2
-    # Only the first page: too little to tell the online record from another work.
-    groups, pairs = run(PRINT, {**ONLINE, "pages": "253"})
+    # Only the first page, and no issue: too little to tell the online record from another
+    # work. With the issue it is placed (rule "long title, authors, journal and issue").
+    groups, pairs = run(PRINT, {**ONLINE, "pages": "253", "issue": ""})
     assert groups == 2
     assert pairs[0][0] == "uncertain"
+    assert run(PRINT, {**ONLINE, "pages": "253"})[1] == [
+        ("duplicate", "long title, authors, journal and issue")
+    ]
 
 
 EDITORIAL = {
@@ -95,3 +99,26 @@ def test_a_title_with_a_typo_in_its_middle_is_compared_through_its_authors_and_v
     groups, pairs = run(first, second)
     assert groups == 1
     assert pairs[0][0] == "duplicate"
+
+
+def test_online_and_print_records_without_common_volume_or_pages_merge_by_their_issue():
+    # The online record has the issue but neither volume nor pages yet, and is dated the
+    # year before; the print record has them all. Journal, issue, the long title and the
+    # authors place the two as one article.
+    online = {**PRINT, "year": "2002", "volume": "", "pages": ""}
+    groups, pairs = run(PRINT, online)
+    assert groups == 1
+    assert pairs == [("duplicate", "long title, authors, journal and issue")]
+    # Another issue, another journal, other authors, or a title of fewer than six words:
+    # too little agrees to merge.
+    assert run(PRINT, {**online, "issue": "6"})[0] == 2
+    assert run(PRINT, {**online, "journal": "Journal of Cardiac Failure"})[0] == 2
+    assert run(PRINT, {**online, "authors": "Howard, Anne\nKlein, Peter"})[0] == 2
+    short = "Hypertonic saline in heart failure"
+    assert run({**PRINT, "title": short}, {**online, "title": short})[0] == 2
+    # Two years apart is another article, or another report of the work.
+    assert run(PRINT, {**online, "year": "2001"})[0] == 2
+    # Nor when the issue is missing on one side: the journal and year alone do not place it.
+    groups, pairs = run(PRINT, {**online, "issue": ""})
+    assert groups == 2
+    assert pairs[0][0] == "uncertain"

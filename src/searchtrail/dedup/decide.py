@@ -234,6 +234,28 @@ RULES: Final[tuple[Rule, ...]] = (
         ),
     ),
     Rule(
+        "long title, authors, journal and issue",
+        "the same long title (six words or more), authors agree, same journal and issue, "
+        "year within one, no disagreement on volume or pages: the online and the print "
+        "record of one article carry years one apart, and either may lack the volume or "
+        "the pages the other has; the same authors do not publish two works of one long "
+        "title in one journal's issue of the same number a year apart",
+        lambda e: (
+            e.fuzzy_allowed
+            & (e.c.title >= 99)
+            & (e.c.title_tokens >= 98)
+            & (e.c.title_words >= 6)
+            & e.authors_ok
+            & ~e.authors_missing
+            & (e.c.journal >= 1)
+            & (e.c.issue == 1)
+            & e.year_ok
+            & (e.c.volume != -1)
+            & (e.c.page != -1)
+            & ~e.conference
+        ),
+    ),
+    Rule(
         "short title in one issue",
         "a title of fewer than four words (which different works can share: an editorial, "
         "an introduction) with the same authors, year, journal, volume and issue, and no "

@@ -415,11 +415,27 @@ def _conflict(p: Prepared, a: int, b: int) -> str | None:
             "one is an erratum, retraction, preprint, comment or trial register entry and the "
             "other is not"
         )
-    if p.title_numbers[a] != p.title_numbers[b]:
+    if p.title_numbers[a] != p.title_numbers[b] and not _same_citation(p, a, b):
         length = int(min(p.title_length[a], p.title_length[b]))
         if title_numbers(p.title[a], length) != title_numbers(p.title[b], length):
             return "their titles hold different numbers"
     return None
+
+
+def _same_citation(p: Prepared, a: int, b: int) -> bool:
+    """The same volume, first and last page and year: the exception the pair rules make to
+    different numbers in the titles (a number mistyped in one database's title), made
+    here too, so that a group is not split where its pairs would have merged."""
+    return bool(
+        p.volume[a]
+        and p.page[a]
+        and p.last_page[a]
+        and p.year[a] > 0
+        and p.volume[a] == p.volume[b]
+        and p.page[a] == p.page[b]
+        and p.last_page[a] == p.last_page[b]
+        and p.year[a] == p.year[b]
+    )
 
 
 def _may_conflict(
