@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 
 from searchtrail.cli import main
 from searchtrail.layout import LOG_FILE, OUTPUTS, STAGES
@@ -88,3 +94,38 @@ def test_init_makes_a_valid_review_and_refuses_to_overwrite(tmp_path, capsys):
     assert (target / "reports/.gitignore").exists()
     assert main(["init", str(target)]) == 1
     assert "already exists" in capsys.readouterr().err
+
+
+THREADS_AFTER_NUMPY = """
+import os, sys
+sys.argv = ["searchtrail", "--version"]
+from searchtrail.__main__ import program
+try:
+    program()
+except SystemExit:
+    pass
+import numpy
+print(os.environ.get("OPENBLAS_NUM_THREADS"), len(os.listdir("/proc/self/task")))
+"""
+
+
+def _threads_after_numpy(openblas: str | None) -> tuple[str, int]:
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if openblas:
+        env["OPENBLAS_NUM_THREADS"] = openblas
+    out = subprocess.run(
+        [sys.executable, "-c", THREADS_AFTER_NUMPY],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    setting, threads = out.splitlines()[-1].split()
+    return setting, int(threads)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="threads are counted in /proc")
+def test_the_command_line_starts_no_linear_algebra_threads():
+    # numpy's OpenBLAS would start a thread per core that spins before it sleeps; the
+    # command line asks for none of its own, unless the environment says how many.
+    assert _threads_after_numpy(None) == _threads_after_numpy("1")
+    setting, threads = _threads_after_numpy("2")
+    assert setting == "2"
+    assert threads == _threads_after_numpy("1")[1] + 1
