@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from searchtrail.dedup import processes
 from searchtrail.dedup.engine import filled
-from searchtrail.dedup.files import SPOOL, read_files
+from searchtrail.dedup.files import SLOWER_PER_BYTE, SPOOL, read_files, reading_order
 from searchtrail.errors import ReviewError
 from searchtrail.records.reader import read_export
 from searchtrail.records.table import RecordColumns, RecordIds
@@ -44,6 +45,48 @@ def test_the_parallel_reader_finishes_every_time_and_reads_what_one_process_read
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     assert not (tmp_path / SPOOL).exists()
+
+
+def test_files_are_taken_longest_to_read_first(tmp_path):
+    """Readers take the files in order of their estimated reading time, so that the last
+    ones taken are short: size, times :data:`SLOWER_PER_BYTE` for a format not read by
+    column (a CSV table); equal estimates keep their order; a missing file comes last."""
+    ris = (EXPORTS / "ovid_psycinfo.ris").read_bytes()
+    table = (EXPORTS / "scopus.csv").read_bytes()
+    small = tmp_path / "small.ris"
+    small.write_bytes(ris)
+    large = tmp_path / "large.ris"
+    large.write_bytes(ris * 3)
+    same = tmp_path / "same.ris"
+    same.write_bytes(ris * 3)
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_bytes(table)
+    missing = tmp_path / "missing.ris"
+    paths = [missing, small, large, sheet, same]
+    size = {path: path.stat().st_size for path in paths if path.exists()}
+    # The table is smaller than the small RIS file, but slower to read.
+    assert size[sheet] < size[small] < size[sheet] * SLOWER_PER_BYTE < size[large]
+    assert [paths[index] for index in reading_order(paths)] == [
+        large, same, sheet, small, missing,
+    ]  # fmt: skip
+
+
+def test_the_fork_server_started_early_reads_what_one_process_reads(tmp_path, monkeypatch):
+    """The command line starts the fork server, with the reading code imported in it,
+    before it imports that code itself; the workers it makes read what one process reads,
+    and it is stopped when the run needs it no more."""
+    expected, _ = read_files(FILES, parallel_above=10**12)
+    monkeypatch.setattr(processes, "PARALLEL_ABOVE", 0)
+    if not processes.start_early(FILES):
+        pytest.skip("no fork server on this system, or a single core")
+    try:
+        assert processes.started_early()
+        records, skipped = read_files(FILES, parallel_above=0, spool=tmp_path)
+        assert skipped == []
+        assert records.equals(expected)
+    finally:
+        processes.stop()
+    assert not processes.started_early()
 
 
 def test_a_spool_a_killed_run_left_is_cleared(tmp_path):

@@ -6,7 +6,9 @@ entry, field, value, expectation) with exit status 1, never as a traceback.
 
 The subcommands that work on a review directory live in :mod:`searchtrail.commands`, which
 is imported when one of them runs: ``searchtrail dedup`` (and each of its read workers)
-starts without loading the review's machinery.
+starts without loading the review's machinery. ``searchtrail dedup`` imports its own code
+once it has started the fork server that makes its helper processes
+(:mod:`searchtrail.dedup.processes`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any, TextIO
 
 from searchtrail import __version__
 from searchtrail.console import progress
-from searchtrail.dedup.files import run
+from searchtrail.dedup import processes
 from searchtrail.errors import CountMismatchError, ReviewError
 from searchtrail.layout import STAGES, TOOLS
 
@@ -46,8 +48,13 @@ def _review_command(name: str) -> Callable[[argparse.Namespace], int]:
 
 
 def cmd_dedup(args: argparse.Namespace) -> int:
+    paths = [Path(name) for name in args.files]
+    # The fork server imports the reading code on another core while this process does.
+    processes.start_early(paths)
+    from searchtrail.dedup.files import run  # noqa: PLC0415
+
     outcome = run(
-        [Path(name) for name in args.files],
+        paths,
         Path(args.out),
         verdicts_file=Path(args.verdicts) if args.verdicts else None,
         ids=args.ids,

@@ -14,13 +14,13 @@ import gc
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
+from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -29,14 +29,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import feather
 
+from searchtrail.dedup import processes
 from searchtrail.dedup.engine import DedupResult, Verdict, deduplicate, filled
 from searchtrail.dedup.handoff import write_unique_files
 from searchtrail.dedup.output import UniqueRecords, write_groups_csv, write_pairs_csv
 from searchtrail.dedup.verdicts import questions, read_verdicts, write_questions
 from searchtrail.errors import Problem, ReviewError
-from searchtrail.records import table
+from searchtrail.records import columnar, table
 from searchtrail.records.identity import KnownRecords
-from searchtrail.records.reader import read_export
+from searchtrail.records.reader import HEAD_CHARACTERS, detect_format, read_export
 from searchtrail.records.table import IdPolicy
 from searchtrail.sheets import WORKBOOKS, read_sheet
 
@@ -142,7 +143,7 @@ def _put_back(
     return abstracts["abstract"]
 
 
-PARALLEL_ABOVE = 20_000_000
+PARALLEL_ABOVE = processes.PARALLEL_ABOVE
 """Bytes of input above which files are read in parallel processes."""
 SPOOL = ".reading"
 """The folder, inside the output folder, where worker processes leave what they read."""
@@ -175,26 +176,33 @@ def _spooled(folder: Path, index: int) -> tuple[Path, Path]:
     return folder / f"{index}.arrow", folder / f"{index}.json"
 
 
-def read_worker(argv: Sequence[str]) -> int:
-    """A worker process: take the input files one at a time, in order, that no other reader
-    has taken, and leave each one's records in an Arrow file and what else the parent needs
-    (records that cannot be read, a progress line, or the file's own error) in a JSON file
-    beside it, written last under its final name. Run as
-    ``python -m searchtrail.dedup.files SPOOL ASIDE IDS RAW PATH...`` (ASIDE: the folder
-    where abstracts are set aside, or "" to keep them with the records)."""
-    spool, aside, ids, keep_raw, *paths = argv
-    folder = Path(spool)
-    for index, path in enumerate(paths):
-        if not _claim(folder, index):
+def read_worker(
+    spool: Path,
+    aside: Path | None,
+    ids: IdPolicy,
+    keep_raw: bool,
+    order: Sequence[int],
+    paths: Sequence[Path],
+    log: Path,
+) -> None:
+    """A worker process (made by :func:`processes.context`): take the input files one at a
+    time, in ``order`` (:func:`reading_order`), that no other reader has taken, and leave
+    each one's records in an Arrow file in ``spool`` and what else the parent needs (records
+    that cannot be read, a progress line, or the file's own error) in a JSON file beside it,
+    written last under its final name. Its own output and errors go to ``log``; ``aside``
+    is the folder where abstracts are set aside (None: they stay with the records)."""
+    with log.open("wb") as errors:
+        os.dup2(errors.fileno(), 1)
+        os.dup2(errors.fileno(), 2)
+    gc.freeze()  # what the imports made lives as long as the worker (as ``cli.program``)
+    for index in order:
+        if not _claim(spool, index):
             continue
-        target, meta_path = _spooled(folder, index)
+        target, meta_path = _spooled(spool, index)
         meta: dict[str, Any]
         try:
             records, failures, message = _read_one(
-                Path(path),
-                ids,  # type: ignore[arg-type]
-                keep_raw == "1",
-                _aside(Path(aside), index) if aside else None,
+                paths[index], ids, keep_raw, _aside(aside, index) if aside else None
             )
         except ReviewError as error:
             meta = {"error": [asdict(p) for p in error.problems], "summary": error.summary}
@@ -206,7 +214,6 @@ def read_worker(argv: Sequence[str]) -> int:
         partial.write_text(json.dumps(meta), encoding="utf-8")
         partial.replace(meta_path)
         release_memory()
-    return 0
 
 
 def _collect(folder: Path, index: int) -> Read:
@@ -231,20 +238,19 @@ def _read_in_parallel(
     aside: Path | None,
 ) -> list[Read]:
     """Read the files with ``workers - 1`` worker processes and this one, each taking the
-    next file no other has taken; the results in file order."""
+    next file no other has taken, in :func:`reading_order`; the results in file order."""
     logs = [folder / f"worker-{n}.log" for n in range(workers - 1)]
-    processes: list[subprocess.Popen[bytes]] = []
-    command = [
-        sys.executable, "-m", "searchtrail.dedup.files", str(folder), str(aside or ""), ids,
-        "1" if keep_raw else "0", *map(str, paths),
-    ]  # fmt: skip
-    for log in logs:
-        with log.open("wb") as errors:
-            processes.append(
-                subprocess.Popen(
-                    command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors
-                )
-            )
+    order = reading_order(paths)
+    helpers = [
+        processes.context().Process(
+            target=read_worker,
+            args=(folder, aside, ids, keep_raw, order, list(paths), log),
+            daemon=True,
+        )
+        for log in logs
+    ]
+    for helper in helpers:
+        helper.start()
     here: dict[int, Read | ReviewError] = {}
     results: list[Read] = []
 
@@ -259,8 +265,8 @@ def _read_in_parallel(
             elif _spooled(folder, index)[1].exists():
                 read = _collect(folder, index)
             elif wait and (folder / f"{index}.claim").exists():
-                if all(process.poll() is not None for process in processes):
-                    _worker_failed(paths[index], processes, logs)
+                if not any(helper.is_alive() for helper in helpers):
+                    _worker_failed(paths[index], helpers, logs)
                 time.sleep(0.02)
                 continue
             else:
@@ -269,11 +275,11 @@ def _read_in_parallel(
             say(read[2])
 
     try:
-        for index, path in enumerate(paths):
+        for index in order:
             if _claim(folder, index):
                 try:
                     here[index] = _read_one(
-                        path, ids, keep_raw, _aside(aside, index) if aside else None
+                        paths[index], ids, keep_raw, _aside(aside, index) if aside else None
                     )
                 except ReviewError as error:
                     here[index] = error
@@ -281,22 +287,49 @@ def _read_in_parallel(
             gather(wait=False)
         gather(wait=True)
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
-            process.wait()
+        for helper in helpers:
+            if helper.is_alive():
+                helper.kill()
+            helper.join()
     return results
 
 
-def _worker_failed(
-    path: Path, processes: Sequence[subprocess.Popen[bytes]], logs: Sequence[Path]
-) -> None:
+SLOWER_PER_BYTE: Final = 2
+"""How many times as long a byte takes to read in a format not read column by column (a
+table, BibTeX, XML, ...) as in RIS, MEDLINE or Web of Science text: Scopus's CSV reads at
+about 37,000 records a second on one core, the three by column at 59,000-71,000, with as
+many bytes per record (``benchmarks/results/read_speed.md``)."""
+
+
+def reading_order(paths: Sequence[Path]) -> list[int]:
+    """The files' numbers in the order readers take them: the longest to read first, so that
+    the files taken last are short ones and no reader waits long for another at the end
+    (longest first is the classic rule for sharing jobs between workers). A file's reading
+    time is told from its size and, by its first bytes (:func:`detect_format`), whether its
+    format is read column by column (:data:`SLOWER_PER_BYTE`). Files of equal estimate keep
+    their order; a file that cannot be opened counts as empty (its reader reports it)."""
+
+    def cost(index: int) -> int:
+        path = paths[index]
+        try:
+            size = path.stat().st_size
+            with path.open("rb") as handle:
+                head = handle.read(HEAD_CHARACTERS)
+        except OSError:
+            return 0
+        text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
+        return size if detect_format(text) in columnar.FORMATS else size * SLOWER_PER_BYTE
+
+    return sorted(range(len(paths)), key=lambda index: -cost(index))
+
+
+def _worker_failed(path: Path, helpers: Sequence[BaseProcess], logs: Sequence[Path]) -> None:
     """A worker took ``path`` and ended without leaving what it read."""
     details = [
-        f"exit status {process.returncode}: "
+        f"exit status {helper.exitcode}: "
         + log.read_text(encoding="utf-8", errors="replace").strip()[-2000:]
-        for process, log in zip(processes, logs, strict=True)
-        if process.returncode != 0
+        for helper, log in zip(helpers, logs, strict=True)
+        if helper.exitcode != 0
     ]
     raise RuntimeError(
         f"reading {path} failed in its worker process ({'; '.join(details) or 'no error shown'})"
@@ -320,9 +353,9 @@ def read_files(
 
     Above ``parallel_above`` bytes (default :data:`PARALLEL_ABOVE`), files are read in
     parallel by this process and a worker process per further core, each taking the next
-    file no other has taken. Each worker is
-    a fresh Python process (started with fork and exec, so nothing of this process's
-    threads or locks is carried into it; a fork alone could leave a child waiting for ever
+    file no other has taken (in :func:`reading_order`). Each worker is made by the fork
+    server (:mod:`~searchtrail.dedup.processes`), so nothing of this process's threads or
+    locks is carried into it (a fork of this process could leave a child waiting for ever
     on a lock that another thread, Arrow's or a pool's, held at that moment). It leaves each
     file's records in an Arrow file in ``spool`` (default: the current folder's
     ``.reading``, cleared first if a killed run left it), and hands the memory a parser held
@@ -430,6 +463,7 @@ def _run(
         verdicts, rows = read_verdicts(sheet, known=KnownRecords.of(records))
         say(f"read {len(verdicts):,} verdicts from {verdicts_file}")
     result = deduplicate(records, verdicts, progress=say)
+    processes.stop()  # the readers and the titles' process are done
     release_memory()
     say(f"{len(records):,} records in {result.groups:,} groups; writing {out}")
     merged = UniqueRecords(records, result)
@@ -525,8 +559,3 @@ def _refuse_overwriting_inputs(
         seen.setdefault(real, path)
     if problems:
         raise ReviewError(problems, summary="input files this run cannot use")
-
-
-if __name__ == "__main__":
-    gc.freeze()  # what the imports made lives as long as the worker (as ``cli.program``)
-    sys.exit(read_worker(sys.argv[1:]))
