@@ -217,3 +217,24 @@ def test_ids_of_a_file_read_by_column_are_those_given_record_by_record(policy):
     assert by_column == table(False)
     if policy == "own":
         assert any(not name.startswith(f"{path.name}:") for name in by_column)
+
+
+def test_a_script_that_does_not_guard_its_top_level_reads_in_parallel_once(tmp_path):
+    """Helpers are started without the program's main module: a script (a Snakemake script,
+    a notebook's export) that reads files at its top level, with no ``if __name__ ==
+    "__main__":``, is not run again in each helper."""
+    script = tmp_path / "script.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from searchtrail.dedup.files import read_files\n"
+        f"paths = [Path(p) for p in {[str(f) for f in FILES]!r}]\n"
+        f"records, _ = read_files(paths, parallel_above=0, spool=Path({str(tmp_path)!r}))\n"
+        "print('read', len(records))\n",
+        encoding="utf-8",
+    )
+    expected, _ = read_files(FILES, parallel_above=10**12)
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [f"read {len(expected)}"]

@@ -249,8 +249,9 @@ def _read_in_parallel(
         )
         for log in logs
     ]
-    for helper in helpers:
-        helper.start()
+    with processes.program_unnamed():
+        for helper in helpers:
+            helper.start()
     here: dict[int, Read | ReviewError] = {}
     results: list[Read] = []
 

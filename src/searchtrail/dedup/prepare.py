@@ -500,7 +500,8 @@ def _titles_apart(values: list[str], apart: bool) -> Iterator[Callable[[], _Titl
         yield lambda: made
         return
     with ProcessPoolExecutor(max_workers=1, mp_context=processes.context()) as pool:
-        pending = pool.submit(_titles, values)
+        with processes.program_unnamed():  # the process starts with the first task
+            pending = pool.submit(_titles, values)
         del values
         yield pending.result
 

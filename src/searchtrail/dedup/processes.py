@@ -17,9 +17,12 @@ so that starting the server costs the command nothing.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
-from collections.abc import Sequence
+import sys
+import types
+from collections.abc import Iterator, Sequence
 from multiprocessing.context import ForkServerContext, SpawnContext
 from pathlib import Path
 from typing import Final
@@ -54,6 +57,24 @@ def context() -> ForkServerContext | SpawnContext:
         forkserver.set_forkserver_preload(list(PRELOAD))
         return multiprocessing.get_context("forkserver")
     return multiprocessing.get_context("spawn")
+
+
+@contextlib.contextmanager
+def program_unnamed() -> Iterator[None]:
+    """While helpers are started: the running program's main module is not named to them.
+
+    A helper needs only searchtrail's own code, but multiprocessing has each new process
+    import the program's main module again (as ``__mp_main__``), which runs all of a script
+    that does not keep its top level under ``if __name__ == "__main__":`` (a Snakemake
+    script, a notebook's export, a benchmark): the script would read and deduplicate once
+    more in every helper, or stop it. So, while a helper is started, the main module is a
+    blank one."""
+    program = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = program
 
 
 def start_early(paths: Sequence[Path]) -> bool:
