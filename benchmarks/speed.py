@@ -9,7 +9,10 @@ For each size, a corpus is generated (``generate_corpus.py``, seed 2020) into
 ``benchmarks/corpora/`` unless it is already there, and ``searchtrail dedup`` is run on its
 five export files ``--runs`` times. Each run is timed from start to exit, with the stages
 read off its progress messages (read, deduplicate, write), and its peak memory is the
-largest total resident memory of the command and its reader processes, sampled every 50 ms.
+largest total resident memory of the command and its helper processes (readers, the titles'
+process, the fork server), sampled every 50 ms. The total counts memory the helpers share
+with the fork server (its imported code, ~0.1 GB) once per process, so it overstates the
+memory in use a little rather than understating it.
 Medians are reported. Each run's output is removed before the next run starts, so that no
 run works beside an earlier run's files in the system's file cache. The first run's groups
 are scored against the corpus's truth as in ``dedup_accuracy.py`` (``missed``: duplicate

@@ -206,6 +206,44 @@ def test_a_number_mistyped_in_one_title_does_not_split_a_group_whose_citations_a
     ]
 
 
+@pytest.mark.parametrize(
+    ("change_first", "change_second"),
+    [
+        # Abstracts of one supplement share its pages.
+        (
+            {"issue": "Suppl 63", "pages": "S10-S11", "type": "Conference Abstract"},
+            {"issue": "Suppl 63", "pages": "S10-S11", "type": "Conference Abstract"},
+        ),
+        # An electronic journal's page count, the same for many of its articles.
+        ({"issue": "", "pages": "1-8"}, {"issue": "", "pages": "1-8"}),
+        # Two issues whose pages each start again.
+        ({"issue": "3", "pages": "20-28"}, {"issue": "4", "pages": "20-28"}),
+    ],
+)
+def test_parts_one_and_two_with_one_citation_that_does_not_place_them_stay_apart(
+    change_first, change_second
+):
+    """A shared volume, page range and year excuse different numbers in the titles only
+    where pages place one article: not abstracts in one supplement, a range from page 1 or
+    two issues, in the pair rules or in the groups."""
+    title = "Tezepelumab reduces exacerbations in severe asthma: results of the PATHWAY {} study"
+    rows = [
+        {"record_id": "a", **TRIAL, "doi": "", "title": title.format(1), **change_first},
+        {"record_id": "b", **TRIAL, "doi": "", "title": title.format(2), **change_second},
+        {
+            "record_id": "c",
+            **TRIAL_EMBASE,
+            "doi": "",
+            "title": title.format(1),
+            **change_first,
+        },
+    ]
+    result = deduplicate(records(*rows), workers=1)
+    groups = ids(records(*rows), result)
+    assert groups["a"] == groups["c"]
+    assert groups["b"] != groups["a"]
+
+
 def test_different_dois_are_never_merged():
     other = {**TRIAL, "doi": "10.1111/jcpp.13013"}
     result = deduplicate(records({"record_id": "a", **TRIAL}, {"record_id": "b", **other}))

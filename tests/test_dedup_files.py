@@ -6,6 +6,8 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -238,3 +240,70 @@ def test_a_script_that_does_not_guard_its_top_level_reads_in_parallel_once(tmp_p
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [f"read {len(expected)}"]
+
+
+HELPER_PARENT = """
+import sys, time
+sys.path.insert(0, {folder!r})
+from searchtrail.dedup import processes
+from lingering import linger
+helper = processes.context().Process(target=linger, daemon=True)
+with processes.program_unnamed():
+    helper.start()
+print(helper.pid, flush=True)
+time.sleep(60)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="processes are looked up in /proc")
+def test_a_helper_ends_when_the_command_that_made_it_is_killed(tmp_path):
+    """A command killed outright (SIGKILL, the out-of-memory killer) runs no clean-up; its
+    helpers end by themselves (:func:`processes.watch_parent`), so none goes on reading or
+    holds the command's output open for whoever reads it."""
+    (tmp_path / "lingering.py").write_text(
+        "import time\n"
+        "from searchtrail.dedup import processes\n\n\n"
+        "def linger():\n"
+        "    processes.watch_parent()\n"
+        "    time.sleep(60)\n",
+        encoding="utf-8",
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", HELPER_PARENT.format(folder=str(tmp_path))],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        helper = int(parent.stdout.readline())
+        assert _alive(helper)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while _alive(helper) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(helper)
+    finally:
+        parent.kill()
+        parent.wait()
+        parent.stdout.close()
+
+
+def test_the_program_is_named_again_when_the_last_of_several_threads_has_started_its_helpers():
+    program = sys.modules["__main__"]
+    first, second = processes.program_unnamed(), processes.program_unnamed()
+    first.__enter__()
+    blank = sys.modules["__main__"]
+    assert blank is not program
+    second.__enter__()
+    assert sys.modules["__main__"] is blank
+    first.__exit__(None, None, None)  # the first thread is done before the second
+    assert sys.modules["__main__"] is blank
+    second.__exit__(None, None, None)
+    assert sys.modules["__main__"] is program

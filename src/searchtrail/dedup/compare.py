@@ -92,6 +92,9 @@ class Comparison:
     particle dropped or moved, a compound surname given in part)."""
     page_gap: Ints
     """Absolute difference of the first pages (-1 when either is missing or not a number)."""
+    page_one: npt.NDArray[np.bool_]
+    """Either record's first page is 1: a page range from 1 is often an electronic
+    article's page count ("1-8"), which many articles of one volume share."""
 
     def __len__(self) -> int:
         return int(self.i.size)
@@ -368,4 +371,5 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         no_journal=no_journal,
         first_same=first_same,
         page_gap=_page_gap(p, i, j),
+        page_one=(p.page[i] == "1") | (p.page[j] == "1"),
     )

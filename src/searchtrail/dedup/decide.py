@@ -6,7 +6,7 @@ rules never apply when the records disagree on something that tells works apart:
 
 - different DOIs or PubMed ids;
 - different numbers in the titles ("Part 1" and "Part 2", "FOCUS 1" and "FOCUS 2"), unless
-  the two records have the same volume, pages and year;
+  the two records have one complete citation (``Evidence.cited``);
 - one is an erratum, retraction notice, preprint, comment or reply, or trial register entry
   and the other is not;
 - both name persons as authors and share none (surnames compared by their significant
@@ -102,13 +102,23 @@ class Evidence:
             | (c.authors_disjoint & ~identifier & ~full_citation)
         )
         full_range = (c.page == 1) & (c.last_page == 1)
+        conference = ((c.markers_i | c.markers_j) & CONFERENCE) != 0
         return cls(
             c=c,
             identifier=identifier,
             vetoed=vetoed,
             numbers=c.numbers_differ,
-            cited=~vetoed & (c.volume == 1) & full_range & (c.year_gap == 0),
-            conference=((c.markers_i | c.markers_j) & CONFERENCE) != 0,
+            # A citation places one article only where pages are counted through a volume:
+            # not abstracts (which share a supplement's pages), not a range from page 1 (an
+            # electronic article's page count), not two issues that restart their pages.
+            cited=~vetoed
+            & (c.volume == 1)
+            & full_range
+            & (c.year_gap == 0)
+            & (c.issue != -1)
+            & ~c.page_one
+            & ~conference,
+            conference=conference,
             both_conference=((c.markers_i & c.markers_j) & CONFERENCE) != 0,
             authors_ok=(c.authors >= 80)
             | (c.first_author >= 85)
@@ -162,8 +172,9 @@ RULES: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "same citation",
-        "same volume, first and last page and year, in the same journal or under a similar "
-        "title (titles may be translations); not for conference abstracts, which share pages",
+        "same volume, first and last page and year (no two issues, a range not from page 1), "
+        "in the same journal or under a similar title (titles may be translations); not for "
+        "conference abstracts, which share pages",
         lambda e: (
             e.cited
             & ~e.conference
@@ -231,28 +242,6 @@ RULES: Final[tuple[Rule, ...]] = (
             & (e.c.page != -1)
             & (e.c.issue != -1)
             & ~e.c.short_title
-        ),
-    ),
-    Rule(
-        "long title, authors, journal and issue",
-        "the same long title (six words or more), authors agree, same journal and issue, "
-        "year within one, no disagreement on volume or pages: the online and the print "
-        "record of one article carry years one apart, and either may lack the volume or "
-        "the pages the other has; the same authors do not publish two works of one long "
-        "title in one journal's issue of the same number a year apart",
-        lambda e: (
-            e.fuzzy_allowed
-            & (e.c.title >= 99)
-            & (e.c.title_tokens >= 98)
-            & (e.c.title_words >= 6)
-            & e.authors_ok
-            & ~e.authors_missing
-            & (e.c.journal >= 1)
-            & (e.c.issue == 1)
-            & e.year_ok
-            & (e.c.volume != -1)
-            & (e.c.page != -1)
-            & ~e.conference
         ),
     ),
     Rule(

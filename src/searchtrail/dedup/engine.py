@@ -52,6 +52,7 @@ from searchtrail.dedup.decide import (
 from searchtrail.dedup.normalise import title_numbers
 from searchtrail.dedup.prepare import (
     COMMENT,
+    CONFERENCE,
     ERRATUM,
     PREPRINT,
     REGISTER,
@@ -423,18 +424,24 @@ def _conflict(p: Prepared, a: int, b: int) -> str | None:
 
 
 def _same_citation(p: Prepared, a: int, b: int) -> bool:
-    """The same volume, first and last page and year: the exception the pair rules make to
-    different numbers in the titles (a number mistyped in one database's title), made
-    here too, so that a group is not split where its pairs would have merged."""
+    """The same volume, first and last page and year, no two issues and neither a
+    conference abstract nor a range from page 1: the complete citation that excuses
+    different numbers in the titles in the pair rules (``Evidence.cited``: a number
+    mistyped in one database's title), excused here too, so that a group is not split
+    where its pairs would have merged."""
+    issues_differ = bool(p.issue[a]) and bool(p.issue[b]) and p.issue[a] != p.issue[b]
     return bool(
         p.volume[a]
         and p.page[a]
         and p.last_page[a]
+        and p.page[a] != "1"
         and p.year[a] > 0
         and p.volume[a] == p.volume[b]
         and p.page[a] == p.page[b]
         and p.last_page[a] == p.last_page[b]
         and p.year[a] == p.year[b]
+        and not issues_differ
+        and not (p.markers[a] | p.markers[b]) & CONFERENCE
     )
 
 

@@ -191,6 +191,7 @@ def read_worker(
     that cannot be read, a progress line, or the file's own error) in a JSON file beside it,
     written last under its final name. Its own output and errors go to ``log``; ``aside``
     is the folder where abstracts are set aside (None: they stay with the records)."""
+    processes.watch_parent()
     with log.open("wb") as errors:
         os.dup2(errors.fileno(), 1)
         os.dup2(errors.fileno(), 2)
@@ -463,8 +464,10 @@ def _run(
     if sheet is not None:
         verdicts, rows = read_verdicts(sheet, known=KnownRecords.of(records))
         say(f"read {len(verdicts):,} verdicts from {verdicts_file}")
-    result = deduplicate(records, verdicts, progress=say)
-    processes.stop()  # the readers and the titles' process are done
+    try:
+        result = deduplicate(records, verdicts, progress=say)
+    finally:
+        processes.stop()  # the readers and the titles' process are done
     release_memory()
     say(f"{len(records):,} records in {result.groups:,} groups; writing {out}")
     merged = UniqueRecords(records, result)

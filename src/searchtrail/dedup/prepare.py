@@ -499,7 +499,9 @@ def _titles_apart(values: list[str], apart: bool) -> Iterator[Callable[[], _Titl
         del values  # the raw titles go as soon as they are normalised
         yield lambda: made
         return
-    with ProcessPoolExecutor(max_workers=1, mp_context=processes.context()) as pool:
+    with ProcessPoolExecutor(
+        max_workers=1, mp_context=processes.context(), initializer=processes.watch_parent
+    ) as pool:
         with processes.program_unnamed():  # the process starts with the first task
             pending = pool.submit(_titles, values)
         del values

@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
 import sys
+import threading
 import types
 from collections.abc import Iterator, Sequence
 from multiprocessing.context import ForkServerContext, SpawnContext
@@ -37,6 +40,9 @@ code (the titles' normaliser is among what ``files`` imports)."""
 
 class _State:
     started_early = False
+    unnamed = 0
+    program: types.ModuleType | None = None
+    lock = threading.Lock()
 
 
 _state = _State()
@@ -51,10 +57,6 @@ def context() -> ForkServerContext | SpawnContext:
     """Where helper processes come from: the fork server, or fresh processes where there is
     none."""
     if forkserver_available():
-        from multiprocessing import forkserver  # noqa: PLC0415  (not on Windows)
-
-        # Before the server starts: it imports our code, not the program's ``__main__``.
-        forkserver.set_forkserver_preload(list(PRELOAD))
         return multiprocessing.get_context("forkserver")
     return multiprocessing.get_context("spawn")
 
@@ -68,13 +70,53 @@ def program_unnamed() -> Iterator[None]:
     that does not keep its top level under ``if __name__ == "__main__":`` (a Snakemake
     script, a notebook's export, a benchmark): the script would read and deduplicate once
     more in every helper, or stop it. So, while a helper is started, the main module is a
-    blank one."""
-    program = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
+    blank one. Threads that start helpers at once share one blank module; the program's
+    own comes back when the last of them is done."""
+    with _state.lock:
+        if _state.unnamed == 0:
+            _state.program = sys.modules["__main__"]
+            sys.modules["__main__"] = types.ModuleType("__main__")
+        _state.unnamed += 1
     try:
         yield
     finally:
-        sys.modules["__main__"] = program
+        with _state.lock:
+            _state.unnamed -= 1
+            if _state.unnamed == 0 and _state.program is not None:
+                sys.modules["__main__"] = _state.program
+                _state.program = None
+
+
+def watch_parent() -> None:
+    """In a helper: end it at once when the process that made it ends, however that ends
+    (killed, out of memory). A helper left alone would read on, and with the fork server it
+    would keep open the output of the command, so that whoever reads that output (a pipe to
+    ``tee``, a workflow's log) would wait for ever. The parent's end of a pipe that only it
+    holds closes when it ends, which a thread here waits for."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def wait() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=wait, name="watch-parent", daemon=True).start()
+
+
+@contextlib.contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    """Ctrl-C ignored while a process is started, which inherits that: the fork server
+    imports its preloaded code before it sets itself to ignore Ctrl-C, and would print a
+    traceback of its own when interrupted then (the command stops by itself)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def start_early(paths: Sequence[Path]) -> bool:
@@ -96,8 +138,9 @@ def start_early(paths: Sequence[Path]) -> bool:
         return False
     from multiprocessing import forkserver  # noqa: PLC0415  (not on Windows)
 
-    context()  # sets what the server imports
-    forkserver.ensure_running()
+    forkserver.set_forkserver_preload(list(PRELOAD))
+    with program_unnamed(), _interrupts_ignored():
+        forkserver.ensure_running()
     _state.started_early = True
     return True
 
@@ -109,12 +152,13 @@ def started_early() -> bool:
 
 
 def stop() -> None:
-    """Stop the fork server, once the run needs no more helpers: it holds the code it
-    imported (about 0.1 GB), which the rest of a large run can use better. The standard
+    """Stop the fork server that :func:`start_early` started, once the run needs no more
+    helpers: it holds the code it imported (about 0.1 GB), which the rest of a large run
+    can use better. (A server searchtrail did not start is left alone.) The standard
     library has no public call for this; its fork server's own ``_stop`` (which its tests
     use, there since Python 3.8) is called when present, and the server is otherwise left
     to end with the command."""
-    if not forkserver_available():
+    if not _state.started_early:
         return
     from multiprocessing import forkserver  # noqa: PLC0415  (not on Windows)
 
