@@ -149,7 +149,6 @@ def test_abstracts_wait_aside_while_duplicates_are_found_and_come_back(tmp_path,
     hold every abstract as read; nothing is left in the output folder but the outputs."""
     import csv
 
-    from searchtrail.dedup import files
     from searchtrail.dedup.files import ASIDE, run
 
     kept = (
@@ -166,7 +165,7 @@ def test_abstracts_wait_aside_while_duplicates_are_found_and_come_back(tmp_path,
     second.write_text(other, encoding="utf-8")
     for parallel in (False, True):
         out = tmp_path / f"out-{parallel}"
-        monkeypatch.setattr(files, "PARALLEL_ABOVE", 0 if parallel else 10**12)
+        monkeypatch.setattr(processes, "PARALLEL_ABOVE", 0 if parallel else 10**12)
         outcome = run([first, second], out, ids="position")
         assert list(outcome.records["abstract"]) == ["", "Parent training helps."]
         with (out / "unique.csv").open(encoding="utf-8") as handle:

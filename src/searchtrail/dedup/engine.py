@@ -47,12 +47,12 @@ from searchtrail.dedup.decide import (
     NOT_DUPLICATE,
     RULES,
     Decisions,
+    Evidence,
     decide,
 )
 from searchtrail.dedup.normalise import title_numbers
 from searchtrail.dedup.prepare import (
     COMMENT,
-    CONFERENCE,
     ERRATUM,
     PREPRINT,
     REGISTER,
@@ -402,8 +402,9 @@ def _group_pairs(label: npt.NDArray[np.int64], smallest: int) -> npt.NDArray[np.
     return pairs[np.lexsort((pairs[:, 1], pairs[:, 0], label[pairs[:, 0]]))]
 
 
-def _conflict(p: Prepared, a: int, b: int) -> str | None:
-    """Why two records cannot be one work, or None."""
+def _conflict(p: Prepared, a: int, b: int, *, cited: bool = False) -> str | None:
+    """Why two records cannot be one work, or None. ``cited``: the two share one complete
+    citation (:func:`_cited`), which excuses different numbers in their titles."""
     if p.doi[a] and p.doi[b] and p.doi[a] != p.doi[b]:
         return f"different DOIs ({p.doi[a]}, {p.doi[b]})"
     mine, theirs = p.ids[a], p.ids[b]
@@ -416,33 +417,24 @@ def _conflict(p: Prepared, a: int, b: int) -> str | None:
             "one is an erratum, retraction, preprint, comment or trial register entry and the "
             "other is not"
         )
-    if p.title_numbers[a] != p.title_numbers[b] and not _same_citation(p, a, b):
+    if p.title_numbers[a] != p.title_numbers[b] and not cited:
         length = int(min(p.title_length[a], p.title_length[b]))
         if title_numbers(p.title[a], length) != title_numbers(p.title[b], length):
             return "their titles hold different numbers"
     return None
 
 
-def _same_citation(p: Prepared, a: int, b: int) -> bool:
-    """The same volume, first and last page and year, no two issues and neither a
-    conference abstract nor a range from page 1: the complete citation that excuses
-    different numbers in the titles in the pair rules (``Evidence.cited``: a number
-    mistyped in one database's title), excused here too, so that a group is not split
-    where its pairs would have merged."""
-    issues_differ = bool(p.issue[a]) and bool(p.issue[b]) and p.issue[a] != p.issue[b]
-    return bool(
-        p.volume[a]
-        and p.page[a]
-        and p.last_page[a]
-        and p.page[a] != "1"
-        and p.year[a] > 0
-        and p.volume[a] == p.volume[b]
-        and p.page[a] == p.page[b]
-        and p.last_page[a] == p.last_page[b]
-        and p.year[a] == p.year[b]
-        and not issues_differ
-        and not (p.markers[a] | p.markers[b]) & CONFERENCE
-    )
+def _cited(p: Prepared, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """For each pair (a row of ``pairs``) whose titles' numbers differ, whether the two share
+    one complete citation as the pair rules judge it (``Evidence.cited``: a number mistyped
+    in one database's title), so that a group is not split where its pairs would have
+    merged; the pair rules' own comparison decides it. False for the other pairs."""
+    cited = np.zeros(len(pairs), dtype=bool)
+    rows = np.flatnonzero(p.title_numbers[pairs[:, 0]] != p.title_numbers[pairs[:, 1]])
+    if rows.size:
+        c = compare(p, pairs[rows, 0], pairs[rows, 1], workers=1)
+        cited[rows] = Evidence.of(c).cited
+    return cited
 
 
 def _may_conflict(
@@ -483,10 +475,10 @@ def _enforce(
     constraints = [(a, b, "a person's verdict says they are not duplicates") for a, b in cannot]
     pairs = _group_pairs(label, 3)
     pairs = pairs[_may_conflict(p, pairs[:, 0], pairs[:, 1])]
-    for a, b in pairs.tolist():
+    for (a, b), cited in zip(pairs.tolist(), _cited(p, pairs).tolist(), strict=True):
         link = graph.link(a, b)
         if link is None or graph.kind[link] != MANUAL:
-            why = _conflict(p, a, b)
+            why = _conflict(p, a, b, cited=cited)
             if why:
                 constraints.append((a, b, why))
     messages: list[Split] = []

@@ -143,8 +143,6 @@ def _put_back(
     return abstracts["abstract"]
 
 
-PARALLEL_ABOVE = processes.PARALLEL_ABOVE
-"""Bytes of input above which files are read in parallel processes."""
 SPOOL = ".reading"
 """The folder, inside the output folder, where worker processes leave what they read."""
 
@@ -353,7 +351,7 @@ def read_files(
     ``aside`` (a folder), the abstracts are left there, a mark of whether each is filled in
     their place (:func:`_set_aside`; :func:`_put_back` returns them).
 
-    Above ``parallel_above`` bytes (default :data:`PARALLEL_ABOVE`), files are read in
+    Above ``parallel_above`` bytes (default :data:`processes.PARALLEL_ABOVE`), files are read in
     parallel by this process and a worker process per further core, each taking the next
     file no other has taken (in :func:`reading_order`). Each worker is made by the fork
     server (:mod:`~searchtrail.dedup.processes`), so nothing of this process's threads or
@@ -363,8 +361,7 @@ def read_files(
     ``.reading``, cleared first if a killed run left it), and hands the memory a parser held
     back to the system after each file."""
     say = progress or (lambda _message: None)
-    limit = PARALLEL_ABOVE if parallel_above is None else parallel_above
-    big = sum(path.stat().st_size for path in paths if path.exists()) > limit
+    big = processes.large(paths, parallel_above)
     workers = min(len(paths), os.cpu_count() or 1) if big else 1
     results: list[Read] = []
     if workers > 1:

@@ -61,6 +61,19 @@ def context() -> ForkServerContext | SpawnContext:
     return multiprocessing.get_context("spawn")
 
 
+def large(paths: Sequence[Path], above: int | None = None) -> bool:
+    """The files hold more than ``above`` bytes (default :data:`PARALLEL_ABOVE`): enough to
+    be read by more than one process. A file that cannot be opened counts as empty (its
+    reader reports it)."""
+    size = 0
+    for path in paths:
+        try:
+            size += path.stat().st_size
+        except OSError:
+            continue
+    return size > (PARALLEL_ABOVE if above is None else above)
+
+
 @contextlib.contextmanager
 def program_unnamed() -> Iterator[None]:
     """While helpers are started: the running program's main module is not named to them.
@@ -126,15 +139,7 @@ def start_early(paths: Sequence[Path]) -> bool:
     this returns at once."""
     if _state.started_early:
         return True
-    if not forkserver_available() or (os.cpu_count() or 1) < 2:
-        return False
-    size = 0
-    for path in paths:
-        try:
-            size += path.stat().st_size
-        except OSError:
-            continue  # the reader reports a file it cannot open
-    if size <= PARALLEL_ABOVE:
+    if not forkserver_available() or (os.cpu_count() or 1) < 2 or not large(paths):
         return False
     from multiprocessing import forkserver  # noqa: PLC0415  (not on Windows)
 
