@@ -458,6 +458,75 @@ def test_only_the_lines_not_in_composed_form_change() -> None:
     assert lines.head[3].tolist() == [0] * columnar._HEAD
 
 
+def _composing_seconds() -> set[int]:
+    """Every character that may join the one before it in Unicode's composition: the second
+    of each canonical decomposition into two (from the whole character database), and the
+    vowels and final consonants of Hangul, which compose by rule."""
+    seconds = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    for code in range(0x110000):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(int(parts[1], 16))
+    return seconds
+
+
+def test_the_characters_taken_without_decoding_are_composed_whatever_comes_before() -> None:
+    plain = np.flatnonzero(columnar._plain_characters())
+    assert len(plain) > 4000  # the Latin, Greek, Cyrillic letters and the punctuation
+    assert {0xE9, 0x416, 0x2013, 0x2019, 0x25AA} <= set(plain.tolist())
+    # Unicode's quick check: in NFC whatever the order when each character is allowed there
+    # and none may combine with the one before it.
+    assert all(unicodedata.is_normalized("NFC", chr(code)) for code in plain.tolist())
+    assert all(unicodedata.combining(chr(code)) == 0 for code in plain.tolist())
+    assert not set(plain.tolist()) & _composing_seconds()
+    # Not taken: combining marks, characters NFC replaces (EN QUAD, GREEK QUESTION MARK, OHM
+    # SIGN), ASCII.
+    assert not {0x301, 0x338, 0x2000, 0x37E, 0x2126, 0x41} & set(plain.tolist())
+
+
+_BYTES_OF_TEXT: Final = [
+    *(c.encode() for c in "AZaz09 -\t\ré\u0301Å\u0374ЖΩ–’\u2000\u2126▪中\u1161가\U0001f600"),
+    *(bytes([b]) for b in (0x80, 0xBF, 0xC0, 0xC1, 0xC3, 0xE2, 0xED, 0xF0, 0xF5, 0xFF)),
+    b"\xe0\x80\x80",  # three bytes for what needs one
+    b"\xed\xa0\x80",  # a surrogate
+    b"\xe2\x80",  # a character cut short
+]
+"""Pieces of text outside ASCII, well formed (letters of one to four bytes, in NFC or not,
+combining, Hangul that composes) or not UTF-8 (stray, overlong, surrogate, cut short)."""
+
+
+@given(
+    st.lists(st.lists(st.sampled_from(_BYTES_OF_TEXT), max_size=10).map(b"".join), max_size=6),
+    st.sampled_from([b"\n", b"\r\n"]),
+)
+@example([b"A\xc3\xa9\xa9"], b"\n")  # a continuation byte too many
+@example([b"\xc3\xc3\xa9"], b"\n")  # a first byte where a continuation should be
+@example([b"\xe0\x83\xa9"], b"\n")  # "\xe9" in three bytes
+@example([b"\xc3", b"\xa9"], b"\n")  # a letter broken by the line break
+@example([b"e\xcc\x81\xe2\x80\x93"], b"\r\n")  # a combining accent before a dash
+def test_a_piece_is_read_as_its_decoded_lines_in_nfc_or_not_at_all(
+    raw: list[bytes], end: bytes
+) -> None:
+    data = end.join(line.replace(b"\r", b"") for line in raw)
+    lines = columnar._Lines.of(data)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        assert lines is None
+        return
+    assert lines is not None
+    expected = [unicodedata.normalize("NFC", line) for line in text.split(end.decode())]
+    if not expected[-1]:
+        expected.pop()  # a text that ends in a line break has no empty line after it
+    assert lines.texts(np.ones(len(lines), dtype=bool)) == expected
+
+
+@given(st.binary(max_size=40))
+def test_the_bytes_outside_ascii_are_found_by_words_as_one_by_one(data: bytes) -> None:
+    every = np.frombuffer(data, np.uint8)
+    assert columnar._outside_ascii(data).tolist() == np.flatnonzero(every >= 0x80).tolist()
+
+
 def test_a_piece_that_is_not_utf8_or_breaks_lines_with_a_bare_cr_is_not_read_here() -> None:
     assert columnar._Lines.of("TY  - JOUR\nTI  - Tr\u00e6ning\n".encode("cp1252")) is None
     assert columnar._Lines.of(b"TY  - JOUR\rTI  - Title\r\n") is None

@@ -195,6 +195,69 @@ _PY_SPACE: Final = _byte_class((0x09, 0x0D), (0x1C, 0x20))
 """The ASCII characters Python's ``str.strip`` and ``str.isspace`` take for white space."""
 
 
+_PLAIN_BLOCKS: Final = ((0x0080, 0x07FF), (0x2000, 0x2BFF))
+"""Where the characters lie whose lines are taken without decoding when each is in NFC on
+its own and combines with nothing (:func:`_plain`): the two-byte characters of UTF-8
+(Latin, Greek, Cyrillic, Hebrew, Arabic and others) and the punctuation and symbols
+(dashes, quotes, bullets, arrows, shapes) that exports are full of. The blocks hold no
+character that joins the one before it in a composition (Hangul vowels, some vowel signs
+of Indian scripts) other than combining marks."""
+
+
+_HIGH_BITS: Final = np.uint64(0x8080808080808080)
+
+
+def _outside_ascii(data: bytes) -> np.ndarray:
+    """The positions of the bytes of ``data`` outside ASCII, in order: found among the
+    8-byte words that hold any (few, in text that is mostly ASCII)."""
+    whole = len(data) // 8 * 8
+    words = np.flatnonzero(np.frombuffer(data, np.uint64, whole // 8) & _HIGH_BITS)
+    near = (words[:, None] * 8 + np.arange(8)).reshape(-1)
+    near = np.concatenate([near, np.arange(whole, len(data))])
+    every = np.frombuffer(data, np.uint8)
+    found: np.ndarray = near[every[near] >= 0x80]
+    return found
+
+
+@cache
+def _plain_characters() -> np.ndarray:
+    """Per code point up to U+FFFF: whether it lies in :data:`_PLAIN_BLOCKS`, is its own
+    composed form (NFC) and is no combining mark (class 0)."""
+    plain = np.zeros(0x10000, dtype=bool)
+    for low, high in _PLAIN_BLOCKS:
+        plain[low : high + 1] = [
+            unicodedata.combining(chr(code)) == 0 and unicodedata.is_normalized("NFC", chr(code))
+            for code in range(low, high + 1)
+        ]
+    return plain
+
+
+def _plain(every: np.ndarray, outside: np.ndarray) -> np.ndarray:
+    """Per byte ``outside`` ASCII (its positions in ``every``, in order): whether it is part
+    of a well-formed UTF-8 character of two or three bytes that :func:`_plain_characters`
+    takes. Text made of such characters and ASCII is UTF-8 and in NFC whatever their order
+    (Unicode's quick check: every character is allowed in NFC and none may combine with the
+    one before it), so a line made of them needs neither decoding nor a check."""
+    count = len(outside)
+    value = np.zeros(count + 2, dtype=np.int64)  # two bytes of nothing past the last
+    value[:count] = every[outside]
+    at = np.full(count + 2, -8, dtype=np.int64)
+    at[:count] = outside
+    goes_on = (at[1:] == at[:-1] + 1) & (value[1:] >= 0x80) & (value[1:] < 0xC0)
+    second, third = value[1 : count + 1] & 0x3F, value[2:] & 0x3F
+    value = value[:count]
+    plain = _plain_characters()
+    two = (value >= 0xC2) & (value <= 0xDF) & goes_on[:count]
+    two &= plain[((value & 0x1F) << 6 | second) * two]
+    three = (value >= 0xE0) & (value <= 0xEF) & goes_on[:count] & goes_on[1:]
+    code = ((value & 0x0F) << 12 | second << 6 | third) * three
+    three &= (code >= 0x800) & plain[code]
+    covered: np.ndarray = two | three
+    covered[1:] |= two[:-1] | three[:-1]
+    covered[2:] |= three[:-2]
+    return covered
+
+
 class _Lines:
     """The lines of a piece of UTF-8 text as byte ranges (``start``, ``end``; a line's
     break and the CR before it left out), as :func:`~searchtrail.decoding.iter_lines`
@@ -221,10 +284,11 @@ class _Lines:
         """The lines of ``data`` (with the first ``width`` bytes of each), put in Unicode's
         composed form (NFC) where they are not; None when its line breaks are not LF or CR
         LF (a bare CR is left to the line readers) or it is not UTF-8."""
-        if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
-            return None
         every = np.frombuffer(data, dtype=np.uint8)
         breaks = np.flatnonzero(every == 0x0A)
+        returns = int(np.count_nonzero(every == 0x0D))
+        if returns and returns != np.count_nonzero(every[breaks[breaks > 0] - 1] == 0x0D):
+            return None
         count = len(breaks) + (0 if data.endswith(b"\n") or not data else 1)
         start = np.zeros(count, dtype=np.int64)
         start[1:] = breaks[: count - 1] + 1
@@ -232,14 +296,15 @@ class _Lines:
         end[: len(breaks)] = breaks[:count]
         if count > len(breaks):
             end[-1] = len(data)
-        if b"\r" in data:  # every CR stands before an LF (checked above)
+        if returns:  # every CR stands before an LF (checked above)
             cr = end > start
             cr[cr] = every[end[cr] - 1] == 0x0D
             end -= cr
-        holding = np.unique(np.searchsorted(breaks, np.flatnonzero(every >= 0x80)))
-        # No letter composes across a line break: each line outside ASCII is checked (most
-        # are in NFC, which a quick check of its letters tells), and only those that are
-        # not change.
+        outside = _outside_ascii(data)
+        holding = np.unique(np.searchsorted(breaks, outside[~_plain(every, outside)]))
+        # No letter composes across a line break: each line with characters outside ASCII
+        # other than plain ones is checked (most are in NFC, which a quick
+        # check of its letters tells), and only those that are not change.
         changes = []
         try:
             for index, first, last in zip(
