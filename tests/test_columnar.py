@@ -14,6 +14,7 @@ import re
 import unicodedata
 from pathlib import Path
 from typing import Final
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -332,6 +333,73 @@ def test_scopus_author_lists_read_the_same_by_column(tmp_path: Path) -> None:
     assert table["authors"].iloc[6] == "Ng K.\nLee M."
     assert list(table["pages"]) == ["1320-1335", "e44", "12", "", "1-9", "", ""]
     _same_both_ways(path)
+
+
+_CELL_CHARACTERS: Final = 'ab ,\t"\n\ré\u0301–\x1c\u3000'
+"""Characters that matter to a table's cells: delimiters, quotes, line breaks, white space
+of ASCII and of other scripts, letters in and out of composed form."""
+
+
+@given(
+    st.lists(st.lists(st.text(_CELL_CHARACTERS, max_size=6), min_size=1, max_size=4), max_size=6),
+    st.sampled_from([",", "\t"]),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+)
+@example([['"a"b'], ['x"']], ",", "\n", False)  # a quote inside an unquoted cell
+@example([['"a" b,c']], ",", "\n", False)  # text after a closing quote
+@example([['a"b,c"']], ",", "\n", False)  # a quote that would open inside a cell
+@example([["", ""], ["  ", "\u3000"], ['""""', "b"]], ",", "\r\n", True)
+def test_a_table_read_from_its_bytes_has_the_cells_the_csv_reader_reads(
+    rows: list[list[str]], delimiter: str, end: str, written: bool
+) -> None:
+    """Written by the csv module (quoted where needed) or joined as they are (quotes where
+    the plain kind of quoting has none): where the rows are read from the table's bytes,
+    they are those the CSV reader reads from its text, in NFC, at the same lines."""
+    import csv
+    import io
+
+    from searchtrail.decoding import composed
+    from searchtrail.records import csv_bytes, delimited
+
+    header = delimiter.join(["Title", "Authors", "Year"]) + end
+    if written:
+        out = io.StringIO(newline="")
+        csv.writer(out, delimiter=delimiter, lineterminator=end).writerows(rows)
+        body = out.getvalue()
+    else:
+        body = end.join(delimiter.join(row) for row in rows)
+    text = composed(header + body)
+    data = (header + body).encode()
+    found = csv_bytes.split_table(data, len(header), delimiter, ["Title", "Authors", "Year"], 2)
+    plain = "\0" not in body and body.count("\r") == body.count("\r\n")
+    plain &= not any("".join(row[3:]).strip() for row in rows)  # none beyond the header
+    if written and plain:
+        assert found is not None
+    if found is None:
+        return
+    table = delimited.Table(text, file="table.csv")
+    expected = columnar.from_table(table.header, table.rows())
+    assert not table.failures
+    assert found.records() == expected.records()
+    assert len(found) == table.in_file
+    with mock.patch.object(columnar, "PIECE", 7):  # cut after nearly every row
+        cut = csv_bytes.split_table(data, len(header), delimiter, ["Title", "Authors", "Year"], 2)
+    assert cut is not None
+    assert cut.records() == expected.records()
+
+
+def test_a_table_in_utf8_is_read_from_its_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    def text_read(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the table was read from its text")
+
+    monkeypatch.setattr(reader, "read_table_columns", text_read)
+    parsed = read_export(DATA / "scopus.csv", "scopus.csv", by_column=True)
+    assert parsed.columns is not None
+    assert parsed.format == "scopus-csv"
+    assert len(parsed.columns) == parsed.in_file > 0
+    monkeypatch.undo()
+    _same_both_ways(DATA / "scopus.csv")
 
 
 def test_a_large_table_is_given_to_the_csv_reader_a_piece_at_a_time() -> None:

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from searchtrail.errors import Problem, ReviewError
-from searchtrail.records import columnar
+from searchtrail.records import columnar, csv_bytes
 from searchtrail.records.fields import TABLE_COLUMNS
 from searchtrail.records.model import ParsedFile, RawRecord
 from searchtrail.records.vendor_tables import LAYOUTS, layout_of, note_above_header
@@ -251,6 +251,30 @@ def read_table_columns(text: str, *, file: str, encoding: str) -> ParsedFile | N
     )
 
 
+def read_table_bytes(body: bytes, head: str, *, file: str, encoding: str) -> ParsedFile | None:
+    """:func:`read_table_columns` of a UTF-8 table from its bytes (``body``, without a
+    byte-order mark), its header read from ``head`` (the text of its first lines, whole
+    lines, in NFC): its rows found by array operations on the bytes
+    (:func:`~searchtrail.records.csv_bytes.split_table`), never held as Python text; None
+    where the text is to be read (a profile read row by row, a header beyond ``head``,
+    quoting of another kind)."""
+    table = Table(head, file=file)
+    if table.empty or table.profile not in columnar.TABLE_FORMATS:
+        return None
+    start = 0
+    for _ in range(table.above_rows):
+        found = body.find(b"\n", start)
+        if found < 0:
+            return None
+        start = found + 1
+    if start > len(head.encode()) or body.count(b"\r", 0, start) != body.count(b"\r\n", 0, start):
+        return None
+    rows = csv_bytes.split_table(body, start, table.delimiter, table.header, table.above_rows + 1)
+    if rows is None or not len(rows) or not columnar.titled(rows, table.profile):
+        return None
+    return ParsedFile(file, table.profile, encoding, [], len(rows), [], table.notes, columns=rows)
+
+
 class Table:
     """A CSV or TSV file's header, and its data rows as they are read (:meth:`rows`)."""
 
@@ -280,7 +304,7 @@ class Table:
             skipped += len(above)
         self.skipped = skipped
         first_line = _first_line(text)
-        delimiter = sniff_delimiter(first_line)
+        self.delimiter = delimiter = sniff_delimiter(first_line)
         header_probe = next(csv.reader([first_line], delimiter=delimiter), [])
         self.profile = table_profile(header_probe)
         self._reader = csv.reader(
@@ -299,6 +323,8 @@ class Table:
         except csv.Error as error:
             raise _broken(file, 1, error) from error
         self.empty = False
+        self.above_rows = skipped + self._reader.line_num
+        """How many lines of the file lie above its first row (the header's among them)."""
         _check_header(file, first_line, self.header)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:

@@ -73,6 +73,7 @@ from searchtrail.records.delimited import (
     PROFILES,
     header_index,
     read_table,
+    read_table_bytes,
     read_table_columns,
     same_cells,
     table_header,
@@ -576,6 +577,8 @@ def _by_column(data: bytes, name: str, format_name: str | None) -> tuple[ParsedF
     if cut and (len(head) <= 2 * HEAD_CHARACTERS or _Window(head, 0).preamble_only()):
         return None, False
     seen = detect_format(head)
+    if seen in ("csv", "tsv") and format_name in (None, seen):
+        return read_table_bytes(body, head, file=name, encoding=used), False
     del head
     if seen not in columnar.FORMATS or format_name not in (None, seen):
         return None, False
