@@ -177,13 +177,18 @@ def _heads(data: bytes, start: np.ndarray, end: np.ndarray, width: int) -> np.nd
     for row in np.flatnonzero(start > top).tolist():  # the last few lines of the text
         tail = data[start[row] : start[row] + width]
         head[row] = np.frombuffer(tail.ljust(width, b"\0"), np.uint8)
-    head[np.arange(width) >= (end - start)[:, None]] = 0
+    short = np.flatnonzero(end - start < width)
+    head[short] *= np.arange(width) < (end - start)[short, None]
     return head
 
 
 def _byte_class(*ranges: tuple[int, int]) -> np.ndarray:
+    """The bytes ``ranges`` as a table of 256; never the byte 0, which stands for "past
+    the line's end" in a line's head (:func:`_heads`)."""
     table = np.zeros(256, dtype=bool)
     for low, high in ranges:
+        if low == 0:
+            raise ValueError("a class of bytes cannot hold 0")
         table[low : high + 1] = True
     return table
 
@@ -350,8 +355,9 @@ class _Lines:
         return tested
 
     def is_(self, at: int, table: np.ndarray) -> np.ndarray:
-        """Per line: whether its byte ``at`` is in ``table`` (False past its end)."""
-        return np.asarray(table[self.head[:, at]] & (self.start + at < self.end))
+        """Per line: whether its byte ``at`` is in ``table`` (False past its end, where the
+        head holds 0, which no class holds)."""
+        return np.asarray(table[self.head[:, at]])
 
     def byte(self, at: int, value: str) -> np.ndarray:
         """Per line: whether its byte ``at`` is ``value``."""
@@ -430,11 +436,20 @@ def _before(mask: np.ndarray) -> np.ndarray:
 class _Values:
     """Each line's value as a byte range, stripped of white space at both ends as Python's
     ``str.strip`` does: a tag line's text from ``value_from`` on (one offset per line, or
-    one for all), another line whole."""
+    one for all), another line whole (past its ``indent``, white space its head shows, so
+    that stripping need not step through it)."""
 
-    def __init__(self, lines: _Lines, tag_lines: np.ndarray, value_from: np.ndarray | int) -> None:
+    def __init__(
+        self,
+        lines: _Lines,
+        tag_lines: np.ndarray,
+        value_from: np.ndarray | int,
+        indent: np.ndarray | int = 0,
+    ) -> None:
         self.lines = lines
-        begin = np.where(tag_lines, np.minimum(lines.start + value_from, lines.end), lines.start)
+        begin = np.where(
+            tag_lines, np.minimum(lines.start + value_from, lines.end), lines.start + indent
+        )
         self.start, self.end = lines.stripped(begin, lines.end)
         self.empty = self.start == self.end
 
@@ -489,9 +504,10 @@ def _last(mask: np.ndarray, index: np.ndarray) -> np.ndarray:
 
 def _names(codes: np.ndarray) -> pa.Array:
     """The tags that :meth:`_Lines.codes` made ``codes`` of, as text."""
-    distinct, inverse = np.unique(codes, return_inverse=True)
-    names = [code.to_bytes(4, "big").rstrip(b"\0").decode("ascii") for code in distinct.tolist()]
-    return pa.array(names, _TEXT).take(pa.array(inverse.reshape(-1)))
+    encoded = pc.dictionary_encode(pa.array(codes))
+    distinct = encoded.dictionary.to_pylist()
+    names = [code.to_bytes(4, "big").rstrip(b"\0").decode("ascii") for code in distinct]
+    return pa.array(names, _TEXT).take(encoded.indices)
 
 
 _RIS_HEAD: Final = re.compile(r"..  ?-")
@@ -562,9 +578,12 @@ def _nbib_heads(lines: _Lines) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     up to three capitals or digits, up to three spaces, a hyphen, and a space or the line's
     end), the length of its tag, and where its hyphen stands (its value follows it)."""
     letters = 1 + lines.run(1, _UPPER_OR_DIGIT, 3)
-    spaces = np.zeros(len(lines), dtype=np.int64)
-    for size in (1, 2, 3, 4):
-        spaces = np.where(letters == size, lines.run(size, _SPACE, 3), spaces)
+    # The spaces after the tag: a run of up to three from each place a tag may end, of
+    # which each line's own is taken.
+    runs = np.zeros((len(lines), 8), dtype=np.int64)
+    for at in (6, 5, 4, 3, 2, 1):
+        runs[:, at] = lines.is_(at, _SPACE) * (1 + runs[:, at + 1])
+    spaces = np.minimum(runs[np.arange(len(lines)), letters], 3)
     hyphen = letters + spaces
     tag_lines = lines.is_(0, _UPPER) & lines.at(hyphen, "-")
     tag_lines &= lines.at(hyphen + 1, " ") | (lines.start + hyphen + 1 == lines.end)
@@ -577,11 +596,11 @@ def _split_nbib(lines: _Lines, first: int) -> TaggedColumns | None:
     fields continued on lines indented by six spaces (the rules of
     :func:`~searchtrail.records.tagged.read_nbib`)."""
     tag_lines, letters, hyphen = _nbib_heads(lines)
-    values = _Values(lines, tag_lines, hyphen + 1)
-    empty = ~tag_lines & values.empty
     indented = np.ones(len(lines), dtype=bool)
     for offset in range(6):
         indented &= lines.byte(offset, " ")
+    values = _Values(lines, tag_lines, hyphen + 2, 6 * indented)  # past the hyphen's space
+    empty = ~tag_lines & values.empty
     continued = ~tag_lines & ~empty & indented
     if (~tag_lines & ~empty & ~continued).any():
         return None  # a line of another shape (skipped by the reader, and noted)
@@ -630,7 +649,7 @@ def _split_wos(lines: _Lines, first: int) -> TaggedColumns | None:
     tag_lines = _wos_heads(lines)
     # A tag's value follows its space; a tag written alone has none (the bytes after it are
     # white space, which may be a character of more than one byte: "ER" and a no-break space).
-    values = _Values(lines, tag_lines, np.where(lines.byte(2, " "), 3, 2))
+    values = _Values(lines, tag_lines, np.where(lines.byte(2, " "), 3, 2), lines.run(0, _SPACE, 4))
     empty = ~tag_lines & values.empty
     continued = ~tag_lines & ~empty & lines.byte(0, " ")
     if (~tag_lines & ~empty & ~continued).any():
