@@ -52,25 +52,36 @@ def test_the_parallel_reader_finishes_every_time_and_reads_what_one_process_read
 def test_files_are_taken_longest_to_read_first(tmp_path):
     """Readers take the files in order of their estimated reading time, so that the last
     ones taken are short: size, times :data:`SLOWER_PER_BYTE` for a format not read by
-    column (a CSV table); equal estimates keep their order; a missing file comes last."""
+    column (BibTeX, a table not in UTF-8); equal estimates keep their order; a missing
+    file comes last."""
     ris = (EXPORTS / "ovid_psycinfo.ris").read_bytes()
-    table = (EXPORTS / "scopus.csv").read_bytes()
     small = tmp_path / "small.ris"
     small.write_bytes(ris)
     large = tmp_path / "large.ris"
     large.write_bytes(ris * 3)
     same = tmp_path / "same.ris"
     same.write_bytes(ris * 3)
-    sheet = tmp_path / "sheet.csv"
-    sheet.write_bytes(table)
+    bibtex = tmp_path / "scopus.bib"
+    bibtex.write_bytes((EXPORTS / "scopus.bib").read_bytes())
+    header, rows = (EXPORTS / "scopus.csv").read_text(encoding="utf-8-sig").split("\n", 1)
+    sheet = tmp_path / "sheet.csv"  # read by column, from its bytes
+    sheet.write_text(header + "\n" + rows * 4, encoding="utf-8")
+    windows = tmp_path / "windows.csv"  # read by the CSV reader
+    windows.write_text(header + "\n" + rows.replace("e", "\u00e9") * 3, encoding="cp1252")
     missing = tmp_path / "missing.ris"
-    paths = [missing, small, large, sheet, same]
+    paths = [missing, small, large, sheet, bibtex, same, windows]
     size = {path: path.stat().st_size for path in paths if path.exists()}
-    # The table is smaller than the small RIS file, but slower to read.
-    assert size[sheet] < size[small] < size[sheet] * SLOWER_PER_BYTE < size[large]
-    assert [paths[index] for index in reading_order(paths)] == [
-        large, same, sheet, small, missing,
-    ]  # fmt: skip
+    # The BibTeX file and the table not in UTF-8 are smaller than the RIS file and the
+    # table in UTF-8, but slower to read.
+    assert size[bibtex] < size[small] < size[bibtex] * SLOWER_PER_BYTE < size[large]
+    assert size[windows] < size[sheet] < size[windows] * SLOWER_PER_BYTE
+    order = [paths[index].name for index in reading_order(paths)]
+    expected = sorted(
+        [large, same, small, sheet, bibtex, windows],
+        key=lambda path: -size[path] * (1 if path in (large, same, small, sheet) else 2),
+    )
+    assert order == [path.name for path in expected] + ["missing.ris"]
+    assert order.index("windows.csv") < order.index("sheet.csv")
 
 
 def test_the_fork_server_started_early_reads_what_one_process_reads(tmp_path, monkeypatch):

@@ -295,10 +295,14 @@ def _read_in_parallel(
 
 
 SLOWER_PER_BYTE: Final = 2
-"""How many times as long a byte takes to read in a format not read column by column (a
-table, BibTeX, XML, ...) as in RIS, MEDLINE or Web of Science text: Scopus's CSV reads at
-about 37,000 records a second on one core, the three by column at 59,000-71,000, with as
-many bytes per record (``benchmarks/results/read_speed.md``)."""
+"""How many times as long a byte takes to read in a format not read column by column
+(BibTeX, XML, a table not in UTF-8, ...) as in RIS, MEDLINE, Web of Science text or a CSV
+table in UTF-8: the line readers read about 22,000 records a second on one core, those by
+column 67,000-89,000 with as many bytes per record (``benchmarks/results/read_speed.md``),
+and the other readers lie between."""
+
+_TABLES: Final = frozenset({"csv", "tsv"})
+"""Formats whose UTF-8 files are read column by column from their bytes."""
 
 
 def reading_order(paths: Sequence[Path]) -> list[int]:
@@ -318,7 +322,10 @@ def reading_order(paths: Sequence[Path]) -> list[int]:
         except OSError:
             return 0
         text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
-        return size if detect_format(text) in columnar.FORMATS else size * SLOWER_PER_BYTE
+        told = detect_format(text)
+        utf8 = "\ufffd" not in text[:-1]  # the head may end inside a character
+        by_column = told in columnar.FORMATS or (told in _TABLES and utf8)
+        return size if by_column else size * SLOWER_PER_BYTE
 
     return sorted(range(len(paths)), key=lambda index: -cost(index))
 
