@@ -216,7 +216,7 @@ def _outside_ascii(data: bytes) -> np.ndarray:
     """The positions of the bytes of ``data`` outside ASCII, in order: found among the
     8-byte words that hold any (few, in text that is mostly ASCII)."""
     whole = len(data) // 8 * 8
-    words = np.flatnonzero(np.frombuffer(data, np.uint64, whole // 8) & _HIGH_BITS)
+    words = np.flatnonzero((np.frombuffer(data, np.uint64, whole // 8) & _HIGH_BITS) != 0)
     near = (words[:, None] * 8 + np.arange(8)).reshape(-1)
     near = np.concatenate([near, np.arange(whole, len(data))])
     every = np.frombuffer(data, np.uint8)
@@ -391,15 +391,27 @@ class _Lines:
         begins or ends outside ASCII after that (white space of other scripts)."""
         start, end = start.copy(), end.copy()
         data = self.bytes
-        for step, moving in ((1, start), (-1, end)):
-            todo = np.flatnonzero(start < end)
-            while len(todo):
-                edge = moving[todo] if step == 1 else moving[todo] - 1
-                todo = todo[_PY_SPACE[data[edge]]]
-                moving[todo] += step
-                todo = todo[start[todo] < end[todo]]
+        # Each range's first and last byte, read once; only the ranges that begin or end
+        # with white space step through it.
         filled = np.flatnonzero(start < end)
-        odd = filled[(data[start[filled]] >= 0x80) | (data[end[filled] - 1] >= 0x80)]
+        first, last = data[start[filled]], data[end[filled] - 1]
+        todo = filled[_PY_SPACE[first]]
+        while len(todo):
+            start[todo] += 1
+            todo = todo[start[todo] < end[todo]]
+            todo = todo[_PY_SPACE[data[start[todo]]]]
+        todo = filled[_PY_SPACE[last]]
+        moved = np.union1d(filled[_PY_SPACE[first]], todo)
+        todo = todo[start[todo] < end[todo]]
+        while len(todo):
+            end[todo] -= 1
+            todo = todo[start[todo] < end[todo]]
+            todo = todo[_PY_SPACE[data[end[todo] - 1]]]
+        # The ranges that may begin or end outside ASCII: those whose bytes there were, and
+        # those that moved.
+        near = np.union1d(filled[(first >= 0x80) | (last >= 0x80)], moved)
+        near = near[start[near] < end[near]]
+        odd = near[(data[start[near]] >= 0x80) | (data[end[near] - 1] >= 0x80)]
         for index in odd.tolist():
             text = self.data[start[index] : end[index]].decode("utf-8")
             lead = len(text) - len(text.lstrip())
