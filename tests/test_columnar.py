@@ -402,6 +402,26 @@ def test_a_table_in_utf8_is_read_from_its_bytes(monkeypatch: pytest.MonkeyPatch)
     _same_both_ways(DATA / "scopus.csv")
 
 
+def test_author_cells_of_several_lines_read_the_same_by_column(tmp_path: Path) -> None:
+    """A table's author cell of several lines, with CR LF or white space around its line
+    breaks, gives its authors stripped, as the line reader gives them."""
+    path = tmp_path / "authors.csv"
+    rows = ['A,"D\r\ny",2021', 'B,"D\r\n\r\ny",2021', 'C,"D \ny",2021', 'E,"D\n\u3000y",2021']
+    path.write_bytes(("Title,Authors,Year\r\n" + "\r\n".join(rows) + "\r\n").encode())
+    table, _ = _table(path, by_column=True)
+    assert list(table["authors"]) == ["D\ny"] * 4
+    _same_both_ways(path)
+
+
+def test_a_header_cell_beyond_the_first_megabyte_reads_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "long_header.csv"
+    path.write_bytes(
+        b'Title,"Abstract\n' + b"x" * (1 << 20) + b'\nmore",Year\n' + b"A,B,2020\n" * 3
+    )
+    assert read_export(path, path.name, by_column=True).in_file == 3
+    _same_both_ways(path)
+
+
 def test_a_large_table_is_given_to_the_csv_reader_a_piece_at_a_time() -> None:
     """The lines a table's rows are read from, taken a piece at a time, are those a file
     opened with newline="" gives (LF, CR LF and a bare CR end a line; other separators

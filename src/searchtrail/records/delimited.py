@@ -258,7 +258,10 @@ def read_table_bytes(body: bytes, head: str, *, file: str, encoding: str) -> Par
     (:func:`~searchtrail.records.csv_bytes.split_table`), never held as Python text; None
     where the text is to be read (a profile read row by row, a header beyond ``head``,
     quoting of another kind)."""
-    table = Table(head, file=file)
+    try:
+        table = Table(head, file=file)
+    except ReviewError:
+        return None  # read whole, which reports it if the whole text is wrong too
     if table.empty or table.profile not in columnar.TABLE_FORMATS:
         return None
     start = 0
