@@ -35,7 +35,7 @@ from searchtrail.dedup.handoff import write_unique_files
 from searchtrail.dedup.output import UniqueRecords, write_groups_csv, write_pairs_csv
 from searchtrail.dedup.verdicts import questions, read_verdicts, write_questions
 from searchtrail.errors import Problem, ReviewError
-from searchtrail.records import columnar, table
+from searchtrail.records import columnar, csv_bytes, table
 from searchtrail.records.identity import KnownRecords
 from searchtrail.records.reader import HEAD_CHARACTERS, detect_format, read_export
 from searchtrail.records.table import IdPolicy
@@ -301,9 +301,6 @@ table in UTF-8: the line readers read about 22,000 records a second on one core,
 column 67,000-89,000 with as many bytes per record (``benchmarks/results/read_speed.md``),
 and the other readers lie between."""
 
-_TABLES: Final = frozenset({"csv", "tsv"})
-"""Formats whose UTF-8 files are read column by column from their bytes."""
-
 
 def reading_order(paths: Sequence[Path]) -> list[int]:
     """The files' numbers in the order readers take them: the longest to read first, so that
@@ -324,7 +321,7 @@ def reading_order(paths: Sequence[Path]) -> list[int]:
         text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
         told = detect_format(text)
         utf8 = "\ufffd" not in text[:-1]  # the head may end inside a character
-        by_column = told in columnar.FORMATS or (told in _TABLES and utf8)
+        by_column = told in columnar.FORMATS or (told in csv_bytes.FORMATS and utf8)
         return size if by_column else size * SLOWER_PER_BYTE
 
     return sorted(range(len(paths)), key=lambda index: -cost(index))

@@ -335,6 +335,12 @@ class _Lines:
     def __len__(self) -> int:
         return len(self.start)
 
+    def feeds(self) -> np.ndarray:
+        """The positions of the text's line feeds: each ends the line before a line's
+        start, and the last may end the text."""
+        feeds = self.start[1:] - 1
+        return np.append(feeds, len(self.data) - 1) if self.data.endswith(b"\n") else feeds
+
     def texts(self, wanted: np.ndarray) -> list[str]:
         """The lines ``wanted`` (a mask) as text."""
         return [
@@ -395,13 +401,14 @@ class _Lines:
         # with white space step through it.
         filled = np.flatnonzero(start < end)
         first, last = data[start[filled]], data[end[filled] - 1]
-        todo = filled[_PY_SPACE[first]]
+        leading, trailing = filled[_PY_SPACE[first]], filled[_PY_SPACE[last]]
+        todo = leading
         while len(todo):
             start[todo] += 1
             todo = todo[start[todo] < end[todo]]
             todo = todo[_PY_SPACE[data[start[todo]]]]
-        todo = filled[_PY_SPACE[last]]
-        moved = np.union1d(filled[_PY_SPACE[first]], todo)
+        moved = np.union1d(leading, trailing)
+        todo = trailing
         todo = todo[start[todo] < end[todo]]
         while len(todo):
             end[todo] -= 1
@@ -913,9 +920,9 @@ def _dois(values: pa.Array) -> pa.Array:
 def _authors(authors: pa.Array, *, commas: bool) -> tuple[pa.Array, np.ndarray]:
     """:func:`~searchtrail.records.fields.split_authors` of each record's authors, and the
     records it must be left to: author lines are kept as they are unless one begins with
-    "and", is empty or has white space at an end, or a single line holds several authors. With ``commas`` (the
-    format's one-line lists are split at commas), a single line with commas and none of
-    ";", " and " or a part beginning with "and" is split here."""
+    "and", is empty or has white space at an end, or a single line holds several authors.
+    With ``commas`` (the format's one-line lists are split at commas), a single line with
+    commas and none of ";", " and " or a part beginning with "and" is split here."""
     # A line with white space at either end (a table's cell of several lines, "\r\n" in it)
     # is stripped by the rule, as white space of any script.
     space = r"[\t\n\x0b\x0c\r\x1c-\x1f \x{85}\p{Z}]"

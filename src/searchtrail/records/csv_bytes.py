@@ -16,12 +16,17 @@ the plain kind allows.
 
 from __future__ import annotations
 
+from typing import Final
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from searchtrail.records import columnar
 from searchtrail.records.columnar import TaggedColumns, TaggedFile
+
+FORMATS: Final = frozenset({"csv", "tsv"})
+"""The formats whose UTF-8 files are read here (when their quoting is the plain kind)."""
 
 _QUOTE = 0x22
 _LF = 0x0A
@@ -81,14 +86,12 @@ def _rows(
     if b"\0" in data:
         return None
     quote = np.flatnonzero(every == _QUOTE)
-    if len(quote) % 2:
+    if len(quote) % 2 or not _plain_quotes(every, quote, delimiter):
         return None
-    breaks = np.flatnonzero(every == _LF)
+    breaks = lines.feeds()
     delimiters = np.flatnonzero(every == delimiter)
     breaks = breaks[np.searchsorted(quote, breaks) % 2 == 0]
     delimiters = delimiters[np.searchsorted(quote, delimiters) % 2 == 0]
-    if not _plain_quotes(every, quote, delimiter):
-        return None
     # Each cell ends at a separator (a delimiter or the line feed that ends its row), the
     # last at the end of the text when no line feed ends it.
     ending = breaks if data.endswith(b"\n") or not data else np.append(breaks, len(data))
@@ -113,16 +116,15 @@ def _rows(
     width = len(header)
     if (filled & (column >= width)).any():
         return None  # filled cells beyond the header's columns: the CSV reader reports them
-    kept = filled
     rows_kept = np.zeros(len(first_cell), dtype=bool)
-    rows_kept[row[kept]] = True
+    rows_kept[row[filled]] = True
     number = np.cumsum(rows_kept) - 1
-    values = lines.text(begin[kept], end[kept])
+    values = lines.text(begin[filled], end[filled])
     if len(quote) > 2 * int(quoted.sum()):
         values = pc.replace_substring(values, '""', '"')
     starts = first_line + np.searchsorted(lines.start, begin[first_cell[rows_kept]], "right") - 1
-    names = pa.array(header, columnar._TEXT).take(pa.array(column[kept]))
-    return TaggedColumns(number[row[kept]], names, values, starts)
+    names = pa.array(header, columnar._TEXT).take(pa.array(column[filled]))
+    return TaggedColumns(number[row[filled]], names, values, starts)
 
 
 def _plain_quotes(every: np.ndarray, quote: np.ndarray, delimiter: int) -> bool:
@@ -139,8 +141,9 @@ def _plain_quotes(every: np.ndarray, quote: np.ndarray, delimiter: int) -> bool:
     at_start = (opens == 0) | (before == delimiter) | (before == _LF)
     if not (at_start | doubled).all():
         return False
-    following = np.append(every, np.uint8(_LF))[closes + 1]
+    following = every[np.minimum(closes + 1, len(every) - 1)]
     doubling = np.zeros(len(closes), dtype=bool)
     doubling[:-1] = opens[1:] == closes[:-1] + 1
-    at_end = (following == delimiter) | (following == _LF) | (following == _CR)
+    at_end = (closes + 1 == len(every)) | (following == delimiter) | (following == _LF)
+    at_end |= following == _CR
     return bool((at_end | doubling).all())

@@ -251,10 +251,12 @@ def read_table_columns(text: str, *, file: str, encoding: str) -> ParsedFile | N
     )
 
 
-def read_table_bytes(body: bytes, head: str, *, file: str, encoding: str) -> ParsedFile | None:
+def read_table_bytes(
+    body: bytes, head: str, head_bytes: int, *, file: str, encoding: str
+) -> ParsedFile | None:
     """:func:`read_table_columns` of a UTF-8 table from its bytes (``body``, without a
-    byte-order mark), its header read from ``head`` (the text of its first lines, whole
-    lines, in NFC): its rows found by array operations on the bytes
+    byte-order mark), its header read from ``head`` (the text of its first ``head_bytes``
+    bytes, whole lines, in NFC): its rows found by array operations on the bytes
     (:func:`~searchtrail.records.csv_bytes.split_table`), never held as Python text; None
     where the text is to be read (a profile read row by row, a header beyond ``head``,
     quoting of another kind)."""
@@ -270,7 +272,7 @@ def read_table_bytes(body: bytes, head: str, *, file: str, encoding: str) -> Par
         if found < 0:
             return None
         start = found + 1
-    if start > len(head.encode()) or body.count(b"\r", 0, start) != body.count(b"\r\n", 0, start):
+    if start > head_bytes or body.count(b"\r", 0, start) != body.count(b"\r\n", 0, start):
         return None
     rows = csv_bytes.split_table(body, start, table.delimiter, table.header, table.above_rows + 1)
     if rows is None or not len(rows) or not columnar.titled(rows, table.profile):

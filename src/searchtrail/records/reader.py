@@ -66,7 +66,7 @@ from typing import Final
 
 from searchtrail.decoding import composed, decode, split_lines, utf8_body
 from searchtrail.errors import Problem, ReviewError, show_value
-from searchtrail.records import columnar
+from searchtrail.records import columnar, csv_bytes
 from searchtrail.records.bibtex import read_bibtex
 from searchtrail.records.csl_json import looks_like_csl_json, read_csl_json
 from searchtrail.records.delimited import (
@@ -577,8 +577,8 @@ def _by_column(data: bytes, name: str, format_name: str | None) -> tuple[ParsedF
     if cut and (len(head) <= 2 * HEAD_CHARACTERS or _Window(head, 0).preamble_only()):
         return None, False
     seen = detect_format(head)
-    if seen in ("csv", "tsv") and format_name in (None, seen):
-        return read_table_bytes(body, head, file=name, encoding=used), False
+    if seen in csv_bytes.FORMATS and format_name in (None, seen):
+        return read_table_bytes(body, head, cut or len(body), file=name, encoding=used), False
     del head
     if seen not in columnar.FORMATS or format_name not in (None, seen):
         return None, False
