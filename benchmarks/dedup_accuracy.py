@@ -32,16 +32,20 @@ import pandas as pd
 from searchtrail.dedup.engine import deduplicate
 from searchtrail.records import read_export, standardise
 
-SETS = (
-    "asysd_diabetes",
-    "bibdedupe_special_cases",
-    "colrev_digital_work",
-    "sra_cytology_screening",
-    "sra_respiratory",
-    "sra_stroke",
-    "sweep_tafenoquine",
-)
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "dedup"
+
+
+def sets(data: Path) -> list[str]:
+    """The labelled sets in ``data``: every ``<name>.ris`` with a ``<name>.truth.csv`` beside
+    it, by name."""
+    names = sorted(p.name.removesuffix(".truth.csv") for p in data.glob("*.truth.csv"))
+    missing = [name for name in names if not (data / f"{name}.ris").is_file()]
+    if missing or not names:
+        raise SystemExit(
+            f"{data}: expected labelled sets as <name>.ris beside <name>.truth.csv; "
+            + (f"no RIS file for {', '.join(missing)}" if missing else "found none")
+        )
+    return names
 
 
 def load(data: Path, name: str) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -115,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
     args = parser.parse_args(argv)
     rows = []
-    for name in SETS:
+    for name in sets(args.data):
         frame, truth = load(args.data, name)
         started = time.perf_counter()
         result = deduplicate(frame)

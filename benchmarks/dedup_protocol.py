@@ -8,7 +8,7 @@ Usage::
 
 Options: ``--data DIR`` (default ``../shared/benchmarks/dedup``), ``--out DIR`` (default
 ``benchmarks/results``), no ``--bib-dedupe-python`` to leave bib-dedupe out. It takes a few
-minutes (the grid is 120 settings × 7 sets; bib-dedupe about a minute). Nothing is random:
+minutes (the grid is 120 settings × the sets, seven in the shared folder; bib-dedupe about a minute). Nothing is random:
 the engine and bib-dedupe are deterministic, and ties in the tuning are broken by a fixed
 order (closest to today's values), so the same data give the same figures.
 
@@ -27,7 +27,7 @@ publication):
    are shown as ``/``.
 2. **Leave-one-set-out.** Three of the similarity cut-offs in
    ``searchtrail.dedup.decide.Evidence`` are tuned (see :data:`GRID`). For each held-out set,
-   the setting chosen is the one with the highest pooled per-record sensitivity on the six
+   the setting chosen is the one with the highest pooled per-record sensitivity on the
    other sets subject to zero false merges on them (ties: the setting nearest today's
    values, then the lower index in the grid); the held-out set is then scored with it.
 3. Results in ``results/dedup_protocol.json`` and ``.md``, with the provenance of the rules
@@ -77,7 +77,7 @@ import searchtrail
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dedup_accuracy import DEFAULT_DATA, SETS, load, score
+from dedup_accuracy import DEFAULT_DATA, load, score, sets
 
 from searchtrail.dedup import decide as decide_module
 from searchtrail.dedup.engine import deduplicate
@@ -185,8 +185,8 @@ def pooled(rows: list[dict], name: str = "pooled") -> dict:
 def run_searchtrail(frames: dict, truths: dict, setting: dict | None = None) -> dict[str, dict]:
     rows = {}
     with thresholds(**(setting or DEFAULTS)):
-        for name in SETS:
-            result = deduplicate(frames[name].copy())
+        for name, frame in frames.items():
+            result = deduplicate(frame.copy())
             rows[name] = {
                 "set": name,
                 **full_score(
@@ -245,10 +245,10 @@ def bib_dedupe_table(data: Path, name: str, frame: pd.DataFrame) -> pd.DataFrame
 def run_bib_dedupe(python: str, data: Path, frames: dict, truths: dict) -> dict[str, dict]:
     rows = {}
     with tempfile.TemporaryDirectory() as work:
-        for name in SETS:
+        for name, frame in frames.items():
             source = Path(work) / f"{name}.csv"
             groups = Path(work) / f"{name}.groups.csv"
-            bib_dedupe_table(data, name, frames[name]).to_csv(source, index=False)
+            bib_dedupe_table(data, name, frame).to_csv(source, index=False)
             outcome = subprocess.run(
                 [python, str(HERE / "run_bib_dedupe.py"), str(source), str(groups)],
                 capture_output=True,
@@ -300,10 +300,11 @@ def distance(setting: dict) -> int:
 
 def loso(grid_rows: list[tuple[dict, dict[str, dict]]]) -> list[dict]:
     chosen = []
-    for held_out in SETS:
+    names = list(grid_rows[0][1])
+    for held_out in names:
         best = None
         for index, (setting, rows) in enumerate(grid_rows):
-            train = [rows[s] for s in SETS if s != held_out]
+            train = [rows[s] for s in names if s != held_out]
             if any(r["false_merges"] for r in train):
                 continue
             key = (-pooled(train)["sensitivity"], distance(setting), index)
@@ -352,8 +353,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bib-dedupe-python", help="Python of an environment with bib-dedupe")
     args = parser.parse_args(argv)
 
+    names = sets(args.data)
     frames, truths = {}, {}
-    for name in SETS:
+    for name in names:
         frames[name], truths[name] = load(args.data, name)
 
     frozen = run_searchtrail(frames, truths)
@@ -377,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Where bib-dedupe is ahead: the true pairs it joins that searchtrail leaves apart.
     ahead = {}
-    for name in SETS:
+    for name in names:
         if name in bib and bib[name]["sensitivity"] > frozen[name]["sensitivity"]:
             records = frames[name].set_index("record_id")
             examples = []
@@ -396,8 +398,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
             ahead[name] = examples
 
-    frozen_rows = strip([frozen[s] for s in SETS])
-    bib_rows = strip([bib[s] for s in SETS]) if bib else []
+    frozen_rows = strip([frozen[s] for s in names])
+    bib_rows = strip([bib[s] for s in names]) if bib else []
     result = {
         "provenance": provenance(),
         "defaults": DEFAULTS,
@@ -409,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
                 "setting": setting,
                 "per_set": {
                     s: {k: rows[s][k] for k in ("sensitivity", "false_merges", "tp", "fn")}
-                    for s in SETS
+                    for s in names
                 },
             }
             for setting, rows in grid_rows
@@ -439,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"| {ours['set']} | {ours['sensitivity']:.4f} | {theirs['sensitivity']:.4f} | "
                 f"{ours['false_merges']} | {theirs['false_merges']} |"
             )
-    md += ["", "## Leave-one-set-out (held-out set scored with cut-offs tuned on the other six)"]
+    md += ["", "## Leave-one-set-out (held-out set scored with cut-offs tuned on the others)"]
     md += [
         "",
         "setting = close_title/same_title/authors; today "
@@ -450,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     md += table(
         result["leave_one_set_out"], (*COLUMNS[:1], "setting", "train_sensitivity", *COLUMNS[1:])
     )
-    md += ["", "## Each cut-off alone (the other two at today's values), all seven sets pooled", ""]
+    md += ["", "## Each cut-off alone (the other two at today's values), all sets pooled", ""]
     md += ["| cut-off | value | sensitivity | false merges | sets with false merges |"]
     md += ["|---|---|---|---|---|"]
     for name in GRID:
@@ -458,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
             if any(setting[k] != DEFAULTS[k] for k in GRID if k != name):
                 continue
             total = pooled(list(rows.values()))
-            bad = ", ".join(s for s in SETS if rows[s]["false_merges"]) or "-"
+            bad = ", ".join(s for s in names if rows[s]["false_merges"]) or "-"
             mark = " (today)" if setting[name] == DEFAULTS[name] else ""
             md.append(
                 f"| {name} | {setting[name]}{mark} | {total['sensitivity']:.4f} | "

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from searchtrail.dedup import normalise
-from tests.record_pairs import decision
+from tests.record_pairs import decision, deduplicated
 
 # A letter to the editor, as MEDLINE gives it.
 LETTER = {
@@ -56,6 +56,7 @@ def test_a_reply_sharing_the_letters_citation_is_not_merged(title, authors):
     [
         "Correction to: Tranexamic acid in hip fracture surgery",
         "Tranexamic acid in hip fracture surgery (vol 76, pg 431, 2021)",
+        "Tranexamic acid in hip fracture surgery (Anaesthesia (2021) 76, 3 (431))",
     ],
 )
 def test_a_correction_is_linked_to_its_article_not_merged(title):
@@ -64,6 +65,38 @@ def test_a_correction_is_linked_to_its_article_not_merged(title):
     assert groups == 2
     assert verdict == "linked version"
     assert "erratum" in reason
+
+
+# One erratum as Embase and Web of Science title it (the haematology set of bib-dedupe's
+# benchmark, CoLRev-Environment/bib-dedupe at c66515a, records id_0000057 and id_0000058).
+ERRATUM_EMBASE = {
+    "title": "Eculizumab for atypical hemolytic-uremic syndrome (New England Journal of "
+    "Medicine (2009) 360 (542-544))",
+    "authors": "Philipp, T.",
+    "year": "2009",
+    "journal": "New England Journal of Medicine.",
+    "volume": "360",
+    "issue": "23",
+    "pages": "2487-2487",
+    "type": "JOUR",
+}
+ERRATUM_WOS = {
+    **ERRATUM_EMBASE,
+    "title": "Eculizumab for Atypical Hemolytic-Uremic Syndrome (vol 360, pg 542, 2009)",
+    "journal": "New England Journal of Medicine",
+}
+
+
+def test_one_erratum_in_two_databases_correction_forms_is_merged():
+    assert decision(ERRATUM_EMBASE, ERRATUM_WOS)[:2] == (1, "duplicate")
+    article = {
+        **ERRATUM_WOS,
+        "title": "Eculizumab for atypical hemolytic-uremic syndrome",
+        "authors": "Nurnberger, J.\nPhilipp, T.\nWitzke, O.",
+        "issue": "5",
+        "pages": "542-544",
+    }
+    assert decision(ERRATUM_EMBASE, article)[:2] == (2, "linked version")
 
 
 def test_the_same_reply_from_two_databases_is_merged():
@@ -115,10 +148,80 @@ def test_name_forms_and_groups_are_not_different_authors(mine, theirs):
 
 def test_different_pubmed_ids_are_never_merged():
     a = {**LETTER, "pages": "431-436", "ids": "pmid:33012345"}
-    b = {**LETTER, "pages": "431-436", "ids": "pmid:33012399"}
+    b = {**LETTER, "pages": "437-442", "ids": "pmid:33012399"}
     groups, verdict, _ = decision(a, b)
     assert groups == 2
     assert verdict != "duplicate"
+
+
+# The same review article from two databases (IEBH/dedupe-sweep, test/data/copper.xml at
+# 14ca6b6, records rn_436 and rn_98): one DOI was built with another journal's ISSN.
+LEVIN_EMBASE = {
+    "title": "Nosocomial legionellosis: Prevention and management",
+    "authors": "Levin, A. S.",
+    "year": "2009",
+    "journal": "Expert Review of Anti-Infective Therapy",
+    "volume": "7",
+    "issue": "1",
+    "pages": "57-68",
+    "doi": "10.1586/14737140.7.1.57",
+    "type": "JOUR",
+}
+LEVIN_MEDLINE = {
+    **LEVIN_EMBASE,
+    "title": "Nosocomial legionellosis: prevention and management",
+    "journal": "Expert Rev Anti Infect Ther",
+    "doi": "10.1586/14787210.7.1.57",
+}
+
+
+def test_a_doi_given_to_the_wrong_record_does_not_split_one_citation():
+    assert decision(LEVIN_EMBASE, LEVIN_MEDLINE) == (
+        1,
+        "duplicate",
+        "same citation, an identifier misassigned",
+    )
+
+
+def test_pubmed_ids_that_differ_on_one_citation_are_one_article():
+    a = {**LETTER, "pages": "431-436", "ids": "pmid:33012345"}
+    b = {**LETTER, "pages": "431-436", "ids": "pmid:33012399"}
+    assert decision(a, b) == (1, "duplicate", "same citation, an identifier misassigned")
+
+
+@pytest.mark.parametrize(
+    ("both", "one"),
+    [
+        # What the two citations say alike, but does not place one article:
+        ({"issue": ""}, {}),  # issues may restart their pages
+        ({"pages": "1-12"}, {}),  # a range from page 1: an electronic article's page count
+        ({"pages": "57"}, {}),  # one page: a letter and the reply printed with it
+        ({"title": "Nosocomial legionellosis"}, {}),  # too short to tell works apart
+        ({"issue": "Suppl. 1"}, {}),  # abstracts of a supplement share its pages
+        ({"journal": "Expert Review of Anti-Infective Therapy.Conference: 12th Congress"}, {}),
+        # Or the citations differ:
+        ({}, {"issue": "2"}),
+        ({}, {"year": "2010"}),
+        ({}, {"journal": "Expert Review of Anticancer Therapy"}),
+        ({}, {"authors": "Marchetti, P."}),  # a reply without a marker, printed with the letter
+        (
+            {"authors": "Levin, A. S.\nCosta, S. F.\nMendes, R."},
+            {"authors": "Levin, A. S.\nSilva, J."},
+        ),
+    ],
+)
+def test_different_identifiers_stay_apart_where_the_citation_does_not_place_one_article(both, one):
+    result = deduplicated({**LEVIN_EMBASE, **both}, {**LEVIN_MEDLINE, **both, **one})
+    assert result.groups == 2
+    assert "misassigned" not in " ".join(result.pairs["reason"])
+
+
+def test_a_group_with_a_misassigned_doi_is_not_split():
+    # A third record without a DOI joins the two; the group holds two DOIs on one citation.
+    bare = {**LEVIN_MEDLINE, "doi": "", "authors": "Levin, Anna S."}
+    result = deduplicated(LEVIN_EMBASE, LEVIN_MEDLINE, bare)
+    assert result.groups == 1
+    assert not result.splits
 
 
 def test_dois_that_agree_after_normalisation_do_not_conflict():
@@ -167,6 +270,28 @@ def test_dois_that_agree_after_normalisation_do_not_conflict():
             "Rosuvastatin in healthy adults (vol 359, pg 2195, 2008)",
             "rosuvastatin in healthy adults",
             {"correction_of": "vol 359, pg 2195, 2008"},
+        ),
+        (
+            "Rosuvastatin in healthy adults (Diabetes Care (2010) 33:3 (555-560))",
+            "rosuvastatin in healthy adults",
+            {"correction_of": "Diabetes Care (2010) 33:3 (555-560)"},
+        ),
+        (
+            "Woodpeckers after wildfire (PLoS ONE (2014) 9, 4 (e94700) DOI: "
+            "10.1371/journal.pone.0094700)",
+            "woodpeckers after wildfire",
+            {"correction_of": "PLoS ONE (2014) 9, 4 (e94700) DOI: 10.1371/journal.pone.0094700"},
+        ),
+        # Parentheses that only look like a citation stay in the title:
+        (
+            "Fire regimes (see Keeley (2001) and Johnson (2001) for exceptions)",
+            "fire regimes see keeley 2001 and johnson 2001 for exceptions",
+            {},
+        ),
+        (
+            "Shoulder surgery (the PROFHER trial (2015) results (phase 3))",
+            "shoulder surgery the profher trial 2015 results phase 3",
+            {},
         ),
     ],
 )

@@ -4,7 +4,9 @@ The rules are explicit so that every merge can be explained. A pair is a **dupli
 one of :data:`RULES` holds, tried in order; the first that holds names the decision. Fuzzy
 rules never apply when the records disagree on something that tells works apart:
 
-- different DOIs or PubMed ids;
+- different DOIs or PubMed ids, unless the two records agree on everything a citation says
+  (title, authors, journal, volume, issue, first and last page, year): then one identifier
+  was given to the wrong record (``Evidence.misassigned``);
 - different numbers in the titles ("Part 1" and "Part 2", "FOCUS 1" and "FOCUS 2"), unless
   the two records have one complete citation (``Evidence.cited``);
 - one is an erratum, retraction notice, preprint, comment or reply, or trial register entry
@@ -79,6 +81,9 @@ class Evidence:
     year_ok: Mask
     year_same: Mask
     full_range: Mask
+    misassigned: Mask
+    """Identifiers conflict, but everything a citation says is the same: one record's DOI
+    or id belongs to another work."""
 
     @classmethod
     def of(cls, c: Comparison) -> Evidence:
@@ -95,14 +100,31 @@ class Evidence:
             & (c.last_page == 1)
             & (c.year_gap == 0)
         )
-        vetoed = (
-            version_conflict
-            | (c.doi == -1)
-            | (c.ids == -1)
-            | (c.authors_disjoint & ~identifier & ~full_citation)
-        )
         full_range = (c.page == 1) & (c.last_page == 1)
         conference = ((c.markers_i | c.markers_j) & CONFERENCE) != 0
+        # One article in every respect a citation can say: the same title and authors in
+        # the same journal, volume, issue, first and last page and year, where pages place
+        # one article (not abstracts sharing a supplement's pages, not a range from page 1,
+        # which many electronic articles share). Two works cannot share all of that, so
+        # where their DOIs or ids differ, one of them was given to the wrong record.
+        placed = (
+            ((c.title >= 97) | ((c.title >= 90) & (c.title_tokens >= 97)))
+            & (c.authors >= 80)
+            & (c.journal >= 1)
+            & (c.volume == 1)
+            & (c.issue == 1)
+            & full_range
+            & (c.year_gap == 0)
+            & ~c.page_one
+            & ~conference
+            & ~c.short_title
+        )
+        identifiers_conflict = (c.doi == -1) | (c.ids == -1)
+        vetoed = (
+            version_conflict
+            | (identifiers_conflict & ~placed)
+            | (c.authors_disjoint & ~identifier & ~full_citation)
+        )
         return cls(
             c=c,
             identifier=identifier,
@@ -134,6 +156,7 @@ class Evidence:
             year_ok=c.year_gap <= 1,
             year_same=c.year_gap == 0,
             full_range=full_range,
+            misassigned=identifiers_conflict & placed & ~version_conflict,
         )
 
     @property
@@ -169,6 +192,14 @@ RULES: Final[tuple[Rule, ...]] = (
         lambda e: (
             ((e.c.markers_i & e.c.markers_j & REGISTER) != 0) & (e.c.ids == 1) & (e.c.doi != -1)
         ),
+    ),
+    Rule(
+        "same citation, an identifier misassigned",
+        "different DOIs or ids, but the same title (four words or more) and authors in the "
+        "same journal, volume, issue, first and last page and year, where pages place one "
+        "article (not a conference abstract, not a range from page 1): two works cannot "
+        "share all of a citation, so one identifier was given to the wrong record",
+        lambda e: e.misassigned & ~e.numbers,
     ),
     Rule(
         "same citation",

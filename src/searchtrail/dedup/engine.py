@@ -402,14 +402,18 @@ def _group_pairs(label: npt.NDArray[np.int64], smallest: int) -> npt.NDArray[np.
     return pairs[np.lexsort((pairs[:, 1], pairs[:, 0], label[pairs[:, 0]]))]
 
 
-def _conflict(p: Prepared, a: int, b: int, *, cited: bool = False) -> str | None:
+def _conflict(
+    p: Prepared, a: int, b: int, *, cited: bool = False, misassigned: bool = False
+) -> str | None:
     """Why two records cannot be one work, or None. ``cited``: the two share one complete
-    citation (:func:`_cited`), which excuses different numbers in their titles."""
-    if p.doi[a] and p.doi[b] and p.doi[a] != p.doi[b]:
+    citation (:func:`_excuses`), which excuses different numbers in their titles;
+    ``misassigned``: they agree on everything a citation says, which excuses different
+    identifiers."""
+    if p.doi[a] and p.doi[b] and p.doi[a] != p.doi[b] and not misassigned:
         return f"different DOIs ({p.doi[a]}, {p.doi[b]})"
     mine, theirs = p.ids[a], p.ids[b]
     for kind in sorted(mine.keys() & theirs.keys() & ONE_RECORD_PER_WORK):
-        if not mine[kind] & theirs[kind]:
+        if not mine[kind] & theirs[kind] and not misassigned:
             first, second = min(mine[kind]), min(theirs[kind])
             return f"different {label(kind)} ({first}, {second})"
     if (p.markers[a] ^ p.markers[b]) & _VERSION_KINDS:
@@ -424,17 +428,36 @@ def _conflict(p: Prepared, a: int, b: int, *, cited: bool = False) -> str | None
     return None
 
 
-def _cited(p: Prepared, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
-    """For each pair (a row of ``pairs``) whose titles' numbers differ, whether the two share
-    one complete citation as the pair rules judge it (``Evidence.cited``: a number mistyped
-    in one database's title), so that a group is not split where its pairs would have
-    merged; the pair rules' own comparison decides it. False for the other pairs."""
+def _excuses(
+    p: Prepared, pairs: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """For each pair (a row of ``pairs``), whether the pair rules' own comparison excuses
+    what :func:`_conflict` would hold against it, so that a group is not split where its
+    pairs would have merged: different numbers in the titles where the two share one
+    complete citation (``Evidence.cited``: a number mistyped in one database's title), and
+    different identifiers where they agree on everything a citation says
+    (``Evidence.misassigned``: an identifier given to the wrong record). Only the pairs with
+    such a difference are compared; the others are False."""
+    a, b = pairs[:, 0], pairs[:, 1]
     cited = np.zeros(len(pairs), dtype=bool)
-    rows = np.flatnonzero(p.title_numbers[pairs[:, 0]] != p.title_numbers[pairs[:, 1]])
+    misassigned = np.zeros(len(pairs), dtype=bool)
+    rows = np.flatnonzero(
+        (p.title_numbers[a] != p.title_numbers[b])
+        | ((p.doi[a] != "") & (p.doi[b] != "") & (p.doi[a] != p.doi[b]))
+        | np.fromiter(
+            (
+                bool(p.ids[x]) and bool(p.ids[y])
+                for x, y in zip(a.tolist(), b.tolist(), strict=True)
+            ),
+            dtype=bool,
+            count=len(pairs),
+        )
+    )
     if rows.size:
-        c = compare(p, pairs[rows, 0], pairs[rows, 1], workers=1)
-        cited[rows] = Evidence.of(c).cited
-    return cited
+        evidence = Evidence.of(compare(p, a[rows], b[rows], workers=1))
+        cited[rows] = evidence.cited
+        misassigned[rows] = evidence.misassigned
+    return cited, misassigned
 
 
 def _may_conflict(
@@ -475,10 +498,13 @@ def _enforce(
     constraints = [(a, b, "a person's verdict says they are not duplicates") for a, b in cannot]
     pairs = _group_pairs(label, 3)
     pairs = pairs[_may_conflict(p, pairs[:, 0], pairs[:, 1])]
-    for (a, b), cited in zip(pairs.tolist(), _cited(p, pairs).tolist(), strict=True):
+    cited, misassigned = _excuses(p, pairs)
+    for (a, b), one_citation, wrong_id in zip(
+        pairs.tolist(), cited.tolist(), misassigned.tolist(), strict=True
+    ):
         link = graph.link(a, b)
         if link is None or graph.kind[link] != MANUAL:
-            why = _conflict(p, a, b, cited=cited)
+            why = _conflict(p, a, b, cited=one_citation, misassigned=wrong_id)
             if why:
                 constraints.append((a, b, why))
     messages: list[Split] = []

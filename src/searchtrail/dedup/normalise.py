@@ -6,9 +6,9 @@ Every function here takes what an export holds and returns a comparable form:
   databases write them), other scripts transliterated to ASCII (anyascii), lower case,
   punctuation to spaces;
 - titles: also without the notes databases write into them (``[Chinese]``, ``[Article in
-  German]``, ``[Review]``, ``[Erratum appears in …]``, ``[Comment on …]``, Web of Science's
-  correction form ``Title (vol 12, pg 345, 2019)``), which :func:`title_notes` gives as
-  fields;
+  German]``, ``[Review]``, ``[Erratum appears in …]``, ``[Comment on …]``, the correction
+  forms of Web of Science, ``Title (vol 12, pg 345, 2019)``, and of Embase and Scopus,
+  ``Title (Journal (2019) 12 (345-350))``), which :func:`title_notes` gives as fields;
 - surnames: also as sets of significant parts, without particles (``Le Roux`` and
   ``Roux``; ``Garcia de la Torre`` and ``de la Torre``), see :func:`same_person`;
 - authors: surname and initials (``Smith, J. W., 2nd``, ``Smith JW`` and ``J. W. Smith`` all
@@ -50,6 +50,15 @@ _WOS_CORRECTION: Final = re.compile(
     r"\s*(?:19|20)\d\d\s*[)\]]\s*\.?\s*$",
     re.IGNORECASE,
 )
+# Embase and Scopus name a correction by its article's title and citation, the journal with
+# the year, volume (and issue) and pages: "Title (New England Journal of Medicine (2009) 360
+# (542-544))", "Title (PLoS ONE (2014) 9, 4 (e94700) DOI: 10.1371/journal.pone.0094700)".
+_CITATION_CORRECTION: Final = re.compile(
+    r"\s*\(\s*[^()]{2,200}?\s*\(\s*(?:19|20)\d\d\s*\)\s*\d[\w.\-]*(?:\s*[,:]?\s*\w[\w.\-]*){0,3}"
+    r"\s*\(\s*[a-z]{0,3}\d[\w.,\-– ]{0,30}\)\s*(?:DOI:?\s*[^()\s][^()]*)?\)\s*\.?\s*$",
+    re.IGNORECASE,
+)
+_CORRECTION_FORMS: Final = (_WOS_CORRECTION, _CITATION_CORRECTION)
 # Notes saying what the record itself is, not what happened to it later.
 _NOTE_KINDS: Final = (
     ("comment_on", re.compile(r"\[\s*(?:comment|commentary) on\b[^\[\]]*\]?", re.IGNORECASE)),
@@ -66,7 +75,7 @@ ANY_TITLE_NOTE: Final = re.compile(
     "|".join(
         f"(?:{pattern.pattern})"
         for pattern in (
-            _WOS_CORRECTION,
+            *_CORRECTION_FORMS,
             *(pattern for _, pattern in _NOTE_KINDS),
             _LANGUAGE_NOTE,
         )
@@ -117,7 +126,8 @@ def title(text: str) -> str:
     if not text:
         return ""
     if "[" in text or "(" in text:
-        text = _WOS_CORRECTION.sub("", text) or text
+        for form in _CORRECTION_FORMS:
+            text = form.sub("", text) or text
         note = _MEDLINE_NOTE.search(text)
         if note and note.start() > 10:  # the note runs to the end of the title
             text = text[: note.start()]
@@ -154,16 +164,19 @@ def title_notes(text: str) -> dict[str, str]:
     ``comment_on`` (MEDLINE's "[Comment on ...]": the record comments on another),
     ``erratum_in`` ("[Erratum appears in ...]": the article was corrected later; it is the
     article, not the erratum), ``correction_of`` (Web of Science's "Title (vol 12, pg 345,
-    2019)": the record is the correction of that article), ``review`` ("[Review]") and
+    2019)", Embase's and Scopus's "Title (Journal (2019) 12 (345-350))": the record is the
+    correction of that article), ``review`` ("[Review]") and
     ``language`` ("[Spanish]", "[Article in German]"). :func:`title` leaves all of them out
     of the compared title; the record's own title is not changed.
     """
     notes: dict[str, str] = {}
     if not text or ("[" not in text and "(" not in text):
         return notes
-    correction = _WOS_CORRECTION.search(text)
-    if correction and correction.start() > 0:
-        notes["correction_of"] = correction.group(0).strip(" .()[]")
+    for form in _CORRECTION_FORMS:
+        correction = form.search(text)
+        if correction and correction.start() > 0:
+            notes["correction_of"] = correction.group(0).strip(" .")[1:-1].strip()
+            break
     for name, pattern in _NOTE_KINDS:
         found = pattern.search(text)
         if found:
