@@ -320,6 +320,41 @@ def test_an_embase_conference_note_in_the_journal_marks_an_abstract():
     assert "conference abstract" in reason
 
 
+# One meeting abstract as Embase gives it (the meeting in a note after the journal) and as
+# another database gives it (the meeting as the source): the haematology set of bib-dedupe's
+# benchmark (CoLRev-Environment/bib-dedupe at c66515a, id_0000167 and id_0000168).
+ABSTRACT_EMBASE = {
+    "title": "Eculizumab (ECU) therapy for atypical hemolytic uremic syndrome (AHUS) in "
+    "pediatric patients: Efficacy and safety outcomes from a retrospective study",
+    "authors": "Gruppo, R.\nRodig, N.\nVilalta, R.\nHernandez, J.",
+    "year": "2011",
+    "journal": "Journal of Thrombosis and Haemostasis.Conference: 23rd Congress of the "
+    "International Society on Thrombosis and",
+    "volume": "9",
+    "type": "JOUR",
+}
+ABSTRACT_MEETING = {
+    **ABSTRACT_EMBASE,
+    "journal": "23rd Congress of the International Society on Thrombosis and Haemostasis "
+    "57th Annual SSC Meeting Kyoto Japan.",
+}
+
+
+def test_a_meeting_abstract_under_its_journal_and_under_its_meeting_is_one_abstract():
+    assert decision(ABSTRACT_EMBASE, ABSTRACT_MEETING)[:2] == (1, "duplicate")
+    assert normalise.meeting(ABSTRACT_EMBASE["journal"]) == (
+        "congress of the international society on thrombosis and"
+    )
+    assert normalise.meeting("Journal of Thrombosis and Haemostasis") == ""
+
+
+def test_abstracts_of_two_meetings_are_not_one_abstract_by_their_venue():
+    other = {**ABSTRACT_MEETING, "journal": "Annual Meeting of the American Society of Hematology"}
+    groups, verdict, _ = decision(ABSTRACT_EMBASE, other)
+    assert groups == 2
+    assert verdict != "duplicate"
+
+
 # --- 3: trial register entries ---------------------------------------------------------------
 
 ENTRY = {

@@ -28,7 +28,7 @@ from searchtrail.dedup.normalise import (
     same_person,
     title_numbers,
 )
-from searchtrail.dedup.prepare import Prepared
+from searchtrail.dedup.prepare import CONFERENCE, Prepared
 from searchtrail.records.identifiers import ONE_RECORD_PER_WORK
 
 Ints = npt.NDArray[np.int64]
@@ -242,6 +242,31 @@ def _first_same(
     return result
 
 
+def _meeting_agreement(p: Prepared, i: Ints, j: Ints, journal: Codes) -> None:
+    """Two conference abstracts whose journals differ agree on their venue (1, compatible)
+    when the meeting one names in its journal's conference note is the other's journal or
+    meeting: Embase gives "Journal.Conference: 23rd Congress of …", another database the
+    congress alone. Only pairs that are both conference abstracts are looked at, so an
+    article's journal is never compared with a meeting."""
+    has_meeting = p.meeting != ""
+    rows = np.flatnonzero(
+        (journal == 0)
+        & (has_meeting[i] | has_meeting[j])
+        & ((p.markers[i] & p.markers[j] & CONFERENCE) != 0)
+    )
+    for k in rows.tolist():
+        a, b = i[k], j[k]
+        if any(
+            journal_agreement(x, y)
+            for x, y in (
+                (p.meeting[a], p.journal[b]),
+                (p.journal[a], p.meeting[b]),
+                (p.meeting[a], p.meeting[b]),
+            )
+        ):
+            journal[k] = 1
+
+
 def _journal_agreement(journals: npt.NDArray[np.object_], i: Ints, j: Ints) -> Codes:
     """:func:`journal_agreement` of each pair's journals (-1 when either is missing), the
     alphabetically first name first, found once for each two distinct names that meet.
@@ -308,6 +333,7 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
     year_gap = np.where((years_i > 0) & (years_j > 0), np.abs(years_i - years_j), -1)
     del years_i, years_j
     journal = _journal_agreement(p.journal, i, j)
+    _meeting_agreement(p, i, j, journal)
     page, last_page = _page_agreement(p, i, j)
     (volumes,) = _codes(p.volume)
     (issues,) = _codes(p.issue)

@@ -113,6 +113,7 @@ _PROCEEDINGS: Final = re.compile(
 )
 # A journal name followed by a conference note: "Heart. Conference: British ..."
 _CONFERENCE: Final = re.compile(r"[.:;,]\s*(?:conference|meeting|congress|symposium|annual)\b.*$")
+_CONFERENCE_WORD: Final = re.compile(r"^conference\b\s*:?\s*")
 _PARENS: Final = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _JOURNAL_STOP: Final = frozenset({
     "of", "and", "the", "in", "for", "on", "a", "an", "de", "d", "la", "le", "l", "les", "des",
@@ -339,6 +340,23 @@ def journal(text: str) -> str:
     if words and words[0] == "the":
         words = words[1:]
     return " ".join(w for w in words if w)
+
+
+def meeting(text: str) -> str:
+    """The meeting named in a journal's conference note, in the comparable form of
+    :func:`journal` ("Anaesthesia.Conference: 38th Annual Congress of the Association"
+    gives "congress of association"), or "" when the name has no such note. Embase
+    prints a meeting's abstracts under the journal that published them with this note;
+    another database may give the meeting alone as the source."""
+    if not text:
+        return ""
+    value = html.unescape(text)
+    if not value.isascii():
+        value = anyascii(value)
+    note = _CONFERENCE.search(value.lower())
+    if not note:
+        return ""
+    return journal(_CONFERENCE_WORD.sub("", note.group(0).lstrip(".:;, "), count=1))
 
 
 @lru_cache(maxsize=500_000)

@@ -136,6 +136,8 @@ class Prepared:
     """The authors include a group or organisation ("ALTS Group", "... Investigators")."""
     author_words: npt.NDArray[np.object_]
     journal: npt.NDArray[np.object_]
+    meeting: npt.NDArray[np.object_]
+    """The meeting a journal's conference note names (:func:`normalise.meeting`), or ""."""
     url: npt.NDArray[np.object_]
     """The record's first address (:func:`normalise.url`)."""
     publisher: npt.NDArray[np.object_]
@@ -581,6 +583,7 @@ def _prepare(
     doi = _objects(dois)[dois_raw.codes]
     del dois, dois_raw
     journal = journals_raw.each(normalise.journal)
+    meeting = journals_raw.each(normalise.meeting)
     url = urls_raw.each(normalise.url)
     del journals_raw, urls_raw
     volume = volumes_raw.each(normalise.volume)
@@ -624,6 +627,7 @@ def _prepare(
         corporate=corporate,
         author_words=author_words,
         journal=journal,
+        meeting=meeting,
         url=url,
         publisher=publisher,
         volume=volume,
