@@ -446,7 +446,7 @@ def _excuses(
         | ((p.doi[a] != "") & (p.doi[b] != "") & (p.doi[a] != p.doi[b]))
         | np.fromiter(
             (
-                bool(p.ids[x]) and bool(p.ids[y])
+                _ids_conflict(p.ids[x], p.ids[y])
                 for x, y in zip(a.tolist(), b.tolist(), strict=True)
             ),
             dtype=bool,
@@ -458,6 +458,16 @@ def _excuses(
         cited[rows] = evidence.cited
         misassigned[rows] = evidence.misassigned
     return cited, misassigned
+
+
+def _ids_conflict(mine: dict[str, frozenset[str]], theirs: dict[str, frozenset[str]]) -> bool:
+    """Two records' identifiers of a type whose database holds each work once, and none in
+    common (as :func:`_conflict` finds them)."""
+    if not mine or not theirs:
+        return False
+    return any(
+        not mine[kind] & theirs[kind] for kind in mine.keys() & theirs.keys() & ONE_RECORD_PER_WORK
+    )
 
 
 def _may_conflict(
