@@ -4,8 +4,6 @@ and a title with a typo in its middle where one record has no pages or identifie
 
 from __future__ import annotations
 
-import pytest
-
 from tests.record_pairs import deduplicated
 
 
@@ -74,47 +72,6 @@ def test_a_short_title_merges_only_within_one_issue():
     assert run(EDITORIAL, {**EDITORIAL, "issue": ""})[0] == 2
     # Other authors: another editorial.
     assert run(EDITORIAL, {**EDITORIAL, "authors": "Powell, Philip"})[0] == 2
-
-
-# One meeting abstract from Embase (the meeting in a note after the journal) and from another
-# database, both in the volume's supplement without pages (the asysd_diabetes labelled set,
-# camaradesuk/ASySD tests/testthat/labelled_test_set.csv, id_0000547 and id_0001294).
-ABSTRACT = {
-    "title": "Coronary artery disease",
-    "authors": "Barbara F.\nMax S.\nAgostino C.\nThomas E.\nMarek T.",
-    "year": "2013",
-    "journal": "Journal of Clinical Hypertension",
-    "volume": "15",
-    "issue": "SUPPL. 1",
-}
-ABSTRACT_EMBASE = {
-    **ABSTRACT,
-    "journal": "Journal of Clinical Hypertension. Conference: 28th Annual Scientific Meeting "
-    "and Exposition of the American Society of Hypertension Inc. ASH",
-}
-
-
-def test_a_short_title_by_the_same_authors_merges_within_one_volume():
-    assert run(ABSTRACT_EMBASE, ABSTRACT) == (1, [("duplicate", "short title in one volume")])
-
-
-@pytest.mark.parametrize(
-    ("both", "second"),
-    [
-        ({"authors": "Barbara F."}, {}),  # one author: an editor may write it in every issue
-        ({"title": "Hypertension update"}, {}),  # recurring editorial matter
-        ({"title": "Hypertension news"}, {}),
-        ({}, {"volume": "16"}),
-        ({}, {"year": "2014"}),
-        ({"issue": "2"}, {"issue": "3"}),
-        ({"pages": "S12"}, {"pages": "S45"}),
-        ({}, {"authors": "Barbara F.\nMax S.\nWong K."}),  # another group of authors
-    ],
-)
-def test_a_short_title_in_one_volume_needs_the_same_authors_and_nothing_against_it(both, second):
-    groups, pairs = run({**ABSTRACT, **both}, {**ABSTRACT, **both, **second})
-    assert groups == 2
-    assert ("duplicate", "short title in one volume") not in pairs
 
 
 def test_a_title_with_a_typo_in_its_middle_is_compared_through_its_authors_and_volume():

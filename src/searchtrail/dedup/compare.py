@@ -22,7 +22,6 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from searchtrail.dedup.normalise import (
-    EDITORIAL_WORDS,
     author_names,
     journal_agreement,
     numbers,
@@ -73,11 +72,6 @@ class Comparison:
     """Either title has fewer than 4 words: the title alone proves little."""
     title_words: npt.NDArray[np.int32]
     """Words in the shorter of the two titles."""
-    editorial_title: npt.NDArray[np.bool_]
-    """A short title (fewer than 4 words) on either side holds a word of recurring editorial
-    matter (:data:`normalise.EDITORIAL_WORDS`: "Editorial", "In this issue")."""
-    author_count: npt.NDArray[np.int16]
-    """Authors named by the record that names fewer."""
     numbers_differ: npt.NDArray[np.bool_]
     """The titles hold different numbers ('part 1' and 'part 2')."""
     authors_disjoint: npt.NDArray[np.bool_]
@@ -319,19 +313,6 @@ def _similarities(
     ]
 
 
-def _editorial_title(
-    p: Prepared, i: Ints, j: Ints, short: npt.NDArray[np.bool_]
-) -> npt.NDArray[np.bool_]:
-    """Pairs with a short title that holds a word of recurring editorial matter, on either
-    side (only the short titles' pairs are looked at)."""
-    result = np.zeros(i.size, dtype=bool)
-    for k in np.flatnonzero(short).tolist():
-        for title in (p.title[i[k]], p.title[j[k]]):
-            if len(title.split()) < 4 and not EDITORIAL_WORDS.isdisjoint(title.split()):
-                result[k] = True
-    return result
-
-
 def _missing(values: npt.NDArray[np.object_], i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
     """Pairs where either value is ''."""
     empty = np.asarray(values == "", dtype=bool)
@@ -388,7 +369,6 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         (authors < 80) & (first < 85) & (words < 90) & ((title >= 88) | (tokens >= 95)),
     )
     title_words = p.title_words.astype(np.int32)
-    short = (title_words[i] < 4) | (title_words[j] < 4)
     return Comparison(
         i=i,
         j=j,
@@ -407,10 +387,8 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         journal=journal,
         markers_i=p.markers[i].astype(np.int8),
         markers_j=p.markers[j].astype(np.int8),
-        short_title=short,
+        short_title=(title_words[i] < 4) | (title_words[j] < 4),
         title_words=np.minimum(title_words[i], title_words[j]),
-        editorial_title=_editorial_title(p, i, j, short),
-        author_count=np.minimum(p.author_count[i], p.author_count[j]),
         numbers_differ=_numbers_differ(p, i, j),
         authors_disjoint=_authors_disjoint(p, i, j, unsure),
         url=_field_agreement(p.url, i, j),

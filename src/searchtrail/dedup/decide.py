@@ -296,30 +296,6 @@ RULES: Final[tuple[Rule, ...]] = (
         ),
     ),
     Rule(
-        "short title in one volume",
-        "a title of fewer than four words that is not recurring editorial matter (no word "
-        "such as editorial, introduction, letter, reply, news, reviewers), with the same two or "
-        "more authors, year, journal and volume, and no disagreement on issue or pages: the "
-        "same group of authors does not publish two works of one title in one volume (an "
-        "editor may write an editorial of one title in every issue, which the editorial "
-        "words and a single author leave out)",
-        lambda e: (
-            e.fuzzy_allowed
-            & e.c.short_title
-            & ~e.c.editorial_title
-            & (e.c.title >= 97)
-            & (e.c.authors >= 95)
-            & (e.c.author_count >= 2)
-            & ~e.c.no_authors
-            & e.year_same
-            & (e.c.journal >= 1)
-            & (e.c.volume == 1)
-            & (e.c.issue != -1)
-            & (e.c.page != -1)
-            & (e.c.last_page != -1)
-        ),
-    ),
-    Rule(
         "title, authors and first page",
         "same title, authors agree, same year, compatible journal, same first page",
         lambda e: (

@@ -189,23 +189,6 @@ def title_notes(text: str) -> dict[str, str]:
     return notes
 
 
-_EDITORIAL_MATTER: Final = """
-    editorial editorials editor editors guest introduction introductory foreword preface
-    prologue epilogue commentary comment comments reply replies response responses rejoinder
-    letter letters correspondence erratum errata corrigendum corrigenda correction
-    corrections retraction retracted notice abstract abstracts index contents news update
-    updates obituary obituaries memoriam tribute announcement announcements reviewers
-    referees thanks acknowledgement acknowledgements acknowledgment acknowledgments
-    highlights issue volume supplement summary overview proceedings program programme
-    meeting session sessions poster posters symposium conference congress book books review
-    reviews report reports annual quiz image images answer question questions corner column
-    notes note calendar events award awards
-"""
-EDITORIAL_WORDS: Final = frozenset(_EDITORIAL_MATTER.split())
-"""Words of the titles journals give to recurring editorial matter ("Editorial", "Guest
-editorial", "Letter to the editor", "In this issue", "Thank you to our reviewers", "Book
-review", "Annual report"): a short title with one of them may repeat in every issue."""
-
 _DIGITS: Final = re.compile(r"\d+")
 _ROMAN: Final = {
     "ii": 2, "iii": 3, "iv": 4, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "xi": 11, "xii": 12,

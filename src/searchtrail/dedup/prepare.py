@@ -129,8 +129,6 @@ class Prepared:
     first_author: npt.NDArray[np.object_]
     first_initials: npt.NDArray[np.object_]
     surnames: npt.NDArray[np.object_]
-    author_count: npt.NDArray[np.int16]
-    """How many authors the record names (lines with a surname)."""
     authors_text: TextColumn
     """Per record, its authors as written (one a line); :func:`normalise.author_names` gives
     their surnames' parts, for the few pairs that need them."""
@@ -550,7 +548,6 @@ def _prepare(
     first_author = authors.first_author[author_codes]
     first_initials = authors.first_initials[author_codes]
     surnames = authors.surnames[author_codes]
-    author_count = np.minimum(authors.count, np.iinfo(np.int16).max).astype(np.int16)[author_codes]
     del authors, author_codes
 
     journals_raw = _Distinct.of(records, "journal")
@@ -626,7 +623,6 @@ def _prepare(
         first_author=first_author,
         first_initials=first_initials,
         surnames=surnames,
-        author_count=author_count,
         authors_text=TextColumn.of(records, "authors"),
         corporate=corporate,
         author_words=author_words,
