@@ -74,6 +74,25 @@ def test_a_short_title_merges_only_within_one_issue():
     assert run(EDITORIAL, {**EDITORIAL, "authors": "Powell, Philip"})[0] == 2
 
 
+def test_a_first_page_1_in_two_issues_does_not_place_one_article():
+    # Electronic articles count their pages from 1 in every issue ("1-2", "1-3"): the same
+    # authors' reports on two regions, in two issues of one volume, share the first page and
+    # a close title.
+    first = {
+        "title": "Influenza surveillance in the northern region",
+        "authors": "Okafor, Chidi\nBrennan, Maeve",
+        "year": "2021",
+        "journal": "Communicable Diseases Intelligence",
+        "volume": "45",
+        "issue": "3",
+        "pages": "1-2",
+    }
+    second = {**first, "title": "Influenza surveillance in the southern region"}
+    groups, pairs = run(first, {**second, "issue": "5", "pages": "1-3"})
+    assert groups == 2
+    assert pairs[0][0] != "duplicate"
+
+
 def test_a_title_with_a_typo_in_its_middle_is_compared_through_its_authors_and_volume():
     # The typo falls within the first and the last 32 letters and in one of the title's
     # rarest words; one record has neither pages nor identifiers: only the first author,

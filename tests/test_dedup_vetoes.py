@@ -196,6 +196,7 @@ def test_pubmed_ids_that_differ_on_one_citation_are_one_article():
         ({"issue": ""}, {}),  # issues may restart their pages
         ({"pages": "1-12"}, {}),  # a range from page 1: an electronic article's page count
         ({"pages": "57"}, {}),  # one page: a letter and the reply printed with it
+        ({"pages": "57-57"}, {}),  # one page written as a range
         ({"title": "Nosocomial legionellosis"}, {}),  # too short to tell works apart
         ({"issue": "Suppl. 1"}, {}),  # abstracts of a supplement share its pages
         ({"journal": "Expert Review of Anti-Infective Therapy.Conference: 12th Congress"}, {}),
@@ -343,9 +344,33 @@ ABSTRACT_MEETING = {
 def test_a_meeting_abstract_under_its_journal_and_under_its_meeting_is_one_abstract():
     assert decision(ABSTRACT_EMBASE, ABSTRACT_MEETING)[:2] == (1, "duplicate")
     assert normalise.meeting(ABSTRACT_EMBASE["journal"]) == (
-        "congress of the international society on thrombosis and"
+        "23rd congress of the international society on thrombosis and"
     )
     assert normalise.meeting("Journal of Thrombosis and Haemostasis") == ""
+
+
+@pytest.mark.parametrize(
+    ("embase", "other"),
+    [
+        # One abstract presented again at the next year's meeting of the series.
+        (
+            "Value in Health.Conference: ISPOR 22nd Annual International Meeting",
+            "ISPOR 23rd Annual International Meeting",
+        ),
+        # A series' name without its edition or year does not name one meeting.
+        (
+            "Internal Medicine Journal.Conference: Annual Scientific Meeting",
+            "RACP Annual Scientific Meeting",
+        ),
+    ],
+)
+def test_meetings_of_one_series_are_not_one_venue(embase, other):
+    year = {"year": "2012"} if "23rd" in other else {}  # the next meeting, a year later
+    groups, verdict, _ = decision(
+        {**ABSTRACT_EMBASE, "journal": embase}, {**ABSTRACT_MEETING, "journal": other, **year}
+    )
+    assert groups == 2
+    assert verdict != "duplicate"
 
 
 def test_abstracts_of_two_meetings_are_not_one_abstract_by_their_venue():

@@ -25,6 +25,7 @@ from searchtrail.dedup.normalise import (
     author_names,
     journal_agreement,
     numbers,
+    same_meeting,
     same_person,
     title_numbers,
 )
@@ -95,6 +96,9 @@ class Comparison:
     page_one: npt.NDArray[np.bool_]
     """Either record's first page is 1: a page range from 1 is often an electronic
     article's page count ("1-8"), which many articles of one volume share."""
+    one_page: npt.NDArray[np.bool_]
+    """Either record's pages are one page ("334", "334-334"): a letter and the reply
+    printed after it, or short items, share a page."""
 
     def __len__(self) -> int:
         return int(self.i.size)
@@ -244,26 +248,19 @@ def _first_same(
 
 def _meeting_agreement(p: Prepared, i: Ints, j: Ints, journal: Codes) -> None:
     """Two conference abstracts whose journals differ agree on their venue (1, compatible)
-    when the meeting one names in its journal's conference note is the other's journal or
-    meeting: Embase gives "Journal.Conference: 23rd Congress of …", another database the
-    congress alone. Only pairs that are both conference abstracts are looked at, so an
-    article's journal is never compared with a meeting."""
+    when their journals name one meeting (:func:`normalise.same_meeting`): Embase gives
+    "Journal.Conference: 23rd Congress of …", another database the congress alone. Only
+    pairs that are both conference abstracts are looked at, so an article's journal is
+    never compared with a meeting."""
     has_meeting = p.meeting != ""
     rows = np.flatnonzero(
         (journal == 0)
-        & (has_meeting[i] | has_meeting[j])
+        & has_meeting[i]
+        & has_meeting[j]
         & ((p.markers[i] & p.markers[j] & CONFERENCE) != 0)
     )
     for k in rows.tolist():
-        a, b = i[k], j[k]
-        if any(
-            journal_agreement(x, y)
-            for x, y in (
-                (p.meeting[a], p.journal[b]),
-                (p.journal[a], p.meeting[b]),
-                (p.meeting[a], p.meeting[b]),
-            )
-        ):
+        if same_meeting(p.meeting[i[k]], p.meeting[j[k]]):
             journal[k] = 1
 
 
@@ -311,6 +308,12 @@ def _similarities(
         ]
         for scorer in scorers
     ]
+
+
+def _one_page(p: Prepared, records: Ints) -> npt.NDArray[np.bool_]:
+    """Records whose pages are one page: a first page with no last page, or the same."""
+    first, last = p.page[records], p.last_page[records]
+    return np.asarray((first != "") & ((last == "") | (last == first)), dtype=bool)
 
 
 def _missing(values: npt.NDArray[np.object_], i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
@@ -398,4 +401,5 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         first_same=first_same,
         page_gap=_page_gap(p, i, j),
         page_one=(p.page[i] == "1") | (p.page[j] == "1"),
+        one_page=_one_page(p, i) | _one_page(p, j),
     )

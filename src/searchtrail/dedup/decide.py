@@ -105,7 +105,8 @@ class Evidence:
         # One article in every respect a citation can say: the same title and authors in
         # the same journal, volume, issue, first and last page and year, where pages place
         # one article (not abstracts sharing a supplement's pages, not a range from page 1,
-        # which many electronic articles share). Two works cannot share all of that, so
+        # which many electronic articles share, not one page, which a letter shares with the
+        # reply printed after it). Two works cannot share all of that, so
         # where their DOIs or ids differ, one of them was given to the wrong record.
         placed = (
             ((c.title >= 97) | ((c.title >= 90) & (c.title_tokens >= 97)))
@@ -116,6 +117,7 @@ class Evidence:
             & full_range
             & (c.year_gap == 0)
             & ~c.page_one
+            & ~c.one_page
             & ~conference
             & ~c.short_title
         )
@@ -197,8 +199,8 @@ RULES: Final[tuple[Rule, ...]] = (
         "same citation, an identifier misassigned",
         "different DOIs or ids, but the same title (four words or more) and authors in the "
         "same journal, volume, issue, first and last page and year, where pages place one "
-        "article (not a conference abstract, not a range from page 1): two works cannot "
-        "share all of a citation, so one identifier was given to the wrong record",
+        "article (not a conference abstract, not one page, not a range from page 1): two "
+        "works cannot share all of a citation, so one identifier was given to the wrong record",
         lambda e: e.misassigned & ~e.numbers,
     ),
     Rule(
@@ -217,7 +219,8 @@ RULES: Final[tuple[Rule, ...]] = (
     Rule(
         "title, volume and page",
         "similar title, authors agree (or one record has none), year within one, same volume "
-        "and first page",
+        "and first page (not page 1 in two different issues: electronic articles count their "
+        "pages from 1 in every issue)",
         lambda e: (
             ~e.vetoed
             & (~e.numbers | e.cited)
@@ -226,6 +229,7 @@ RULES: Final[tuple[Rule, ...]] = (
             & e.year_ok
             & (e.c.volume == 1)
             & (e.c.page == 1)
+            & ((e.c.issue != -1) | ~e.c.page_one)
         ),
     ),
     Rule(

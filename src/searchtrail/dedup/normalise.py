@@ -114,6 +114,9 @@ _PROCEEDINGS: Final = re.compile(
 # A journal name followed by a conference note: "Heart. Conference: British ..."
 _CONFERENCE: Final = re.compile(r"[.:;,]\s*(?:conference|meeting|congress|symposium|annual)\b.*$")
 _CONFERENCE_WORD: Final = re.compile(r"^conference\b\s*:?\s*")
+_MEETING_NAME: Final = re.compile(
+    r"\b(?:conference|congress|meeting|symposium|workshop|colloquium|summit|convention)\b"
+)
 _PARENS: Final = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _JOURNAL_STOP: Final = frozenset({
     "of", "and", "the", "in", "for", "on", "a", "an", "de", "d", "la", "le", "l", "les", "des",
@@ -343,20 +346,39 @@ def journal(text: str) -> str:
 
 
 def meeting(text: str) -> str:
-    """The meeting named in a journal's conference note, in the comparable form of
-    :func:`journal` ("Anaesthesia.Conference: 38th Annual Congress of the Association"
-    gives "congress of association"), or "" when the name has no such note. Embase
-    prints a meeting's abstracts under the journal that published them with this note;
-    another database may give the meeting alone as the source."""
+    """The meeting a journal's name gives, folded with its edition numbers and years kept:
+    the meeting in Embase's conference note ("Anaesthesia.Conference: 38th Annual Congress
+    of the Association" gives "38th annual congress of the association"), or the whole name
+    when it names a meeting ("23rd Congress of the International Society on Thrombosis and
+    Haemostasis ..."), or "" for a journal. Embase prints a meeting's abstracts under the
+    journal that published them with this note; another database may give the meeting alone
+    as the source. :func:`same_meeting` compares two."""
     if not text:
         return ""
     value = html.unescape(text)
     if not value.isascii():
         value = anyascii(value)
-    note = _CONFERENCE.search(value.lower())
-    if not note:
-        return ""
-    return journal(_CONFERENCE_WORD.sub("", note.group(0).lstrip(".:;, "), count=1))
+    lower = value.lower()
+    note = _CONFERENCE.search(lower)
+    if note:
+        return fold(_CONFERENCE_WORD.sub("", note.group(0).lstrip(".:;, "), count=1))
+    return fold(lower) if _MEETING_NAME.search(lower) else ""
+
+
+def same_meeting(a: str, b: str) -> bool:
+    """Two :func:`meeting` names name one meeting: one is the other or its start (Embase
+    cuts the note short), and the shorter holds four words or more with a number (an
+    edition or a year: "Annual scientific meeting" names a series, and "22nd" and "23rd"
+    are two meetings of it)."""
+    if not a or not b:
+        return False
+    shorter, longer = sorted((a, b), key=len)
+    words = shorter.split()
+    return (
+        len(words) >= 4
+        and any(c.isdigit() for c in shorter)
+        and (longer == shorter or longer.startswith(shorter + " "))
+    )
 
 
 @lru_cache(maxsize=500_000)

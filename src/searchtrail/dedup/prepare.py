@@ -137,7 +137,7 @@ class Prepared:
     author_words: npt.NDArray[np.object_]
     journal: npt.NDArray[np.object_]
     meeting: npt.NDArray[np.object_]
-    """The meeting a journal's conference note names (:func:`normalise.meeting`), or ""."""
+    """The meeting the journal's name gives (:func:`normalise.meeting`), or ""."""
     url: npt.NDArray[np.object_]
     """The record's first address (:func:`normalise.url`)."""
     publisher: npt.NDArray[np.object_]
