@@ -167,7 +167,10 @@ def deduplicate(
     _release_memory()
     say("applying verdicts and forming groups")
     pairs = _apply_verdicts(pairs, verdicts, index)
-    identifier_rules = [RULES[0].name, RULES[1].name]  # same identifier, same register entry
+    identifier_rules = [
+        RULES[0].name,
+        RULES[1].name,
+    ]  # same identifier, same register entry
     is_edge = pairs["decision"].to_numpy() == DUPLICATE
     edges = pairs.loc[is_edge, ["a", "b", "reason", "decided_by", "title"]]
     kinds = np.where(
@@ -178,7 +181,11 @@ def deduplicate(
     weights = np.where(kinds == MANUAL, 1000.0, np.where(kinds == IDENTIFIER, 300.0, 100.0))
     weights = weights + edges["title"].fillna(100.0).to_numpy()
     graph = _Graph(
-        prepared.n, edges["a"].to_numpy(), edges["b"].to_numpy(), kinds, weights.astype(float)
+        prepared.n,
+        edges["a"].to_numpy(),
+        edges["b"].to_numpy(),
+        kinds,
+        weights.astype(float),
     )
     refused = (pairs["decided_by"] == "person").to_numpy(dtype=bool) & (
         pairs["decision"].to_numpy() == NOT_DUPLICATE
@@ -281,7 +288,13 @@ def _apply_verdicts(
             decision[k], reason[k], decided_by[k] = value, note, "person"
         else:
             extra.append(
-                {"a": a, "b": b, "decision": value, "reason": note, "decided_by": "person"}
+                {
+                    "a": a,
+                    "b": b,
+                    "decision": value,
+                    "reason": note,
+                    "decided_by": "person",
+                }
             )
     pairs = pairs.assign(decision=decision, reason=reason, decided_by=decided_by)
     if extra:
@@ -332,7 +345,9 @@ class _Graph:
         return [
             (other, link)
             for other, link in zip(
-                self._other[start:end].tolist(), self._link[start:end].tolist(), strict=True
+                self._other[start:end].tolist(),
+                self._link[start:end].tolist(),
+                strict=True,
             )
             if self.alive[link]
         ]
@@ -431,43 +446,16 @@ def _conflict(
 def _excuses(
     p: Prepared, pairs: npt.NDArray[np.int64]
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """For each pair (a row of ``pairs``), whether the pair rules' own comparison excuses
-    what :func:`_conflict` would hold against it, so that a group is not split where its
-    pairs would have merged: different numbers in the titles where the two share one
+    """For each pair (a row of ``pairs``) that :func:`_conflict` holds a difference against,
+    whether the pair rules' own comparison excuses it, so that a group is not split where
+    its pairs would have merged: different numbers in the titles where the two share one
     complete citation (``Evidence.cited``: a number mistyped in one database's title), and
     different identifiers where they agree on everything a citation says
-    (``Evidence.misassigned``: an identifier given to the wrong record). Only the pairs with
-    such a difference are compared; the others are False."""
-    a, b = pairs[:, 0], pairs[:, 1]
-    cited = np.zeros(len(pairs), dtype=bool)
-    misassigned = np.zeros(len(pairs), dtype=bool)
-    rows = np.flatnonzero(
-        (p.title_numbers[a] != p.title_numbers[b])
-        | ((p.doi[a] != "") & (p.doi[b] != "") & (p.doi[a] != p.doi[b]))
-        | np.fromiter(
-            (
-                _ids_conflict(p.ids[x], p.ids[y])
-                for x, y in zip(a.tolist(), b.tolist(), strict=True)
-            ),
-            dtype=bool,
-            count=len(pairs),
-        )
-    )
-    if rows.size:
-        evidence = Evidence.of(compare(p, a[rows], b[rows], workers=1))
-        cited[rows] = evidence.cited
-        misassigned[rows] = evidence.misassigned
-    return cited, misassigned
-
-
-def _ids_conflict(mine: dict[str, frozenset[str]], theirs: dict[str, frozenset[str]]) -> bool:
-    """Two records' identifiers of a type whose database holds each work once, and none in
-    common (as :func:`_conflict` finds them)."""
-    if not mine or not theirs:
-        return False
-    return any(
-        not mine[kind] & theirs[kind] for kind in mine.keys() & theirs.keys() & ONE_RECORD_PER_WORK
-    )
+    (``Evidence.misassigned``: an identifier given to the wrong record)."""
+    if not len(pairs):
+        return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
+    evidence = Evidence.of(compare(p, pairs[:, 0], pairs[:, 1], workers=1))
+    return np.asarray(evidence.cited, dtype=bool), np.asarray(evidence.misassigned, dtype=bool)
 
 
 def _may_conflict(
@@ -508,15 +496,20 @@ def _enforce(
     constraints = [(a, b, "a person's verdict says they are not duplicates") for a, b in cannot]
     pairs = _group_pairs(label, 3)
     pairs = pairs[_may_conflict(p, pairs[:, 0], pairs[:, 1])]
-    cited, misassigned = _excuses(p, pairs)
-    for (a, b), one_citation, wrong_id in zip(
-        pairs.tolist(), cited.tolist(), misassigned.tolist(), strict=True
-    ):
+    found = []
+    for a, b in pairs.tolist():
         link = graph.link(a, b)
-        if link is None or graph.kind[link] != MANUAL:
-            why = _conflict(p, a, b, cited=one_citation, misassigned=wrong_id)
-            if why:
-                constraints.append((a, b, why))
+        if (link is None or graph.kind[link] != MANUAL) and _conflict(p, a, b):
+            found.append((a, b))
+    # What the pair rules excuse is compared for the pairs found in conflict only.
+    conflicts = np.array(found, dtype=np.int64).reshape(-1, 2)
+    cited, misassigned = _excuses(p, conflicts)
+    for (a, b), one_citation, wrong_id in zip(
+        found, cited.tolist(), misassigned.tolist(), strict=True
+    ):
+        why = _conflict(p, a, b, cited=one_citation, misassigned=wrong_id)
+        if why:
+            constraints.append((a, b, why))
     messages: list[Split] = []
     for a, b, why in constraints:
         if label[a] != label[b]:
