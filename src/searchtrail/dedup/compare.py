@@ -310,10 +310,13 @@ def _similarities(
     ]
 
 
-def _one_page(p: Prepared, records: Ints) -> npt.NDArray[np.bool_]:
-    """Records whose pages are one page: a first page with no last page, or the same."""
-    first, last = p.page[records], p.last_page[records]
-    return np.asarray((first != "") & ((last == "") | (last == first)), dtype=bool)
+def _one_page(p: Prepared, i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
+    """Pairs where either record's pages are one page: a first page with no last page, or
+    the same (found once per record, then for the pairs)."""
+    single = np.asarray(
+        (p.page != "") & ((p.last_page == "") | (p.last_page == p.page)), dtype=bool
+    )
+    return np.asarray(single[i] | single[j], dtype=bool)
 
 
 def _missing(values: npt.NDArray[np.object_], i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
@@ -401,5 +404,5 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         first_same=first_same,
         page_gap=_page_gap(p, i, j),
         page_one=(p.page[i] == "1") | (p.page[j] == "1"),
-        one_page=_one_page(p, i) | _one_page(p, j),
+        one_page=_one_page(p, i, j),
     )

@@ -108,8 +108,9 @@ class Evidence:
         # which many electronic articles share, not one page, which a letter shares with the
         # reply printed after it). Two works cannot share all of that, so
         # where their DOIs or ids differ, one of them was given to the wrong record.
+        same_title = (c.title >= 97) | ((c.title >= 90) & (c.title_tokens >= 97))
         placed = (
-            ((c.title >= 97) | ((c.title >= 90) & (c.title_tokens >= 97)))
+            same_title
             & (c.authors >= 80)
             & (c.journal >= 1)
             & (c.volume == 1)
@@ -153,7 +154,7 @@ class Evidence:
             & (c.authors < 50)
             & (c.first_author < 70)
             & (c.author_words < 70),
-            same_title=(c.title >= 97) | ((c.title >= 90) & (c.title_tokens >= 97)),
+            same_title=same_title,
             close_title=(c.title >= 88) | (c.title_tokens >= 95),
             year_ok=c.year_gap <= 1,
             year_same=c.year_gap == 0,

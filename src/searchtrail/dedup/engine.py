@@ -167,10 +167,7 @@ def deduplicate(
     _release_memory()
     say("applying verdicts and forming groups")
     pairs = _apply_verdicts(pairs, verdicts, index)
-    identifier_rules = [
-        RULES[0].name,
-        RULES[1].name,
-    ]  # same identifier, same register entry
+    identifier_rules = [RULES[0].name, RULES[1].name]  # same identifier, same register entry
     is_edge = pairs["decision"].to_numpy() == DUPLICATE
     edges = pairs.loc[is_edge, ["a", "b", "reason", "decided_by", "title"]]
     kinds = np.where(
@@ -181,11 +178,7 @@ def deduplicate(
     weights = np.where(kinds == MANUAL, 1000.0, np.where(kinds == IDENTIFIER, 300.0, 100.0))
     weights = weights + edges["title"].fillna(100.0).to_numpy()
     graph = _Graph(
-        prepared.n,
-        edges["a"].to_numpy(),
-        edges["b"].to_numpy(),
-        kinds,
-        weights.astype(float),
+        prepared.n, edges["a"].to_numpy(), edges["b"].to_numpy(), kinds, weights.astype(float)
     )
     refused = (pairs["decided_by"] == "person").to_numpy(dtype=bool) & (
         pairs["decision"].to_numpy() == NOT_DUPLICATE
@@ -288,13 +281,7 @@ def _apply_verdicts(
             decision[k], reason[k], decided_by[k] = value, note, "person"
         else:
             extra.append(
-                {
-                    "a": a,
-                    "b": b,
-                    "decision": value,
-                    "reason": note,
-                    "decided_by": "person",
-                }
+                {"a": a, "b": b, "decision": value, "reason": note, "decided_by": "person"}
             )
     pairs = pairs.assign(decision=decision, reason=reason, decided_by=decided_by)
     if extra:
@@ -345,9 +332,7 @@ class _Graph:
         return [
             (other, link)
             for other, link in zip(
-                self._other[start:end].tolist(),
-                self._link[start:end].tolist(),
-                strict=True,
+                self._other[start:end].tolist(), self._link[start:end].tolist(), strict=True
             )
             if self.alive[link]
         ]

@@ -326,14 +326,19 @@ def volume(text: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
+def _ascii_lower(text: str) -> str:
+    """A journal's name without HTML entities, in ASCII and lower case."""
+    value = html.unescape(text)
+    if not value.isascii():
+        value = anyascii(value)
+    return value.lower()
+
+
 def journal(text: str) -> str:
     """A journal name in comparable form."""
     if not text:
         return ""
-    value = html.unescape(text)
-    if not value.isascii():
-        value = anyascii(value)
-    value = value.lower().replace("&", " and ").replace("+", " and ")
+    value = _ascii_lower(text).replace("&", " and ").replace("+", " and ")
     value = _PROCEEDINGS.sub("", value)
     value = _CONFERENCE.sub("", value)
     value = _PARENS.sub(" ", value)
@@ -355,10 +360,7 @@ def meeting(text: str) -> str:
     as the source. :func:`same_meeting` compares two."""
     if not text:
         return ""
-    value = html.unescape(text)
-    if not value.isascii():
-        value = anyascii(value)
-    lower = value.lower()
+    lower = _ascii_lower(text)
     note = _CONFERENCE.search(lower)
     if note:
         return fold(_CONFERENCE_WORD.sub("", note.group(0).lstrip(".:;, "), count=1))
