@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from searchtrail.dedup import normalise
-from tests.record_pairs import decision, deduplicated
+from searchtrail.dedup.prepare import PREPRINT, prepare
+from tests.record_pairs import decision, deduplicated, records
 
 # A letter to the editor, as MEDLINE gives it.
 LETTER = {
@@ -480,3 +481,81 @@ def test_a_first_page_off_by_one_under_different_authors_is_not_merged():
     groups, verdict, _ = decision({**ARTICLE, "pages": "45"}, other)
     assert groups == 2
     assert verdict != "duplicate"
+
+
+# --- 5: preprints ---------------------------------------------------------------------------
+
+# A Genome Research article (IEBH/dedupe-sweep, test/data/copper.xml at 14ca6b6, record
+# rn_233): Cold Spring Harbor registers its journals' DOIs under bioRxiv's prefix.
+GENOME_RESEARCH = {
+    "title": "Detection of vancomycin-resistant Enterococcus faecium hospital-adapted lineages"
+    " in municipal wastewater treatment plants indicates widespread distribution and release"
+    " into the environment",
+    "authors": "Gouliouris, T.\nRaven, K. E.\nMoradigaravand, D.\nLudden, C.\nColl, F.",
+    "year": "2019",
+    "journal": "Genome Research",
+    "volume": "29",
+    "issue": "4",
+    "pages": "626-634",
+    "doi": "10.1101/gr.232629.117",
+    "type": "JOUR",
+}
+
+# A conference paper from two sources (../shared/benchmarks/dedup/colrev_digital_work.ris,
+# records id_1006976 and id_2006977): one carries the DOI of the paper's SSRN posting.
+ICIS_PAPER = {
+    "title": "Gender Wage Gap in Online Gig Economy and Gender Differences in Job Preferences",
+    "authors": "Liang, Chen\nHong, Yili\nGu, Bin\nPeng, Jing",
+    "year": "2018",
+    "journal": "International Conference on Information Systems",
+    "pages": "1-17",
+    "type": "CONF",
+}
+
+
+@pytest.mark.parametrize(
+    ("doi", "preprint"),
+    [
+        ("10.1101/gr.232629.117", False),
+        ("10.1101/gad.1234509", False),
+        ("10.1101/cshperspect.a012345", False),
+        ("10.1101/2023.04.18.23288775", True),
+        ("10.1101/123456", True),
+        ("10.2139/ssrn.3266249", True),
+        ("10.48550/arxiv.2401.02456", True),
+        ("10.21203/rs.3.rs-123456/v1", True),
+        ("10.31234/osf.io/n9eba", True),
+    ],
+)
+def test_a_journal_article_under_a_preprint_servers_prefix_is_not_a_preprint(doi, preprint):
+    # Without its DOI the article is still the same article; a posting on a server is a
+    # version of it, linked.
+    bare = {**GENOME_RESEARCH, "doi": "", "journal": "Genome Res"}
+    if preprint:
+        posting = {**GENOME_RESEARCH, "doi": doi, "journal": "", "volume": "", "issue": ""}
+        posting["pages"] = ""
+        assert decision(bare, posting)[:2] == (2, "linked version")
+    else:
+        assert decision(bare, {**GENOME_RESEARCH, "doi": doi})[:2] == (1, "duplicate")
+
+
+def test_a_doi_names_a_preprint_by_its_servers_form():
+    # Records that name no venue (a reference manager's bare entry): the DOI alone tells.
+    dois = ["10.1101/gr.232629.117", "10.1101/gad.1234509", "10.1101/2023.04.18.23288775",
+            "10.1101/123456", "10.2139/ssrn.3266249", "10.1111/jcpp.13012"]  # fmt: skip
+    table = records(*({"title": GENOME_RESEARCH["title"], "doi": doi} for doi in dois))
+    marked = (prepare(table).markers & PREPRINT) != 0
+    assert marked.tolist() == [False, False, True, True, True, False]
+
+
+def test_a_record_naming_its_venue_is_that_publication_whatever_server_its_doi_names():
+    with_ssrn = {**ICIS_PAPER, "doi": "10.2139/SSRN.3266249"}
+    assert decision(ICIS_PAPER, with_ssrn)[:2] == (1, "duplicate")
+
+
+@pytest.mark.parametrize("venue", ["", "SSRN Electronic Journal", "medRxiv"])
+def test_a_record_naming_no_venue_or_the_server_is_the_posting(venue):
+    posting = {**ICIS_PAPER, "doi": "10.2139/SSRN.3266249", "journal": venue, "type": "JOUR"}
+    posting["pages"] = ""
+    groups, verdict, _ = decision(ICIS_PAPER, posting)
+    assert (groups, verdict) == (2, "linked version")

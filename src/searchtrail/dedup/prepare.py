@@ -84,12 +84,15 @@ REGISTRY_TYPES: Final = frozenset(
 )
 """Identifier types that name a registered trial: on a register entry they name the entry;
 on a journal article they name the trial it reports, not the article."""
-# DOI prefixes of preprint servers: bioRxiv/medRxiv, Research Square, SSRN, arXiv,
-# Preprints.org, PsyArXiv/OSF.
-_PREPRINT_DOI: Final = (
-    "10.1101/", "10.21203/", "10.2139/", "10.48550/", "10.20944/", "10.31234/", "10.31219/",
-    "10.31235/",
-)  # fmt: skip
+# DOIs of preprint servers. A prefix names the registrant, not the server: Research Square,
+# SSRN, arXiv, Preprints.org and OSF (PsyArXiv, SocArXiv) register only postings, but Cold
+# Spring Harbor registers bioRxiv and medRxiv beside its journals (Genome Research's
+# 10.1101/gr.232629.117), so there only the servers' numeric suffixes
+# (10.1101/2023.04.18.23288775, the older 10.1101/123456) name a preprint.
+_PREPRINT_DOI: Final = re.compile(
+    r"10\.(?:21203|2139|48550|20944|31234|31219|31235)/"
+    r"|10\.1101/(?:\d{4}\.\d{2}\.\d{2}\.)?\d+(?:v\d+)?$"
+)
 _PREPRINT_WORDS: Final = re.compile(
     r"\b(?:medrxiv|biorxiv|arxiv|ssrn|research square|preprints|psyarxiv|osf preprints)\b"
 )
@@ -424,6 +427,11 @@ def _journal_markers(journal: str) -> int:
     return flags
 
 
+def _names_other_venue(journal: str) -> bool:
+    """Whether a journal's name, as written, names a venue other than a preprint server."""
+    return bool(journal.strip()) and not _PREPRINT_WORDS.search(journal.lower())
+
+
 def _flags(values: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
     return np.asarray(values, dtype=np.int64)
 
@@ -565,15 +573,19 @@ def _prepare(
     meeting = np.logical_or.reduce([c.search(_MEETING_ABSTRACTS) for c in volume_issue_pages])
     supplement = np.logical_or.reduce([c.search(_SUPPLEMENT) for c in volume_issue_pages])
     conference = meeting | (supplement & ~spans[pages_raw.codes])
-    preprint_doi = np.array([d.startswith(_PREPRINT_DOI) for d in dois], dtype=bool)
+    # A server's DOI marks a preprint on a record that names no venue or names the server; a
+    # record naming a journal or a meeting describes that publication, and the DOI found for
+    # its title (as reference managers and enrichment services add one) is another version's.
+    preprint_doi = np.array([_PREPRINT_DOI.match(d) is not None for d in dois], dtype=bool)
+    other_venue = journals_raw.each(_names_other_venue).astype(bool)
     markers = (
         _flags(kinds.each(_kind_markers))
         | _flags(journals_raw.each(_journal_markers))
         | urls_raw.search(_REGISTER_SOURCE) * REGISTER
-        | preprint_doi[dois_raw.codes] * PREPRINT
+        | (preprint_doi[dois_raw.codes] & ~other_venue) * PREPRINT
         | conference * CONFERENCE
     ).astype(np.int64)
-    del kinds, meeting, supplement, conference
+    del kinds, meeting, supplement, conference, other_venue
 
     ids = _grouped_ids(
         _Distinct.of(records, "ids"),
