@@ -73,7 +73,6 @@ COMPLETENESS: Final = {
     "doi": 2, "abstract": 2, "issn": 1, "isbn": 1, "pmid": 1, "url": 1,
 }  # fmt: skip
 
-COMPLETENESS_FIELDS: Final = tuple(COMPLETENESS)
 
 Progress = Callable[[str], None]
 
@@ -117,6 +116,9 @@ class DedupResult:
     kept: npt.NDArray[np.bool_]
     merge_kind: npt.NDArray[np.object_]
     pairs: pd.DataFrame
+    completeness: npt.NDArray[np.int64]
+    """Each record's :func:`completeness`, by which each group's kept record was chosen
+    and the merged table takes a field from the most complete member that has it."""
     splits: list[Split] = field(default_factory=list)
 
     @cached_property
@@ -194,14 +196,15 @@ def deduplicate(
     del prepared
     _release_memory()
     chosen = _chosen(graph, verdicts, index)
-    group, kept, merge_kind = _groups(graph, records, priority, chosen)
+    score = completeness(records)
+    group, kept, merge_kind = _groups(graph, score, priority, chosen)
     for position, name, column in ((0, "record_a", "a"), (1, "record_b", "b")):
         taken = record_id_column.take(pairs[column].to_numpy())
         pairs.insert(position, name, pd.Series(taken, index=pairs.index))
     pairs["decision"] = _decision_names(pairs["decision"].to_numpy())
     pairs["reason"] = pd.Categorical(pairs["reason"])
     pairs["decided_by"] = pd.Categorical(pairs["decided_by"])
-    return DedupResult(record_ids, group, kept, merge_kind, pairs, splits)
+    return DedupResult(record_ids, group, kept, merge_kind, pairs, score, splits)
 
 
 def _decision_names(decision: npt.NDArray[np.int8]) -> pd.Categorical[str]:
@@ -610,7 +613,7 @@ def _chosen(graph: _Graph, verdicts: Sequence[Verdict], index: dict[str, int]) -
 
 def _groups(
     graph: _Graph,
-    records: pd.DataFrame,
+    score: npt.NDArray[np.int64],
     priority: npt.NDArray[np.int64] | None,
     chosen: set[int] | frozenset[int] = frozenset(),
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.object_]]:
@@ -621,7 +624,6 @@ def _groups(
     breadth first in the order of the records; in a group whose links are all of one kind,
     that kind."""
     label = graph.components()
-    score = completeness(records)
     rank = priority if priority is not None else np.zeros(graph.n, dtype=np.int64)
     nodes = np.arange(graph.n)
     is_chosen = np.zeros(graph.n, dtype=bool)

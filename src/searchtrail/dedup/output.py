@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as arrow_csv
 
 from searchtrail.arrowtext import Text, mapped, recomputed
-from searchtrail.dedup.engine import COMPLETENESS_FIELDS, DedupResult, completeness
+from searchtrail.dedup.engine import DedupResult
 from searchtrail.dedup.normalise import full_end
 from searchtrail.fileio import write_chunks, write_text
 from searchtrail.records.fields import STANDARD_FIELDS
@@ -91,8 +91,7 @@ class UniqueRecords:
         ranked_rows = multi
         if multi.size:
             # The members of each multi-record group, best source first: kept, most complete, first.
-            table = self.records
-            score = completeness(table[[name for name in COMPLETENESS_FIELDS if name in table]])
+            score = result.completeness
             order = np.lexsort((multi, -score[multi], ~kept[multi], groups[multi]))
             ranked_rows = multi[order]
         for name in MERGED_FIELDS:
