@@ -632,3 +632,47 @@ def test_titles_normalised_in_a_process_of_their_own_are_those_made_here(monkeyp
             assert mine.values.equals(theirs.values), field.name
         else:
             assert mine == theirs, field.name
+
+
+def test_pairs_compared_among_their_own_records_compare_as_among_all():
+    """Splitting a group compares only the few pairs found in conflict, among their own
+    records (``Prepared.take``): every score of a pair depends on its two records alone."""
+    from dataclasses import fields
+
+    import numpy as np
+
+    from searchtrail.dedup.candidates import candidate_pairs
+    from searchtrail.dedup.compare import compare
+    from searchtrail.dedup.files import read_files
+    from searchtrail.dedup.prepare import prepare
+    from tests.conftest import DATA
+
+    exports = [*(DATA / "exports").rglob("*.ris"), *(DATA / "exports").rglob("*.nbib")]
+    records, _ = read_files(sorted(exports), ids="position", skip_unreadable=True)
+    # Each record again under the next record's authors: titles alike, authors not, which
+    # sends a pair to be compared name by name.
+    others = records.assign(
+        record_id=records["record_id"] + "-other",
+        authors=np.roll(records["authors"].to_numpy(), 1),
+    )
+    records = pd.concat([records, others], ignore_index=True)
+    prepared = prepare(records)
+    first, second = candidate_pairs(prepared)
+    # Every candidate pair, and pairs of records that are no candidates (far apart, one
+    # without a title, a record with itself), some of them reversed.
+    rng = np.random.default_rng(7)
+    extra = rng.integers(0, prepared.n, size=(200, 2))
+    i = np.concatenate([first, second[:5], extra[:, 0], [0, 3]])
+    j = np.concatenate([second, first[:5], extra[:, 1], [0, 3]])
+    whole = compare(prepared, i, j, workers=1)
+    rows = rng.permutation(np.unique(np.concatenate([i, j])))
+    position = np.empty(prepared.n, dtype=np.int64)
+    position[rows] = np.arange(rows.size)
+    own = compare(prepared.take(rows), position[i], position[j], workers=1)
+    assert len(records) >= 60
+    assert len(first) >= 5
+    for field in fields(whole):
+        if field.name in ("i", "j"):
+            continue
+        mine, theirs = getattr(whole, field.name), getattr(own, field.name)
+        assert np.asarray(mine).tolist() == np.asarray(theirs).tolist(), field.name

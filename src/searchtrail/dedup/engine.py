@@ -442,7 +442,9 @@ def _excuses(
     (``Evidence.misassigned``: an identifier given to the wrong record)."""
     if not len(pairs):
         return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
-    evidence = Evidence.of(compare(p, pairs[:, 0], pairs[:, 1], workers=1))
+    records, local = np.unique(pairs, return_inverse=True)
+    local = local.reshape(pairs.shape)
+    evidence = Evidence.of(compare(p.take(records), local[:, 0], local[:, 1], workers=1))
     return np.asarray(evidence.cited, dtype=bool), np.asarray(evidence.misassigned, dtype=bool)
 
 

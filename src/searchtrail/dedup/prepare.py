@@ -7,9 +7,9 @@ import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -152,6 +152,20 @@ class Prepared:
     article_number: npt.NDArray[np.bool_]
     pages_text: npt.NDArray[np.object_]
     markers: npt.NDArray[np.int64]
+
+    def take(self, rows: npt.NDArray[np.int64]) -> Prepared:
+        """The records at ``rows``, in that order: what is compared of a pair depends on
+        its two records alone, so a few pairs are compared among their own records rather
+        than among all."""
+        taken: dict[str, Any] = {"n": len(rows)}
+        for name in (f.name for f in fields(self) if f.name != "n"):
+            value = getattr(self, name)
+            taken[name] = (
+                TextColumn(value.values.take(pa.array(rows)))
+                if isinstance(value, TextColumn)
+                else value[rows]
+            )
+        return Prepared(**taken)
 
 
 class TextColumn:
