@@ -553,9 +553,12 @@ def test_a_record_naming_its_venue_is_that_publication_whatever_server_its_doi_n
     assert decision(ICIS_PAPER, with_ssrn)[:2] == (1, "duplicate")
 
 
-@pytest.mark.parametrize("venue", ["", "SSRN Electronic Journal", "medRxiv"])
+@pytest.mark.parametrize(
+    "venue", ["", "SSRN Electronic Journal", "medRxiv", "ChemRxiv", "Res Sq", "Preprints.org"]
+)
 def test_a_record_naming_no_venue_or_the_server_is_the_posting(venue):
-    posting = {**ICIS_PAPER, "doi": "10.2139/SSRN.3266249", "journal": venue, "type": "JOUR"}
-    posting["pages"] = ""
-    groups, verdict, _ = decision(ICIS_PAPER, posting)
+    posting = {**GENOME_RESEARCH, "doi": "10.1101/2018.11.02.18012345", "journal": venue}
+    posting |= {"volume": "", "issue": "", "pages": ""}
+    groups, verdict, reason = decision({**GENOME_RESEARCH, "doi": ""}, posting)
     assert (groups, verdict) == (2, "linked version")
+    assert "preprint" in reason

@@ -93,9 +93,10 @@ _PREPRINT_DOI: Final = re.compile(
     r"10\.(?:21203|2139|48550|20944|31234|31219|31235)/"
     r"|10\.1101/(?:\d{4}\.\d{2}\.\d{2}\.)?\d+(?:v\d+)?$"
 )
-_PREPRINT_WORDS: Final = re.compile(
-    r"\b(?:medrxiv|biorxiv|arxiv|ssrn|research square|preprints|psyarxiv|osf preprints)\b"
-)
+# A preprint server's name as a journal: the *rXiv family (arXiv, bioRxiv, medRxiv,
+# ChemRxiv, PsyArXiv, SocArXiv, ...), SSRN, Research Square (PubMed's "Res Sq"),
+# Preprints.org, OSF Preprints.
+_PREPRINT_WORDS: Final = re.compile(r"\b(?:[a-z]*rxiv|ssrn|research square|res sq|preprints)\b")
 _CONFERENCE_WORDS: Final = re.compile(
     r"\b(?:conference|congress|meeting|symposium|abstracts|proceedings|annual scientific)\b"
 )
