@@ -541,11 +541,13 @@ def test_a_journal_article_under_a_preprint_servers_prefix_is_not_a_preprint(doi
 
 def test_a_doi_names_a_preprint_by_its_servers_form():
     # Records that name no venue (a reference manager's bare entry): the DOI alone tells.
+    # A Cold Spring Harbor monograph's chapter (087969693.41.673) is no posting either.
     dois = ["10.1101/gr.232629.117", "10.1101/gad.1234509", "10.1101/2023.04.18.23288775",
-            "10.1101/123456", "10.2139/ssrn.3266249", "10.1111/jcpp.13012"]  # fmt: skip
+            "10.1101/123456", "10.2139/ssrn.3266249", "10.1111/jcpp.13012",
+            "10.1101/2020.01.01.123456v1.full", "10.1101/087969693.41.673"]  # fmt: skip
     table = records(*({"title": GENOME_RESEARCH["title"], "doi": doi} for doi in dois))
     marked = (prepare(table).markers & PREPRINT) != 0
-    assert marked.tolist() == [False, False, True, True, True, False]
+    assert marked.tolist() == [False, False, True, True, True, False, True, False]
 
 
 def test_a_record_naming_its_venue_is_that_publication_whatever_server_its_doi_names():
@@ -562,3 +564,36 @@ def test_a_record_naming_no_venue_or_the_server_is_the_posting(venue):
     groups, verdict, reason = decision({**GENOME_RESEARCH, "doi": ""}, posting)
     assert (groups, verdict) == (2, "linked version")
     assert "preprint" in reason
+
+
+# An SSRN posting as SSRN's citation gives it, and the article as published.
+POSTING = {
+    "title": "Selecting and testing asset pricing models: a stepwise approach",
+    "authors": "Feng, Guanhao\nLan, Wei\nWang, Hansheng\nZhang, Jun",
+    "year": "2024",
+    "journal": "Management Science, Forthcoming",
+    "doi": "10.2139/ssrn.4502439",
+    "type": "article",
+}
+PUBLISHED = {
+    **POSTING,
+    "journal": "Management Science",
+    "volume": "70",
+    "issue": "9",
+    "pages": "5912-5931",
+    "doi": "",
+    "type": "JOUR",
+}
+
+
+def test_a_posting_naming_the_journal_it_will_appear_in_is_still_the_posting():
+    groups, verdict, reason = decision(POSTING, PUBLISHED)
+    assert (groups, verdict) == (2, "linked version")
+    assert "preprint" in reason
+
+
+def test_one_posting_under_two_names_of_its_server_is_one_record():
+    # DBLP names every arXiv paper "CoRR", its volume "abs/<arXiv id>"; Dimensions "arXiv".
+    arxiv = {**POSTING, "doi": "10.48550/arXiv.2305.18290", "journal": "arXiv", "type": "JOUR"}
+    dblp = {**arxiv, "journal": "CoRR", "volume": "abs/2305.18290", "type": "article"}
+    assert decision(arxiv, dblp)[:2] == (1, "duplicate")

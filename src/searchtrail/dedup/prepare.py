@@ -91,12 +91,14 @@ on a journal article they name the trial it reports, not the article."""
 # (10.1101/2023.04.18.23288775, the older 10.1101/123456) name a preprint.
 _PREPRINT_DOI: Final = re.compile(
     r"10\.(?:21203|2139|48550|20944|31234|31219|31235)/"
-    r"|10\.1101/(?:\d{4}\.\d{2}\.\d{2}\.)?\d+(?:v\d+)?$"
+    r"|10\.1101/(?:\d{4}\.\d{2}\.\d{2}\.)?\d+(?:v\d+)?(?:\.full|\.abstract|/v\d+)?$"
 )
 # A preprint server's name as a journal: the *rXiv family (arXiv, bioRxiv, medRxiv,
 # ChemRxiv, PsyArXiv, SocArXiv, ...), SSRN, Research Square (PubMed's "Res Sq"),
 # Preprints.org, OSF Preprints.
 _PREPRINT_WORDS: Final = re.compile(r"\b(?:[a-z]*rxiv|ssrn|research square|res sq|preprints)\b")
+_NUMBERED: Final = re.compile(r"^\s*\d")
+"""A volume or issue that is a number (not DBLP's "abs/2305.18290" for an arXiv posting)."""
 _CONFERENCE_WORDS: Final = re.compile(
     r"\b(?:conference|congress|meeting|symposium|abstracts|proceedings|annual scientific)\b"
 )
@@ -588,19 +590,30 @@ def _prepare(
     meeting = np.logical_or.reduce([c.search(_MEETING_ABSTRACTS) for c in volume_issue_pages])
     supplement = np.logical_or.reduce([c.search(_SUPPLEMENT) for c in volume_issue_pages])
     conference = meeting | (supplement & ~spans[pages_raw.codes])
-    # A server's DOI marks a preprint on a record that names no venue or names the server; a
-    # record naming a journal or a meeting describes that publication, and the DOI found for
-    # its title (as reference managers and enrichment services add one) is another version's.
+    kind_markers = _flags(kinds.each(_kind_markers))
+    # A server's DOI marks a preprint unless the record places itself in another venue: it
+    # names a journal or a meeting other than a server and gives a volume, an issue or a
+    # page there, or is a conference paper. Reference managers and enrichment services add
+    # the DOI they find for a title, which may be the posting's; a venue's name alone does
+    # not place a record ("Management Science, Forthcoming" on an SSRN posting, DBLP's
+    # "CoRR" on an arXiv one).
     preprint_doi = np.array([_PREPRINT_DOI.match(d) is not None for d in dois], dtype=bool)
-    other_venue = journals_raw.each(_names_other_venue).astype(bool)
+    placed = (
+        volumes_raw.search(_NUMBERED)
+        | issues_raw.search(_NUMBERED)
+        | np.array([bool(first) for first, _ in page_ranges], dtype=bool)[pages_raw.codes]
+        | conference
+        | ((kind_markers & CONFERENCE) != 0)
+    )
+    elsewhere = journals_raw.each(_names_other_venue).astype(bool) & placed
     markers = (
-        _flags(kinds.each(_kind_markers))
+        kind_markers
         | _flags(journals_raw.each(_journal_markers))
         | urls_raw.search(_REGISTER_SOURCE) * REGISTER
-        | (preprint_doi[dois_raw.codes] & ~other_venue) * PREPRINT
+        | (preprint_doi[dois_raw.codes] & ~elsewhere) * PREPRINT
         | conference * CONFERENCE
     ).astype(np.int64)
-    del kinds, meeting, supplement, conference, other_venue
+    del kinds, kind_markers, meeting, supplement, conference, placed, elsewhere
 
     ids = _grouped_ids(
         _Distinct.of(records, "ids"),
