@@ -544,10 +544,14 @@ def test_a_doi_names_a_preprint_by_its_servers_form():
     # A Cold Spring Harbor monograph's chapter (087969693.41.673) is no posting either.
     dois = ["10.1101/gr.232629.117", "10.1101/gad.1234509", "10.1101/2023.04.18.23288775",
             "10.1101/123456", "10.2139/ssrn.3266249", "10.1111/jcpp.13012",
-            "10.1101/2020.01.01.123456v1.full", "10.1101/087969693.41.673"]  # fmt: skip
+            "10.1101/2020.01.01.123456v1.full", "10.1101/087969693.41.673",
+            "10.22541/essoar.171052482.22663736/v1", "10.26434/chemrxiv-2022-abc12",
+            "10.2196/preprints.45678", "10.2196/45678"]  # fmt: skip
     table = records(*({"title": GENOME_RESEARCH["title"], "doi": doi} for doi in dois))
     marked = (prepare(table).markers & PREPRINT) != 0
-    assert marked.tolist() == [False, False, True, True, True, False, True, False]
+    assert marked.tolist() == [
+        False, False, True, True, True, False, True, False, True, True, True, False
+    ]  # fmt: skip
 
 
 def test_a_record_naming_its_venue_is_that_publication_whatever_server_its_doi_names():

@@ -85,12 +85,14 @@ REGISTRY_TYPES: Final = frozenset(
 """Identifier types that name a registered trial: on a register entry they name the entry;
 on a journal article they name the trial it reports, not the article."""
 # DOIs of preprint servers. A prefix names the registrant, not the server: Research Square,
-# SSRN, arXiv, Preprints.org and OSF (PsyArXiv, SocArXiv) register only postings, but Cold
-# Spring Harbor registers bioRxiv and medRxiv beside its journals (Genome Research's
-# 10.1101/gr.232629.117), so there only the servers' numeric suffixes
-# (10.1101/2023.04.18.23288775, the older 10.1101/123456) name a preprint.
+# SSRN, arXiv, Preprints.org, OSF (PsyArXiv, SocArXiv), EarthArXiv, ChemRxiv, TechRxiv and
+# Authorea register only postings; JMIR registers its postings as 10.2196/preprints.*
+# beside its journals' articles; Cold Spring Harbor registers bioRxiv and medRxiv beside its
+# journals (Genome Research's 10.1101/gr.232629.117), so there only the servers' numeric
+# suffixes (10.1101/2023.04.18.23288775, the older 10.1101/123456) name a preprint.
 _PREPRINT_DOI: Final = re.compile(
-    r"10\.(?:21203|2139|48550|20944|31234|31219|31235)/"
+    r"10\.(?:21203|2139|48550|20944|31234|31219|31235|31223|26434|36227|22541)/"
+    r"|10\.2196/preprints\."
     r"|10\.1101/(?:\d{4}\.\d{2}\.\d{2}\.)?\d+(?:v\d+)?(?:\.full|\.abstract|/v\d+)?$"
 )
 # A preprint server's name as a journal: the *rXiv family (arXiv, bioRxiv, medRxiv,
