@@ -6,13 +6,16 @@ records it was written from: nothing lost."""
 from __future__ import annotations
 
 import csv
+import itertools
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import rispy
 
+from searchtrail import fileio
 from searchtrail.csvtext import restored
 from searchtrail.dedup.engine import deduplicate
 from searchtrail.dedup.files import read_files
@@ -165,6 +168,29 @@ def test_a_write_that_fails_half_way_leaves_the_old_file(tmp_path):
         write_chunks(path, chunks())
     assert path.read_text(encoding="utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["unique.ris"]
+
+
+def test_a_large_file_is_put_on_the_disk_as_it_is_written_and_arrives_whole(tmp_path, monkeypatch):
+    """Every FLUSH_EVERY bytes the writing thread has the system put the file on the disk;
+    the pieces still arrive in order, each once, and the name shows the new file only
+    after the last of them is on the disk."""
+    path = tmp_path / "unique.ris"
+    path.write_text("old\n", encoding="utf-8")
+    synced: list[tuple[int, str]] = []
+
+    def data_sync(descriptor: int) -> None:
+        synced.append((os.fstat(descriptor).st_size, path.read_text(encoding="utf-8")))
+
+    monkeypatch.setattr(fileio, "FLUSH_EVERY", 100)
+    monkeypatch.setattr(fileio, "_DATA_SYNC", data_sync)
+    pieces = [f"TY  - JOUR\nTI  - record {n} {'x' * (n % 7) * 9}\nER  - \n" for n in range(60)]
+    write_chunks(path, (p.encode() if n % 2 else p for n, p in enumerate(pieces)))
+    assert path.read_text(encoding="utf-8") == "".join(pieces)
+    sizes = [size for size, _ in synced]
+    assert len(sizes) >= sum(map(len, pieces)) // (100 + max(map(len, pieces)))
+    assert sizes == sorted(sizes)
+    assert all(later - earlier >= 100 for earlier, later in itertools.pairwise(sizes))
+    assert {seen for _, seen in synced} == {"old\n"}
 
 
 # --- unique.json (CSL-JSON) ------------------------------------------------------------------
