@@ -8,6 +8,8 @@ import pytest
 
 from searchtrail.dedup import normalise
 from searchtrail.dedup.prepare import PREPRINT, prepare
+from searchtrail.records import read_export
+from searchtrail.records.fields import standardise
 from tests.record_pairs import decision, deduplicated, records
 
 # A letter to the editor, as MEDLINE gives it.
@@ -594,6 +596,72 @@ def test_a_posting_naming_the_journal_it_will_appear_in_is_still_the_posting():
     groups, verdict, reason = decision(POSTING, PUBLISHED)
     assert (groups, verdict) == (2, "linked version")
     assert "preprint" in reason
+
+
+# arXiv's own BibTeX export of a posting (its "Export BibTeX citation" form): the eprint's
+# number, its archive and its address; no DOI, no journal. The same posting from a database,
+# and the paper as published.
+ARXIV_BIBTEX = """@misc{wu2024recursivepacbayes,
+      title={Recursive PAC-Bayes: A Frequentist Approach to Sequential Prior Updates with No Information Loss},
+      author={Yi-Shan Wu and Yijie Zhang and Badr-Eddine Ch\\'{e}rief-Abdellatif and Yevgeny Seldin},
+      year={2024},
+      eprint={2405.14681},
+      archivePrefix={arXiv},
+      primaryClass={cs.LG},
+      url={https://arxiv.org/abs/2405.14681},
+}
+"""
+ARXIV_RECORD = {
+    "title": "Recursive PAC-Bayes: A Frequentist Approach to Sequential Prior Updates with No"
+    " Information Loss",
+    "authors": "Wu, Yi-Shan\nZhang, Yijie\nChérief-Abdellatif, Badr-Eddine\nSeldin, Yevgeny",
+    "year": "2024",
+    "journal": "arXiv",
+    "doi": "10.48550/arXiv.2405.14681",
+    "type": "JOUR",
+}
+ARTICLE = {**ARXIV_RECORD, "journal": "Journal of Machine Learning Research", "doi": ""}
+ARTICLE |= {"volume": "25", "issue": "3", "pages": "1-40"}
+
+
+def _arxiv_bibtex(tmp_path) -> dict[str, str]:
+    path = tmp_path / "arxiv.bib"
+    path.write_text(ARXIV_BIBTEX, encoding="utf-8")
+    parsed = read_export(path, "arxiv.bib")
+    [record] = [standardise(r.fields, parsed.format) for r in parsed.records]
+    return record
+
+
+def test_a_posting_known_by_its_servers_address_is_that_servers_posting(tmp_path):
+    posting = _arxiv_bibtex(tmp_path)
+    assert (posting["journal"], posting["doi"]) == ("", "")
+    assert decision(posting, ARXIV_RECORD)[:2] == (1, "duplicate")
+    groups, verdict, reason = decision(posting, ARTICLE)
+    assert (groups, verdict) == (2, "linked version")
+    assert "preprint" in reason
+
+
+@pytest.mark.parametrize(
+    ("fields", "preprint"),
+    [
+        ({"url": "https://arxiv.org/abs/2405.14681"}, True),
+        ({"url": "http://export.arxiv.org/pdf/2405.14681v2"}, True),
+        ({"url": "https://www.medrxiv.org/content/10.1101/2021.04.15.21255562v1"}, True),
+        ({"url": "https://papers.ssrn.com/sol3/papers.cfm?abstract_id=4502439"}, True),
+        ({"url": "https://www.researchsquare.com/article/rs-123456/v1"}, True),
+        ({"url": "https://lens.org/112-464-841-298-734\nhttps://arxiv.org/abs/2010.12421"}, True),
+        # the article's own DOI names the work, whatever its links include
+        ({"url": "https://arxiv.org/abs/2010.12421", "doi": "10.1002/9781394172092.ch8"}, False),
+        # a record placed in a journal's volume is that article
+        ({"url": "https://arxiv.org/abs/2405.14681", "journal": "J Mach Learn Res",
+          "volume": "25"}, False),
+        ({"url": "https://arxiv.org/help/bibtex"}, False),
+        ({"url": "https://lens.org/112-464-841-298-734"}, False),
+    ],
+)  # fmt: skip
+def test_a_servers_address_marks_a_posting_unless_the_record_names_another(fields, preprint):
+    table = records({"title": ARXIV_RECORD["title"], **fields})
+    assert bool(prepare(table).markers[0] & PREPRINT) == preprint
 
 
 def test_one_posting_under_two_names_of_its_server_is_one_record():
