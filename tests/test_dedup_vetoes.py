@@ -620,8 +620,8 @@ ARXIV_RECORD = {
     "doi": "10.48550/arXiv.2405.14681",
     "type": "JOUR",
 }
-ARTICLE = {**ARXIV_RECORD, "journal": "Journal of Machine Learning Research", "doi": ""}
-ARTICLE |= {"volume": "25", "issue": "3", "pages": "1-40"}
+PUBLISHED_PAPER = {**ARXIV_RECORD, "journal": "Journal of Machine Learning Research", "doi": ""}
+PUBLISHED_PAPER |= {"volume": "25", "issue": "3", "pages": "1-40"}
 
 
 def _arxiv_bibtex(tmp_path) -> dict[str, str]:
@@ -636,7 +636,7 @@ def test_a_posting_known_by_its_servers_address_is_that_servers_posting(tmp_path
     posting = _arxiv_bibtex(tmp_path)
     assert (posting["journal"], posting["doi"]) == ("", "")
     assert decision(posting, ARXIV_RECORD)[:2] == (1, "duplicate")
-    groups, verdict, reason = decision(posting, ARTICLE)
+    groups, verdict, reason = decision(posting, PUBLISHED_PAPER)
     assert (groups, verdict) == (2, "linked version")
     assert "preprint" in reason
 

@@ -462,11 +462,15 @@ def _journal_markers(journal: str) -> int:
     return flags
 
 
-def _server_of(url: str) -> str:
-    """The name of the preprint server whose posting ``url`` (a record's links) gives, or
-    ""."""
-    found = _PREPRINT_URL.search(url)
-    return _SERVERS[found["host"].lower()] if found else ""
+def _servers(urls: _Distinct) -> npt.NDArray[np.object_]:
+    """For every record, the name of the preprint server whose posting its links give the
+    address of (:data:`_PREPRINT_URL`), or "". The links are searched together; only those
+    found are read one by one for the server's name."""
+    names = _objects([""] * len(urls.values))
+    for index in np.flatnonzero(urls.texts.search(_PREPRINT_URL)):
+        found = _PREPRINT_URL.search(urls.values[index])
+        names[index] = _SERVERS[found["host"].lower()] if found else ""
+    return names[urls.codes]
 
 
 def _names_other_venue(journal: str) -> bool:
@@ -626,7 +630,7 @@ def _prepare(
     # address beside the article's own (Lens on a book chapter).
     preprint_doi = np.array([_PREPRINT_DOI.match(d) is not None for d in dois], dtype=bool)
     other_doi = np.array([bool(d) for d in dois], dtype=bool) & ~preprint_doi
-    server = urls_raw.each(_server_of)
+    server = _servers(urls_raw)
     placed = (
         volumes_raw.search(_NUMBERED)
         | issues_raw.search(_NUMBERED)
