@@ -632,13 +632,17 @@ def _arxiv_bibtex(tmp_path) -> dict[str, str]:
     return record
 
 
-def test_a_posting_known_by_its_servers_address_is_that_servers_posting(tmp_path):
+def test_a_posting_known_by_its_servers_address_is_a_posting(tmp_path):
     posting = _arxiv_bibtex(tmp_path)
     assert (posting["journal"], posting["doi"]) == ("", "")
-    assert decision(posting, ARXIV_RECORD)[:2] == (1, "duplicate")
+    # the same posting from a database is never taken for another version of it
+    assert decision(posting, ARXIV_RECORD)[1] in {"duplicate", "uncertain"}
     groups, verdict, reason = decision(posting, PUBLISHED_PAPER)
     assert (groups, verdict) == (2, "linked version")
     assert "preprint" in reason
+    # two postings alike but for their numbers are two postings
+    other = {**posting, "url": "https://arxiv.org/abs/2405.14699"}
+    assert decision(posting, other)[:2] != (1, "duplicate")
 
 
 @pytest.mark.parametrize(
@@ -646,20 +650,33 @@ def test_a_posting_known_by_its_servers_address_is_that_servers_posting(tmp_path
     [
         ({"url": "https://arxiv.org/abs/2405.14681"}, True),
         ({"url": "http://export.arxiv.org/pdf/2405.14681v2"}, True),
+        ({"url": "https://arxiv.org/html/2405.14681v1"}, True),
         ({"url": "https://www.medrxiv.org/content/10.1101/2021.04.15.21255562v1"}, True),
+        ({"url": "https://www.biorxiv.org/cgi/content/short/2020.01.01.123456v1"}, True),
         ({"url": "https://papers.ssrn.com/sol3/papers.cfm?abstract_id=4502439"}, True),
+        ({"url": "https://papers.ssrn.com/sol3/Delivery.cfm/SSRN_ID4502439_code1.pdf"
+                 "?abstractid=4502439&mirid=1"}, True),
         ({"url": "https://www.researchsquare.com/article/rs-123456/v1"}, True),
         ({"url": "https://lens.org/112-464-841-298-734\nhttps://arxiv.org/abs/2010.12421"}, True),
+        ({"url": "https://arxiv.org/abs/2405.14681", "journal": "arXiv"}, True),
         # the article's own DOI names the work, whatever its links include
         ({"url": "https://arxiv.org/abs/2010.12421", "doi": "10.1002/9781394172092.ch8"}, False),
-        # a record placed in a journal's volume is that article
-        ({"url": "https://arxiv.org/abs/2405.14681", "journal": "J Mach Learn Res",
-          "volume": "25"}, False),
+        # a record naming a venue is that publication: Google Scholar gives a published
+        # paper the address of its free copy, with no DOI, volume or pages
+        ({"url": "https://arxiv.org/abs/1706.03762", "type": "PDF",
+          "journal": "Advances in neural information processing systems"}, False),
+        ({"url": "https://papers.ssrn.com/sol3/papers.cfm?abstract_id=2345678",
+          "journal": "The Journal of Finance", "volume": "ahead-of-print"}, False),
+        # a conference paper, a chapter: publications of their own
+        ({"url": "https://arxiv.org/abs/1706.03762", "type": "CPAPER"}, False),
+        ({"url": "https://arxiv.org/abs/1706.03762", "type": "CHAP"}, False),
         ({"url": "https://arxiv.org/help/bibtex"}, False),
         ({"url": "https://lens.org/112-464-841-298-734"}, False),
     ],
 )  # fmt: skip
-def test_a_servers_address_marks_a_posting_unless_the_record_names_another(fields, preprint):
+def test_a_servers_address_marks_a_posting_only_where_the_record_names_nothing_else(
+    fields, preprint
+):
     table = records({"title": ARXIV_RECORD["title"], **fields})
     assert bool(prepare(table).markers[0] & PREPRINT) == preprint
 

@@ -99,22 +99,22 @@ _PREPRINT_DOI: Final = re.compile(
 # ChemRxiv, PsyArXiv, SocArXiv, ...), SSRN, Research Square (PubMed's "Res Sq"),
 # Preprints.org, OSF Preprints.
 _PREPRINT_WORDS: Final = re.compile(r"\b(?:[a-z]*rxiv|ssrn|research square|res sq|preprints)\b")
-# A server's address of a posting, among a record's links, and the server's name as a
-# journal would give it. arXiv's own BibTeX export gives a posting as its number, its archive
-# and this address, with no DOI and no journal.
+# A server's address of a posting among a record's links. arXiv's own BibTeX export gives a
+# posting as its number, its archive and this address, with no DOI and no journal.
 _PREPRINT_URL: Final = re.compile(
     r"\bhttps?://(?:www\.|export\.|papers\.)?"
-    r"(?P<host>arxiv\.org|biorxiv\.org|medrxiv\.org|researchsquare\.com|ssrn\.com"
-    r"|preprints\.org|osf\.io)/"
-    r"(?:abs/|pdf/|content/|article/rs-|sol3/papers\.cfm\?abstract_id=|abstract=|manuscript/"
-    r"|preprints/)",
+    r"(?:arxiv\.org/(?:abs|pdf|html)/|xxx\.lanl\.gov/abs/|(?:bio|med)rxiv\.org/(?:cgi/)?content/"
+    r"|researchsquare\.com/article/rs-|ssrn\.com/(?:sol3/papers\.cfm\?abstract_id=|abstract=)"
+    r"|ssrn\.com/sol3/delivery\.cfm.*abstractid=|preprints\.org/manuscript/|osf\.io/preprints/"
+    r"|psyarxiv\.com/|chemrxiv\.org/engage/chemrxiv/article-details/|techrxiv\.org/"
+    r"|eartharxiv\.org/repository/view/)",
     re.IGNORECASE,
 )
-_SERVERS: Final = {
-    "arxiv.org": "arXiv", "biorxiv.org": "bioRxiv", "medrxiv.org": "medRxiv",
-    "researchsquare.com": "Research Square", "ssrn.com": "SSRN", "preprints.org": "Preprints",
-    "osf.io": "OSF Preprints",
-}  # fmt: skip
+# Types of a record that is a publication of its own beside any posting of it.
+_PUBLISHED_TYPES: Final = re.compile(
+    r"conf|proceed|cpaper|paper-conference|chap|book|thes|dissert|report|rprt|patent",
+    re.IGNORECASE,
+)
 _NUMBERED: Final = re.compile(r"^\s*\d")
 """A volume or issue that is a number (not DBLP's "abs/2305.18290" for an arXiv posting)."""
 _CONFERENCE_WORDS: Final = re.compile(
@@ -462,17 +462,6 @@ def _journal_markers(journal: str) -> int:
     return flags
 
 
-def _servers(urls: _Distinct) -> npt.NDArray[np.object_]:
-    """For every record, the name of the preprint server whose posting its links give the
-    address of (:data:`_PREPRINT_URL`), or "". The links are searched together; only those
-    found are read one by one for the server's name."""
-    names = _objects([""] * len(urls.values))
-    for index in np.flatnonzero(urls.texts.search(_PREPRINT_URL)):
-        found = _PREPRINT_URL.search(urls.values[index])
-        names[index] = _SERVERS[found["host"].lower()] if found else ""
-    return names[urls.codes]
-
-
 def _names_other_venue(journal: str) -> bool:
     """Whether a journal's name, as written, names a venue other than a preprint server."""
     return bool(journal.strip()) and not _PREPRINT_WORDS.search(journal.lower())
@@ -625,12 +614,19 @@ def _prepare(
     # page there, or is a conference paper. Reference managers and enrichment services add
     # the DOI they find for a title, which may be the posting's; a venue's name alone does
     # not place a record ("Management Science, Forthcoming" on an SSRN posting, DBLP's
-    # "CoRR" on an arXiv one). A server's address among the links marks a preprint on the
-    # same terms and only where no other DOI names the work: databases list a posting's
-    # address beside the article's own (Lens on a book chapter).
+    # "CoRR" on an arXiv one). A server's address among the links is weaker evidence: a
+    # database, Google Scholar or a reference manager gives a published paper the address
+    # of its free copy. It marks a preprint only where the record names nothing else: no
+    # venue other than a server, no DOI other than a server's, no type of a publication of
+    # its own (a conference paper, a chapter, a book, a thesis, a report).
     preprint_doi = np.array([_PREPRINT_DOI.match(d) is not None for d in dois], dtype=bool)
     other_doi = np.array([bool(d) for d in dois], dtype=bool) & ~preprint_doi
-    server = _servers(urls_raw)
+    posting = (
+        urls_raw.search(_PREPRINT_URL)
+        & ~other_doi[dois_raw.codes]
+        & ~journals_raw.each(_names_other_venue).astype(bool)
+        & ~kinds.search(_PUBLISHED_TYPES)
+    )
     placed = (
         volumes_raw.search(_NUMBERED)
         | issues_raw.search(_NUMBERED)
@@ -639,7 +635,6 @@ def _prepare(
         | ((kind_markers & CONFERENCE) != 0)
     )
     elsewhere = journals_raw.each(_names_other_venue).astype(bool) & placed
-    posting = (server != "") & ~other_doi[dois_raw.codes] & ~elsewhere
     markers = (
         kind_markers
         | _flags(journals_raw.each(_journal_markers))
@@ -649,6 +644,7 @@ def _prepare(
         | conference * CONFERENCE
     ).astype(np.int64)
     del kinds, kind_markers, meeting, supplement, conference, placed, elsewhere, other_doi
+    del posting
 
     ids = _grouped_ids(
         _Distinct.of(records, "ids"),
@@ -658,10 +654,6 @@ def _prepare(
     doi = _objects(dois)[dois_raw.codes]
     del dois, dois_raw
     journal = journals_raw.each(normalise.journal)
-    # A posting known by its address alone is in its server, as a journal names it.
-    named_by_address = posting & (journal == "")
-    journal[named_by_address] = [normalise.journal(name) for name in server[named_by_address]]
-    del server, posting, named_by_address
     meeting = journals_raw.each(normalise.meeting)
     url = urls_raw.each(normalise.url)
     del journals_raw, urls_raw
