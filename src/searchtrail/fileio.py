@@ -202,14 +202,15 @@ def chunk_writer(path: Path) -> Iterator[Callable[[str | bytes | memoryview], No
     target.parent.mkdir(parents=True, exist_ok=True)
     with _replacing(target) as stream, ThreadPoolExecutor(max_workers=1) as writer:
         pending: list[Future[None]] = []
-        unflushed = [0]
+        unflushed = 0  # bytes written since the last sync, by the writing thread alone
 
         def put(chunk: bytes | memoryview) -> None:
-            unflushed[0] += stream.write(chunk)
-            if unflushed[0] >= FLUSH_EVERY:
+            nonlocal unflushed
+            unflushed += stream.write(chunk)
+            if unflushed >= FLUSH_EVERY:
                 stream.flush()
                 _DATA_SYNC(stream.fileno())
-                unflushed[0] = 0
+                unflushed = 0
 
         def write(chunk: str | bytes | memoryview) -> None:
             if pending:

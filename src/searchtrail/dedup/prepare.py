@@ -621,10 +621,11 @@ def _prepare(
     # its own (a conference paper, a chapter, a book, a thesis, a report).
     preprint_doi = np.array([_PREPRINT_DOI.match(d) is not None for d in dois], dtype=bool)
     other_doi = np.array([bool(d) for d in dois], dtype=bool) & ~preprint_doi
+    other_venue = journals_raw.each(_names_other_venue).astype(bool)
     posting = (
         urls_raw.search(_PREPRINT_URL)
         & ~other_doi[dois_raw.codes]
-        & ~journals_raw.each(_names_other_venue).astype(bool)
+        & ~other_venue
         & ~kinds.search(_PUBLISHED_TYPES)
     )
     placed = (
@@ -634,7 +635,7 @@ def _prepare(
         | conference
         | ((kind_markers & CONFERENCE) != 0)
     )
-    elsewhere = journals_raw.each(_names_other_venue).astype(bool) & placed
+    elsewhere = other_venue & placed
     markers = (
         kind_markers
         | _flags(journals_raw.each(_journal_markers))
@@ -643,8 +644,8 @@ def _prepare(
         | posting * PREPRINT
         | conference * CONFERENCE
     ).astype(np.int64)
-    del kinds, kind_markers, meeting, supplement, conference, placed, elsewhere, other_doi
-    del posting
+    del kinds, kind_markers, meeting, supplement, conference, placed, elsewhere
+    del other_doi, other_venue, posting
 
     ids = _grouped_ids(
         _Distinct.of(records, "ids"),
