@@ -109,6 +109,100 @@ def test_the_same_reply_from_two_databases_is_merged():
     assert (groups, verdict) == (1, "duplicate")
 
 
+# --- 1a': retracted articles and retraction notices ---------------------------------------
+
+# An article Elsevier retracted, as ScienceDirect and Scopus now title it (the
+# colrev_digital_work set in ../shared/benchmarks/dedup, record id_1000291).
+RETRACTED_ARTICLE = {
+    "title": "RETRACTED: Provider feedback information and customer choice decisions on "
+    "crowdsourcing marketplaces: Evidence from two discrete choice experiments",
+    "authors": "Assemi, Behrang\nSchlagwein, Daniel",
+    "year": "2016",
+    "journal": "Decision Support Systems",
+    "volume": "82",
+    "pages": "1-11",
+    "doi": "10.1016/J.DSS.2015.11.001",
+    "type": "JOUR",
+}
+# The same article as a database that keeps its first title gives it.
+PLAIN_ARTICLE = {
+    **RETRACTED_ARTICLE,
+    "title": RETRACTED_ARTICLE["title"].removeprefix("RETRACTED: "),
+    "authors": "Assemi B.\nSchlagwein D.",
+}
+# A notice titled as Hindawi titles its notices, a year on, with no DOI in the record.
+NOTICE = {
+    **PLAIN_ARTICLE,
+    "title": "Retracted: " + PLAIN_ARTICLE["title"],
+    "year": "2017",
+    "volume": "95",
+    "pages": "120",
+    "doi": "",
+}
+
+
+@pytest.mark.parametrize("kind", ["Retracted", "Retracted Publication"])
+def test_an_article_typed_retracted_is_merged_with_its_other_copies(kind):
+    # Scopus types a retracted article "Retracted", PubMed and Web of Science "Retracted
+    # Publication": the article itself, not a notice.
+    assert decision(
+        PLAIN_ARTICLE, {**RETRACTED_ARTICLE, "title": PLAIN_ARTICLE["title"], "type": kind}
+    )[:2] == (1, "duplicate")
+
+
+def test_a_notice_typed_as_a_retraction_is_linked_not_merged():
+    # PubMed's notice, even where a database gave it the article's DOI.
+    notice = {**PLAIN_ARTICLE, "type": "Retraction of Publication"}
+    assert decision(PLAIN_ARTICLE, notice) == (
+        2,
+        "linked version",
+        "versions of one work: retraction notice on one side only",
+    )
+
+
+def test_a_title_marked_retracted_with_the_articles_doi_and_place_is_the_article():
+    assert decision(RETRACTED_ARTICLE, PLAIN_ARTICLE) == (1, "duplicate", "same identifier")
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [
+        {**RETRACTED_ARTICLE, "doi": ""},
+        NOTICE,
+        {**NOTICE, "doi": "10.1016/j.dss.2018.02.004"},
+        # The article's DOI given to the notice: its volume places it elsewhere.
+        {**NOTICE, "doi": RETRACTED_ARTICLE["doi"]},
+        {**NOTICE, "doi": RETRACTED_ARTICLE["doi"], "pages": "1-11"},
+    ],
+)
+def test_a_title_marked_retracted_is_kept_apart_where_no_doi_and_place_show_the_article(marked):
+    assert decision(PLAIN_ARTICLE, marked) == (
+        2,
+        "linked version",
+        "versions of one work: title marked retracted on one side only",
+    )
+
+
+def test_a_notice_given_the_articles_doi_is_placed_apart_by_its_page():
+    # In the article's own volume, the notice's page tells it from the article (a range
+    # from page 1, an electronic article's page count, would tell nothing).
+    article = {**PLAIN_ARTICLE, "pages": "45-55"}
+    notice = {**NOTICE, "doi": article["doi"], "volume": "82", "pages": "120"}
+    assert decision(article, notice)[:2] == (2, "linked version")
+    assert decision(article, {**notice, "pages": "45-55"})[:2] == (1, "duplicate")
+
+
+def test_an_article_its_retracted_copy_and_the_notice_make_two_groups():
+    result = deduplicated(
+        RETRACTED_ARTICLE,
+        PLAIN_ARTICLE,
+        {**PLAIN_ARTICLE, "doi": ""},
+        NOTICE,
+        {**NOTICE, "journal": "Decis Support Syst"},
+    )
+    assert result.group.tolist() == [0, 0, 0, 1, 1]
+
+
 # --- 1b: different authors -------------------------------------------------------------
 
 

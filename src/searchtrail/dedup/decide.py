@@ -11,6 +11,8 @@ rules never apply when the records disagree on something that tells works apart:
   the two records have one complete citation (``Evidence.cited``);
 - one is an erratum, retraction notice, preprint, comment or reply, or trial register entry
   and the other is not;
+- one title is marked "Retracted" and the other is not, unless the two share the DOI and
+  no volume or first page places them apart (then it is the retracted article itself);
 - both name persons as authors and share none (surnames compared by their significant
   parts, :func:`normalise.same_person`), and no identifier agrees (unless title,
   volume, first and last page and year are all the same).
@@ -43,6 +45,7 @@ from searchtrail.dedup.prepare import (
     MARKER_NAMES,
     PREPRINT,
     REGISTER,
+    RETRACTED,
     RETRACTION,
 )
 
@@ -60,6 +63,12 @@ DECISION_NAMES: Final = {
 _VERSION_KINDS: Final = ERRATUM | RETRACTION | PREPRINT | COMMENT | REGISTER
 
 Mask = npt.NDArray[np.bool_]
+
+
+def _one_placement(c: Comparison) -> Mask:
+    """The same DOI, and no disagreement on volume or first page: one publication, as a
+    notice about an article has a DOI and pages of its own."""
+    return np.asarray((c.doi == 1) & (c.volume != -1) & (c.page != -1), dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -87,7 +96,12 @@ class Evidence:
 
     @classmethod
     def of(cls, c: Comparison) -> Evidence:
-        version_conflict = ((c.markers_i ^ c.markers_j) & _VERSION_KINDS) != 0
+        differ = c.markers_i ^ c.markers_j
+        # A title marked "Retracted" on one side only is the retracted article itself where
+        # the two records share its DOI and nothing places them apart; else it is the notice.
+        version_conflict = ((differ & _VERSION_KINDS) != 0) | (
+            ((differ & RETRACTED) != 0) & ~_one_placement(c)
+        )
         authors_missing = c.authors < 0
         identifier = (c.doi == 1) | (c.ids == 1)
         # Same title, volume, first and last page and year: a complete citation, which two
@@ -426,7 +440,7 @@ def decide(c: Comparison) -> Decisions:
         open_ &= ~hit
 
     alike = e.close_title & (e.authors_ok | e.authors_missing) & e.year_ok & ~e.numbers
-    version_pair = ((c.markers_i ^ c.markers_j) & (_VERSION_KINDS | CONFERENCE)) != 0
+    version_pair = ((c.markers_i ^ c.markers_j) & (_VERSION_KINDS | RETRACTED | CONFERENCE)) != 0
     linked = open_ & alike & version_pair
     decision[linked] = LINKED
     reason[linked] = [

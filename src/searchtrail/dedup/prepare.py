@@ -28,6 +28,11 @@ PREPRINT: Final = 4
 CONFERENCE: Final = 8
 COMMENT: Final = 16
 REGISTER: Final = 32
+RETRACTED: Final = 64
+"""A title that begins "Retracted": the publisher's mark on a retracted article (Elsevier
+prefixes "RETRACTED:" to the article's own title) or the title of the notice that retracts
+it (Hindawi's "Retracted: <the article's title>"). Which one, the DOI tells: a notice is a
+publication of its own, with a DOI and pages of its own."""
 
 MARKER_NAMES: Final = {
     ERRATUM: "erratum or correction",
@@ -36,6 +41,7 @@ MARKER_NAMES: Final = {
     CONFERENCE: "conference abstract",
     COMMENT: "comment or reply",
     REGISTER: "trial register entry",
+    RETRACTED: "title marked retracted",
 }
 
 _ERRATUM_TITLE: Final = re.compile(
@@ -43,8 +49,9 @@ _ERRATUM_TITLE: Final = re.compile(
     r"publisher correction)\b"
 )
 _RETRACTION_TITLE: Final = re.compile(
-    r"^(?:retraction|retracted|notice of retraction|withdrawn|expression of concern)\b"
+    r"^(?:retraction|notice of retraction|withdrawn|expression of concern)\b"
 )
+_RETRACTED_TITLE: Final = re.compile(r"^retracted\b")
 _COMMENT_TITLE: Final = re.compile(
     r"^(?:reply|response to|in reply|comment on|comments on|commentary on|re\b|"
     r"letter to the editor)"
@@ -429,7 +436,11 @@ def _title_markers(titles: _Texts, notes: list[dict[str, str]]) -> npt.NDArray[n
         | np.fromiter(("comment_on" in n for n in notes), dtype=bool, count=len(notes))
     )
     retraction = titles.search(_RETRACTION_TITLE)
-    return np.asarray(erratum * ERRATUM | retraction * RETRACTION | comment * COMMENT, np.int64)
+    retracted = titles.search(_RETRACTED_TITLE)
+    return np.asarray(
+        erratum * ERRATUM | retraction * RETRACTION | retracted * RETRACTED | comment * COMMENT,
+        np.int64,
+    )
 
 
 def _kind_markers(kind: str) -> int:
@@ -438,7 +449,9 @@ def _kind_markers(kind: str) -> int:
     flags = 0
     if "erratum" in kind_lower or "correction" in kind_lower:
         flags |= ERRATUM
-    if "retract" in kind_lower:
+    if "retraction" in kind_lower:
+        # The notice ("Retraction of Publication", "Retraction"), not the article it
+        # retracts, which databases type "Retracted Publication" or "Retracted".
         flags |= RETRACTION
     if _REGISTER_TYPES.search(kind_lower):
         flags |= REGISTER
