@@ -268,8 +268,12 @@ def test_different_dois_are_never_merged():
             "preprint",
         ),
         (
+            {"title": "Retraction: " + TRIAL["title"], "doi": "", "pages": "1201"},
+            "retraction notice",
+        ),
+        (
             {"title": "Retracted: " + TRIAL["title"], "doi": "", "pages": "1201"},
-            "retraction",
+            "marked retracted",
         ),
     ],
 )

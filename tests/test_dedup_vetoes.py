@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from searchtrail.dedup import normalise
-from searchtrail.dedup.prepare import PREPRINT, prepare
+from searchtrail.dedup.files import read_files
+from searchtrail.dedup.prepare import CONFERENCE, PREPRINT, RETRACTION, prepare
 from searchtrail.records import read_export
 from searchtrail.records.fields import standardise
 from tests.record_pairs import decision, deduplicated, records
@@ -201,6 +202,78 @@ def test_an_article_its_retracted_copy_and_the_notice_make_two_groups():
         {**NOTICE, "journal": "Decis Support Syst"},
     )
     assert result.group.tolist() == [0, 0, 0, 1, 1]
+
+
+# One retracted article as Web of Science and PubMed type it (DT and PT), with a meeting
+# abstract of the same authors in Web of Science: the document type is what each is.
+WOS_TYPED = """FN Clarivate Analytics Web of Science
+VR 1.0
+PT J
+AU Assemi, B
+   Schlagwein, D
+AF Assemi, Behrang
+   Schlagwein, Daniel
+TI Provider feedback information and customer choice decisions on
+   crowdsourcing marketplaces: Evidence from two discrete choice experiments
+SO DECISION SUPPORT SYSTEMS
+LA English
+DT Article; Retracted Publication
+PY 2016
+VL 82
+BP 1
+EP 11
+DI 10.1016/j.dss.2015.11.001
+UT WOS:000370000000001
+ER
+
+PT J
+AU Assemi, B
+   Schlagwein, D
+AF Assemi, Behrang
+   Schlagwein, Daniel
+TI Provider feedback and customer choice on crowdsourcing marketplaces
+SO DECISION SUPPORT SYSTEMS
+LA English
+DT Meeting Abstract
+PY 2015
+VL 79
+BP 212
+UT WOS:000370000000002
+ER
+
+EF
+"""
+PUBMED_TYPED = """PMID- 26000001
+TI  - Provider feedback information and customer choice decisions on crowdsourcing
+      marketplaces: Evidence from two discrete choice experiments.
+LID - 10.1016/j.dss.2015.11.001 [doi]
+FAU - Assemi, Behrang
+AU  - Assemi B
+FAU - Schlagwein, Daniel
+AU  - Schlagwein D
+PT  - Journal Article
+PT  - Retracted Publication
+DP  - 2016
+VI  - 82
+PG  - 1-11
+TA  - Decis Support Syst
+JT  - Decision support systems
+"""
+
+
+def test_document_types_read_from_web_of_science_say_what_each_record_is(tmp_path):
+    (tmp_path / "wos.txt").write_text(WOS_TYPED, encoding="utf-8")
+    (tmp_path / "pubmed.nbib").write_text(PUBMED_TYPED, encoding="utf-8")
+    table, _ = read_files([tmp_path / "wos.txt", tmp_path / "pubmed.nbib"])
+    assert table["type"].tolist() == [
+        "Article; Retracted Publication",
+        "Meeting Abstract",
+        "Journal Article",
+    ]
+    markers = prepare(table).markers.tolist()
+    assert [m & (CONFERENCE | RETRACTION) for m in markers] == [0, CONFERENCE, 0]
+    result = deduplicated(*table.to_dict("records"))
+    assert result.group.tolist() == [0, 1, 0]
 
 
 # --- 1b: different authors -------------------------------------------------------------

@@ -24,10 +24,11 @@ from searchtrail.dedup.handoff import (
     asreview_table,
     csl_item,
     csl_name,
+    csl_type,
     write_asreview_csv,
     write_unique_json,
 )
-from searchtrail.dedup.output import merged_records, write_unique_ris
+from searchtrail.dedup.output import merged_records, ris_type, write_unique_ris
 from searchtrail.fileio import write_chunks
 from searchtrail.layout import OUTPUTS
 from searchtrail.pipeline import stage_dedup, stage_records, stage_screening
@@ -291,6 +292,34 @@ def test_a_csl_item_leaves_out_what_the_record_does_not_have():
         "type": "article-journal",
         "note": "searchtrail duplicate group g000001",
     }
+
+
+@pytest.mark.parametrize(
+    ("written", "ris", "csl"),
+    [
+        ("JOUR", "JOUR", "article-journal"),
+        ("Journal Article", "JOUR", "article-journal"),  # PubMed
+        ("J", "JOUR", "article-journal"),  # Web of Science's source type
+        # Document types of Scopus, Web of Science and PubMed: items printed in a journal.
+        ("Review", "JOUR", "article-journal"),
+        ("Letter", "JOUR", "article-journal"),
+        ("Editorial Material", "JOUR", "article-journal"),
+        ("Erratum", "JOUR", "article-journal"),
+        ("Correction, Addition", "JOUR", "article-journal"),
+        ("Article; Retracted Publication", "JOUR", "article-journal"),
+        ("Article; Proceedings Paper", "JOUR", "article-journal"),
+        ("Book Review", "JOUR", "article-journal"),
+        ("Meeting Abstract", "CONF", "paper-conference"),
+        ("Conference Abstract", "CONF", "paper-conference"),  # Embase
+        ("Proceedings Paper", "CONF", "paper-conference"),
+        ("Book Chapter", "CHAP", "chapter"),
+        ("Book", "BOOK", "book"),
+        ("Comparative Study", "GEN", "document"),
+        ("ELEC", "GEN", "webpage"),
+    ],
+)
+def test_a_records_type_as_its_database_writes_it_becomes_a_ris_and_a_csl_type(written, ris, csl):
+    assert (ris_type(written), csl_type(written)) == (ris, csl)
 
 
 # --- asreview.csv -----------------------------------------------------------------------------

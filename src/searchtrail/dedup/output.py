@@ -36,13 +36,26 @@ from searchtrail.records.fields import STANDARD_FIELDS
 MERGED_FIELDS: Final = tuple(name for name in STANDARD_FIELDS if name != "own_id")
 
 _RIS_TYPES: Final = (
-    ("JOUR", ("jour", "journal", "article", "j")),
-    ("CONF", ("conf", "conference", "proceedings", "inproceedings", "cpaper", "s", "c")),
-    ("CHAP", ("chap", "chapter", "incollection", "section")),
+    ("CHAP", ("chap", "chapter", "incollection", "section", "book chapter", "book section")),
+    ("JOUR", (
+        "jour", "journal", "article", "j",
+        # The kinds of journal item databases type records by (Scopus's document type, Web of
+        # Science's DT, PubMed's PT): each is printed in a journal.
+        "review", "letter", "editorial", "note", "erratum", "published erratum", "correction",
+        "comment", "short survey", "retracted", "retraction", "news item", "book review",
+        "reprint", "expression of concern", "data paper", "biographical-item", "case reports",
+    )),
+    ("CONF", (
+        "conf", "conference", "proceedings", "inproceedings", "cpaper", "s", "c",
+        "meeting abstract", "congress",
+    )),
     ("BOOK", ("book", "b")),
     ("THES", ("thes", "thesis", "dissertation", "phdthesis", "mastersthesis")),
     ("RPRT", ("rprt", "report", "techreport")),
-)
+)  # fmt: skip
+"""RIS reference types, each with the types exports write that it stands for: the whole
+value, or its start for a word longer than three letters. Tried in this order, so that a
+book chapter is a chapter and a book review a journal item."""
 
 Part: TypeAlias = dict[str, pa.Array]
 """Consecutive rows of the merged table, column by column: text as Arrow text (missing

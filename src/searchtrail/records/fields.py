@@ -113,7 +113,7 @@ _NBIB: Final = {
     "publisher": ["PB"],
 }
 _WOS: Final = {
-    "type": ["PT", "DT"],
+    "type": ["DT", "PT"],  # the document type ("Meeting Abstract") before the source's ("J")
     "title": ["TI"],
     "authors": ["*AF"],
     "authors_short": ["*AU"],
