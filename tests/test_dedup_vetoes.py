@@ -491,6 +491,52 @@ def test_an_embase_conference_note_in_the_journal_marks_an_abstract():
     assert "conference abstract" in reason
 
 
+@pytest.mark.parametrize(
+    ("journal", "conference"),
+    [
+        # Journals named proceedings (all in the labelled sets of ../shared/benchmarks/dedup).
+        ("Proceedings of the National Academy of Sciences of the United States of America", False),
+        ("Proceedings of the Royal Society B: Biological Sciences", False),
+        ("Transplantation Proceedings", False),
+        ("Mayo Clinic Proceedings", False),
+        ("Proceedings of the ACM on Human-Computer Interaction", False),
+        # The proceedings of one meeting: its edition, or the meeting named.
+        ("Amcis 2017 Proceedings", True),
+        ("Proceedings of the 29th on Hypertext and Social Media", True),
+        ("Proceedings of the Annual Hawaii International Conference on System Sciences", True),
+    ],
+)
+def test_proceedings_are_a_meetings_only_where_the_name_gives_its_edition_or_the_meeting(
+    journal, conference
+):
+    table = records({"title": "Reputation offsets trust judgments", "journal": journal})
+    assert bool(prepare(table).markers[0] & CONFERENCE) is conference
+
+
+def test_an_article_in_a_journal_named_proceedings_is_not_taken_for_an_abstract():
+    # bib-dedupe's test case abrahao_parigi_gupta_cook_2017_pnas_short_vs_full
+    # (CoLRev-Environment/bib-dedupe at b7b5cf3, tests/test_cases.json): the second record
+    # gives no venue, so the pair goes to a person; it is not a conference abstract's link.
+    full = {
+        "title": "Reputation offsets trust judgments based on social biases among Airbnb users",
+        "authors": "Abrahao, Bruno\nParigi, Paolo\nGupta, Alok\nCook, Karen S.",
+        "year": "2017",
+        "journal": "Proceedings of the National Academy of Sciences",
+        "volume": "114",
+        "issue": "37",
+        "pages": "9848-9853",
+        "doi": "10.1073/PNAS.1604234114",
+        "type": "JOUR",
+    }
+    short = {
+        "title": full["title"],
+        "authors": "B. Abrahao\nP. Parigi\nA. Gupta\nK. S. Cook",
+        "year": "2017",
+        "type": "JOUR",
+    }
+    assert decision(full, short)[:2] == (2, "uncertain")
+
+
 # One meeting abstract as Embase gives it (the meeting in a note after the journal) and as
 # another database gives it (the meeting as the source): the haematology set of bib-dedupe's
 # benchmark (CoLRev-Environment/bib-dedupe at c66515a, id_0000167 and id_0000168).

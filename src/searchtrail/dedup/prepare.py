@@ -125,8 +125,14 @@ _PUBLISHED_TYPES: Final = re.compile(
 _NUMBERED: Final = re.compile(r"^\s*\d")
 """A volume or issue that is a number (not DBLP's "abs/2305.18290" for an arXiv posting)."""
 _CONFERENCE_WORDS: Final = re.compile(
-    r"\b(?:conference|congress|meeting|symposium|abstracts|proceedings|annual scientific)\b"
+    r"\b(?:conference|congress|meeting|symposium|abstracts|annual scientific)\b"
 )
+# "Proceedings" alone names journals as often as meetings (Proceedings of the National
+# Academy of Sciences, Proceedings of the Royal Society B, Transplantation Proceedings, Mayo
+# Clinic Proceedings, Proceedings of the ACM on Human-Computer Interaction): the proceedings
+# of a meeting name its edition, a year or an ordinal ("AMCIS 2017 Proceedings",
+# "Proceedings of the 29th ACM Conference on Hypertext").
+_EDITION_PROCEEDINGS: Final = re.compile(r"\bproceedings\b.*\d|\d.*\bproceedings\b")
 # A supplement issue ("Suppl. 1") holds articles as well as abstracts: a record in one is
 # taken for a conference abstract only when it does not span pages (an abstract has a page,
 # or an abstract number, of its own); "MeetingAbstracts" is one whatever its pages.
@@ -470,7 +476,7 @@ def _journal_markers(journal: str) -> int:
     lower = journal.lower()
     if _PREPRINT_WORDS.search(lower):
         flags |= PREPRINT
-    if _CONFERENCE_WORDS.search(lower):
+    if _CONFERENCE_WORDS.search(lower) or _EDITION_PROCEEDINGS.search(lower):
         flags |= CONFERENCE
     return flags
 
