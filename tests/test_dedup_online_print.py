@@ -145,3 +145,55 @@ def test_the_same_issue_number_a_year_apart_does_not_place_a_record():
         groups, pairs = run(first, second)
         assert groups == 2
         assert [decision for decision, _ in pairs] != ["duplicate"]
+
+
+# bib-dedupe's test case pare_wagner_prester_jds_2024_vs_2023_online_first
+# (CoLRev-Environment/bib-dedupe at b7b5cf3, tests/test_cases.json): the issue's record and
+# the online-first record, dated the year before, with no volume and its own page count.
+IN_ISSUE = {
+    "title": "How to develop and frame impactful review articles: key recommendations",
+    "authors": "Paré, Guy\nWagner, Gerit\nPrester, Julian",
+    "journal": "Journal of Decision Systems",
+    "year": "2024",
+    "volume": "33",
+    "issue": "4",
+    "pages": "566-582",
+    "doi": "10.1080/12460125.2023.2197701",
+}
+ONLINE_FIRST = {**IN_ISSUE, "year": "2023", "volume": "", "issue": "", "pages": "1-17", "doi": ""}
+
+
+def test_an_article_published_online_before_its_issue_is_one_article():
+    merged = (1, [("duplicate", "published online before its issue")])
+    for online in (ONLINE_FIRST, {**ONLINE_FIRST, "pages": ""}):  # PubMed's ahead of print
+        assert run(IN_ISSUE, online) == merged
+        assert run(online, IN_ISSUE) == merged
+
+
+def test_only_the_form_of_an_online_record_a_year_earlier_makes_it_the_print_records():
+    # The record without a volume dated after the other (a meeting abstract precedes its
+    # paper, not the reverse), or two years before; a record in an issue, or on a page of
+    # its own; a title too short to be specific; the other record with no volume either.
+    for online in (
+        {**ONLINE_FIRST, "year": "2025"},
+        {**ONLINE_FIRST, "year": "2022"},
+        {**ONLINE_FIRST, "issue": "4"},
+        {**ONLINE_FIRST, "pages": "566"},
+        {**ONLINE_FIRST, "pages": "1"},
+        # Nothing else may tell them apart: other authors, or none, another journal, a
+        # meeting abstract, another title.
+        {**ONLINE_FIRST, "authors": "Smith, John\nJones, Mary"},
+        {**ONLINE_FIRST, "authors": "Smith, John\nPrester, Julian"},
+        {**ONLINE_FIRST, "authors": ""},
+        {**ONLINE_FIRST, "journal": "European Journal of Information Systems"},
+        {**ONLINE_FIRST, "type": "Conference Abstract"},
+        {**ONLINE_FIRST, "title": "How to develop and frame impactful review articles: a guide"},
+    ):
+        for pair in ((IN_ISSUE, online), (online, IN_ISSUE)):
+            groups, pairs = run(*pair)
+            assert groups == 2, online
+            assert pairs[0][0] != "duplicate"
+    short = {**IN_ISSUE, "title": "Impactful review articles"}
+    assert run(short, {**ONLINE_FIRST, "title": short["title"]})[0] == 2
+    assert run({**IN_ISSUE, "volume": ""}, ONLINE_FIRST)[0] == 2
+    assert run(ONLINE_FIRST, {**IN_ISSUE, "volume": ""})[0] == 2
