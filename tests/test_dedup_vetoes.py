@@ -258,22 +258,50 @@ VI  - 82
 PG  - 1-11
 TA  - Decis Support Syst
 JT  - Decision support systems
+
+PMID- 26000002
+TI  - Feedback von Anbietern und Kundenentscheidungen auf Crowdsourcing-Marktplätzen.
+FAU - Assemi, Behrang
+AU  - Assemi B
+PT  - English Abstract
+PT  - Journal Article
+DP  - 2017
+VI  - 12
+PG  - 40-52
+TA  - Wirtschaftsinformatik
+JT  - Wirtschaftsinformatik
+
+PMID- 26000003
+TI  - Provider feedback and customer choice on crowdsourcing marketplaces: a preprint.
+FAU - Assemi, Behrang
+AU  - Assemi B
+PT  - Journal Article
+PT  - Preprint
+DP  - 2015
+TA  - Res Sq
+JT  - Research square
 """
 
 
-def test_document_types_read_from_web_of_science_say_what_each_record_is(tmp_path):
+def test_document_types_read_from_web_of_science_and_pubmed_say_what_each_record_is(tmp_path):
+    # PubMed lists its publication types in alphabetical order: all of them are the type,
+    # as the one that tells (Preprint, Retracted Publication) may come last, and an
+    # "English Abstract" (an article in another language) is no meeting abstract.
     (tmp_path / "wos.txt").write_text(WOS_TYPED, encoding="utf-8")
     (tmp_path / "pubmed.nbib").write_text(PUBMED_TYPED, encoding="utf-8")
     table, _ = read_files([tmp_path / "wos.txt", tmp_path / "pubmed.nbib"])
     assert table["type"].tolist() == [
         "Article; Retracted Publication",
         "Meeting Abstract",
-        "Journal Article",
+        "Journal Article; Retracted Publication",
+        "English Abstract; Journal Article",
+        "Journal Article; Preprint",
     ]
     markers = prepare(table).markers.tolist()
-    assert [m & (CONFERENCE | RETRACTION) for m in markers] == [0, CONFERENCE, 0]
+    kinds = CONFERENCE | RETRACTION | PREPRINT
+    assert [m & kinds for m in markers] == [0, CONFERENCE, 0, 0, PREPRINT]
     result = deduplicated(*table.to_dict("records"))
-    assert result.group.tolist() == [0, 1, 0]
+    assert result.group.tolist() == [0, 1, 0, 2, 3]
 
 
 # --- 1b: different authors -------------------------------------------------------------
@@ -510,6 +538,25 @@ def test_proceedings_are_a_meetings_only_where_the_name_gives_its_edition_or_the
     journal, conference
 ):
     table = records({"title": "Reputation offsets trust judgments", "journal": journal})
+    assert bool(prepare(table).markers[0] & CONFERENCE) is conference
+
+
+@pytest.mark.parametrize(
+    ("kind", "conference"),
+    [
+        ("CONF", True),
+        ("CPAPER", True),  # EndNote's conference paper
+        ("ABST", True),
+        ("Conference Abstract", True),  # Embase
+        ("Meeting Abstract", True),  # Web of Science
+        ("Proceedings Paper", True),
+        ("Congress", True),  # PubMed
+        ("English Abstract; Journal Article", False),  # PubMed: an article in another language
+        ("Journal Article", False),
+    ],
+)
+def test_a_type_marks_a_meetings_publication(kind, conference):
+    table = records({"title": "Reputation offsets trust judgments", "type": kind})
     assert bool(prepare(table).markers[0] & CONFERENCE) is conference
 
 

@@ -314,6 +314,10 @@ def test_a_csl_item_leaves_out_what_the_record_does_not_have():
         ("Proceedings Paper", "CONF", "paper-conference"),
         ("Book Chapter", "CHAP", "chapter"),
         ("Book", "BOOK", "book"),
+        # PubMed's publication types, in its alphabetical order: the first that names one.
+        ("Comparative Study; Journal Article", "JOUR", "article-journal"),
+        ("English Abstract; Journal Article", "JOUR", "article-journal"),
+        ("Congress", "CONF", "paper-conference"),
         ("Comparative Study", "GEN", "document"),
         ("ELEC", "GEN", "webpage"),
     ],

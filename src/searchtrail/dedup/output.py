@@ -573,12 +573,16 @@ def view_of(rows: Text) -> memoryview:
 
 
 def ris_type(value: str) -> str:
-    """A RIS reference type for a record's type as its export wrote it (JOUR when unsure)."""
-    lowered = value.strip().lower()
-    for code, words in _RIS_TYPES:
-        if lowered in words or any(lowered.startswith(w) for w in words if len(w) > 3):
-            return code
-    return "JOUR" if not lowered else "GEN"
+    """A RIS reference type for a record's type as its export wrote it (JOUR when unsure).
+    A type of several parts ("Comparative Study; Journal Article", PubMed's publication
+    types in alphabetical order; Web of Science's "Article; Proceedings Paper") is the first
+    part that names one."""
+    parts = [part.strip().lower() for part in value.split(";")]
+    for part in parts:
+        for code, words in _RIS_TYPES:
+            if part in words or any(part.startswith(w) for w in words if len(w) > 3):
+                return code
+    return "JOUR" if not value.strip() else "GEN"
 
 
 _RIS_SIMPLE: Final = (

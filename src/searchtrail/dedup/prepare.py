@@ -138,7 +138,14 @@ _EDITION_PROCEEDINGS: Final = re.compile(r"\bproceedings\b.*\d|\d.*\bproceedings
 # or an abstract number, of its own); "MeetingAbstracts" is one whatever its pages.
 _MEETING_ABSTRACTS: Final = re.compile(r"meetingabstracts", re.IGNORECASE)
 _SUPPLEMENT: Final = re.compile(r"\bsuppl|\bsupplement", re.IGNORECASE)
-_CONFERENCE_TYPES: Final = re.compile(r"conf|abst|inproceedings|proceedings", re.IGNORECASE)
+# A type naming a meeting's publication: CONF, CPAPER, Conference Paper or Abstract,
+# Proceedings Paper, Meeting Abstract, PubMed's Congress, and an abstract as a type of its own
+# (RIS ABST), but not PubMed's "English Abstract", which says that an article in another
+# language has an abstract in English.
+_CONFERENCE_TYPES: Final = re.compile(
+    r"conf|cpaper|proceedings|congress|meeting abstract|(?:^|;)\s*abst(?:ract)?\s*(?:;|$)",
+    re.IGNORECASE,
+)
 
 
 @dataclass

@@ -1102,6 +1102,7 @@ def standardise(columns: TaggedColumns, format_name: str) -> dict[str, pa.Array]
         eric = _mask(pc.equal(pc.utf8_upper(found.values.take(pa.array(own))), "ERIC"))
         slow[found.record[own[eric]]] = True
         result["own_id"] = pa.array([""] * found.count, _TEXT)
+        result["type"] = mapped(picked["type"], standard.nbib_types)
     elif format_name == "wos":
         result["pages"] = _pages(
             found.first("BP"), found.first("EP"), found.first("AR"), unless_dash=False

@@ -96,7 +96,7 @@ _RIS: Final = {
     "own_id": ["ID"],
 }
 _NBIB: Final = {
-    "type": ["PT"],
+    "type": ["*PT"],  # every publication type, joined by "; " (_fix_nbib)
     "title": ["TI", "BTI"],
     "authors": ["*FAU"],
     "authors_short": ["*AU"],
@@ -612,6 +612,7 @@ def _fix_ris(result: Standard, by_name: dict[str, list[str]]) -> None:
 
 
 def _fix_nbib(result: Standard, by_name: dict[str, list[str]]) -> None:
+    result["type"] = nbib_types(result["type"])
     for value in by_name.get("LID", []) + by_name.get("AID", []):
         if value.endswith("[doi]"):
             result["doi"] = value.removesuffix("[doi]").strip()
@@ -622,6 +623,14 @@ def _fix_nbib(result: Standard, by_name: dict[str, list[str]]) -> None:
         )
     fix_eric_source(result, by_name)
     result["own_id"] = ""
+
+
+def nbib_types(types: str) -> str:
+    """PubMed's publication types (one a line) as one type, joined by "; " as Web of Science
+    joins its document types: PubMed lists them in alphabetical order, so the first says
+    little ("Case Reports", "English Abstract"), and the one that says what kind of item a
+    record is ("Published Erratum", "Retraction of Publication", "Preprint") may come last."""
+    return "; ".join(part.strip() for part in types.split("\n") if part.strip())
 
 
 def _fix_wos(result: Standard, by_name: dict[str, list[str]]) -> None:
