@@ -57,7 +57,7 @@ ENDNOTE_FIELDS = (
     ("VL", "volume"), ("IS", "number"), ("SP", "pages"), ("AB", "abstract"),
     ("DO", "electronic-resource-num"),
 )  # fmt: skip
-_RANGE = re.compile(r"(\S+)\s*(?:--|-|\u2013)\s*(\S+)")
+_RANGE = re.compile(r"(\S+?)\s*(?:--|-|\u2013)\s*(\S+)")
 
 
 def _one_line(value: str | None) -> str:

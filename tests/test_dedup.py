@@ -556,6 +556,28 @@ def test_accuracy_on_the_labelled_sets(tmp_path):
     assert all(row["false_merges"] == 0 for row in rows)
 
 
+def test_bib_dedupes_hard_cases_merge_no_two_publications(tmp_path):
+    """bib-dedupe's own labelled pairs of hard cases (benchmarks/data, from its repository):
+    no pair of two publications is merged, and the pairs of one publication merged are
+    those whose records agree on an identifier, or on the form of an article published
+    online before its issue. The others go to a person (uncertain), or are two versions
+    of a Cochrane review with two DOIs, which are two publications here."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from dedup_cases import CASES, decide_case
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    cases = json.loads(CASES.read_text(encoding="utf-8"))["cases"]
+    rows = [decide_case(case, tmp_path) for case in cases]
+    assert not [r["case"] for r in rows if r["merged"] and not r["expected_duplicate"]]
+    missed = {r["case"]: r["decision"] for r in rows if r["expected_duplicate"] and not r["merged"]}
+    assert missed == {
+        "abrahao_parigi_gupta_cook_2017_pnas_short_vs_full": "uncertain",
+        "stahl_elbeltagi_2004_cmc_missing_doi_vs_with_doi": "uncertain",
+        "tan_2004_2005_pub2_vs_pub3": "not duplicate",
+    }
+
+
 @pytest.mark.skipif(
     not (LABELLED / "README.md").exists(),
     reason="the generator needs the real record sets beside the repository",
