@@ -107,6 +107,10 @@ def test_titles_fold_case_punctuation_diacritics_entities_and_medline_notes():
     assert normalise.title("[Parent training in Norway].") == "parent training in norway"
     assert normalise.title("Ψ-scores in children [Review] [33 refs]") == "psi scores in children"
     assert normalise.title_numbers("results of phase ii part 2") == "2 2"
+    # A part named in words or by a letter is a number too; only after "part".
+    assert normalise.title_numbers("wound care a narrative review part two") == "2"
+    assert normalise.title_numbers("wound care part one the second look") == "1"
+    assert normalise.title_numbers("hepatitis b in part b of the cohort") == "2"
 
 
 def test_author_forms_agree():
@@ -559,9 +563,10 @@ def test_accuracy_on_the_labelled_sets(tmp_path):
 def test_bib_dedupes_hard_cases_merge_no_two_publications(tmp_path):
     """bib-dedupe's own labelled pairs of hard cases (benchmarks/data, from its repository):
     no pair of two publications is merged, and the pairs of one publication merged are
-    those whose records agree on an identifier, or on the form of an article published
-    online before its issue. The others go to a person (uncertain), or are two versions
-    of a Cochrane review with two DOIs, which are two publications here."""
+    those whose records agree on an identifier. The others go to a person (uncertain: one
+    record gives title, authors and year and little else, or is an online-first record
+    without its DOI), or are two versions of a Cochrane review with two DOIs, which are two
+    publications here."""
     sys.path.insert(0, str(REPO / "benchmarks"))
     try:
         from dedup_cases import CASES, decide_case
@@ -574,6 +579,7 @@ def test_bib_dedupes_hard_cases_merge_no_two_publications(tmp_path):
     assert missed == {
         "abrahao_parigi_gupta_cook_2017_pnas_short_vs_full": "uncertain",
         "stahl_elbeltagi_2004_cmc_missing_doi_vs_with_doi": "uncertain",
+        "pare_wagner_prester_jds_2024_vs_2023_online_first": "uncertain",
         "tan_2004_2005_pub2_vs_pub3": "not duplicate",
     }
 

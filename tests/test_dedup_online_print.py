@@ -147,9 +147,11 @@ def test_the_same_issue_number_a_year_apart_does_not_place_a_record():
         assert [decision for decision, _ in pairs] != ["duplicate"]
 
 
-# bib-dedupe's test case pare_wagner_prester_jds_2024_vs_2023_online_first
+# The records of bib-dedupe's test case pare_wagner_prester_jds_2024_vs_2023_online_first
 # (CoLRev-Environment/bib-dedupe at b7b5cf3, tests/test_cases.json): the issue's record and
-# the online-first record, dated the year before, with no volume and its own page count.
+# the online-first record, dated the year before, with no volume and its own page count. Here
+# the online record carries the DOI, as PubMed's ahead-of-print records and publishers'
+# online-first pages do, and the issue's record comes from a database that gives none.
 IN_ISSUE = {
     "title": "How to develop and frame impactful review articles: key recommendations",
     "authors": "Paré, Guy\nWagner, Gerit\nPrester, Julian",
@@ -158,9 +160,15 @@ IN_ISSUE = {
     "volume": "33",
     "issue": "4",
     "pages": "566-582",
+}
+ONLINE_FIRST = {
+    **IN_ISSUE,
+    "year": "2023",
+    "volume": "",
+    "issue": "",
+    "pages": "1-17",
     "doi": "10.1080/12460125.2023.2197701",
 }
-ONLINE_FIRST = {**IN_ISSUE, "year": "2023", "volume": "", "issue": "", "pages": "1-17", "doi": ""}
 
 
 def test_an_article_published_online_before_its_issue_is_one_article():
@@ -180,6 +188,8 @@ def test_only_the_form_of_an_online_record_a_year_earlier_makes_it_the_print_rec
         {**ONLINE_FIRST, "issue": "4"},
         {**ONLINE_FIRST, "pages": "566"},
         {**ONLINE_FIRST, "pages": "1"},
+        # Without its DOI, a record of a title, authors, journal and year is too little.
+        {**ONLINE_FIRST, "doi": ""},
         # Nothing else may tell them apart: other authors, or none, another journal, a
         # meeting abstract, another title.
         {**ONLINE_FIRST, "authors": "Smith, John\nJones, Mary"},

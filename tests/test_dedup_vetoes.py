@@ -193,6 +193,41 @@ def test_a_notice_given_the_articles_doi_is_placed_apart_by_its_page():
     assert decision(article, {**notice, "pages": "45-55"})[:2] == (1, "duplicate")
 
 
+def test_copies_of_one_notice_typed_or_only_titled_retracted_are_one_record():
+    # Hindawi's notice as PubMed types it, as Web of Science types it, and as a RIS export
+    # (TY JOUR) gives it with its "Retracted:" title alone: one DOI, one notice.
+    notice = {
+        "title": "Retracted: Effect of curcumin on wound healing in diabetic rats",
+        "year": "2023",
+        "journal": "Evidence-Based Complementary and Alternative Medicine",
+        "volume": "2023",
+        "pages": "9804561",
+        "doi": "10.1155/2023/9804561",
+    }
+    article = {
+        **notice,
+        "title": "Effect of curcumin on wound healing in diabetic rats",
+        "authors": "Li, Wei\nZhang, Min",
+        "year": "2022",
+        "volume": "2022",
+        "pages": "5512345",
+        "doi": "10.1155/2022/5512345",
+        "type": "JOUR",
+    }
+    result = deduplicated(
+        {**notice, "type": "Retraction of Publication"},
+        {**notice, "type": "Retraction", "journal": notice["journal"].upper()},
+        {**notice, "type": "JOUR"},
+        article,
+    )
+    assert result.group.tolist() == [0, 0, 0, 1]
+    # Without the DOI to show it, the titled record stays apart from the typed notice.
+    groups, verdict, _ = decision(
+        {**notice, "type": "Retraction of Publication"}, {**notice, "type": "JOUR", "doi": ""}
+    )
+    assert (groups, verdict) == (2, "linked version")
+
+
 def test_an_article_its_retracted_copy_and_the_notice_make_two_groups():
     result = deduplicated(
         RETRACTED_ARTICLE,
@@ -520,24 +555,36 @@ def test_an_embase_conference_note_in_the_journal_marks_an_abstract():
 
 
 @pytest.mark.parametrize(
-    ("journal", "conference"),
+    ("journal", "pages", "conference"),
     [
-        # Journals named proceedings (all in the labelled sets of ../shared/benchmarks/dedup).
-        ("Proceedings of the National Academy of Sciences of the United States of America", False),
-        ("Proceedings of the Royal Society B: Biological Sciences", False),
-        ("Transplantation Proceedings", False),
-        ("Mayo Clinic Proceedings", False),
-        ("Proceedings of the ACM on Human-Computer Interaction", False),
-        # The proceedings of one meeting: its edition, or the meeting named.
-        ("Amcis 2017 Proceedings", True),
-        ("Proceedings of the 29th on Hypertext and Social Media", True),
-        ("Proceedings of the Annual Hawaii International Conference on System Sciences", True),
+        # Journals named proceedings (all in the labelled sets of ../shared/benchmarks/dedup):
+        # their articles span pages.
+        ("Proceedings of the National Academy of Sciences of the United States of America",
+         "9848-9853", False),
+        ("Proceedings of the Royal Society B: Biological Sciences", "20180123-20180131", False),
+        ("Transplantation Proceedings", "318-322", False),
+        ("Mayo Clinic Proceedings", "1202-1210", False),
+        ("Proceedings of the ACM on Human-Computer Interaction", "1-25", False),
+        # A meeting's abstracts under a name without an edition: a page or a number of their
+        # own (sra_respiratory's ASCO abstracts; Embase's BMC Proceedings abstracts).
+        ("Proceedings of the American Society of Clinical Oncology", "339a", True),
+        ("BMC Proceedings", "P12", True),
+        ("Proceedings of the National Academy of Sciences", "", True),
+        # The proceedings of one meeting: its edition, or the meeting named, whatever pages.
+        ("Amcis 2017 Proceedings", "1-10", True),
+        ("Proceedings of the 29th on Hypertext and Social Media", "45-54", True),
+        ("Proceedings of the Annual Hawaii International Conference on System Sciences",
+         "3120-3129", True),
+        ("Proceedings of Meetings on Acoustics", "1-8", True),
+        ("CEUR Workshop Proceedings", "12-24", True),
     ],
-)
-def test_proceedings_are_a_meetings_only_where_the_name_gives_its_edition_or_the_meeting(
-    journal, conference
+)  # fmt: skip
+def test_proceedings_are_a_meetings_where_the_name_gives_the_meeting_or_the_record_no_span(
+    journal, pages, conference
 ):
-    table = records({"title": "Reputation offsets trust judgments", "journal": journal})
+    table = records(
+        {"title": "Reputation offsets trust judgments", "journal": journal, "pages": pages}
+    )
     assert bool(prepare(table).markers[0] & CONFERENCE) is conference
 
 
@@ -551,7 +598,11 @@ def test_proceedings_are_a_meetings_only_where_the_name_gives_its_edition_or_the
         ("Meeting Abstract", True),  # Web of Science
         ("Proceedings Paper", True),
         ("Congress", True),  # PubMed
+        ("proceedings-article", True),  # Crossref
         ("English Abstract; Journal Article", False),  # PubMed: an article in another language
+        ("Case Reports; Clinical Conference; Journal Article", False),  # PubMed: NEJM's cases
+        ("Consensus Development Conference", False),  # PubMed: an article reporting one
+        ("Article; Proceedings Paper", False),  # Web of Science: a journal's article
         ("Journal Article", False),
     ],
 )
@@ -726,6 +777,32 @@ ARTICLE = {
     "issue": "2",
     "pages": "e45-e52",
 }
+
+
+@pytest.mark.parametrize("issue", ["Suppl. 1", "Supplement 2", "5_suppl", "15_suppl"])
+def test_an_abstract_in_a_supplement_is_a_meetings_whatever_the_form_of_the_issue(issue):
+    # "5_suppl", "15_suppl": the issue as HighWire journals (JCO, UEG Journal) write it.
+    table = records(
+        {"title": "Curcumin and wound healing", "issue": issue, "pages": "A506"},
+        {"title": "Curcumin and wound healing", "issue": issue, "pages": "506-512"},
+    )
+    assert (prepare(table).markers & CONFERENCE).tolist() == [CONFERENCE, 0]
+
+
+def test_parts_named_in_words_or_letters_are_different_works():
+    part = {
+        "title": "Managing pressure ulcers in community care: a narrative review, part one",
+        "authors": "Smith, Jane\nBrown, Anne",
+        "year": "2020",
+        "journal": "British Journal of Nursing",
+        "volume": "29",
+        "type": "JOUR",
+    }
+    for first, second in (("part one", "part two"), ("part A", "part B")):
+        one = {**part, "title": part["title"].replace("part one", first)}
+        other = {**part, "title": part["title"].replace("part one", second), "issue": "3"}
+        assert decision(one, other)[:2] == (2, "not duplicate")
+    assert decision(part, {**part, "issue": "3"})[:2] == (1, "duplicate")
 
 
 def test_a_supplement_marker_in_the_issue_does_not_split_a_record():

@@ -313,6 +313,11 @@ def test_a_csl_item_leaves_out_what_the_record_does_not_have():
         ("Conference Abstract", "CONF", "paper-conference"),  # Embase
         ("Proceedings Paper", "CONF", "paper-conference"),
         ("Book Chapter", "CHAP", "chapter"),
+        ("Article; Book Chapter", "CHAP", "chapter"),  # Web of Science, a book series
+        ("Review; Book Chapter", "CHAP", "chapter"),
+        ("ABST", "CONF", "paper-conference"),
+        ("Case Reports; Clinical Conference; Journal Article", "JOUR", "article-journal"),
+        (";", "JOUR", "article-journal"),
         ("Book", "BOOK", "book"),
         # PubMed's publication types, in its alphabetical order: the first that names one.
         ("Comparative Study; Journal Article", "JOUR", "article-journal"),

@@ -101,8 +101,8 @@ class Comparison:
     printed after it, or short items, share a page."""
     ahead_of_print: npt.NDArray[np.bool_]
     """One record is dated a year before the other and has the form of an article published
-    online before its issue: no volume or issue, and no pages or a range counting from page
-    1 (the article's own page count); the other gives a volume."""
+    online before its issue: a DOI, no volume or issue, and no pages or a range counting from
+    page 1 (the article's own page count); the other gives a volume."""
 
     def __len__(self) -> int:
         return int(self.i.size)
@@ -330,7 +330,7 @@ def _ahead_of_print(p: Prepared, i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
         (p.page == "") | ((p.page == "1") & (p.last_page != "") & (p.last_page != "1")),
         dtype=bool,
     )
-    online = no_volume & np.asarray(p.issue == "", dtype=bool) & counted
+    online = no_volume & np.asarray((p.issue == "") & (p.doi != ""), dtype=bool) & counted
     years_i, years_j = p.year[i], p.year[j]
     dated = (years_i > 0) & (years_j > 0)
     i_first = dated & (years_j - years_i == 1) & online[i] & ~no_volume[j]

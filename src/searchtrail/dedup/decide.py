@@ -65,6 +65,17 @@ _VERSION_KINDS: Final = ERRATUM | RETRACTION | PREPRINT | COMMENT | REGISTER
 Mask = npt.NDArray[np.bool_]
 
 
+def maybe_the_notice(
+    markers_a: npt.NDArray[np.int8] | npt.NDArray[np.int64],
+    markers_b: npt.NDArray[np.int8] | npt.NDArray[np.int64],
+) -> Mask:
+    """Pairs whose only difference in kind is that one is typed a retraction notice, while
+    the other's title is marked "Retracted": that record may be the notice itself."""
+    differ = markers_a ^ markers_b
+    other = np.where((markers_a & RETRACTION) != 0, markers_b, markers_a)
+    return np.asarray(((differ & _VERSION_KINDS) == RETRACTION) & ((other & RETRACTED) != 0))
+
+
 def _one_placement(c: Comparison) -> Mask:
     """The same DOI, and no disagreement on volume or first page: one publication, as a
     notice about an article has a DOI and pages of its own."""
@@ -97,11 +108,14 @@ class Evidence:
     @classmethod
     def of(cls, c: Comparison) -> Evidence:
         differ = c.markers_i ^ c.markers_j
-        # A title marked "Retracted" on one side only is the retracted article itself where
-        # the two records share its DOI and nothing places them apart; else it is the notice.
-        version_conflict = ((differ & _VERSION_KINDS) != 0) | (
-            ((differ & RETRACTED) != 0) & ~_one_placement(c)
-        )
+        # A title marked "Retracted" is the retracted article or the notice: beside the
+        # article, it is the article where the two share its DOI and nothing places them
+        # apart; beside a record typed as the notice, likewise the notice.
+        one_place = _one_placement(c)
+        version_conflict = (
+            ((differ & _VERSION_KINDS) != 0)
+            & ~(maybe_the_notice(c.markers_i, c.markers_j) & one_place)
+        ) | (((differ & RETRACTED) != 0) & ~one_place)
         authors_missing = c.authors < 0
         identifier = (c.doi == 1) | (c.ids == 1)
         # Same title, volume, first and last page and year: a complete citation, which two
@@ -363,9 +377,9 @@ RULES: Final[tuple[Rule, ...]] = (
         "published online before its issue",
         "the same long title (six words or more), authors agree, compatible journal, and one "
         "record, dated a year before the other, has the form of an article published online "
-        "before its issue (no volume or issue, no pages or its own page count from page 1) "
-        "while the other gives a volume: the online record is exported with the year the "
-        "article went online, the print record with its issue's year and volume",
+        "before its issue (a DOI, no volume or issue, no pages or its own page count from "
+        "page 1) while the other gives a volume: the online record is exported with the "
+        "year the article went online, the print record with its issue's year and volume",
         lambda e: (
             e.fuzzy_allowed
             & e.same_title

@@ -49,6 +49,7 @@ from searchtrail.dedup.decide import (
     Decisions,
     Evidence,
     decide,
+    maybe_the_notice,
 )
 from searchtrail.dedup.normalise import title_numbers
 from searchtrail.dedup.prepare import (
@@ -419,7 +420,10 @@ def _conflict(
         if not mine[kind] & theirs[kind] and not misassigned:
             first, second = min(mine[kind]), min(theirs[kind])
             return f"different {label(kind)} ({first}, {second})"
-    if (p.markers[a] ^ p.markers[b]) & _VERSION_KINDS:
+    same_doi = bool(p.doi[a]) and p.doi[a] == p.doi[b]
+    if (p.markers[a] ^ p.markers[b]) & _VERSION_KINDS and not (
+        same_doi and maybe_the_notice(p.markers[a : a + 1], p.markers[b : b + 1])[0]
+    ):
         return (
             "one is an erratum, retraction, preprint, comment or trial register entry and the "
             "other is not"

@@ -200,20 +200,46 @@ _ROMAN: Final = {
 _ROMAN_WORD: Final = re.compile(rf"(?<!\S)(?:{'|'.join(_ROMAN)})(?!\S)")
 ROMAN_NUMERAL: Final = re.compile(rf"\b(?:{'|'.join(_ROMAN)})\b")
 """A Roman numeral :func:`title_numbers` reads, as a word of a normalised title."""
+_SPELLED: Final = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+}  # fmt: skip
+_PART_LETTERS: Final = "abcdefgh"
+WORD_NUMBER: Final = re.compile(
+    rf"{ROMAN_NUMERAL.pattern}|\bpart (?:{'|'.join(_SPELLED)}|[{_PART_LETTERS}])\b"
+)
+"""A number written in words that :func:`title_numbers` reads, in a normalised title: a Roman
+numeral, or a part named by a word or a letter ('part two', 'part b')."""
 
 
 def title_numbers(folded_title: str, length: int | None = None) -> str:
-    """The numbers in a normalised title ('phase ii' counts as 2), read with the spaces taken
-    out ('kca3 1' and 'k ca 3 1' agree) and, given ``length``, from that many letters of it
-    only (so a title cut short elsewhere is compared on what both hold): 'part 1' and 'part
-    2', or 'focus 1' and 'focus 2', are different works however alike the rest."""
+    """The numbers in a normalised title ('phase ii' counts as 2, 'part two' and 'part b' as
+    2), read with the spaces taken out ('kca3 1' and 'k ca 3 1' agree) and, given
+    ``length``, from that many letters of it only (so a title cut short elsewhere is compared
+    on what both hold): 'part 1' and 'part 2', or 'focus 1' and 'focus 2', are different
+    works however alike the rest."""
     words = folded_title.split()
     if _ROMAN_WORD.search(folded_title):
         words = [str(_ROMAN[w]) if w in _ROMAN else w for w in words]
+    if "part" in words:
+        words = [_part_number(words[k - 1], w) if k else w for k, w in enumerate(words)]
     compact = "".join(words)
     if length is not None:
         compact = compact[:length]
     return numbers(compact)
+
+
+def _part_number(before: str, word: str) -> str:
+    """A word after 'part' as the number it names ('two', 'second', 'b' give '2'); any other
+    word as it is."""
+    if before != "part":
+        return word
+    if word in _SPELLED:
+        return str(_SPELLED[word])
+    if len(word) == 1 and word in _PART_LETTERS:
+        return str(_PART_LETTERS.index(word) + 1)
+    return word
 
 
 def numbers(text: str) -> str:

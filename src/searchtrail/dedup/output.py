@@ -44,10 +44,11 @@ _RIS_TYPES: Final = (
         "review", "letter", "editorial", "note", "erratum", "published erratum", "correction",
         "comment", "short survey", "retracted", "retraction", "news item", "book review",
         "reprint", "expression of concern", "data paper", "biographical-item", "case reports",
+        "clinical conference", "consensus development conference",
     )),
     ("CONF", (
         "conf", "conference", "proceedings", "inproceedings", "cpaper", "s", "c",
-        "meeting abstract", "congress",
+        "meeting abstract", "congress", "abst", "abstract", "paper-conference",
     )),
     ("BOOK", ("book", "b")),
     ("THES", ("thes", "thesis", "dissertation", "phdthesis", "mastersthesis")),
@@ -574,15 +575,18 @@ def view_of(rows: Text) -> memoryview:
 
 def ris_type(value: str) -> str:
     """A RIS reference type for a record's type as its export wrote it (JOUR when unsure).
-    A type of several parts ("Comparative Study; Journal Article", PubMed's publication
-    types in alphabetical order; Web of Science's "Article; Proceedings Paper") is the first
-    part that names one."""
-    parts = [part.strip().lower() for part in value.split(";")]
-    for part in parts:
-        for code, words in _RIS_TYPES:
+    A type of several parts (PubMed's publication types in alphabetical order, "Comparative
+    Study; Journal Article"; Web of Science's "Article; Proceedings Paper", "Article; Book
+    Chapter") is the first RIS type, in :data:`_RIS_TYPES` order, that any part names: a
+    chapter before a journal article, a journal article before a conference paper."""
+    parts = [part.strip().lower() for part in value.split(";") if part.strip()]
+    if not parts:
+        return "JOUR"
+    for code, words in _RIS_TYPES:
+        for part in parts:
             if part in words or any(part.startswith(w) for w in words if len(w) > 3):
                 return code
-    return "JOUR" if not value.strip() else "GEN"
+    return "GEN"
 
 
 _RIS_SIMPLE: Final = (

@@ -125,27 +125,37 @@ _PUBLISHED_TYPES: Final = re.compile(
 _NUMBERED: Final = re.compile(r"^\s*\d")
 """A volume or issue that is a number (not DBLP's "abs/2305.18290" for an arXiv posting)."""
 _CONFERENCE_WORDS: Final = re.compile(
-    r"\b(?:conference|congress|meeting|symposium|abstracts|annual scientific)\b"
+    r"\b(?:conference|congress|meetings?|symposium|workshops?|summits?|abstracts"
+    r"|annual scientific)\b"
 )
-# "Proceedings" alone names journals as often as meetings (Proceedings of the National
-# Academy of Sciences, Proceedings of the Royal Society B, Transplantation Proceedings, Mayo
-# Clinic Proceedings, Proceedings of the ACM on Human-Computer Interaction): the proceedings
-# of a meeting name its edition, a year or an ordinal ("AMCIS 2017 Proceedings",
-# "Proceedings of the 29th ACM Conference on Hypertext").
+# "Proceedings" names journals (Proceedings of the National Academy of Sciences, of the
+# Royal Society B, Transplantation Proceedings, Mayo Clinic Proceedings, Proceedings of the
+# ACM on Human-Computer Interaction) as well as meetings' abstracts and papers (Proceedings
+# of the American Society of Clinical Oncology, Proc SPIE, BMC Proceedings). The proceedings
+# of one edition of a meeting name it, with a year or an ordinal ("AMCIS 2017 Proceedings",
+# "Proceedings of the 29th ACM Conference on Hypertext"); under a name without one, a
+# record is a meeting's only where it does not span pages, as in a supplement (an abstract
+# has a page or a number of its own; an article spans pages).
+_PROCEEDINGS: Final = re.compile(r"\bproceedings\b", re.IGNORECASE)
 _EDITION_PROCEEDINGS: Final = re.compile(r"\bproceedings\b.*\d|\d.*\bproceedings\b")
 # A supplement issue ("Suppl. 1") holds articles as well as abstracts: a record in one is
 # taken for a conference abstract only when it does not span pages (an abstract has a page,
 # or an abstract number, of its own); "MeetingAbstracts" is one whatever its pages.
 _MEETING_ABSTRACTS: Final = re.compile(r"meetingabstracts", re.IGNORECASE)
-_SUPPLEMENT: Final = re.compile(r"\bsuppl|\bsupplement", re.IGNORECASE)
-# A type naming a meeting's publication: CONF, CPAPER, Conference Paper or Abstract,
-# Proceedings Paper, Meeting Abstract, PubMed's Congress, and an abstract as a type of its own
-# (RIS ABST), but not PubMed's "English Abstract", which says that an article in another
-# language has an abstract in English.
-_CONFERENCE_TYPES: Final = re.compile(
-    r"conf|cpaper|proceedings|congress|meeting abstract|(?:^|;)\s*abst(?:ract)?\s*(?:;|$)",
-    re.IGNORECASE,
+_SUPPLEMENT: Final = re.compile(r"(?:\b|_)suppl", re.IGNORECASE)  # "Suppl. 1", "5_suppl"
+# A type naming a meeting's publication, as a part of the type (parts are separated by ';'):
+# CONF, CPAPER, ABST, Conference Paper, Abstract, Review or Proceedings, Proceedings Paper,
+# Crossref's proceedings-article, CSL's paper-conference, BibTeX's inproceedings, Meeting
+# Abstract, PubMed's Congress; not PubMed's "English Abstract" (an article in another language
+# with an abstract in English), "Clinical Conference" or "Consensus Development Conference"
+# (journal articles reporting one).
+_CONFERENCE_PART: Final = re.compile(
+    r"^(?:conf|proceeding|inproceedings|cpaper|paper-conference|meeting abstract|congress"
+    r"|abst(?:ract)?$)"
 )
+# A part naming a journal article: Web of Science's "Article; Proceedings Paper" is an article
+# of a journal that also counts as a proceedings paper.
+_ARTICLE_PART: Final = re.compile(r"^(?:article|journal article|jour$|j$)")
 
 
 @dataclass
@@ -159,8 +169,9 @@ class Prepared:
     made where needed from :attr:`title`)."""
     title_words: npt.NDArray[np.int64]
     title_roman: npt.NDArray[np.bool_]
-    """The title holds a Roman numeral that :func:`normalise.title_numbers` reads
-    (:data:`normalise.ROMAN_NUMERAL`, as Arrow's regular expressions find it)."""
+    """The title holds a number in words that :func:`normalise.title_numbers` reads, a Roman
+    numeral or a part ('part two') (:data:`normalise.WORD_NUMBER`, as Arrow's regular
+    expressions find it)."""
     title_last_digit: npt.NDArray[np.int64]
     """Where the last digit of the title key is (Arrow's ``find_substring_regex``; -1 for
     none)."""
@@ -432,8 +443,8 @@ def _author_words(values: list[str]) -> npt.NDArray[np.object_]:
 
 
 # Words of a normalised title that :func:`normalise.title_numbers` reads as numbers: digits
-# and the Roman numerals it knows. A title without them has no numbers.
-_TITLE_NUMBER: Final = re.compile(rf"\d|{normalise.ROMAN_NUMERAL.pattern}")
+# and the numbers it reads in words (Roman numerals, parts). A title without them has none.
+_TITLE_NUMBER: Final = re.compile(rf"\d|{normalise.WORD_NUMBER.pattern}")
 
 
 def _title_markers(titles: _Texts, notes: list[dict[str, str]]) -> npt.NDArray[np.int64]:
@@ -470,7 +481,10 @@ def _kind_markers(kind: str) -> int:
         flags |= REGISTER
     if "preprint" in kind_lower:
         flags |= PREPRINT
-    if _CONFERENCE_TYPES.search(kind_lower):
+    parts = [part.strip() for part in kind_lower.split(";")]
+    if any(_CONFERENCE_PART.match(part) for part in parts) and not any(
+        _ARTICLE_PART.match(part) for part in parts
+    ):
         flags |= CONFERENCE
     return flags
 
@@ -535,7 +549,7 @@ def _titles(values: list[str]) -> _Titles:
         normalise.title_numbers(t) if found else ""
         for t, found in zip(titles, has_numbers.tolist(), strict=True)
     ]
-    roman = pc.match_substring_regex(folded.arrow, normalise.ROMAN_NUMERAL.pattern)
+    roman = pc.match_substring_regex(folded.arrow, normalise.WORD_NUMBER.pattern)
     keys = pc.replace_substring(folded.arrow, " ", "")
     last_digit = pc.find_substring_regex(keys, r"[0-9][^0-9]*$")
     return _Titles(
@@ -633,7 +647,8 @@ def _prepare(
     volume_issue_pages = (volumes_raw, issues_raw, pages_raw)
     meeting = np.logical_or.reduce([c.search(_MEETING_ABSTRACTS) for c in volume_issue_pages])
     supplement = np.logical_or.reduce([c.search(_SUPPLEMENT) for c in volume_issue_pages])
-    conference = meeting | (supplement & ~spans[pages_raw.codes])
+    proceedings = journals_raw.search(_PROCEEDINGS)
+    conference = meeting | ((supplement | proceedings) & ~spans[pages_raw.codes])
     kind_markers = _flags(kinds.each(_kind_markers))
     # A server's DOI marks a preprint unless the record places itself in another venue: it
     # names a journal or a meeting other than a server and gives a volume, an issue or a
@@ -670,7 +685,7 @@ def _prepare(
         | posting * PREPRINT
         | conference * CONFERENCE
     ).astype(np.int64)
-    del kinds, kind_markers, meeting, supplement, conference, placed, elsewhere
+    del kinds, kind_markers, meeting, supplement, proceedings, conference, placed, elsewhere
     del other_doi, other_venue, posting
 
     ids = _grouped_ids(
