@@ -569,7 +569,8 @@ def test_an_embase_conference_note_in_the_journal_marks_an_abstract():
         # own (sra_respiratory's ASCO abstracts; Embase's BMC Proceedings abstracts).
         ("Proceedings of the American Society of Clinical Oncology", "339a", True),
         ("BMC Proceedings", "P12", True),
-        ("Proceedings of the National Academy of Sciences", "", True),
+        # No pages yet (published online before its issue): nothing to tell.
+        ("Proceedings of the National Academy of Sciences", "", False),
         # The proceedings of one meeting: its edition, or the meeting named, whatever pages.
         ("Amcis 2017 Proceedings", "1-10", True),
         ("Proceedings of the 29th on Hypertext and Social Media", "45-54", True),
@@ -609,6 +610,31 @@ def test_proceedings_are_a_meetings_where_the_name_gives_the_meeting_or_the_reco
 def test_a_type_marks_a_meetings_publication(kind, conference):
     table = records({"title": "Reputation offsets trust judgments", "type": kind})
     assert bool(prepare(table).markers[0] & CONFERENCE) is conference
+
+
+def test_a_journals_article_that_is_also_a_proceedings_paper_is_compared_as_an_article(tmp_path):
+    # Web of Science types an article of Transplantation Proceedings "Article; Proceedings
+    # Paper"; Scopus lists it online before its issue, with its DOI and nothing of the issue.
+    (tmp_path / "wos.txt").write_text(
+        "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Garcia, A\n   Lopez, P\n"
+        "AF Garcia, Ana\n   Lopez, Pedro\nTI Outcomes of kidney transplantation from donors "
+        "after circulatory death:\n   a single-center experience\nSO TRANSPLANTATION "
+        "PROCEEDINGS\nDT Article; Proceedings Paper\nPY 2019\nVL 51\nIS 2\nBP 318\nEP 322\n"
+        "UT WOS:000460000000001\nER\n\nEF\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "scopus.ris").write_text(
+        "TY  - JOUR\nTI  - Outcomes of kidney transplantation from donors after circulatory "
+        "death: A single-center experience\nAU  - Garcia, Ana\nAU  - Lopez, Pedro\nPY  - 2018\n"
+        "T2  - Transplantation Proceedings\nDO  - 10.1016/j.transproceed.2018.09.012\nER  - \n",
+        encoding="utf-8",
+    )
+    table, _ = read_files([tmp_path / "wos.txt", tmp_path / "scopus.ris"])
+    assert (prepare(table).markers & CONFERENCE).tolist() == [0, 0]
+    result = deduplicated(*table.to_dict("records"))
+    assert [(p.decision, p.reason) for p in result.pairs.itertuples()] == [
+        ("duplicate", "published online before its issue")
+    ]
 
 
 def test_an_article_in_a_journal_named_proceedings_is_not_taken_for_an_abstract():

@@ -134,8 +134,9 @@ _CONFERENCE_WORDS: Final = re.compile(
 # of the American Society of Clinical Oncology, Proc SPIE, BMC Proceedings). The proceedings
 # of one edition of a meeting name it, with a year or an ordinal ("AMCIS 2017 Proceedings",
 # "Proceedings of the 29th ACM Conference on Hypertext"); under a name without one, a
-# record is a meeting's only where it does not span pages, as in a supplement (an abstract
-# has a page or a number of its own; an article spans pages).
+# record is a meeting's only where its pages do not span, as in a supplement (an abstract
+# has a page or a number of its own; an article spans pages; a record with no pages yet,
+# published online before its issue, tells nothing).
 _PROCEEDINGS: Final = re.compile(r"\bproceedings\b", re.IGNORECASE)
 _EDITION_PROCEEDINGS: Final = re.compile(r"\bproceedings\b.*\d|\d.*\bproceedings\b")
 # A supplement issue ("Suppl. 1") holds articles as well as abstracts: a record in one is
@@ -648,7 +649,8 @@ def _prepare(
     meeting = np.logical_or.reduce([c.search(_MEETING_ABSTRACTS) for c in volume_issue_pages])
     supplement = np.logical_or.reduce([c.search(_SUPPLEMENT) for c in volume_issue_pages])
     proceedings = journals_raw.search(_PROCEEDINGS)
-    conference = meeting | ((supplement | proceedings) & ~spans[pages_raw.codes])
+    paged = np.array([bool(first) for first, _ in page_ranges], dtype=bool)[pages_raw.codes]
+    conference = meeting | ((supplement | (proceedings & paged)) & ~spans[pages_raw.codes])
     kind_markers = _flags(kinds.each(_kind_markers))
     # A server's DOI marks a preprint unless the record places itself in another venue: it
     # names a journal or a meeting other than a server and gives a volume, an issue or a
@@ -685,8 +687,8 @@ def _prepare(
         | posting * PREPRINT
         | conference * CONFERENCE
     ).astype(np.int64)
-    del kinds, kind_markers, meeting, supplement, proceedings, conference, placed, elsewhere
-    del other_doi, other_venue, posting
+    del kinds, kind_markers, meeting, supplement, proceedings, paged, conference, placed
+    del elsewhere, other_doi, other_venue, posting
 
     ids = _grouped_ids(
         _Distinct.of(records, "ids"),
