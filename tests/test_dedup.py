@@ -111,6 +111,9 @@ def test_titles_fold_case_punctuation_diacritics_entities_and_medline_notes():
     assert normalise.title_numbers("wound care a narrative review part two") == "2"
     assert normalise.title_numbers("wound care part one the second look") == "1"
     assert normalise.title_numbers("hepatitis b in part b of the cohort") == "2"
+    # One part written three ways by three databases is one number.
+    forms = ("wound care part 1", "wound care part one", "wound care part i")
+    assert {normalise.title_numbers(form) for form in forms} == {"1"}
 
 
 def test_author_forms_agree():

@@ -206,11 +206,16 @@ _SPELLED: Final = {
     "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
 }  # fmt: skip
 _PART_LETTERS: Final = "abcdefgh"
+_PART_ROMAN: Final = {"i": 1, "v": 5, "x": 10}
+"""Roman numerals of one letter, read as numbers after 'part' only ('part i' is part 1; an
+'i' or 'v' elsewhere may be a letter)."""
 WORD_NUMBER: Final = re.compile(
-    rf"{ROMAN_NUMERAL.pattern}|\bpart (?:{'|'.join(_SPELLED)}|[{_PART_LETTERS}])\b"
+    rf"{ROMAN_NUMERAL.pattern}"
+    rf"|\bpart (?:{'|'.join(_SPELLED)}|[{_PART_LETTERS}{''.join(_PART_ROMAN)}])\b"
 )
 """A number written in words that :func:`title_numbers` reads, in a normalised title: a Roman
-numeral, or a part named by a word or a letter ('part two', 'part b')."""
+numeral, or a part named by a word, a Roman numeral or a letter ('part two', 'part i', 'part
+b')."""
 
 
 def title_numbers(folded_title: str, length: int | None = None) -> str:
@@ -231,12 +236,14 @@ def title_numbers(folded_title: str, length: int | None = None) -> str:
 
 
 def _part_number(before: str, word: str) -> str:
-    """A word after 'part' as the number it names ('two', 'second', 'b' give '2'); any other
-    word as it is."""
+    """A word after 'part' as the number it names ('two', 'second', 'b' give '2', 'i' gives
+    '1'); any other word as it is."""
     if before != "part":
         return word
     if word in _SPELLED:
         return str(_SPELLED[word])
+    if word in _PART_ROMAN:
+        return str(_PART_ROMAN[word])
     if len(word) == 1 and word in _PART_LETTERS:
         return str(_PART_LETTERS.index(word) + 1)
     return word
