@@ -107,10 +107,11 @@ def test_titles_fold_case_punctuation_diacritics_entities_and_medline_notes():
     assert normalise.title("[Parent training in Norway].") == "parent training in norway"
     assert normalise.title("Ψ-scores in children [Review] [33 refs]") == "psi scores in children"
     assert normalise.title_numbers("results of phase ii part 2") == "2 2"
-    # A part named in words or by a letter is a number too; only after "part".
+    # A part named in words is a number too; only after "part", and not a letter ("prendre
+    # part a", "la part d un": French titles).
     assert normalise.title_numbers("wound care a narrative review part two") == "2"
     assert normalise.title_numbers("wound care part one the second look") == "1"
-    assert normalise.title_numbers("hepatitis b in part b of the cohort") == "2"
+    assert normalise.title_numbers("prendre part a la decision la part d un patient") == ""
     # One part written three ways by three databases is one number.
     forms = ("wound care part 1", "wound care part one", "wound care part i")
     assert {normalise.title_numbers(form) for form in forms} == {"1"}
@@ -568,7 +569,9 @@ def test_bib_dedupes_hard_cases_merge_no_two_publications(tmp_path):
     no pair of two publications is merged, and the pairs of one publication merged are
     those whose records agree on an identifier. The others go to a person (uncertain: one
     record gives title, authors and year and little else, or is an online-first record
-    without its DOI), or are two versions of a Cochrane review with two DOIs, which are two
+    without its DOI), are linked as versions (a record of the Proceedings of the National
+    Academy of Sciences, whose name is a meeting's proceedings' too, beside one with no
+    venue), or are two versions of a Cochrane review with two DOIs, which are two
     publications here."""
     sys.path.insert(0, str(REPO / "benchmarks"))
     try:
@@ -580,7 +583,7 @@ def test_bib_dedupes_hard_cases_merge_no_two_publications(tmp_path):
     assert not [r["case"] for r in rows if r["merged"] and not r["expected_duplicate"]]
     missed = {r["case"]: r["decision"] for r in rows if r["expected_duplicate"] and not r["merged"]}
     assert missed == {
-        "abrahao_parigi_gupta_cook_2017_pnas_short_vs_full": "uncertain",
+        "abrahao_parigi_gupta_cook_2017_pnas_short_vs_full": "linked version",
         "stahl_elbeltagi_2004_cmc_missing_doi_vs_with_doi": "uncertain",
         "pare_wagner_prester_jds_2024_vs_2023_online_first": "uncertain",
         "tan_2004_2005_pub2_vs_pub3": "not duplicate",

@@ -99,10 +99,6 @@ class Comparison:
     one_page: npt.NDArray[np.bool_]
     """Either record's pages are one page ("334", "334-334"): a letter and the reply
     printed after it, or short items, share a page."""
-    ahead_of_print: npt.NDArray[np.bool_]
-    """One record is dated a year before the other and has the form of an article published
-    online before its issue: a DOI, no volume or issue, and no pages or a range counting from
-    page 1 (the article's own page count); the other gives a volume."""
 
     def __len__(self) -> int:
         return int(self.i.size)
@@ -323,21 +319,6 @@ def _one_page(p: Prepared, i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
     return np.asarray(single[i] | single[j], dtype=bool)
 
 
-def _ahead_of_print(p: Prepared, i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
-    """:attr:`Comparison.ahead_of_print` of each pair (the form found once per record)."""
-    no_volume = np.asarray(p.volume == "", dtype=bool)
-    counted = np.asarray(
-        (p.page == "") | ((p.page == "1") & (p.last_page != "") & (p.last_page != "1")),
-        dtype=bool,
-    )
-    online = no_volume & np.asarray((p.issue == "") & (p.doi != ""), dtype=bool) & counted
-    years_i, years_j = p.year[i], p.year[j]
-    dated = (years_i > 0) & (years_j > 0)
-    i_first = dated & (years_j - years_i == 1) & online[i] & ~no_volume[j]
-    j_first = dated & (years_i - years_j == 1) & online[j] & ~no_volume[i]
-    return np.asarray(i_first | j_first, dtype=bool)
-
-
 def _missing(values: npt.NDArray[np.object_], i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
     """Pairs where either value is ''."""
     empty = np.asarray(values == "", dtype=bool)
@@ -424,5 +405,4 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         page_gap=_page_gap(p, i, j),
         page_one=(p.page[i] == "1") | (p.page[j] == "1"),
         one_page=_one_page(p, i, j),
-        ahead_of_print=_ahead_of_print(p, i, j),
     )

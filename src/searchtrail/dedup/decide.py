@@ -374,23 +374,6 @@ RULES: Final[tuple[Rule, ...]] = (
         ),
     ),
     Rule(
-        "published online before its issue",
-        "the same long title (six words or more), authors agree, compatible journal, and one "
-        "record, dated a year before the other, has the form of an article published online "
-        "before its issue (a DOI, no volume or issue, no pages or its own page count from "
-        "page 1) while the other gives a volume: the online record is exported with the "
-        "year the article went online, the print record with its issue's year and volume",
-        lambda e: (
-            e.fuzzy_allowed
-            & e.same_title
-            & (e.c.title_words >= 6)
-            & e.authors_ok
-            & (e.c.journal >= 1)
-            & e.c.ahead_of_print
-            & ~e.conference
-        ),
-    ),
-    Rule(
         "same report",
         "records outside journals (reports, books, web pages): the same title, long enough "
         "to be specific (six words or more), the same year, the same address (URL), and "

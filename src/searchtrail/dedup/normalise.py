@@ -205,21 +205,20 @@ _SPELLED: Final = {
     "nine": 9, "ten": 10, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
     "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
 }  # fmt: skip
-_PART_LETTERS: Final = "abcdefgh"
 _PART_ROMAN: Final = {"i": 1, "v": 5, "x": 10}
 """Roman numerals of one letter, read as numbers after 'part' only ('part i' is part 1; an
-'i' or 'v' elsewhere may be a letter)."""
+'i' or 'v' elsewhere may be a letter). A letter after 'part' is not read: 'Part A' is rare
+beside French titles' "prendre part à", "la part d'un"."""
 WORD_NUMBER: Final = re.compile(
     rf"{ROMAN_NUMERAL.pattern}"
-    rf"|\bpart (?:{'|'.join(_SPELLED)}|[{_PART_LETTERS}{''.join(_PART_ROMAN)}])\b"
+    rf"|\bpart (?:{'|'.join(_SPELLED)}|{'|'.join(_PART_ROMAN)})\b"
 )
 """A number written in words that :func:`title_numbers` reads, in a normalised title: a Roman
-numeral, or a part named by a word, a Roman numeral or a letter ('part two', 'part i', 'part
-b')."""
+numeral, or a part named by a word or a Roman numeral ('part two', 'part i')."""
 
 
 def title_numbers(folded_title: str, length: int | None = None) -> str:
-    """The numbers in a normalised title ('phase ii' counts as 2, 'part two' and 'part b' as
+    """The numbers in a normalised title ('phase ii' counts as 2, 'part two' and 'part ii' as
     2), read with the spaces taken out ('kca3 1' and 'k ca 3 1' agree) and, given
     ``length``, from that many letters of it only (so a title cut short elsewhere is compared
     on what both hold): 'part 1' and 'part 2', or 'focus 1' and 'focus 2', are different
@@ -236,7 +235,7 @@ def title_numbers(folded_title: str, length: int | None = None) -> str:
 
 
 def _part_number(before: str, word: str) -> str:
-    """A word after 'part' as the number it names ('two', 'second', 'b' give '2', 'i' gives
+    """A word after 'part' as the number it names ('two' and 'second' give '2', 'i' gives
     '1'); any other word as it is."""
     if before != "part":
         return word
@@ -244,8 +243,6 @@ def _part_number(before: str, word: str) -> str:
         return str(_SPELLED[word])
     if word in _PART_ROMAN:
         return str(_PART_ROMAN[word])
-    if len(word) == 1 and word in _PART_LETTERS:
-        return str(_PART_LETTERS.index(word) + 1)
     return word
 
 

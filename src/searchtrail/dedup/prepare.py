@@ -125,38 +125,32 @@ _PUBLISHED_TYPES: Final = re.compile(
 _NUMBERED: Final = re.compile(r"^\s*\d")
 """A volume or issue that is a number (not DBLP's "abs/2305.18290" for an arXiv posting)."""
 _CONFERENCE_WORDS: Final = re.compile(
-    r"\b(?:conference|congress|meetings?|symposium|workshops?|summits?|abstracts"
+    r"\b(?:conference|congress|meetings?|symposium|workshops?|summits?|abstracts|proceedings"
     r"|annual scientific)\b"
 )
-# "Proceedings" names journals (Proceedings of the National Academy of Sciences, of the
-# Royal Society B, Transplantation Proceedings, Mayo Clinic Proceedings, Proceedings of the
-# ACM on Human-Computer Interaction) as well as meetings' abstracts and papers (Proceedings
-# of the American Society of Clinical Oncology, Proc SPIE, BMC Proceedings). The proceedings
-# of one edition of a meeting name it, with a year or an ordinal ("AMCIS 2017 Proceedings",
-# "Proceedings of the 29th ACM Conference on Hypertext"); under a name without one, a
-# record is a meeting's only where its pages do not span, as in a supplement (an abstract
-# has a page or a number of its own; an article spans pages; a record with no pages yet,
-# published online before its issue, tells nothing).
-_PROCEEDINGS: Final = re.compile(r"\bproceedings\b", re.IGNORECASE)
-_EDITION_PROCEEDINGS: Final = re.compile(r"\bproceedings\b.*\d|\d.*\bproceedings\b")
 # A supplement issue ("Suppl. 1") holds articles as well as abstracts: a record in one is
 # taken for a conference abstract only when it does not span pages (an abstract has a page,
 # or an abstract number, of its own); "MeetingAbstracts" is one whatever its pages.
 _MEETING_ABSTRACTS: Final = re.compile(r"meetingabstracts", re.IGNORECASE)
 _SUPPLEMENT: Final = re.compile(r"(?:\b|_)suppl", re.IGNORECASE)  # "Suppl. 1", "5_suppl"
-# A type naming a meeting's publication, as a part of the type (parts are separated by ';'):
-# CONF, CPAPER, ABST, Conference Paper, Abstract, Review or Proceedings, Proceedings Paper,
-# Crossref's proceedings-article, CSL's paper-conference, BibTeX's inproceedings, Meeting
-# Abstract, PubMed's Congress; not PubMed's "English Abstract" (an article in another language
-# with an abstract in English), "Clinical Conference" or "Consensus Development Conference"
-# (journal articles reporting one).
+# A type naming a meeting's publication, in any of its parts (parts are separated by ';' or
+# by lines): CONF, CPAPER, ABST, Abstract, Conference Paper, Abstract, Review or Proceedings,
+# Proceedings Paper, Crossref's proceedings-article, BibTeX's inproceedings, CSL's
+# paper-conference, Meeting Abstract, BIOSIS's Meeting, ERIC's Speeches/Meeting Papers and
+# Collected Works - Proceedings, Ovid's Journal: Conference Abstract, PubMed's Congress. Not
+# PubMed's "English Abstract" (an article in another language with an abstract in English),
+# "Clinical Conference" or "Consensus Development Conference" (journal articles reporting one).
 _CONFERENCE_PART: Final = re.compile(
-    r"^(?:conf|proceeding|inproceedings|cpaper|paper-conference|meeting abstract|congress"
-    r"|abst(?:ract)?$)"
+    r"\b(?:conf|conference|congress|meetings?|proceedings?|inproceedings|cpaper"
+    r"|paper-conference)\b|^abst(?:ract)?$|proceedings-article"
 )
-# A part naming a journal article: Web of Science's "Article; Proceedings Paper" is an article
-# of a journal that also counts as a proceedings paper.
-_ARTICLE_PART: Final = re.compile(r"^(?:article|journal article|jour$|j$)")
+_ARTICLES_OF_A_CONFERENCE: Final = re.compile(
+    r"^(?:clinical conference|consensus development conference\b.*)$"
+)
+# Web of Science's "Article; Proceedings Paper" is a journal's article that counts as a
+# proceedings paper too: proceedings beside an article part do not make a meeting's record.
+_PROCEEDINGS_PART: Final = re.compile(r"^proceedings?(?: paper)?$")
+_ARTICLE_PART: Final = re.compile(r"^(?:article|journal article)$")
 
 
 @dataclass
@@ -482,12 +476,22 @@ def _kind_markers(kind: str) -> int:
         flags |= REGISTER
     if "preprint" in kind_lower:
         flags |= PREPRINT
-    parts = [part.strip() for part in kind_lower.split(";")]
-    if any(_CONFERENCE_PART.match(part) for part in parts) and not any(
-        _ARTICLE_PART.match(part) for part in parts
-    ):
+    if _conference_type(kind_lower):
         flags |= CONFERENCE
     return flags
+
+
+def _conference_type(kind: str) -> bool:
+    """Whether a type (in lower case) names a meeting's publication (:data:`_CONFERENCE_PART`)."""
+    parts = [part.strip() for part in re.split(r"[;\n]", kind) if part.strip()]
+    evidence = [
+        part
+        for part in parts
+        if _CONFERENCE_PART.search(part) and not _ARTICLES_OF_A_CONFERENCE.match(part)
+    ]
+    if any(_ARTICLE_PART.match(part) for part in parts):
+        evidence = [part for part in evidence if not _PROCEEDINGS_PART.match(part)]
+    return bool(evidence)
 
 
 def _journal_markers(journal: str) -> int:
@@ -498,7 +502,7 @@ def _journal_markers(journal: str) -> int:
     lower = journal.lower()
     if _PREPRINT_WORDS.search(lower):
         flags |= PREPRINT
-    if _CONFERENCE_WORDS.search(lower) or _EDITION_PROCEEDINGS.search(lower):
+    if _CONFERENCE_WORDS.search(lower):
         flags |= CONFERENCE
     return flags
 
@@ -648,9 +652,7 @@ def _prepare(
     volume_issue_pages = (volumes_raw, issues_raw, pages_raw)
     meeting = np.logical_or.reduce([c.search(_MEETING_ABSTRACTS) for c in volume_issue_pages])
     supplement = np.logical_or.reduce([c.search(_SUPPLEMENT) for c in volume_issue_pages])
-    proceedings = journals_raw.search(_PROCEEDINGS)
-    paged = np.array([bool(first) for first, _ in page_ranges], dtype=bool)[pages_raw.codes]
-    conference = meeting | ((supplement | (proceedings & paged)) & ~spans[pages_raw.codes])
+    conference = meeting | (supplement & ~spans[pages_raw.codes])
     kind_markers = _flags(kinds.each(_kind_markers))
     # A server's DOI marks a preprint unless the record places itself in another venue: it
     # names a journal or a meeting other than a server and gives a volume, an issue or a
@@ -687,8 +689,8 @@ def _prepare(
         | posting * PREPRINT
         | conference * CONFERENCE
     ).astype(np.int64)
-    del kinds, kind_markers, meeting, supplement, proceedings, paged, conference, placed
-    del elsewhere, other_doi, other_venue, posting
+    del kinds, kind_markers, meeting, supplement, conference, placed, elsewhere
+    del other_doi, other_venue, posting
 
     ids = _grouped_ids(
         _Distinct.of(records, "ids"),

@@ -1078,6 +1078,7 @@ def standardise(columns: TaggedColumns, format_name: str) -> dict[str, pa.Array]
     result: dict[str, pa.Array] = {}
     for name in standard.STANDARD_FIELDS:
         result[name] = picked.get(name, pa.array([""] * found.count, _TEXT))
+    result["type"] = mapped(result["type"], standard.joined_types)
     numbers = cache(standard._split_issn_isbn)
     result["issn"] = mapped(picked["issn_isbn"], lambda text: numbers(text)[0])
     result["isbn"] = mapped(picked["issn_isbn"], lambda text: numbers(text)[1])
@@ -1102,7 +1103,6 @@ def standardise(columns: TaggedColumns, format_name: str) -> dict[str, pa.Array]
         eric = _mask(pc.equal(pc.utf8_upper(found.values.take(pa.array(own))), "ERIC"))
         slow[found.record[own[eric]]] = True
         result["own_id"] = pa.array([""] * found.count, _TEXT)
-        result["type"] = mapped(picked["type"], standard.nbib_types)
     elif format_name == "wos":
         result["pages"] = _pages(
             found.first("BP"), found.first("EP"), found.first("AR"), unless_dash=False

@@ -96,7 +96,7 @@ _RIS: Final = {
     "own_id": ["ID"],
 }
 _NBIB: Final = {
-    "type": ["*PT"],  # every publication type, joined by "; " (_fix_nbib)
+    "type": ["*PT"],  # every publication type, joined by "; " (joined_types)
     "title": ["TI", "BTI"],
     "authors": ["*FAU"],
     "authors_short": ["*AU"],
@@ -113,7 +113,7 @@ _NBIB: Final = {
     "publisher": ["PB"],
 }
 _WOS: Final = {
-    "type": ["DT", "PT"],  # the document type ("Meeting Abstract") before the source's ("J")
+    "type": ["+DT", "+PT"],  # the document type ("Meeting Abstract"), then the source's ("J")
     "title": ["TI"],
     "authors": ["*AF"],
     "authors_short": ["*AU"],
@@ -475,6 +475,7 @@ def standardiser(
         result["authors"] = split_authors(result["authors"], format_name) or split_authors(
             authors_short, format_name
         )
+        result["type"] = joined_types(result["type"])
         if fix is not None:
             fix(result, by_name)
         result["year"] = year(result["year"]) or _first_year(by_name, year_sources)
@@ -612,7 +613,6 @@ def _fix_ris(result: Standard, by_name: dict[str, list[str]]) -> None:
 
 
 def _fix_nbib(result: Standard, by_name: dict[str, list[str]]) -> None:
-    result["type"] = nbib_types(result["type"])
     for value in by_name.get("LID", []) + by_name.get("AID", []):
         if value.endswith("[doi]"):
             result["doi"] = value.removesuffix("[doi]").strip()
@@ -625,11 +625,14 @@ def _fix_nbib(result: Standard, by_name: dict[str, list[str]]) -> None:
     result["own_id"] = ""
 
 
-def nbib_types(types: str) -> str:
-    """PubMed's publication types (one a line) as one type, joined by "; " as Web of Science
-    joins its document types: PubMed lists them in alphabetical order, so the first says
-    little ("Case Reports", "English Abstract"), and the one that says what kind of item a
-    record is ("Published Erratum", "Retraction of Publication", "Preprint") may come last."""
+def joined_types(types: str) -> str:
+    """A record's types (one a line, where a format gives several) as one type, joined by
+    "; " as Web of Science joins its document types. PubMed lists its publication types in
+    alphabetical order, so the first says little ("Case Reports", "English Abstract") and
+    the one that says what kind of item a record is ("Published Erratum", "Retraction of
+    Publication", "Preprint") may come last; Web of Science's document type ("Meeting
+    Abstract") says more than its source type ("J"), which still tells a journal's item
+    from a book's."""
     return "; ".join(part.strip() for part in types.split("\n") if part.strip())
 
 
