@@ -179,7 +179,7 @@ def test_ovid_fielded_text_with_its_search_strategy():
     )
     assert first["doi"] == "10.1111/cdev.13562"
     assert first["issn"] == "0009-3920\n1467-8624"
-    assert first["type"] == "Journal Article\nRandomized Controlled Trial"
+    assert first["type"] == "Journal Article; Randomized Controlled Trial"
     assert dict(parsed.records[0].fields)["Authors"] == "Larsen IM\nOkafor C"
     assert (second["pages"], second["language"]) == ("V03200178", "Danish")
     assert (third["authors"], third["volume"], third["issue"], third["pages"]) == (
