@@ -495,6 +495,7 @@ def _lines_of(texts: list[str], end: str = "\n", last: bool = True) -> columnar.
     "\r\n",
     False,
 )
+@example(["A0\x85 ", "ER\u3000 "], "\n", False)  # white space of two bytes, then a space
 def test_lines_are_told_apart_by_their_bytes_as_the_readers_patterns_tell_them(
     texts: list[str], end: str, last: bool
 ) -> None:

@@ -656,8 +656,8 @@ def _wos_heads(lines: _Lines) -> np.ndarray:
     head = lines.is_(0, _UPPER) & lines.is_(1, _UPPER_OR_DIGIT)
     tag_lines: np.ndarray = head & lines.byte(2, " ")
     alone = np.flatnonzero(head & ~tag_lines)
-    rest, _ = lines.stripped(lines.start[alone] + 2, lines.end[alone])
-    tag_lines[alone[rest == lines.end[alone]]] = True
+    rest_start, rest_end = lines.stripped(lines.start[alone] + 2, lines.end[alone])
+    tag_lines[alone[rest_start == rest_end]] = True  # nothing but white space after the tag
     return tag_lines
 
 
