@@ -31,7 +31,7 @@ from searchtrail.arrowtext import Text, mapped, recomputed
 from searchtrail.dedup.engine import DedupResult
 from searchtrail.dedup.normalise import full_end
 from searchtrail.fileio import write_chunks, write_text
-from searchtrail.records.fields import STANDARD_FIELDS
+from searchtrail.records.fields import STANDARD_FIELDS, type_parts
 
 MERGED_FIELDS: Final = tuple(name for name in STANDARD_FIELDS if name != "own_id")
 
@@ -579,7 +579,7 @@ def ris_type(value: str) -> str:
     Study; Journal Article"; Web of Science's "Article; Proceedings Paper", "Article; Book
     Chapter") is the first RIS type, in :data:`_RIS_TYPES` order, that any part names: a
     chapter before a journal article, a journal article before a conference paper."""
-    parts = [part.strip().lower() for part in value.split(";") if part.strip()]
+    parts = type_parts(value)
     if not parts:
         return "JOUR"
     for code, words in _RIS_TYPES:

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from searchtrail.dedup import normalise, processes
 from searchtrail.folding import fold
+from searchtrail.records.fields import type_parts
 from searchtrail.records.identifiers import by_type, typed
 
 # Kinds of publication that are never merged silently with a record of another kind.
@@ -133,8 +134,8 @@ _CONFERENCE_WORDS: Final = re.compile(
 # or an abstract number, of its own); "MeetingAbstracts" is one whatever its pages.
 _MEETING_ABSTRACTS: Final = re.compile(r"meetingabstracts", re.IGNORECASE)
 _SUPPLEMENT: Final = re.compile(r"(?:\b|_)suppl", re.IGNORECASE)  # "Suppl. 1", "5_suppl"
-# A type naming a meeting's publication, in any of its parts (parts are separated by ';' or
-# by lines): CONF, CPAPER, ABST, Abstract, Conference Paper, Abstract, Review or Proceedings,
+# A type naming a meeting's publication, in any of its parts (records.fields.type_parts):
+# CONF, CPAPER, ABST or Abstract alone, Conference Paper, Abstract, Review or Proceedings,
 # Proceedings Paper, Crossref's proceedings-article, BibTeX's inproceedings, CSL's
 # paper-conference, Meeting Abstract, BIOSIS's Meeting, ERIC's Speeches/Meeting Papers and
 # Collected Works - Proceedings, Ovid's Journal: Conference Abstract, PubMed's Congress. Not
@@ -142,7 +143,7 @@ _SUPPLEMENT: Final = re.compile(r"(?:\b|_)suppl", re.IGNORECASE)  # "Suppl. 1", 
 # "Clinical Conference" or "Consensus Development Conference" (journal articles reporting one).
 _CONFERENCE_PART: Final = re.compile(
     r"\b(?:conf|conference|congress|meetings?|proceedings?|inproceedings|cpaper"
-    r"|paper-conference)\b|^abst(?:ract)?$|proceedings-article"
+    r"|paper-conference)\b|^abst(?:ract)?$"
 )
 _ARTICLES_OF_A_CONFERENCE: Final = re.compile(
     r"^(?:clinical conference|consensus development conference\b.*)$"
@@ -482,8 +483,8 @@ def _kind_markers(kind: str) -> int:
 
 
 def _conference_type(kind: str) -> bool:
-    """Whether a type (in lower case) names a meeting's publication (:data:`_CONFERENCE_PART`)."""
-    parts = [part.strip() for part in re.split(r"[;\n]", kind) if part.strip()]
+    """Whether a type names a meeting's publication (:data:`_CONFERENCE_PART`)."""
+    parts = type_parts(kind)
     evidence = [
         part
         for part in parts

@@ -636,6 +636,11 @@ def joined_types(types: str) -> str:
     return "; ".join(part.strip() for part in types.split("\n") if part.strip())
 
 
+def type_parts(kind: str) -> list[str]:
+    """The parts of a record's type, as :func:`joined_types` joins them, in lower case."""
+    return [part.strip().lower() for part in kind.split(";") if part.strip()]
+
+
 def _fix_wos(result: Standard, by_name: dict[str, list[str]]) -> None:
     start = (by_name.get("BP") or [""])[0].strip()
     end = (by_name.get("EP") or [""])[0].strip()
