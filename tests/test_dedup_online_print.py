@@ -1,5 +1,6 @@
 """Rules and blocking keys for records that agree on little besides the citation: the
-online record of an article and its print record a year apart, a short title in one issue,
+online record of an article and its print record a year apart, a short title in one issue
+or supplement,
 and a title with a typo in its middle where one record has no pages or identifiers."""
 
 from __future__ import annotations
@@ -72,6 +73,38 @@ def test_a_short_title_merges_only_within_one_issue():
     assert run(EDITORIAL, {**EDITORIAL, "issue": ""})[0] == 2
     # Other authors: another editorial.
     assert run(EDITORIAL, {**EDITORIAL, "authors": "Powell, Philip"})[0] == 2
+
+
+# A meeting abstract as Embase lists it twice (asysd_diabetes): once under its journal,
+# once with the conference folded into the journal's name; a supplement, no pages.
+ABSTRACT = {
+    "title": "Coronary artery disease",
+    "authors": "Barbara F.\nMax S.\nAgostino C.\nThomas E.\nMarek T.",
+    "year": "2013",
+    "journal": "Journal of Clinical Hypertension",
+    "volume": "15",
+    "issue": "SUPPL. 1",
+    "pages": "",
+}
+
+
+def test_a_short_title_merges_within_one_supplement():
+    conference = "Journal of Clinical Hypertension. Conference: 28th Annual Scientific Meeting"
+    groups, pairs = run(ABSTRACT, {**ABSTRACT, "journal": conference})
+    assert groups == 1
+    assert pairs == [("duplicate", "short title in one issue")]
+    # The supplement written otherwise, or named in the volume, is the same supplement.
+    for where in ({"issue": "Suppl 1"}, {"issue": "", "volume": "15 (Supplement 1)"}):
+        assert run(ABSTRACT, {**ABSTRACT, **where})[0] == 1
+    # Another supplement of the volume, a supplement without its number, or none: the same
+    # authors' abstract of another meeting, or nothing that places it.
+    for issue in ("SUPPL. 2", "SUPPL", "5_suppl", ""):
+        assert run(ABSTRACT, {**ABSTRACT, "issue": issue})[0] == 2
+    # The issue a supplement belongs to is compared where both records give it.
+    assert run({**ABSTRACT, "issue": "8 SUPPL. 1"}, ABSTRACT)[0] == 1
+    assert run({**ABSTRACT, "issue": "8 SUPPL. 1"}, {**ABSTRACT, "issue": "9 SUPPL. 1"})[0] == 2
+    in_volume = {**ABSTRACT, "issue": "", "volume": "15 (9 Suppl 1)"}
+    assert run({**ABSTRACT, "issue": "8 SUPPL. 1"}, in_volume)[0] == 2
 
 
 def test_a_first_page_1_in_two_issues_does_not_place_one_article():

@@ -118,6 +118,7 @@ NORMALISERS = (
     normalise.doi,
     normalise.volume,
     normalise.issue,
+    normalise.supplement,
     normalise.page_range,
     normalise.is_article_number,
     normalise.author_words,

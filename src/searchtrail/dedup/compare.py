@@ -63,6 +63,9 @@ class Comparison:
     database holds each publication once, and none in common; 0: neither."""
     volume: Codes
     issue: Codes
+    supplement: Codes
+    """Agreement of the supplements the records name ("Suppl. 1"): a supplement is not an
+    issue number (``issue``), but two records that name the same one are in one issue."""
     page: Codes
     last_page: Codes
     journal: Codes
@@ -139,6 +142,17 @@ def _agreement(a: Ints, b: Ints) -> Codes:
     """Agreement of two fields given as :func:`_codes`."""
     agreement = np.where(a == b, np.int8(1), np.int8(-1))
     agreement[(a < 0) | (b < 0)] = 0
+    return agreement
+
+
+def _supplement_agreement(p: Prepared, i: Ints, j: Ints) -> Codes:
+    """1 where both records name one supplement (the same number or letter, and the same
+    issue where both give the issue it belongs to), -1 where they name two, 0 where either
+    names none."""
+    label = _field_agreement(p.supplement, i, j)
+    issue = _field_agreement(p.supplement_issue, i, j)
+    agreement = label.copy()
+    agreement[(label == 1) & (issue == -1)] = -1
     return agreement
 
 
@@ -388,6 +402,7 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         ids=_id_agreement(p.ids, i, j),
         volume=volume,
         issue=issue,
+        supplement=_supplement_agreement(p, i, j),
         page=page,
         last_page=last_page,
         journal=journal,

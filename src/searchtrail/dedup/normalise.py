@@ -337,6 +337,31 @@ def issue(text: str) -> str:
     return ""
 
 
+_SUPPLEMENT_LABEL: Final = re.compile(
+    r"(?:\b|_)suppl(?:ement)?(?![a-z])[\s_.]*(?:no\.?\s*)?(\d+|[a-z](?![a-z]))?",
+    re.IGNORECASE,
+)
+
+
+def supplement(text: str, *, volume: bool = False) -> tuple[str, str]:
+    """The supplement a volume or issue field names: the issue it belongs to, where the
+    field gives one, and its number or letter ("Suppl. 1" gives ('', '1'), "8 Supplement 1"
+    ('8', '1'), "61 (Supplement 1)" in a volume ('', '1'), "9 (4 Supplement 2)" in a volume
+    ('4', '2'), "Suppl A" ('', 'a')). ('', '') when the field names no supplement, or one
+    without a number ("5_suppl", "SUPPL"). In a volume, the number before the supplement is
+    the volume's; an issue there is written in brackets."""
+    match = _SUPPLEMENT_LABEL.search(text) if text else None
+    if match is None or not match.group(1):
+        return "", ""
+    label = match.group(1)
+    label = (label.lstrip("0") or label) if label.isdecimal() else label.lower()
+    before = text[: match.start()]
+    if volume:
+        before = before.partition("(")[2] if "(" in before else ""
+    issue = re.fullmatch(r"\W*0*(\d+)\W*", before)
+    return (issue.group(1) if issue else ""), label
+
+
 def volume(text: str) -> str:
     """The volume number: its leading digits, without a supplement note ("61 (Supplement 1)"
     gives '61'); '' when the value is a fragment such as "1)" or only a supplement number."""

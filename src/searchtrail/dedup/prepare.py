@@ -195,6 +195,11 @@ class Prepared:
     """The publisher's name, folded."""
     volume: npt.NDArray[np.object_]
     issue: npt.NDArray[np.object_]
+    supplement: npt.NDArray[np.object_]
+    """The supplement the issue (else the volume) names, by its number or letter, or ""
+    (:func:`normalise.supplement`)."""
+    supplement_issue: npt.NDArray[np.object_]
+    """The issue that supplement belongs to, where the field gives one, or ""."""
     page: npt.NDArray[np.object_]
     last_page: npt.NDArray[np.object_]
     article_number: npt.NDArray[np.bool_]
@@ -599,6 +604,24 @@ def _titles_apart(values: list[str], apart: bool) -> Iterator[Callable[[], _Titl
         yield pending.result
 
 
+def _supplements(
+    issues: _Distinct, volumes: _Distinct
+) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.object_]]:
+    """Each record's supplement (:func:`normalise.supplement`), the one its issue names,
+    else the one its volume names: the issue it belongs to, and its number or letter."""
+    in_issue = [normalise.supplement(text) for text in issues.values]
+    in_volume = [normalise.supplement(text, volume=True) for text in volumes.values]
+    named = np.array([label != "" for _, label in in_issue], dtype=bool)[issues.codes]
+
+    def part(k: int) -> npt.NDArray[np.object_]:
+        from_issue = _objects([parts[k] for parts in in_issue])[issues.codes]
+        return np.where(
+            named, from_issue, _objects([parts[k] for parts in in_volume])[volumes.codes]
+        )
+
+    return part(0), part(1)
+
+
 def prepare(records: pd.DataFrame) -> Prepared:
     """Normalise the matching fields of ``records`` (standard fields, one row per record).
 
@@ -706,6 +729,7 @@ def _prepare(
     del journals_raw, urls_raw
     volume = volumes_raw.each(normalise.volume)
     issue = issues_raw.each(normalise.issue)
+    supplement_issue, supplement = _supplements(issues_raw, volumes_raw)
     del volumes_raw, issues_raw
     page = _objects([r[0] for r in page_ranges])[pages_raw.codes]
     last_page = _objects([r[1] for r in page_ranges])[pages_raw.codes]
@@ -750,6 +774,8 @@ def _prepare(
         publisher=publisher,
         volume=volume,
         issue=issue,
+        supplement=supplement,
+        supplement_issue=supplement_issue,
         page=page,
         last_page=last_page,
         article_number=article_number,
