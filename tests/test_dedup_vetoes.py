@@ -458,6 +458,45 @@ def test_a_group_with_a_misassigned_doi_is_not_split():
     assert not result.splits
 
 
+# An article, and its authors' meeting abstract, which a reference manager gave the
+# article's DOI when it looked the DOI up by the title (a pair bib-dedupe's neuroimaging set
+# labels as two publications).
+PSP_ARTICLE = {
+    "title": "Predicting disease progression in progressive supranuclear palsy in multicenter "
+    "clinical trials",
+    "authors": "Bang, J.\nLobach, I. V.\nLang, A. E.\nGrossman, M.\nKnopman, D. S.",
+    "year": "2016",
+    "journal": "Parkinsonism & Related Disorders",
+    "volume": "28",
+    "pages": "41-48",
+    "doi": "10.1016/j.parkreldis.2016.04.014",
+    "type": "JOUR",
+}
+PSP_ABSTRACT = {
+    **PSP_ARTICLE,
+    "journal": "Journal of Neurochemistry",
+    "volume": "138",
+    "pages": "366",
+}
+
+
+def test_one_doi_on_records_placed_in_two_journals_does_not_merge_them():
+    groups, verdict, _ = decision(PSP_ARTICLE, PSP_ABSTRACT)
+    assert (groups, verdict) == (2, "not duplicate")
+    # What one journal's records may write differently: its name (abbreviated, folded), a
+    # volume or a first page missing or mistyped. The DOI then stands.
+    for other in (
+        {**PSP_ARTICLE, "journal": "Parkinsonism Relat Disord"},
+        {**PSP_ABSTRACT, "journal": "Parkinsonism Relat Disord"},
+        {**PSP_ABSTRACT, "volume": "28"},
+        {**PSP_ABSTRACT, "pages": "41-48"},
+        {**PSP_ABSTRACT, "volume": ""},
+        {**PSP_ABSTRACT, "pages": ""},
+        {**PSP_ABSTRACT, "journal": ""},
+    ):
+        assert decision(PSP_ARTICLE, other) == (1, "duplicate", "same identifier"), other
+
+
 def test_dois_that_agree_after_normalisation_do_not_conflict():
     a = {**LETTER, "pages": "431-436", "doi": "https://doi.org/10.1111/ANAE.15301"}
     b = {**LETTER, "pages": "431-436", "doi": "doi:10.1111/anae.15301."}

@@ -208,10 +208,14 @@ class Rule:
 RULES: Final[tuple[Rule, ...]] = (
     Rule(
         "same identifier",
-        "same DOI or PubMed id, and similar titles",
+        "same DOI or PubMed id, and similar titles, unless the records are placed in two "
+        "journals (different names, volumes and first pages): then one of them was given "
+        "the other's identifier (a reference manager finds a DOI by the title, and gives a "
+        "meeting abstract its article's)",
         lambda e: (
             ~e.vetoed
             & e.identifier
+            & ~((e.c.journal == 0) & (e.c.volume == -1) & (e.c.page == -1))
             & ((e.c.title >= 80) | (e.c.title_tokens >= 90))
             & ~e.authors_bad
         ),
