@@ -450,6 +450,36 @@ def test_different_identifiers_stay_apart_where_the_citation_does_not_place_one_
     assert "misassigned" not in " ".join(result.pairs["reason"])
 
 
+# An article of an electronic journal, numbered rather than paged; one database built its
+# DOI from the article number (a pair of ASySD's cardiac set, labelled one publication).
+JAHA = {
+    "title": "Conditional knockout of myocyte focal adhesion kinase abrogates ischemic "
+    "preconditioning in adult murine hearts",
+    "authors": "Perricone, A. J.\nBivona, B. J.\nJackson, F. R.\nVander Heide, R. S.",
+    "year": "2013",
+    "journal": "Journal of the American Heart Association",
+    "volume": "2",
+    "issue": "5",
+    "pages": "e000457",
+    "doi": "10.1161/JAHA.113.000457",
+    "type": "JOUR",
+}
+
+
+def test_one_article_number_places_one_article_whatever_its_dois():
+    other = {
+        **JAHA,
+        "doi": "10.1161/JAHA.e000457",
+        "authors": JAHA["authors"].replace("Vander ", ""),
+    }
+    assert decision(JAHA, other) == (1, "duplicate", "same citation, an identifier misassigned")
+    # Another article number, issue or year on one side: another article.
+    for apart in ({"pages": "e000458"}, {"issue": "6"}, {"year": "2014"}):
+        assert deduplicated(JAHA, {**other, **apart}).groups == 2
+    # One page of print is not an article number: a letter and its reply share it.
+    assert deduplicated({**JAHA, "pages": "457"}, {**other, "pages": "457"}).groups == 2
+
+
 def test_a_group_with_a_misassigned_doi_is_not_split():
     # A third record without a DOI joins the two; the group holds two DOIs on one citation.
     bare = {**LEVIN_MEDLINE, "doi": "", "authors": "Levin, Anna S."}

@@ -102,6 +102,9 @@ class Comparison:
     one_page: npt.NDArray[np.bool_]
     """Either record's pages are one page ("334", "334-334"): a letter and the reply
     printed after it, or short items, share a page."""
+    article_number: npt.NDArray[np.bool_]
+    """Both records give the same electronic article number ("e000457"), which a journal
+    gives one article of a volume, as it gives it a page range."""
 
     def __len__(self) -> int:
         return int(self.i.size)
@@ -420,4 +423,5 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         page_gap=_page_gap(p, i, j),
         page_one=(p.page[i] == "1") | (p.page[j] == "1"),
         one_page=_one_page(p, i, j),
+        article_number=p.article_number[i] & p.article_number[j] & (page == 1),
     )

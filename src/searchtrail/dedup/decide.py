@@ -134,7 +134,8 @@ class Evidence:
         # the same journal, volume, issue, first and last page and year, where pages place
         # one article (not abstracts sharing a supplement's pages, not a range from page 1,
         # which many electronic articles share, not one page, which a letter shares with the
-        # reply printed after it). Two works cannot share all of that, so
+        # reply printed after it), or the same electronic article number, which a journal
+        # gives one article of a volume. Two works cannot share all of that, so
         # where their DOIs or ids differ, one of them was given to the wrong record.
         same_title = (c.title >= 97) | ((c.title >= 90) & (c.title_tokens >= 97))
         placed = (
@@ -143,10 +144,8 @@ class Evidence:
             & (c.journal >= 1)
             & (c.volume == 1)
             & (c.issue == 1)
-            & full_range
+            & ((full_range & ~c.page_one & ~c.one_page) | c.article_number)
             & (c.year_gap == 0)
-            & ~c.page_one
-            & ~c.one_page
             & ~conference
             & ~c.short_title
         )
@@ -232,7 +231,8 @@ RULES: Final[tuple[Rule, ...]] = (
         "same citation, an identifier misassigned",
         "different DOIs or ids, but the same title (four words or more) and authors in the "
         "same journal, volume, issue, first and last page and year, where pages place one "
-        "article (not a conference abstract, not one page, not a range from page 1): two "
+        "article (not a conference abstract, not one page, not a range from page 1), or the "
+        "same electronic article number: two "
         "works cannot share all of a citation, so one identifier was given to the wrong record",
         lambda e: e.misassigned & ~e.numbers,
     ),
