@@ -100,11 +100,29 @@ def test_a_short_title_merges_within_one_supplement():
     # authors' abstract of another meeting, or nothing that places it.
     for issue in ("SUPPL. 2", "SUPPL", "5_suppl", ""):
         assert run(ABSTRACT, {**ABSTRACT, "issue": issue})[0] == 2
-    # The issue a supplement belongs to is compared where both records give it.
-    assert run({**ABSTRACT, "issue": "8 SUPPL. 1"}, ABSTRACT)[0] == 1
+    # Supplements told apart by their labels: S1 and S2, parts of one supplement, 1A and 1B;
+    # Web of Science's "Suppl. S" has no number.
+    for one, other in (
+        ("Suppl S1", "Suppl S2"),
+        ("Suppl 1 Pt 1", "Suppl 1 Pt 2"),
+        ("Suppl 1A", "Suppl 1B"),
+        ("Suppl. S", "Suppl. S"),
+    ):
+        assert run({**ABSTRACT, "issue": one}, {**ABSTRACT, "issue": other})[0] == 2
+    assert run({**ABSTRACT, "issue": "Suppl S1"}, ABSTRACT)[0] == 1
+    # The issue a supplement belongs to must be the same, or given by neither: a journal
+    # may number a supplement in each issue, and a database may drop the issue.
+    assert run({**ABSTRACT, "issue": "8 SUPPL. 1"}, {**ABSTRACT, "issue": "8 Supplement 1"})[0] == 1
     assert run({**ABSTRACT, "issue": "8 SUPPL. 1"}, {**ABSTRACT, "issue": "9 SUPPL. 1"})[0] == 2
-    in_volume = {**ABSTRACT, "issue": "", "volume": "15 (9 Suppl 1)"}
-    assert run({**ABSTRACT, "issue": "8 SUPPL. 1"}, in_volume)[0] == 2
+    assert run({**ABSTRACT, "issue": "9 Suppl 1"}, ABSTRACT)[0] == 2
+    # A plain issue number on either side is compared as an issue, not the supplement.
+    in_volume = {**ABSTRACT, "volume": "15 (Suppl 1)"}
+    assert run({**in_volume, "issue": "8"}, {**ABSTRACT, "issue": "9 SUPPL. 1"})[0] == 2
+    # "Anonymous" is no author: two anonymous items of one title in a supplement (the
+    # session headings of a meeting) are not one item.
+    for nobody in ("Anonymous", "No authorship indicated"):
+        heading = {**ABSTRACT, "title": "Poster presentations", "authors": nobody}
+        assert run(heading, {**heading, "journal": conference})[0] == 2
 
 
 def test_a_first_page_1_in_two_issues_does_not_place_one_article():

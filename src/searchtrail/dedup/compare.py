@@ -64,8 +64,11 @@ class Comparison:
     volume: Codes
     issue: Codes
     supplement: Codes
-    """Agreement of the supplements the records name ("Suppl. 1"): a supplement is not an
-    issue number (``issue``), but two records that name the same one are in one issue."""
+    """Agreement of the supplements two records without a plain issue number name ("Suppl.
+    1"): a supplement is not an issue number (``issue``), but two records that name the
+    same one are in one issue."""
+    anonymous: npt.NDArray[np.bool_]
+    """Either record's author is "Anonymous" (or "No authorship indicated"): no author."""
     page: Codes
     last_page: Codes
     journal: Codes
@@ -149,14 +152,25 @@ def _agreement(a: Ints, b: Ints) -> Codes:
 
 
 def _supplement_agreement(p: Prepared, i: Ints, j: Ints) -> Codes:
-    """1 where both records name one supplement (the same number or letter, and the same
-    issue where both give the issue it belongs to), -1 where they name two, 0 where either
-    names none."""
+    """For records that give no plain issue number: 1 where both name one supplement (the
+    same number or letter, and the same issue it belongs to, or none on either side), -1
+    where they name two, 0 where either names none, or only one says which issue it
+    belongs to (journals that number a supplement in each issue have several of one number
+    in a volume)."""
     label = _field_agreement(p.supplement, i, j)
-    issue = _field_agreement(p.supplement_issue, i, j)
+    base = _field_agreement(p.supplement_issue, i, j)
+    either_base = _missing(p.supplement_issue, i, j) & ~_missing_both(p.supplement_issue, i, j)
     agreement = label.copy()
-    agreement[(label == 1) & (issue == -1)] = -1
+    agreement[(label == 1) & (base == -1)] = -1
+    agreement[(label == 1) & either_base] = 0
+    agreement[~_missing_both(p.issue, i, j)] = 0
     return agreement
+
+
+def _missing_both(values: npt.NDArray[np.object_], i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
+    """Pairs where both values are ''."""
+    empty = np.asarray(values == "", dtype=bool)
+    return np.asarray(empty[i] & empty[j], dtype=bool)
 
 
 def _page_agreement(p: Prepared, i: Ints, j: Ints) -> tuple[Codes, Codes]:
@@ -406,6 +420,7 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         volume=volume,
         issue=issue,
         supplement=_supplement_agreement(p, i, j),
+        anonymous=p.anonymous[i] | p.anonymous[j],
         page=page,
         last_page=last_page,
         journal=journal,

@@ -315,9 +315,10 @@ RULES: Final[tuple[Rule, ...]] = (
     Rule(
         "short title in one issue",
         "a title of fewer than four words (which different works can share: an editorial, "
-        "an introduction) with the same authors, year, journal, volume and issue (or the "
-        "same supplement, where neither gives an issue number), and no disagreement on "
-        "pages: the same authors do not publish two works of one short title in one issue",
+        "an introduction) with the same authors (not 'Anonymous'), year, journal, volume and "
+        "issue (or the same supplement, where neither gives an issue number), and no "
+        "disagreement on pages: the same authors do not publish two works of one short "
+        "title in one issue",
         lambda e: (
             e.fuzzy_allowed
             & e.c.short_title
@@ -327,7 +328,8 @@ RULES: Final[tuple[Rule, ...]] = (
             & e.year_same
             & (e.c.journal >= 1)
             & (e.c.volume == 1)
-            & ((e.c.issue == 1) | ((e.c.issue == 0) & (e.c.supplement == 1)))
+            & ((e.c.issue == 1) | (e.c.supplement == 1))
+            & ~e.c.anonymous
             & (e.c.page != -1)
             & (e.c.last_page != -1)
         ),

@@ -79,6 +79,9 @@ _CORPORATE: Final = re.compile(
     r"society|association|council|institute|organi[sz]ation|team|working party|anonymous)\b",
     re.IGNORECASE,
 )
+_ANONYMOUS: Final = re.compile(
+    r"^\W*(?:anon|anonymous|no authorship indicated|no authors? listed)\W*$", re.IGNORECASE
+)
 _REGISTRY_ID: Final = re.compile(
     r"\b(NCT\d{8}|ISRCTN\d{8}|ACTRN\d{14}|DRKS\d{8}|ChiCTR(?:-[A-Z]{2,4}-)?\d{8,10}|"
     r"EUCTR\d{4}-\d{6}-\d{2}(?:-[A-Z]{2})?|CTRI/\d{4}/\d{2,3}/\d{6})\b",
@@ -185,6 +188,9 @@ class Prepared:
     their surnames' parts, for the few pairs that need them."""
     corporate: npt.NDArray[np.bool_]
     """The authors include a group or organisation ("ALTS Group", "... Investigators")."""
+    anonymous: npt.NDArray[np.bool_]
+    """The author is "Anonymous" (or "Anon.", "No authorship indicated", "No authors
+    listed"): the record names no author."""
     author_words: npt.NDArray[np.object_]
     journal: npt.NDArray[np.object_]
     meeting: npt.NDArray[np.object_]
@@ -655,6 +661,7 @@ def _prepare(
     authors = _Authors.of(authors_raw.values)
     author_codes = authors_raw.codes
     corporate = authors_raw.search(_CORPORATE)
+    anonymous = authors_raw.search(_ANONYMOUS)
     author_words = _author_words(authors_raw.values)[author_codes]
     del authors_raw
     first_author = authors.first_author[author_codes]
@@ -767,6 +774,7 @@ def _prepare(
         surnames=surnames,
         authors_text=TextColumn.of(records, "authors"),
         corporate=corporate,
+        anonymous=anonymous,
         author_words=author_words,
         journal=journal,
         meeting=meeting,
