@@ -450,6 +450,18 @@ def test_different_identifiers_stay_apart_where_the_citation_does_not_place_one_
     assert "misassigned" not in " ".join(result.pairs["reason"])
 
 
+def test_a_group_joining_records_of_one_doi_in_two_journals_is_split():
+    # PubMed's record of the article ahead of print, with the DOI and nothing that places
+    # it, is one publication by DOI with each of the two; the group they would make is split.
+    ahead = {**PSP_ARTICLE, "journal": "Parkinsonism Relat Disord", "volume": "", "pages": ""}
+    result = deduplicated(PSP_ARTICLE, PSP_ABSTRACT, ahead)
+    assert result.groups == 2
+    [split] = result.splits
+    assert "placed in two journals" in split.why
+    article, abstract, _ = result.group.tolist()
+    assert article != abstract
+
+
 # An article of an electronic journal, numbered rather than paged; one database built its
 # DOI from the article number (a pair of ASySD's cardiac set, labelled one publication).
 JAHA = {

@@ -76,6 +76,14 @@ def maybe_the_notice(
     return np.asarray(((differ & _VERSION_KINDS) == RETRACTION) & ((other & RETRACTED) != 0))
 
 
+def placed_apart(c: Comparison) -> Mask:
+    """Pairs placed in two journals: names that cannot be one journal's, different volumes
+    and different first pages. One identifier on both means one of them was given the
+    other's (a reference manager that finds a DOI by the title gives a meeting abstract its
+    article's)."""
+    return np.asarray((c.journal == 0) & (c.volume == -1) & (c.page == -1), dtype=bool)
+
+
 def _one_placement(c: Comparison) -> Mask:
     """The same DOI, and no disagreement on volume or first page: one publication, as a
     notice about an article has a DOI and pages of its own."""
@@ -214,7 +222,7 @@ RULES: Final[tuple[Rule, ...]] = (
         lambda e: (
             ~e.vetoed
             & e.identifier
-            & ~((e.c.journal == 0) & (e.c.volume == -1) & (e.c.page == -1))
+            & ~placed_apart(e.c)
             & ((e.c.title >= 80) | (e.c.title_tokens >= 90))
             & ~e.authors_bad
         ),

@@ -8,9 +8,10 @@ Steps: normalise (:mod:`~searchtrail.dedup.prepare`), block
    machine never compared);
 2. duplicate pairs are closed transitively into groups;
 3. a group holding two records that cannot be the same work (a person said so, or they have
-   different DOIs or PubMed ids, different title numbers, or one is an erratum, retraction,
-   preprint or comment and the other is not) is split by removing the weakest machine links
-   between them; a split a person's own verdicts force the other way is an error;
+   different DOIs or PubMed ids, one DOI on records placed in two journals, different title
+   numbers, or one is an erratum, retraction, preprint or comment and the other is not) is
+   split by removing the weakest machine links between them; a split a person's own
+   verdicts force the other way is an error;
 4. one record per group is kept: the one a person's verdict chose to keep (its ``keep``),
    otherwise the one of highest priority (the pipeline prefers records from databases and
    registers, so PRISMA's duplicates box counts what it should), then the most complete
@@ -50,6 +51,7 @@ from searchtrail.dedup.decide import (
     Evidence,
     decide,
     maybe_the_notice,
+    placed_apart,
 )
 from searchtrail.dedup.normalise import title_numbers
 from searchtrail.dedup.prepare import (
@@ -407,14 +409,22 @@ def _group_pairs(label: npt.NDArray[np.int64], smallest: int) -> npt.NDArray[np.
 
 
 def _conflict(
-    p: Prepared, a: int, b: int, *, cited: bool = False, misassigned: bool = False
+    p: Prepared,
+    a: int,
+    b: int,
+    *,
+    cited: bool = False,
+    misassigned: bool = False,
+    apart: bool = False,
 ) -> str | None:
     """Why two records cannot be one work, or None. ``cited``: the two share one complete
     citation (:func:`_excuses`), which excuses different numbers in their titles;
     ``misassigned``: they agree on everything a citation says, which excuses different
-    identifiers."""
+    identifiers; ``apart``: they are placed in two journals (:func:`_apart`)."""
     if p.doi[a] and p.doi[b] and p.doi[a] != p.doi[b] and not misassigned:
         return f"different DOIs ({p.doi[a]}, {p.doi[b]})"
+    if apart and p.doi[a] and p.doi[a] == p.doi[b]:
+        return f"one DOI ({p.doi[a]}) on records placed in two journals"
     mine, theirs = p.ids[a], p.ids[b]
     for kind in sorted(mine.keys() & theirs.keys() & ONE_RECORD_PER_WORK):
         if not mine[kind] & theirs[kind] and not misassigned:
@@ -452,12 +462,36 @@ def _excuses(
     return np.asarray(evidence.cited, dtype=bool), np.asarray(evidence.misassigned, dtype=bool)
 
 
+def _apart(p: Prepared, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """For each pair (a row of ``pairs``), whether the two share a DOI and are placed in two
+    journals (``decide.placed_apart``), as the pair rules compare them; compared only for the
+    pairs with one DOI and two volumes and first pages."""
+    apart = np.zeros(len(pairs), dtype=bool)
+    a, b = pairs[:, 0], pairs[:, 1]
+    maybe = np.flatnonzero(
+        (p.doi[a] != "")
+        & (p.doi[a] == p.doi[b])
+        & (p.volume[a] != "")
+        & (p.volume[b] != "")
+        & (p.volume[a] != p.volume[b])
+        & (p.page[a] != "")
+        & (p.page[b] != "")
+        & (p.page[a] != p.page[b])
+    )
+    if maybe.size:
+        records, local = np.unique(pairs[maybe], return_inverse=True)
+        local = local.reshape(-1, 2)
+        comparison = compare(p.take(records), local[:, 0], local[:, 1], workers=1)
+        apart[maybe] = placed_apart(comparison)
+    return apart
+
+
 def _may_conflict(
     p: Prepared, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.bool_]:
     """Pairs for which :func:`_conflict` may find a reason (all others it finds none for):
-    both have DOIs that differ, both have identifiers, their markers differ in a kind of
-    version, or their title numbers differ."""
+    both have DOIs that differ, or one DOI and two volumes, both have identifiers, their
+    markers differ in a kind of version, or their title numbers differ."""
     doi_a, doi_b = p.doi[a], p.doi[b]
     involved = np.zeros(p.n, dtype=bool)
     involved[a] = True
@@ -467,6 +501,7 @@ def _may_conflict(
     has_ids[nodes] = [bool(ids) for ids in p.ids[nodes]]
     return np.asarray(
         ((doi_a != "") & (doi_b != "") & (doi_a != doi_b))
+        | ((doi_a != "") & (doi_a == doi_b) & (p.volume[a] != p.volume[b]))
         | (has_ids[a] & has_ids[b])
         | (((p.markers[a] ^ p.markers[b]) & _VERSION_KINDS) != 0)
         | (p.title_numbers[a] != p.title_numbers[b]),
@@ -490,18 +525,21 @@ def _enforce(
     constraints = [(a, b, "a person's verdict says they are not duplicates") for a, b in cannot]
     pairs = _group_pairs(label, 3)
     pairs = pairs[_may_conflict(p, pairs[:, 0], pairs[:, 1])]
+    apart = _apart(p, pairs)
     found = []
-    for a, b in pairs.tolist():
+    placed = []
+    for (a, b), two_journals in zip(pairs.tolist(), apart.tolist(), strict=True):
         link = graph.link(a, b)
-        if (link is None or graph.kind[link] != MANUAL) and _conflict(p, a, b):
+        if (link is None or graph.kind[link] != MANUAL) and _conflict(p, a, b, apart=two_journals):
             found.append((a, b))
+            placed.append(two_journals)
     # What the pair rules excuse is compared for the pairs found in conflict only.
     conflicts = np.array(found, dtype=np.int64).reshape(-1, 2)
     cited, misassigned = _excuses(p, conflicts)
-    for (a, b), one_citation, wrong_id in zip(
-        found, cited.tolist(), misassigned.tolist(), strict=True
+    for (a, b), one_citation, wrong_id, two_journals in zip(
+        found, cited.tolist(), misassigned.tolist(), placed, strict=True
     ):
-        why = _conflict(p, a, b, cited=one_citation, misassigned=wrong_id)
+        why = _conflict(p, a, b, cited=one_citation, misassigned=wrong_id, apart=two_journals)
         if why:
             constraints.append((a, b, why))
     messages: list[Split] = []
