@@ -125,6 +125,17 @@ def test_a_short_title_merges_within_one_supplement():
         assert run(heading, {**heading, "journal": conference})[0] == 2
 
 
+def test_a_short_title_needs_the_same_list_of_authors():
+    # Two case reports in one supplement: one author's name inside another list is not the
+    # same authors, though the surnames alike score as alike.
+    case = {**ABSTRACT, "title": "Case report", "authors": "Wang, Y."}
+    assert run(case, {**case, "authors": "Wang, X.\nLi, J."})[0] == 2
+    # A list cut short after three names or more, as databases cut long lists, is the same.
+    three = "Barbara F.\nMax S.\nAgostino C."
+    assert run(ABSTRACT, {**ABSTRACT, "authors": three})[0] == 1
+    assert run(ABSTRACT, {**ABSTRACT, "authors": "Barbara F.\nMax S."})[0] == 2
+
+
 def test_a_first_page_1_in_two_issues_does_not_place_one_article():
     # Electronic articles count their pages from 1 in every issue ("1-2", "1-3"): the same
     # authors' reports on two regions, in two issues of one volume, share the first page and

@@ -67,6 +67,11 @@ class Comparison:
     """Agreement of the supplements two records without a plain issue number name ("Suppl.
     1"): a supplement is not an issue number (``issue``), but two records that name the
     same one are in one issue."""
+    same_author_list: npt.NDArray[np.bool_]
+    """For pairs of a short title and author lists alike (``authors`` >= 95): the two lists
+    name the same surnames, each as often, or one is the other cut short after three names
+    or more, as databases cut long lists (one list inside the other is not enough otherwise:
+    "Wang" and "Wang; Li" are alike by ``authors``). False for the other pairs."""
     anonymous: npt.NDArray[np.bool_]
     """Either record's author is "Anonymous" (or "No authorship indicated"): no author."""
     page: Codes
@@ -277,6 +282,21 @@ def _first_same(
     return result
 
 
+def _same_author_list(
+    p: Prepared, i: Ints, j: Ints, short: npt.NDArray[np.bool_], alike: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """See :attr:`Comparison.same_author_list`: the surnames compared in sorted order, or
+    the shorter list against the start of the longer, for the few pairs of a short title
+    whose author lists are alike."""
+    result = np.zeros(i.size, dtype=bool)
+    for k in np.flatnonzero(short & alike).tolist():
+        a, b = p.surnames[i[k]], p.surnames[j[k]]
+        fewer, more = sorted((a.split(), b.split()), key=len)
+        cut_short = len(fewer) >= 3 and more[: len(fewer)] == fewer
+        result[k] = cut_short or fuzz.token_sort_ratio(a, b) >= 95
+    return result
+
+
 def _meeting_agreement(p: Prepared, i: Ints, j: Ints, journal: Codes) -> None:
     """Two conference abstracts whose journals differ agree on their venue (1, compatible)
     when their journals name one meeting (:func:`normalise.same_meeting`): Embase gives
@@ -420,6 +440,9 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         volume=volume,
         issue=issue,
         supplement=_supplement_agreement(p, i, j),
+        same_author_list=_same_author_list(
+            p, i, j, (title_words[i] < 4) | (title_words[j] < 4), (title >= 97) & (authors >= 95)
+        ),
         anonymous=p.anonymous[i] | p.anonymous[j],
         page=page,
         last_page=last_page,

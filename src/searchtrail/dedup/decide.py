@@ -323,7 +323,8 @@ RULES: Final[tuple[Rule, ...]] = (
     Rule(
         "short title in one issue",
         "a title of fewer than four words (which different works can share: an editorial, "
-        "an introduction) with the same authors (not 'Anonymous'), year, journal, volume and "
+        "an introduction) with the same list of authors (not 'Anonymous'), year, journal, "
+        "volume and "
         "issue (or the same supplement, where neither gives an issue number), and no "
         "disagreement on pages: the same authors do not publish two works of one short "
         "title in one issue",
@@ -332,6 +333,7 @@ RULES: Final[tuple[Rule, ...]] = (
             & e.c.short_title
             & (e.c.title >= 97)
             & (e.c.authors >= 95)
+            & e.c.same_author_list
             & ~e.authors_missing
             & e.year_same
             & (e.c.journal >= 1)
