@@ -94,7 +94,12 @@ def test_a_short_title_merges_within_one_supplement():
     assert groups == 1
     assert pairs == [("duplicate", "short title in one issue")]
     # The supplement written otherwise, or named in the volume, is the same supplement.
-    for where in ({"issue": "Suppl 1"}, {"issue": "", "volume": "15 (Supplement 1)"}):
+    for where in (
+        {"issue": "Suppl 1"},
+        {"issue": "S1"},
+        {"issue": "Supplement: 1"},
+        {"issue": "", "volume": "15 (Supplement 1)"},
+    ):
         assert run(ABSTRACT, {**ABSTRACT, **where})[0] == 1
     # Another supplement of the volume, a supplement without its number, or none: the same
     # authors' abstract of another meeting, or nothing that places it.
@@ -110,6 +115,7 @@ def test_a_short_title_merges_within_one_supplement():
     ):
         assert run({**ABSTRACT, "issue": one}, {**ABSTRACT, "issue": other})[0] == 2
     assert run({**ABSTRACT, "issue": "Suppl S1"}, ABSTRACT)[0] == 1
+    assert run({**ABSTRACT, "issue": "Suppl II"}, {**ABSTRACT, "issue": "Suppl 2"})[0] == 1
     # The issue a supplement belongs to must be the same, or given by neither: a journal
     # may number a supplement in each issue, and a database may drop the issue.
     assert run({**ABSTRACT, "issue": "8 SUPPL. 1"}, {**ABSTRACT, "issue": "8 Supplement 1"})[0] == 1

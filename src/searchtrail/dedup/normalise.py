@@ -338,31 +338,39 @@ def issue(text: str) -> str:
 
 
 _SUPPLEMENT_LABEL: Final = re.compile(
-    r"(?:\b|_)suppl(?:ement)?(?![a-z])[\s_.]*(?:no\.?\s*)?"
-    r"(?:s?(\d+[a-z]?)(?![a-z\d])(?:\s*(?:pt|part)\.?\s*(\d+))?|([a-rt-z])(?![a-z\d]))?",
+    r"(?:\b|_)suppl(?:ement)?(?![a-z])[\s_.:\-]*(?:no\.?\s*)?"
+    r"(?:s?(\d+[a-z]?)(?![a-z\d])(?:\s*(?:pt|part)\.?\s*(\d+))?"
+    rf"|({'|'.join(_ROMAN)})(?![a-z\d])|([a-rt-z])(?![a-z\d]))?",
     re.IGNORECASE,
 )
-"""A supplement's word and its label: a number ("1", "S1", "1A", "1 Pt 2") or a letter
-("A"); "S" alone is Web of Science's mark of a supplement without a number."""
+"""A supplement's word and its label: a number ("1", "S1", "1A", "1 Pt 2", "II") or a
+letter ("A"); "S" alone is Web of Science's mark of a supplement without a number."""
+_SUPPLEMENT_ISSUE: Final = re.compile(r"^\s*s(\d+)\s*$", re.IGNORECASE)
+"""An issue written "S1": Scopus's and Wiley's supplement 1."""
 
 
 def supplement(text: str, *, volume: bool = False) -> tuple[str, str]:
     """The supplement a volume or issue field names: the issue it belongs to, where the
     field gives one, and its number or letter ("Suppl. 1" gives ('', '1'), "8 Supplement 1"
     ('8', '1'), "61 (Supplement 1)" in a volume ('', '1'), "9 (4 Supplement 2)" in a volume
-    ('4', '2'), "Suppl A" ('', 'a'), "Suppl S1" ('', '1'), "Suppl 1 Pt 2" ('', '1p2')).
+    ('4', '2'), "Suppl A" ('', 'a'), "Suppl S1" and "S1" ('', '1'), "Suppl II" ('', '2'),
+    "Suppl 1 Pt 2" ('', '1p2')).
     ('', '') when the field names no supplement, or one without a number ("5_suppl",
     "SUPPL", "Suppl. S"). In a volume, the number before the supplement is the volume's; an
     issue there is written in brackets."""
+    if text and not volume and (issue_only := _SUPPLEMENT_ISSUE.match(text)):
+        return "", str(int(issue_only.group(1)))
     match = _SUPPLEMENT_LABEL.search(text) if text else None
-    if match is None or not (match.group(1) or match.group(3)):
+    if match is None or not (match.group(1) or match.group(3) or match.group(4)):
         return "", ""
     if match.group(1):
         number = match.group(1).lower()
         label = (number.lstrip("0") or "0") if number[0] == "0" else number
         label += f"p{int(match.group(2))}" if match.group(2) else ""
+    elif match.group(3):
+        label = str(_ROMAN[match.group(3).lower()])
     else:
-        label = match.group(3).lower()
+        label = match.group(4).lower()
     before = text[: match.start()]
     if volume:
         before = before.partition("(")[2] if "(" in before else ""
