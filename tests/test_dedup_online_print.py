@@ -135,7 +135,10 @@ def test_a_short_title_needs_the_same_list_of_authors():
     # Two case reports in one supplement: one author's name inside another list is not the
     # same authors, though the surnames alike score as alike.
     case = {**ABSTRACT, "title": "Case report", "authors": "Wang, Y."}
-    assert run(case, {**case, "authors": "Wang, X.\nLi, J."})[0] == 2
+    assert run(case, {**case, "authors": "Wang, Y.\nLi, J."})[0] == 2
+    # One surname, two first authors' initials: two people.
+    assert run(case, {**case, "authors": "Wang, X."})[0] == 2
+    assert run(case, {**case, "authors": "Wang, Yi"})[0] == 1
     # A list cut short after three names or more, as databases cut long lists, is the same.
     three = "Barbara F.\nMax S.\nAgostino C."
     assert run(ABSTRACT, {**ABSTRACT, "authors": three})[0] == 1

@@ -488,6 +488,9 @@ def test_one_article_number_places_one_article_whatever_its_dois():
     # Another article number, issue or year on one side: another article.
     for apart in ({"pages": "e000458"}, {"issue": "6"}, {"year": "2014"}):
         assert deduplicated(JAHA, {**other, **apart}).groups == 2
+    # The same digits under another letter are another number (BMJ's k1234 and l1234).
+    bmj = {**JAHA, "journal": "BMJ", "pages": "k1234", "doi": "10.1136/bmj.k1234"}
+    assert deduplicated(bmj, {**bmj, "pages": "l1234", "doi": "10.1136/bmj.l1234"}).groups == 2
     # One page of print is not an article number: a letter and its reply share it.
     assert deduplicated({**JAHA, "pages": "457"}, {**other, "pages": "457"}).groups == 2
 

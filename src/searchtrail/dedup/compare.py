@@ -71,7 +71,8 @@ class Comparison:
     """For pairs of a short title and author lists alike (``authors`` >= 95): the two lists
     name the same surnames, each as often, or one is the other cut short after three names
     or more, as databases cut long lists (one list inside the other is not enough otherwise:
-    "Wang" and "Wang; Li" are alike by ``authors``). False for the other pairs."""
+    "Wang" and "Wang; Li" are alike by ``authors``), and the first authors' initials do not
+    differ ("Wang, Y." and "Wang, X." are two people). False for the other pairs."""
     anonymous: npt.NDArray[np.bool_]
     """Either record's author is "Anonymous" (or "No authorship indicated"): no author."""
     page: Codes
@@ -111,8 +112,9 @@ class Comparison:
     """Either record's pages are one page ("334", "334-334"): a letter and the reply
     printed after it, or short items, share a page."""
     article_number: npt.NDArray[np.bool_]
-    """Both records give the same electronic article number ("e000457"), which a journal
-    gives one article of a volume, as it gives it a page range."""
+    """Both records give the same electronic article number ("e000457", written alike:
+    BMJ's "k1234" and "l1234" are two), which a journal gives one article of a volume, as
+    it gives it a page range."""
 
     def __len__(self) -> int:
         return int(self.i.size)
@@ -293,7 +295,9 @@ def _same_author_list(
         a, b = p.surnames[i[k]], p.surnames[j[k]]
         fewer, more = sorted((a.split(), b.split()), key=len)
         cut_short = len(fewer) >= 3 and more[: len(fewer)] == fewer
-        result[k] = cut_short or fuzz.token_sort_ratio(a, b) >= 95
+        initials = p.first_initials[i[k]][:1], p.first_initials[j[k]][:1]
+        one_first_author = initials[0] == initials[1] or not all(initials)
+        result[k] = one_first_author and (cut_short or fuzz.token_sort_ratio(a, b) >= 95)
     return result
 
 
@@ -461,5 +465,8 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         page_gap=_page_gap(p, i, j),
         page_one=(p.page[i] == "1") | (p.page[j] == "1"),
         one_page=_one_page(p, i, j),
-        article_number=p.article_number[i] & p.article_number[j] & (page == 1),
+        article_number=p.article_number[i]
+        & p.article_number[j]
+        & (page == 1)
+        & (p.pages_text[i] == p.pages_text[j]),
     )
