@@ -66,7 +66,9 @@ class Comparison:
     supplement: Codes
     """Agreement of the supplements two records without a plain issue number name ("Suppl.
     1"): a supplement is not an issue number (``issue``), but two records that name the
-    same one are in one issue."""
+    same one (its label, and the issue it belongs to or none) are in one issue. -1 also
+    where only one record says which issue the supplement belongs to: journals that number
+    a supplement in each issue have several of one number in a volume."""
     same_author_list: npt.NDArray[np.bool_]
     """For pairs of a short title and author lists alike (``authors`` >= 95): the two lists
     name the same surnames, each as often, or one is the other cut short after three names
@@ -156,28 +158,6 @@ def _agreement(a: Ints, b: Ints) -> Codes:
     agreement = np.where(a == b, np.int8(1), np.int8(-1))
     agreement[(a < 0) | (b < 0)] = 0
     return agreement
-
-
-def _supplement_agreement(p: Prepared, i: Ints, j: Ints) -> Codes:
-    """For records that give no plain issue number: 1 where both name one supplement (the
-    same number or letter, and the same issue it belongs to, or none on either side), -1
-    where they name two, 0 where either names none, or only one says which issue it
-    belongs to (journals that number a supplement in each issue have several of one number
-    in a volume)."""
-    label = _field_agreement(p.supplement, i, j)
-    base = _field_agreement(p.supplement_issue, i, j)
-    either_base = _missing(p.supplement_issue, i, j) & ~_missing_both(p.supplement_issue, i, j)
-    agreement = label.copy()
-    agreement[(label == 1) & (base == -1)] = -1
-    agreement[(label == 1) & either_base] = 0
-    agreement[~_missing_both(p.issue, i, j)] = 0
-    return agreement
-
-
-def _missing_both(values: npt.NDArray[np.object_], i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
-    """Pairs where both values are ''."""
-    empty = np.asarray(values == "", dtype=bool)
-    return np.asarray(empty[i] & empty[j], dtype=bool)
 
 
 def _page_agreement(p: Prepared, i: Ints, j: Ints) -> tuple[Codes, Codes]:
@@ -285,13 +265,13 @@ def _first_same(
 
 
 def _same_author_list(
-    p: Prepared, i: Ints, j: Ints, short: npt.NDArray[np.bool_], alike: npt.NDArray[np.bool_]
+    p: Prepared, i: Ints, j: Ints, needed: npt.NDArray[np.bool_]
 ) -> npt.NDArray[np.bool_]:
     """See :attr:`Comparison.same_author_list`: the surnames compared in sorted order, or
-    the shorter list against the start of the longer, for the few pairs of a short title
-    whose author lists are alike."""
+    the shorter list against the start of the longer, for the few pairs ``needed`` (a short
+    title, and author lists alike)."""
     result = np.zeros(i.size, dtype=bool)
-    for k in np.flatnonzero(short & alike).tolist():
+    for k in np.flatnonzero(needed).tolist():
         a, b = p.surnames[i[k]], p.surnames[j[k]]
         fewer, more = sorted((a.split(), b.split()), key=len)
         cut_short = len(fewer) >= 3 and more[: len(fewer)] == fewer
@@ -374,6 +354,15 @@ def _one_page(p: Prepared, i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
     return np.asarray(single[i] | single[j], dtype=bool)
 
 
+def _same_article_number(p: Prepared, i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
+    """:attr:`Comparison.article_number`, the pages' texts compared only for the pairs whose
+    pages are both article numbers."""
+    same = np.zeros(i.size, dtype=bool)
+    both = np.flatnonzero(p.article_number[i] & p.article_number[j])
+    same[both] = p.pages_text[i[both]] == p.pages_text[j[both]]
+    return same
+
+
 def _missing(values: npt.NDArray[np.object_], i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
     """Pairs where either value is ''."""
     empty = np.asarray(values == "", dtype=bool)
@@ -430,6 +419,7 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         (authors < 80) & (first < 85) & (words < 90) & ((title >= 88) | (tokens >= 95)),
     )
     title_words = p.title_words.astype(np.int32)
+    short_title = (title_words[i] < 4) | (title_words[j] < 4)
     return Comparison(
         i=i,
         j=j,
@@ -443,17 +433,15 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         ids=_id_agreement(p.ids, i, j),
         volume=volume,
         issue=issue,
-        supplement=_supplement_agreement(p, i, j),
-        same_author_list=_same_author_list(
-            p, i, j, (title_words[i] < 4) | (title_words[j] < 4), (title >= 97) & (authors >= 95)
-        ),
+        supplement=_field_agreement(p.supplement, i, j),
+        same_author_list=_same_author_list(p, i, j, short_title & (title >= 97) & (authors >= 95)),
         anonymous=p.anonymous[i] | p.anonymous[j],
         page=page,
         last_page=last_page,
         journal=journal,
         markers_i=p.markers[i].astype(np.int8),
         markers_j=p.markers[j].astype(np.int8),
-        short_title=(title_words[i] < 4) | (title_words[j] < 4),
+        short_title=short_title,
         title_words=np.minimum(title_words[i], title_words[j]),
         numbers_differ=_numbers_differ(p, i, j),
         authors_disjoint=_authors_disjoint(p, i, j, unsure),
@@ -465,8 +453,5 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         page_gap=_page_gap(p, i, j),
         page_one=(p.page[i] == "1") | (p.page[j] == "1"),
         one_page=_one_page(p, i, j),
-        article_number=p.article_number[i]
-        & p.article_number[j]
-        & (page == 1)
-        & (p.pages_text[i] == p.pages_text[j]),
+        article_number=_same_article_number(p, i, j),
     )

@@ -240,8 +240,8 @@ RULES: Final[tuple[Rule, ...]] = (
         "different DOIs or ids, but the same title (four words or more) and authors in the "
         "same journal, volume, issue, first and last page and year, where pages place one "
         "article (not a conference abstract, not one page, not a range from page 1), or the "
-        "same electronic article number: two "
-        "works cannot share all of a citation, so one identifier was given to the wrong record",
+        "same electronic article number: two works cannot share all of a citation, so one "
+        "identifier was given to the wrong record",
         lambda e: e.misassigned & ~e.numbers,
     ),
     Rule(
@@ -324,9 +324,8 @@ RULES: Final[tuple[Rule, ...]] = (
         "short title in one issue",
         "a title of fewer than four words (which different works can share: an editorial, "
         "an introduction) with the same list of authors (not 'Anonymous'), year, journal, "
-        "volume and "
-        "issue (or the same supplement, where neither gives an issue number), and no "
-        "disagreement on pages: the same authors do not publish two works of one short "
+        "volume and issue (or the same supplement, where neither gives an issue number), and "
+        "no disagreement on pages: the same authors do not publish two works of one short "
         "title in one issue",
         lambda e: (
             e.fuzzy_allowed

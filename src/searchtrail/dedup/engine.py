@@ -423,7 +423,7 @@ def _conflict(
     identifiers; ``apart``: they are placed in two journals (:func:`_apart`)."""
     if p.doi[a] and p.doi[b] and p.doi[a] != p.doi[b] and not misassigned:
         return f"different DOIs ({p.doi[a]}, {p.doi[b]})"
-    if apart and p.doi[a] and p.doi[a] == p.doi[b]:
+    if apart:
         return f"one DOI ({p.doi[a]}) on records placed in two journals"
     mine, theirs = p.ids[a], p.ids[b]
     for kind in sorted(mine.keys() & theirs.keys() & ONE_RECORD_PER_WORK):

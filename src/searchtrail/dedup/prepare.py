@@ -202,10 +202,9 @@ class Prepared:
     volume: npt.NDArray[np.object_]
     issue: npt.NDArray[np.object_]
     supplement: npt.NDArray[np.object_]
-    """The supplement the issue (else the volume) names, by its number or letter, or ""
-    (:func:`normalise.supplement`)."""
-    supplement_issue: npt.NDArray[np.object_]
-    """The issue that supplement belongs to, where the field gives one, or ""."""
+    """The supplement the issue (else the volume) names, as the issue it belongs to and its
+    number or letter ("8|1", "|1"; :func:`normalise.supplement`), for a record that gives
+    no plain issue number; "" otherwise."""
     page: npt.NDArray[np.object_]
     last_page: npt.NDArray[np.object_]
     article_number: npt.NDArray[np.bool_]
@@ -611,21 +610,22 @@ def _titles_apart(values: list[str], apart: bool) -> Iterator[Callable[[], _Titl
 
 
 def _supplements(
-    issues: _Distinct, volumes: _Distinct
-) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.object_]]:
-    """Each record's supplement (:func:`normalise.supplement`), the one its issue names,
-    else the one its volume names: the issue it belongs to, and its number or letter."""
-    in_issue = [normalise.supplement(text) for text in issues.values]
-    in_volume = [normalise.supplement(text, volume=True) for text in volumes.values]
-    named = np.array([label != "" for _, label in in_issue], dtype=bool)[issues.codes]
+    issues: _Distinct, volumes: _Distinct, issue: npt.NDArray[np.object_]
+) -> npt.NDArray[np.object_]:
+    """Each record's supplement (:func:`normalise.supplement`) as one text, the issue it
+    belongs to and its label ("8|1", "|a"): the one its issue names, else the one its
+    volume names; "" where the record gives a plain issue number (``issue``) or names no
+    supplement."""
 
-    def part(k: int) -> npt.NDArray[np.object_]:
-        from_issue = _objects([parts[k] for parts in in_issue])[issues.codes]
-        return np.where(
-            named, from_issue, _objects([parts[k] for parts in in_volume])[volumes.codes]
-        )
+    def keys(values: list[str], *, volume: bool) -> list[str]:
+        found = (normalise.supplement(text, volume=volume) for text in values)
+        return [f"{base}|{label}" if label else "" for base, label in found]
 
-    return part(0), part(1)
+    from_issue = _objects(keys(issues.values, volume=False))[issues.codes]
+    from_volume = _objects(keys(volumes.values, volume=True))[volumes.codes]
+    supplement = np.where(from_issue != "", from_issue, from_volume)
+    supplement[issue != ""] = ""
+    return supplement
 
 
 def prepare(records: pd.DataFrame) -> Prepared:
@@ -736,7 +736,7 @@ def _prepare(
     del journals_raw, urls_raw
     volume = volumes_raw.each(normalise.volume)
     issue = issues_raw.each(normalise.issue)
-    supplement_issue, supplement = _supplements(issues_raw, volumes_raw)
+    supplement = _supplements(issues_raw, volumes_raw, issue)
     del volumes_raw, issues_raw
     page = _objects([r[0] for r in page_ranges])[pages_raw.codes]
     last_page = _objects([r[1] for r in page_ranges])[pages_raw.codes]
@@ -783,7 +783,6 @@ def _prepare(
         volume=volume,
         issue=issue,
         supplement=supplement,
-        supplement_issue=supplement_issue,
         page=page,
         last_page=last_page,
         article_number=article_number,
