@@ -190,6 +190,44 @@ def test_abstracts_wait_aside_while_duplicates_are_found_and_come_back(tmp_path,
         assert not (out / ASIDE).exists()
 
 
+def test_abstracts_set_aside_still_decide_pairs(tmp_path, monkeypatch):
+    """While the abstracts wait on disk, the few pairs that an abstract decides read them
+    there: an article of a short title, exported once without its issue and pages, merges
+    with its full record through their one abstract, read in parallel or not."""
+    import csv
+
+    from searchtrail.dedup.files import run
+
+    summary = (
+        "We followed 214 families for 3 years after group parent training and measured child "
+        "conduct problems at 6, 12 and 36 months. Effects held at 36 months in 71 per cent of "
+        "families, and were larger where both parents attended the group sessions."
+    )
+    full = (
+        "TY  - JOUR\nAU  - Larsen, Ingrid M.\nAU  - Berg, Tor\nTI  - Conduct after training\n"
+        "PY  - 2021\nT2  - Child Development\nVL  - 92\nIS  - 4\nSP  - 1320\nEP  - 1335\n"
+        f"AB  - {summary}\nER  - \n"
+    )
+    bare = (
+        "TY  - JOUR\nAU  - Larsen, I. M.\nAU  - Berg, T.\nTI  - Conduct after training\n"
+        "PY  - 2021\nT2  - Child Development\nVL  - 92\n"
+        f"AB  - {summary} © 2021 Society for Research in Child Development.\nER  - \n"
+    )
+    first, second = tmp_path / "a.ris", tmp_path / "b.ris"
+    first.write_text(full, encoding="utf-8")
+    second.write_text(bare, encoding="utf-8")
+    for parallel in (False, True):
+        out = tmp_path / f"out-{parallel}"
+        monkeypatch.setattr(processes, "PARALLEL_ABOVE", 0 if parallel else 10**12)
+        run([first, second], out, ids="position")
+        with (out / "pairs.csv").open(encoding="utf-8") as handle:
+            [pair] = list(csv.DictReader(handle))
+        assert (pair["decision"], pair["reason"]) == (
+            "duplicate",
+            "short title and the same abstract",
+        )
+
+
 @given(
     st.lists(
         st.one_of(

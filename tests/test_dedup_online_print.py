@@ -1,10 +1,11 @@
 """Rules and blocking keys for records that agree on little besides the citation: the
 online record of an article and its print record a year apart, a short title in one issue
-or supplement,
-and a title with a typo in its middle where one record has no pages or identifiers."""
+or supplement, the same abstract where one record lacks its issue or volume, and a title
+with a typo in its middle where one record has no pages or identifiers."""
 
 from __future__ import annotations
 
+from searchtrail.dedup import normalise
 from tests.record_pairs import deduplicated
 
 
@@ -252,3 +253,138 @@ def test_an_online_first_record_and_a_later_record_without_its_doi_go_to_a_perso
             assert (groups, pairs[0][0]) == (2, "uncertain")
     # With the DOI on both, the identifier decides.
     assert run({**IN_ISSUE, "doi": ONLINE_FIRST["doi"]}, ONLINE_FIRST)[0] == 1
+
+
+# The article's abstract as PubMed gives it, and as Scopus gives it: with the publisher's
+# rights statement after it and a section heading in capitals.
+SUMMARY = (
+    "Review articles shape what a field takes as known. We analysed 312 review articles "
+    "published between 2015 and 2021 in 24 journals of information systems and found that "
+    "those with an explicit synthesis method were cited 1.8 times as often. We give seven "
+    "recommendations for developing and framing impactful reviews."
+)
+SUMMARY_SCOPUS = "PURPOSE: " + SUMMARY + " © 2023 Informa UK Limited, trading as Taylor & Francis."
+
+
+def test_an_online_first_record_with_the_same_abstract_merges():
+    # The abstract is the authors' text of the one article, which the online-first record
+    # and the issue's record both carry; a database's rights statement after it and a
+    # heading before it do not make it another.
+    for online, print_ in ((SUMMARY, SUMMARY), (SUMMARY, SUMMARY_SCOPUS)):
+        for first, second in (
+            ({**IN_ISSUE, "abstract": print_}, {**ONLINE_FIRST, "abstract": online}),
+            ({**ONLINE_FIRST, "abstract": online, "pages": ""}, {**IN_ISSUE, "abstract": print_}),
+        ):
+            groups, pairs = run(first, second)
+            assert (groups, pairs) == (1, [("duplicate", "title, authors, journal and abstract")])
+
+
+def test_an_abstract_decides_only_when_it_is_the_same_text_with_the_same_numbers():
+    online = {**ONLINE_FIRST, "abstract": SUMMARY}
+    # A later version of a work, or another report of one study, changes its counts.
+    changed = SUMMARY.replace("312 review", "318 review")
+    # A note in the field is no abstract; nor is a line that several records can share.
+    short = "No abstract available."
+    line = "Review articles shape what a field takes as known."
+    rewritten = SUMMARY[: len(SUMMARY) // 2] + " Our findings point to synthesis methods."
+    for other in (changed, short, line, rewritten, ""):
+        groups, pairs = run({**IN_ISSUE, "abstract": other}, online)
+        assert (groups, pairs[0][0]) == (2, "uncertain"), other
+    # Nor does the same abstract merge what the citation tells apart: another journal, a
+    # volume on both sides that differs, a conference abstract that the article repeats,
+    # two years apart.
+    for first, second in (
+        ({**IN_ISSUE, "journal": "European Journal of Information Systems"}, online),
+        (IN_ISSUE, {**online, "volume": "32"}),
+        ({**IN_ISSUE, "year": "2021"}, online),
+    ):
+        assert run({**first, "abstract": SUMMARY}, second)[0] == 2
+    meeting = {**online, "journal": "Journal of Decision Systems. Conference: ICDSST 2023"}
+    assert run({**IN_ISSUE, "abstract": SUMMARY}, meeting)[0] == 2
+
+
+def test_a_short_title_in_one_volume_merges_by_its_abstract():
+    # One article of a short title exported twice, once without its issue and pages: the
+    # same abstract says it is one work, where an editorial of the same editors in another
+    # issue of the volume has none, or another.
+    article = {**EDITORIAL, "title": "Sociomateriality", "issue": "3", "pages": "181-199"}
+    bare = {**article, "issue": "", "pages": ""}
+    groups, pairs = run({**article, "abstract": SUMMARY}, {**bare, "abstract": SUMMARY_SCOPUS})
+    assert (groups, pairs) == (1, [("duplicate", "short title and the same abstract")])
+    for first, second in (
+        (article, bare),
+        ({**article, "abstract": SUMMARY}, bare),
+        ({**article, "abstract": SUMMARY}, {**bare, "abstract": SUMMARY.replace("312", "313")}),
+        # The issue on both sides, and different: two works.
+        ({**article, "abstract": SUMMARY}, {**bare, "issue": "4", "abstract": SUMMARY}),
+        # No author: nobody's list to compare.
+        (
+            {**article, "authors": "Anonymous", "abstract": SUMMARY},
+            {**bare, "authors": "Anonymous", "abstract": SUMMARY},
+        ),
+        # Another volume.
+        ({**article, "abstract": SUMMARY}, {**bare, "volume": "12", "abstract": SUMMARY}),
+    ):
+        assert run(first, second)[0] == 2, (first, second)
+
+
+def test_an_abstract_is_compared_without_what_databases_add_to_it():
+    # Rights statements as the exports in ../shared/benchmarks/exports end their abstracts
+    # (PubMed's CSV, Zotero from Web of Science, PsycInfo, EBSCO), and the dashes between
+    # digits that Web of Science loses ("1.68-1.9" as "1.681.9").
+    text = (
+        "The vertebral heart size of 48 dogs was measured on radiographs by three observers. "
+        "Mean values were 10.08 (95% range, 1.68-1.9) and did not differ between observers, "
+        "between breeds or between the right and the left lateral projections of the thorax."
+    )
+    for rights in (
+        " Copyright © 2020 Elsevier B.V. All rights reserved.",
+        " 2020 Elsevier B.V. All rights reserved.",
+        " © 2019 The Authors. Journal of Veterinary Internal Medicine published by Wiley.",
+        " (PsycInfo Database Record (c) 2020 APA, all rights reserved)",
+        " (Copyright applies to all Abstracts.)",
+    ):
+        assert normalise.abstract(text + rights) == normalise.abstract(text)
+    assert normalise.digits(normalise.abstract(text.replace("1.68-1.9", "1.681.9"))) == (
+        normalise.digits(normalise.abstract(text))
+    )
+    # A note is no abstract.
+    for note in ("No abstract available.", "[Abstract not available]", ""):
+        assert normalise.abstract(note) == ""
+
+
+def test_one_article_in_two_real_export_files_mostly_has_the_same_abstract():
+    # Every pair of records with one DOI in two of the export files of
+    # ../shared/benchmarks/exports whose abstracts both count: the test calls most of them
+    # the same text, in spite of rights statements, headings and dashes, and the rest differ
+    # in their text (a translation, a part cut off, markup left in), where it must not.
+    from collections import defaultdict
+    from itertools import combinations
+
+    from searchtrail.dedup.compare import same_abstract
+    from searchtrail.dedup.files import read_files
+    from searchtrail.folding import fold
+    from tests.test_records import SHARED
+
+    paths = sorted(
+        p for p in SHARED.iterdir() if p.name not in {"README.md", "SHA256SUMS", "manifest.csv"}
+    )
+    records, _ = read_files(paths, ids="position")
+    by_doi = defaultdict(list)
+    columns = records["record_id"], records["doi"], records["abstract"]
+    for record_id, doi, text in zip(*columns, strict=True):
+        if normalise.abstract(text or "") and normalise.doi(doi or ""):
+            by_doi[normalise.doi(doi)].append((record_id.split(":")[0], text))
+    pairs = [
+        (a, b)
+        for copies in by_doi.values()
+        for (file_a, a), (file_b, b) in combinations(copies, 2)
+        if file_a != file_b
+    ]
+    same = sum(same_abstract(normalise.abstract(a), normalise.abstract(b)) for a, b in pairs)
+    assert len(pairs) > 5000
+    assert same / len(pairs) > 0.9
+    # Compared as folded text alone, without the rights statements cut and the digits read
+    # through their dashes, fewer would be.
+    folded = sum(same_abstract(fold(a), fold(b)) for a, b in pairs)
+    assert folded < same - 100

@@ -22,7 +22,9 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from searchtrail.dedup.normalise import (
+    abstract,
     author_names,
+    digits,
     journal_agreement,
     numbers,
     same_meeting,
@@ -113,6 +115,14 @@ class Comparison:
     one_page: npt.NDArray[np.bool_]
     """Either record's pages are one page ("334", "334-334"): a letter and the reply
     printed after it, or short items, share a page."""
+    same_abstract: npt.NDArray[np.bool_]
+    """For the pairs an abstract can decide (see :func:`compare`): both records give an
+    abstract (:func:`normalise.abstract`, thirty words or more), their texts differ by no
+    more than a database's edits (similarity 95 or more: a section heading, a letter
+    spelt out) and they hold the same digits in the same order (a later version of a work,
+    or another study's abstract written from it, changes its dates and counts; the digits
+    are compared without what stands between them, which databases write differently). False for
+    the other pairs."""
     article_number: npt.NDArray[np.bool_]
     """Both records give the same electronic article number ("e000457", written alike:
     BMJ's "k1234" and "l1234" are two), which a journal gives one article of a volume, as
@@ -281,6 +291,31 @@ def _same_author_list(
     return result
 
 
+def same_abstract(a: str, b: str) -> bool:
+    """Two abstracts in comparable form (:func:`normalise.abstract`) are one text: both
+    given, scoring 95 or more, with the same digits in the same order (see
+    :attr:`Comparison.same_abstract`)."""
+    return bool(a and b) and digits(a) == digits(b) and fuzz.ratio(a, b) >= 95
+
+
+def _same_abstract(
+    p: Prepared, i: Ints, j: Ints, needed: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """See :attr:`Comparison.same_abstract`; each record's abstract is made comparable once,
+    however many of the ``needed`` pairs it is in."""
+    result = np.zeros(i.size, dtype=bool)
+    made: dict[int, str] = {}
+
+    def comparable(row: int) -> str:
+        if row not in made:
+            made[row] = abstract(p.abstract[row])
+        return made[row]
+
+    for k in np.flatnonzero(needed).tolist():
+        result[k] = same_abstract(comparable(int(i[k])), comparable(int(j[k])))
+    return result
+
+
 def _meeting_agreement(p: Prepared, i: Ints, j: Ints, journal: Codes) -> None:
     """Two conference abstracts whose journals differ agree on their venue (1, compatible)
     when their journals name one meeting (:func:`normalise.same_meeting`): Embase gives
@@ -420,6 +455,17 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
     )
     title_words = p.title_words.astype(np.int32)
     short_title = (title_words[i] < 4) | (title_words[j] < 4)
+    # The pairs an abstract can decide: a title and authors alike in one journal, and either
+    # a short title in one volume and year where one record lacks the issue, or a longer
+    # title a year apart where one record lacks the volume (an article ahead of print).
+    abstract_needed = (
+        ((title >= 97) | ((title >= 90) & (tokens >= 97)))
+        & (journal >= 1)
+        & (
+            (short_title & (authors >= 95) & (year_gap == 0) & (volume == 1) & (issue == 0))
+            | (~short_title & (year_gap == 1) & (volume == 0))
+        )
+    )
     return Comparison(
         i=i,
         j=j,
@@ -454,4 +500,5 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         page_one=(p.page[i] == "1") | (p.page[j] == "1"),
         one_page=_one_page(p, i, j),
         article_number=_same_article_number(p, i, j),
+        same_abstract=_same_abstract(p, i, j, abstract_needed),
     )

@@ -344,6 +344,31 @@ RULES: Final[tuple[Rule, ...]] = (
         ),
     ),
     Rule(
+        "short title and the same abstract",
+        "a title of fewer than four words with the same list of authors (not 'Anonymous'), "
+        "year, journal and volume, where one record lacks the issue, no disagreement on "
+        "pages, and the same abstract (thirty words or more, with the same numbers): an "
+        "editorial or introduction that recurs has no abstract of its own, and two works "
+        "do not share one",
+        lambda e: (
+            e.fuzzy_allowed
+            & e.c.short_title
+            & (e.c.title >= 97)
+            & (e.c.authors >= 95)
+            & e.c.same_author_list
+            & ~e.authors_missing
+            & e.year_same
+            & (e.c.journal >= 1)
+            & (e.c.volume == 1)
+            & (e.c.issue != -1)
+            & (e.c.supplement != -1)
+            & ~e.c.anonymous
+            & (e.c.page != -1)
+            & (e.c.last_page != -1)
+            & e.c.same_abstract
+        ),
+    ),
+    Rule(
         "title, authors and first page",
         "same title, authors agree, same year, compatible journal, same first page",
         lambda e: (
@@ -386,6 +411,28 @@ RULES: Final[tuple[Rule, ...]] = (
             & (e.c.issue != -1)
             & (e.c.page_gap == 1)
             & ~e.c.short_title
+        ),
+    ),
+    Rule(
+        "title, authors, journal and abstract",
+        "same title (four words or more), authors agree, same journal, years one apart, "
+        "where one record lacks the volume, no disagreement on issue or pages, and the same "
+        "abstract (thirty words or more, with the same numbers): an article's record ahead "
+        "of print carries the year it appeared online and no volume, its print record the "
+        "year of its issue; the abstract is the authors' text of that one article (not for "
+        "conference abstracts, which an article's abstract may repeat)",
+        lambda e: (
+            e.fuzzy_allowed
+            & e.same_title
+            & e.authors_ok
+            & e.year_ok
+            & (e.c.journal >= 1)
+            & (e.c.volume != -1)
+            & (e.c.issue != -1)
+            & (e.c.page != -1)
+            & ~e.c.short_title
+            & ~e.conference
+            & e.c.same_abstract
         ),
     ),
     Rule(

@@ -143,12 +143,14 @@ def deduplicate(
     priority: npt.NDArray[np.int64] | None = None,
     workers: int = -1,
     progress: Progress | None = None,
+    abstracts: pa.ChunkedArray | None = None,
 ) -> DedupResult:
     """Find duplicate groups among ``records``.
 
     ``records`` has a ``record_id`` column and the standard fields (title, authors, year,
     journal, volume, issue, pages, doi, ids, type, ...); ``origin_id`` (the search or file)
-    is used when present.
+    is used when present. ``abstracts`` are the records' abstracts, in their order, where
+    ``records`` holds only a mark of which are filled.
     """
     say = progress or (lambda _message: None)
     record_id_column = records["record_id"].astype(str).array
@@ -157,7 +159,7 @@ def deduplicate(
         {record_id: position for position, record_id in enumerate(record_ids)} if verdicts else {}
     )
     say(f"normalising {len(record_ids):,} records")
-    prepared = prepare(records)
+    prepared = prepare(records, abstracts)
     _release_memory()
     say("finding candidate pairs")
     i, j = candidate_pairs(prepared)

@@ -143,6 +143,17 @@ def _put_back(
     return abstracts["abstract"]
 
 
+def _aside_view(folder: Path, files: int) -> pa.ChunkedArray:
+    """The abstracts of the ``files`` files set aside in ``folder``, mapped from the disk
+    rather than read: comparing duplicates reads the abstracts of a few records, and only
+    the pages that hold them are loaded."""
+    parts: list[pa.Array] = []
+    for index in range(files):
+        reader = pa.ipc.open_file(pa.memory_map(str(_aside(folder, index))))
+        parts.extend(reader.get_batch(n).column(0) for n in range(reader.num_record_batches))
+    return pa.chunked_array(parts, pa.large_string())
+
+
 SPOOL = ".reading"
 """The folder, inside the output folder, where worker processes leave what they read."""
 
@@ -466,7 +477,9 @@ def _run(
         verdicts, rows = read_verdicts(sheet, known=KnownRecords.of(records))
         say(f"read {len(verdicts):,} verdicts from {verdicts_file}")
     try:
-        result = deduplicate(records, verdicts, progress=say)
+        result = deduplicate(
+            records, verdicts, progress=say, abstracts=_aside_view(aside, len(paths))
+        )
     finally:
         processes.stop()  # the readers and the titles' process are done
     release_memory()

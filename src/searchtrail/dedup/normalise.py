@@ -18,7 +18,10 @@ Every function here takes what an export holds and returns a comparable form:
   abbreviation of the other (``Am J Trop Med Hyg`` and ``American Journal of Tropical
   Medicine and Hygiene``);
 - pages: the first page, with ``123-9`` read as 123-129 and any dash as a hyphen;
-- DOIs: lower case, without ``https://doi.org/``, ``doi:`` or URL escapes.
+- DOIs: lower case, without ``https://doi.org/``, ``doi:`` or URL escapes;
+- abstracts: as text, without the rights statement a database or publisher appends
+  (``© 2020 Elsevier Ltd. All rights reserved.``), and none where the field holds fewer
+  than :data:`ABSTRACT_WORDS` words (``No abstract available``).
 """
 
 from __future__ import annotations
@@ -250,6 +253,42 @@ def numbers(text: str) -> str:
     """The numbers written in digits in ``text``, without leading zeros, separated by
     spaces: :func:`title_numbers` of a title without Roman numerals, from its title key."""
     return " ".join(str(int(n)) for n in _DIGITS.findall(text))
+
+
+ABSTRACT_WORDS: Final = 30
+"""Words an abstract must have to be compared: an abstract proper has a hundred or more,
+while shorter texts in the field are notes ("No abstract available", "Abstract not
+available for this content") or one line that several records can share."""
+
+# Where a rights statement starts ("© 2020 Elsevier", "Copyright (C) 2019 Wiley", "2009
+# Elsevier Ltd. All rights reserved", PsycInfo's "(PsycInfo Database Record (c) 2020 APA,
+# all rights reserved)", EBSCO's "(Copyright applies to all Abstracts.)"), looked for in
+# the last _RIGHTS_SPAN characters only: databases append it to the authors' text, each in
+# its own words or not at all.
+_RIGHTS: Final = re.compile(
+    r"\(?\s*(?:©|\(c\)|\bcopyright\b|\bpsycinfo database record\b"
+    r"|(?:\b(?:19|20)\d\d\b.{0,80}?)?\ball rights reserved\b)",
+    re.IGNORECASE,
+)
+_RIGHTS_SPAN: Final = 300
+
+
+def abstract(text: str) -> str:
+    """An abstract in comparable form (folded as a title is), without the rights statement
+    at its end; '' for a text of fewer than :data:`ABSTRACT_WORDS` words."""
+    if not text:
+        return ""
+    rights = _RIGHTS.search(text, max(0, len(text) - _RIGHTS_SPAN))
+    if rights:
+        text = text[: rights.start()]
+    folded = _fold(text)
+    return folded if folded.count(" ") + 1 >= ABSTRACT_WORDS else ""
+
+
+def digits(text: str) -> str:
+    """The digits of ``text`` in their order, whatever stands between them: one database
+    writes "1.68-1.9" and "T12-T13" where another loses the dash ("1.681.9", "T12T13")."""
+    return "".join(_DIGITS.findall(text))
 
 
 def doi(text: str) -> str:

@@ -210,6 +210,9 @@ class Prepared:
     article_number: npt.NDArray[np.bool_]
     pages_text: npt.NDArray[np.object_]
     markers: npt.NDArray[np.int64]
+    abstract: TextColumn
+    """Per record, its abstract as written; :func:`normalise.abstract` gives its comparable
+    form, for the few pairs whose abstracts are compared."""
 
     def take(self, rows: npt.NDArray[np.int64]) -> Prepared:
         """The records at ``rows``, in that order: what is compared of a pair depends on
@@ -628,8 +631,10 @@ def _supplements(
     return supplement
 
 
-def prepare(records: pd.DataFrame) -> Prepared:
+def prepare(records: pd.DataFrame, abstracts: pa.ChunkedArray | None = None) -> Prepared:
     """Normalise the matching fields of ``records`` (standard fields, one row per record).
+    ``abstracts`` are the records' abstracts where they are not in ``records`` (set aside
+    on disk while duplicates are found).
 
     A record's markers (:data:`MARKER_NAMES`) come from its title, type, journal, address,
     DOI, volume, issue and pages; each field's part is found on the field alone. A supplement
@@ -650,11 +655,14 @@ def prepare(records: pd.DataFrame) -> Prepared:
     )
     with _titles_apart(raw_titles.values, apart) as titles_made:
         del raw_titles
-        return _prepare(records, title_codes, titles_made)
+        return _prepare(records, title_codes, titles_made, abstracts)
 
 
 def _prepare(
-    records: pd.DataFrame, title_codes: npt.NDArray[np.intp], titles_made: Callable[[], _Titles]
+    records: pd.DataFrame,
+    title_codes: npt.NDArray[np.intp],
+    titles_made: Callable[[], _Titles],
+    abstracts: pa.ChunkedArray | None,
 ) -> Prepared:
     """:func:`prepare`, the titles' part given by ``titles_made`` (asked for last)."""
     authors_raw = _Distinct.of(records, "authors")
@@ -788,4 +796,5 @@ def _prepare(
         article_number=article_number,
         pages_text=pages_text,
         markers=markers,
+        abstract=TextColumn.of(records, "abstract") if abstracts is None else TextColumn(abstracts),
     )
