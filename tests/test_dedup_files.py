@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
 from hypothesis import given
@@ -188,6 +190,32 @@ def test_abstracts_wait_aside_while_duplicates_are_found_and_come_back(tmp_path,
             ["unique.ris", "unique.csv", "unique.json", "groups.csv", "pairs.csv"]
         )
         assert not (out / ASIDE).exists()
+
+
+def test_abstracts_set_aside_are_read_one_at_a_time_as_they_were_written(tmp_path):
+    """Every abstract set aside reads back from its place in the files as it was, in the
+    records' order across files and record batches: empty, missing, and text in any
+    script."""
+    from searchtrail.dedup.files import AsideTexts, _put_back, _set_aside
+
+    texts = [
+        ["Første avsnitt om barn.", None, "", "Ελληνικά και 中文 καὶ ∑ 12–14 µg"],
+        [None],
+        ["x" * 5000, "Last one."],
+    ]
+    batches = [[texts[0][:2], texts[0][2:]], [texts[1]], [texts[2]]]
+    for index, parts in enumerate(batches):
+        table = pa.Table.from_batches(
+            [pa.record_batch({"abstract": pa.array(part, pa.large_string())}) for part in parts]
+        )
+        _set_aside(table, tmp_path / f"{index}.arrow")
+    expected = [text or "" for part in texts for text in part]
+    with AsideTexts(tmp_path, len(batches)) as aside:
+        assert [aside[k] for k in range(len(expected))] == expected
+        assert [aside[k] for k in (6, 0, 3)] == [expected[6], expected[0], expected[3]]
+        assert aside.take(np.array([6, 3])).values.to_pylist() == [expected[6], expected[3]]
+    frame = pd.DataFrame({"record_id": [str(k) for k in range(len(expected))]})
+    assert _put_back(frame, tmp_path, len(batches)).fillna("").tolist() == expected
 
 
 def test_abstracts_set_aside_still_decide_pairs(tmp_path, monkeypatch):

@@ -61,6 +61,7 @@ from searchtrail.dedup.prepare import (
     REGISTER,
     RETRACTION,
     Prepared,
+    Texts,
     prepare,
 )
 from searchtrail.errors import Problem, ReviewError
@@ -143,7 +144,7 @@ def deduplicate(
     priority: npt.NDArray[np.int64] | None = None,
     workers: int = -1,
     progress: Progress | None = None,
-    abstracts: pa.ChunkedArray | None = None,
+    abstracts: Texts | None = None,
 ) -> DedupResult:
     """Find duplicate groups among ``records``.
 

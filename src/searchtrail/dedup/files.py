@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +33,7 @@ from searchtrail.dedup import processes
 from searchtrail.dedup.engine import DedupResult, Verdict, deduplicate, filled
 from searchtrail.dedup.handoff import write_unique_files
 from searchtrail.dedup.output import UniqueRecords, write_groups_csv, write_pairs_csv
+from searchtrail.dedup.prepare import TextColumn
 from searchtrail.dedup.verdicts import questions, read_verdicts, write_questions
 from searchtrail.errors import Problem, ReviewError
 from searchtrail.records import columnar, csv_bytes, table
@@ -143,15 +144,67 @@ def _put_back(
     return abstracts["abstract"]
 
 
-def _aside_view(folder: Path, files: int) -> pa.ChunkedArray:
-    """The abstracts of the ``files`` files set aside in ``folder``, mapped from the disk
-    rather than read: comparing duplicates reads the abstracts of a few records, and only
-    the pages that hold them are loaded."""
-    parts: list[pa.Array] = []
-    for index in range(files):
-        reader = pa.ipc.open_file(pa.memory_map(str(_aside(folder, index))))
-        parts.extend(reader.get_batch(n).column(0) for n in range(reader.num_record_batches))
-    return pa.chunked_array(parts, pa.large_string())
+class AsideTexts:
+    """The abstracts of the ``files`` files set aside in ``folder``, each read from its file
+    when asked for (:class:`~searchtrail.dedup.prepare.Texts`): comparing duplicates reads
+    the abstracts of a few records, a few thousand among a million. Only the offsets of
+    the values are held (8 bytes a record); a value is read from its place in the file.
+    Neither the files nor a mapping of them are held in memory: a mapped page counts as
+    the process's memory, and the system maps the pages around each one read."""
+
+    def __init__(self, folder: Path, files: int) -> None:
+        self._handles: list[BinaryIO] = []
+        self._parts: list[tuple[BinaryIO, npt.NDArray[np.int64], int]] = []
+        starts = [0]
+        for index in range(files):
+            path = _aside(folder, index)
+            handle = path.open("rb")
+            self._handles.append(handle)
+            for offsets, position in _value_places(path):
+                self._parts.append((handle, offsets, position))
+                starts.append(starts[-1] + len(offsets) - 1)
+        self._starts = np.asarray(starts, dtype=np.int64)
+
+    def __getitem__(self, index: int) -> str:
+        part = int(np.searchsorted(self._starts, index, side="right")) - 1
+        handle, offsets, position = self._parts[part]
+        row = int(index) - int(self._starts[part])
+        start, end = int(offsets[row]), int(offsets[row + 1])
+        if end <= start:
+            return ""
+        handle.seek(position + start)
+        return handle.read(end - start).decode("utf-8")
+
+    def take(self, rows: npt.NDArray[np.int64]) -> TextColumn:
+        return TextColumn(pa.array([self[row] for row in rows.tolist()], pa.large_string()))
+
+    def close(self) -> None:
+        for handle in self._handles:
+            handle.close()
+
+    def __enter__(self) -> AsideTexts:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def _value_places(path: Path) -> Iterator[tuple[npt.NDArray[np.int64], int]]:
+    """For each record batch of the Arrow file ``path`` (one large-string column): its
+    values' offsets, and where in the file its values' bytes start. Where a buffer of a
+    file mapped from the disk lies in the mapping is where it lies in the file."""
+    with pa.memory_map(str(path)) as source:
+        base = source.read_buffer(1).address  # the file's first byte, where the mapping starts
+        reader = pa.ipc.open_file(source)
+        for number in range(reader.num_record_batches):
+            column = reader.get_batch(number).column(0)
+            _, offsets, data = column.buffers()
+            assert offsets is not None
+            places = np.frombuffer(offsets, dtype=np.int64)
+            places = places[column.offset : column.offset + len(column) + 1].copy()
+            position = data.address - base if data is not None and data.size else 0
+            del column, offsets, data
+            yield places, position
 
 
 SPOOL = ".reading"
@@ -477,9 +530,8 @@ def _run(
         verdicts, rows = read_verdicts(sheet, known=KnownRecords.of(records))
         say(f"read {len(verdicts):,} verdicts from {verdicts_file}")
     try:
-        result = deduplicate(
-            records, verdicts, progress=say, abstracts=_aside_view(aside, len(paths))
-        )
+        with AsideTexts(aside, len(paths)) as abstracts:
+            result = deduplicate(records, verdicts, progress=say, abstracts=abstracts)
     finally:
         processes.stop()  # the readers and the titles' process are done
     release_memory()

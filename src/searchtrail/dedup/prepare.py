@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
 from functools import cached_property
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -210,7 +210,7 @@ class Prepared:
     article_number: npt.NDArray[np.bool_]
     pages_text: npt.NDArray[np.object_]
     markers: npt.NDArray[np.int64]
-    abstract: TextColumn
+    abstract: Texts
     """Per record, its abstract as written; :func:`normalise.abstract` gives its comparable
     form, for the few pairs whose abstracts are compared."""
 
@@ -221,12 +221,16 @@ class Prepared:
         taken: dict[str, Any] = {"n": len(rows)}
         for name in (f.name for f in fields(self) if f.name != "n"):
             value = getattr(self, name)
-            taken[name] = (
-                TextColumn(value.values.take(pa.array(rows)))
-                if isinstance(value, TextColumn)
-                else value[rows]
-            )
+            taken[name] = value[rows] if isinstance(value, np.ndarray) else value.take(rows)
         return Prepared(**taken)
+
+
+class Texts(Protocol):
+    """A text per record, read a value at a time ('' for a missing one)."""
+
+    def __getitem__(self, index: int) -> str: ...
+
+    def take(self, rows: npt.NDArray[np.int64]) -> Texts: ...
 
 
 class TextColumn:
@@ -253,6 +257,12 @@ class TextColumn:
     def __getitem__(self, index: int) -> str:
         value = self.values[int(index)].as_py()
         return value if isinstance(value, str) else ""
+
+    def take(self, rows: npt.NDArray[np.int64]) -> TextColumn:
+        """The values at ``rows``, value by value: Arrow's ``take`` joins a column's chunks
+        into one array first, which copies all of the column (a million abstracts) for a
+        few rows."""
+        return TextColumn(pa.array([self[row] for row in rows.tolist()], pa.large_string()))
 
     def __len__(self) -> int:
         return len(self.values)
@@ -631,7 +641,7 @@ def _supplements(
     return supplement
 
 
-def prepare(records: pd.DataFrame, abstracts: pa.ChunkedArray | None = None) -> Prepared:
+def prepare(records: pd.DataFrame, abstracts: Texts | None = None) -> Prepared:
     """Normalise the matching fields of ``records`` (standard fields, one row per record).
     ``abstracts`` are the records' abstracts where they are not in ``records`` (set aside
     on disk while duplicates are found).
@@ -662,7 +672,7 @@ def _prepare(
     records: pd.DataFrame,
     title_codes: npt.NDArray[np.intp],
     titles_made: Callable[[], _Titles],
-    abstracts: pa.ChunkedArray | None,
+    abstracts: Texts | None,
 ) -> Prepared:
     """:func:`prepare`, the titles' part given by ``titles_made`` (asked for last)."""
     authors_raw = _Distinct.of(records, "authors")
@@ -796,5 +806,5 @@ def _prepare(
         article_number=article_number,
         pages_text=pages_text,
         markers=markers,
-        abstract=TextColumn.of(records, "abstract") if abstracts is None else TextColumn(abstracts),
+        abstract=TextColumn.of(records, "abstract") if abstracts is None else abstracts,
     )
