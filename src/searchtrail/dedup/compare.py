@@ -455,22 +455,16 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
     )
     title_words = p.title_words.astype(np.int32)
     short_title = (title_words[i] < 4) | (title_words[j] < 4)
-    # The pairs an abstract can decide: a title and authors alike, and either, in one
-    # journal, a short title in one volume and year where one record lacks the issue or a
-    # longer title a year apart where one record lacks the volume (an article ahead of
-    # print), or a longer title in one year, volume and issue under two journal names.
-    same_journal = journal >= 1
-    abstract_needed = ((title >= 97) | ((title >= 90) & (tokens >= 97))) & (
-        (
-            same_journal
-            & short_title
-            & (authors >= 95)
-            & (year_gap == 0)
-            & (volume == 1)
-            & (issue == 0)
+    # The pairs an abstract can decide: a title and authors alike in one journal, and either
+    # a short title in one volume and year where one record lacks the issue, or a longer
+    # title a year apart where one record lacks the volume (an article ahead of print).
+    abstract_needed = (
+        ((title >= 97) | ((title >= 90) & (tokens >= 97)))
+        & (journal >= 1)
+        & (
+            (short_title & (authors >= 95) & (year_gap == 0) & (volume == 1) & (issue == 0))
+            | (~short_title & (year_gap == 1) & (volume == 0))
         )
-        | (same_journal & ~short_title & (year_gap == 1) & (volume == 0))
-        | ((journal == 0) & ~short_title & (year_gap == 0) & (volume == 1) & (issue == 1))
     )
     return Comparison(
         i=i,

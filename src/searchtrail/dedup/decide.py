@@ -436,29 +436,6 @@ RULES: Final[tuple[Rule, ...]] = (
         ),
     ),
     Rule(
-        "title, authors, volume, issue and abstract",
-        "same title (four words or more), authors agree, same year, volume and issue, no "
-        "disagreement on pages, and the same abstract, where the journals' names differ: a "
-        "journal is named in several languages and forms that no comparison of names "
-        "matches ('Jinko Chino Gakkai Ronbunshi' is 'Transactions of the Japanese Society "
-        "for Artificial Intelligence'), and two journals do not print one title by the same "
-        "authors with one abstract in the same volume and issue of a year (not for "
-        "conference abstracts)",
-        lambda e: (
-            e.fuzzy_allowed
-            & e.same_title
-            & e.authors_ok
-            & e.year_same
-            & (e.c.journal == 0)
-            & (e.c.volume == 1)
-            & (e.c.issue == 1)
-            & (e.c.page != -1)
-            & ~e.c.short_title
-            & ~e.conference
-            & e.c.same_abstract
-        ),
-    ),
-    Rule(
         "same report",
         "records outside journals (reports, books, web pages): the same title, long enough "
         "to be specific (six words or more), the same year, the same address (URL), and "
