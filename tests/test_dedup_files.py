@@ -218,6 +218,42 @@ def test_abstracts_set_aside_are_read_one_at_a_time_as_they_were_written(tmp_pat
     assert _put_back(frame, tmp_path, len(batches)).fillna("").tolist() == expected
 
 
+def test_more_files_than_a_process_may_open_at_once(tmp_path):
+    """A run reads each file's abstracts set aside from their own file; it holds one of
+    them open at a time, so 300 export files run under a limit of 200 open files (macOS
+    lets a process open 256), and nothing is left in the output folder."""
+    pytest.importorskip("resource")
+    import resource
+
+    summary = (
+        "We followed 214 families for 3 years after group parent training and measured child "
+        "conduct problems at 6, 12 and 36 months, with effects that held in 71 per cent."
+    )
+    for n in range(300):
+        (tmp_path / f"export{n:03}.ris").write_text(
+            f"TY  - JOUR\nAU  - Larsen, I. M.\nTI  - Study {n}\nPY  - 2021\n"
+            f"T2  - Child Development\nVL  - 92\nAB  - {summary}\nER  - \n",
+            encoding="utf-8",
+        )
+    files = sorted(str(path) for path in tmp_path.glob("*.ris"))
+    out = tmp_path / "out"
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (200, 200))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "searchtrail", "dedup", *files, "--out", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+        preexec_fn=limit,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["unique.ris", "unique.csv", "unique.json", "groups.csv", "pairs.csv"]
+    )
+
+
 def test_abstracts_set_aside_still_decide_pairs(tmp_path, monkeypatch):
     """While the abstracts wait on disk, the few pairs that an abstract decides read them
     there: an article of a short title, exported once without its issue and pages, merges

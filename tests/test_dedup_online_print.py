@@ -343,8 +343,25 @@ def test_an_abstract_is_compared_without_what_databases_add_to_it():
         " © 2019 The Authors. Journal of Veterinary Internal Medicine published by Wiley.",
         " (PsycInfo Database Record (c) 2020 APA, all rights reserved)",
         " (Copyright applies to all Abstracts.)",
+        " (c) The Author(s) 2020. Published by Oxford University Press on behalf of the "
+        "British Geriatrics Society. All rights reserved.",
+        " 2020 The Authors. Published by Elsevier Ltd.",
+        " Copyright of Veterinary Radiology & Ultrasound is the property of Wiley-Blackwell "
+        "and its content may not be copied or emailed to multiple sites or posted to a "
+        "listserv without the copyright holder's express written permission. However, users "
+        "may print, download, or email articles for individual use. This abstract may be "
+        "abridged. No warranty is given about the accuracy of the copy. Users should refer "
+        "to the original published version of the material for the full abstract. "
+        "(Copyright applies to all Abstracts.)",
     ):
         assert normalise.abstract(text + rights) == normalise.abstract(text)
+    # What is not a rights statement stays, and so do its numbers: a list's "(c)", a "<"
+    # that opens no tag.
+    listed = text + " Falls fell by (a) 12%, (b) 9% and (c) 14% in the three wards."
+    assert normalise.digits(normalise.abstract(listed)).endswith("12914")
+    younger = text + " Dogs aged <65 months with a score >15 were excluded."
+    assert "65" in normalise.abstract(younger)
+    assert normalise.abstract(younger) != normalise.abstract(younger.replace("<65", "<75"))
     assert normalise.digits(normalise.abstract(text.replace("1.68-1.9", "1.681.9"))) == (
         normalise.digits(normalise.abstract(text))
     )
@@ -417,3 +434,94 @@ def test_the_same_abstract_under_two_journal_names_stays_a_question():
     }
     groups, pairs = run(JSAI, english)
     assert (groups, pairs[0][0]) == (2, "uncertain")
+
+
+# A randomised trial's meeting abstract, printed in the journal's supplement in 2019 (as
+# Embase gives it, spanning two pages, so nothing marks it a meeting's), and the paper's
+# PubMed record ahead of print in 2020, with the abstract the authors presented.
+TRIAL = (
+    "BACKGROUND: Delirium is common after hip fracture surgery in older adults. METHODS: We "
+    "randomly assigned 412 patients aged 70 years or older to mobilisation within 24 h of "
+    "surgery or usual care. RESULTS: Delirium occurred in 38 of 206 patients (18.4%) in the "
+    "early group and 61 of 206 (29.6%) in the usual-care group (risk ratio 0.62, 95% CI "
+    "0.44-0.88). CONCLUSIONS: Early mobilisation reduced delirium."
+)
+MEETING = {
+    "title": "Early mobilisation and delirium after hip fracture surgery in older adults: a "
+    "randomised trial",
+    "authors": "Okafor C.\nLindqvist A.\nMoreau P.",
+    "year": "2019",
+    "journal": "Age and Ageing",
+    "volume": "48",
+    "issue": "Supplement_3",
+    "pages": "iii17-iii18",
+    "abstract": TRIAL,
+}
+PAPER_ONLINE = {
+    **MEETING,
+    "authors": "Okafor, Chidi\nLindqvist, Anna\nMoreau, Pierre",
+    "year": "2020",
+    "volume": "",
+    "issue": "",
+    "pages": "",
+    "doi": "10.1093/ageing/afaa031",
+    "abstract": TRIAL + " (c) The Author(s) 2020. Published by Oxford University Press.",
+}
+
+
+def test_a_record_printed_the_year_before_an_online_record_is_not_its_print_record():
+    # Ahead of print comes before print: the record without a volume is dated the year
+    # before its print record, never after. A record printed in a volume the year before
+    # is another publication (here the meeting abstract), whatever abstract the two share.
+    groups, pairs = run(MEETING, PAPER_ONLINE)
+    assert (groups, pairs[0][0]) == (2, "uncertain")
+    # The same two records the right way round are the online and the print record.
+    printed = {**MEETING, "year": "2021", "issue": "2", "pages": "215-221"}
+    assert run(printed, PAPER_ONLINE)[1] == [("duplicate", "title, authors, journal and abstract")]
+
+
+def test_a_short_title_and_its_abstract_do_not_merge_a_meeting_abstract_with_the_article():
+    article = {
+        **EDITORIAL,
+        "title": "Sociomateriality",
+        "issue": "4",
+        "pages": "181-199",
+        "abstract": SUMMARY,
+    }
+    # Typed a conference abstract, or printed in a supplement beside the article's numbered
+    # issue: the presented abstract and the article are two publications.
+    for meeting in (
+        {**article, "issue": "", "pages": "", "type": "Conference Abstract"},
+        {**article, "issue": "SUPPL 1", "pages": ""},
+        {**article, "issue": "SUPPL 1", "pages": "", "type": "Journal Article"},
+    ):
+        groups, pairs = run(article, meeting)
+        assert groups == 2, meeting
+        assert pairs[0][0] != "duplicate", meeting
+    # Two records of the one meeting abstract, one without its supplement, are one.
+    meeting = {**article, "issue": "SUPPL 1", "pages": "", "type": "Conference Abstract"}
+    assert run(meeting, {**meeting, "issue": ""})[0] == 1
+
+
+def test_a_standing_text_without_numbers_does_not_place_a_column():
+    # A column's standing abstract, the same in every issue: it gives no counts, years or
+    # measures, so it is not compared, and the column of issue 3 is not the one without its
+    # issue.
+    standing = (
+        "In this regular column the editors select recent studies of importance to "
+        "practising nurses in community and primary care, summarise their methods and "
+        "findings in plain language, and consider what each could mean for the care that "
+        "readers give to their patients and families."
+    )
+    column = {
+        "title": "Research roundup",
+        "authors": "Price, Bob\nHarris, Anne",
+        "year": "2022",
+        "journal": "Primary Health Care",
+        "volume": "32",
+        "issue": "3",
+        "pages": "12-13",
+        "abstract": standing,
+    }
+    assert normalise.abstract(standing) == ""
+    assert run(column, {**column, "issue": "", "pages": ""})[0] == 2

@@ -70,7 +70,8 @@ class Comparison:
     1"): a supplement is not an issue number (``issue``), but two records that name the
     same one (its label, and the issue it belongs to or none) are in one issue. -1 also
     where only one record says which issue the supplement belongs to: journals that number
-    a supplement in each issue have several of one number in a volume."""
+    a supplement in each issue have several of one number in a volume; and where one record
+    is in a supplement and the other in a numbered issue, which are two issues."""
     same_author_list: npt.NDArray[np.bool_]
     """For pairs of a short title and author lists alike (``authors`` >= 95): the two lists
     name the same surnames, each as often, or one is the other cut short after three names
@@ -115,6 +116,11 @@ class Comparison:
     one_page: npt.NDArray[np.bool_]
     """Either record's pages are one page ("334", "334-334"): a letter and the reply
     printed after it, or short items, share a page."""
+    ahead_of_print: npt.NDArray[np.bool_]
+    """One record has no volume and is dated the year before the other, which has one: as an
+    article's record ahead of print is dated the year it appeared online, and its print
+    record the later year of its issue (a meeting abstract printed in a volume the year
+    before the article's online record is the other way round)."""
     same_abstract: npt.NDArray[np.bool_]
     """For the pairs an abstract can decide (see :func:`compare`): both records give an
     abstract (:func:`normalise.abstract`, thirty words or more), their texts differ by no
@@ -295,7 +301,7 @@ def same_abstract(a: str, b: str) -> bool:
     """Two abstracts in comparable form (:func:`normalise.abstract`) are one text: both
     given, scoring 95 or more, with the same digits in the same order (see
     :attr:`Comparison.same_abstract`)."""
-    return bool(a and b) and digits(a) == digits(b) and fuzz.ratio(a, b) >= 95
+    return bool(a and b) and digits(a) == digits(b) and fuzz.ratio(a, b, score_cutoff=95) >= 95
 
 
 def _same_abstract(
@@ -445,6 +451,13 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
     no_journal &= journals[j] < 0
     volume = _agreement(volume_i, volume_j)
     issue = _agreement(issue_i, issue_j)
+    ahead_of_print = ((volume_i < 0) & (volume_j >= 0) & (p.year[j] - p.year[i] == 1)) | (
+        (volume_j < 0) & (volume_i >= 0) & (p.year[i] - p.year[j] == 1)
+    )
+    ahead_of_print &= (p.year[i] > 0) & (p.year[j] > 0)
+    supplement = _field_agreement(p.supplement, i, j)
+    in_supplement = p.supplement != ""
+    supplement[(in_supplement[i] & (issue_j >= 0)) | (in_supplement[j] & (issue_i >= 0))] = -1
     del volume_i, volume_j, issue_i, issue_j
     first_same = _first_same(
         p,
@@ -456,14 +469,21 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
     title_words = p.title_words.astype(np.int32)
     short_title = (title_words[i] < 4) | (title_words[j] < 4)
     # The pairs an abstract can decide: a title and authors alike in one journal, and either
-    # a short title in one volume and year where one record lacks the issue, or a longer
-    # title a year apart where one record lacks the volume (an article ahead of print).
+    # a short title in one volume and year where one record lacks the issue (and is in no
+    # supplement), or a longer title where one record is ahead of print.
     abstract_needed = (
         ((title >= 97) | ((title >= 90) & (tokens >= 97)))
         & (journal >= 1)
         & (
-            (short_title & (authors >= 95) & (year_gap == 0) & (volume == 1) & (issue == 0))
-            | (~short_title & (year_gap == 1) & (volume == 0))
+            (
+                short_title
+                & (authors >= 95)
+                & (year_gap == 0)
+                & (volume == 1)
+                & (issue == 0)
+                & (supplement != -1)
+            )
+            | (~short_title & ahead_of_print)
         )
     )
     return Comparison(
@@ -479,7 +499,7 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         ids=_id_agreement(p.ids, i, j),
         volume=volume,
         issue=issue,
-        supplement=_field_agreement(p.supplement, i, j),
+        supplement=supplement,
         same_author_list=_same_author_list(p, i, j, short_title & (title >= 97) & (authors >= 95)),
         anonymous=p.anonymous[i] | p.anonymous[j],
         page=page,
@@ -500,5 +520,6 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         page_one=(p.page[i] == "1") | (p.page[j] == "1"),
         one_page=_one_page(p, i, j),
         article_number=_same_article_number(p, i, j),
+        ahead_of_print=ahead_of_print,
         same_abstract=_same_abstract(p, i, j, abstract_needed),
     )

@@ -346,10 +346,11 @@ RULES: Final[tuple[Rule, ...]] = (
     Rule(
         "short title and the same abstract",
         "a title of fewer than four words with the same list of authors (not 'Anonymous'), "
-        "year, journal and volume, where one record lacks the issue, no disagreement on "
-        "pages, and the same abstract (thirty words or more, with the same numbers): an "
-        "editorial or introduction that recurs has no abstract of its own, and two works "
-        "do not share one",
+        "year, journal and volume, where one record lacks the issue (and is in no "
+        "supplement), no disagreement on pages, not a conference abstract beside another "
+        "kind of record, and the same abstract (thirty words or more, with digits, the same "
+        "in order): an editorial or introduction that recurs has no abstract of its own, or "
+        "a standing text without numbers, and two works do not share one",
         lambda e: (
             e.fuzzy_allowed
             & e.c.short_title
@@ -365,6 +366,7 @@ RULES: Final[tuple[Rule, ...]] = (
             & ~e.c.anonymous
             & (e.c.page != -1)
             & (e.c.last_page != -1)
+            & ~(e.conference & ~e.both_conference)
             & e.c.same_abstract
         ),
     ),
@@ -415,19 +417,19 @@ RULES: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "title, authors, journal and abstract",
-        "same title (four words or more), authors agree, same journal, years one apart, "
-        "where one record lacks the volume, no disagreement on issue or pages, and the same "
-        "abstract (thirty words or more, with the same numbers): an article's record ahead "
-        "of print carries the year it appeared online and no volume, its print record the "
-        "year of its issue; the abstract is the authors' text of that one article (not for "
-        "conference abstracts, which an article's abstract may repeat)",
+        "same title (four words or more), authors agree, same journal, one record without "
+        "a volume and dated the year before the other, no disagreement on issue or pages, "
+        "and the same abstract (thirty words or more, with digits, the same in order): an "
+        "article's record ahead of print carries the year it appeared online and no volume, "
+        "its print record the later year of its issue; the abstract is the authors' text of "
+        "that one article (not for conference abstracts, which an article's abstract may "
+        "repeat)",
         lambda e: (
             e.fuzzy_allowed
             & e.same_title
             & e.authors_ok
-            & e.year_ok
+            & e.c.ahead_of_print
             & (e.c.journal >= 1)
-            & (e.c.volume != -1)
             & (e.c.issue != -1)
             & (e.c.page != -1)
             & ~e.c.short_title

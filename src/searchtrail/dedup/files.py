@@ -148,30 +148,34 @@ class AsideTexts:
     """The abstracts of the ``files`` files set aside in ``folder``, each read from its file
     when asked for (:class:`~searchtrail.dedup.prepare.Texts`): comparing duplicates reads
     the abstracts of a few records, a few thousand among a million. Only the offsets of
-    the values are held (8 bytes a record); a value is read from its place in the file.
-    Neither the files nor a mapping of them are held in memory: a mapped page counts as
-    the process's memory, and the system maps the pages around each one read."""
+    the values are held (8 bytes a record); a value is read from its place in the file,
+    with one file open at a time (a run may read hundreds of files, more than a system lets
+    one process open). Neither the files nor a mapping of them are held in memory: a mapped
+    page counts as the process's memory, and the system maps the pages around each one
+    read."""
 
     def __init__(self, folder: Path, files: int) -> None:
-        self._handles: list[BinaryIO] = []
-        self._parts: list[tuple[BinaryIO, npt.NDArray[np.int64], int]] = []
+        self._parts: list[tuple[Path, npt.NDArray[np.int64], int]] = []
         starts = [0]
         for index in range(files):
             path = _aside(folder, index)
-            handle = path.open("rb")
-            self._handles.append(handle)
             for offsets, position in _value_places(path):
-                self._parts.append((handle, offsets, position))
+                self._parts.append((path, offsets, position))
                 starts.append(starts[-1] + len(offsets) - 1)
         self._starts = np.asarray(starts, dtype=np.int64)
+        self._open: tuple[Path, BinaryIO] | None = None
 
     def __getitem__(self, index: int) -> str:
         part = int(np.searchsorted(self._starts, index, side="right")) - 1
-        handle, offsets, position = self._parts[part]
+        path, offsets, position = self._parts[part]
         row = int(index) - int(self._starts[part])
         start, end = int(offsets[row]), int(offsets[row + 1])
         if end <= start:
             return ""
+        if self._open is None or self._open[0] != path:
+            self.close()
+            self._open = path, path.open("rb")
+        handle = self._open[1]
         handle.seek(position + start)
         return handle.read(end - start).decode("utf-8")
 
@@ -179,8 +183,9 @@ class AsideTexts:
         return TextColumn(pa.array([self[row] for row in rows.tolist()], pa.large_string()))
 
     def close(self) -> None:
-        for handle in self._handles:
-            handle.close()
+        if self._open is not None:
+            self._open[1].close()
+            self._open = None
 
     def __enter__(self) -> AsideTexts:
         return self

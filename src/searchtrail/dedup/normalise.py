@@ -260,29 +260,44 @@ ABSTRACT_WORDS: Final = 30
 while shorter texts in the field are notes ("No abstract available", "Abstract not
 available for this content") or one line that several records can share."""
 
-# Where a rights statement starts ("© 2020 Elsevier", "Copyright (C) 2019 Wiley", "2009
-# Elsevier Ltd. All rights reserved", PsycInfo's "(PsycInfo Database Record (c) 2020 APA,
-# all rights reserved)", EBSCO's "(Copyright applies to all Abstracts.)"), looked for in
-# the last _RIGHTS_SPAN characters only: databases append it to the authors' text, each in
-# its own words or not at all.
+# Where a rights statement starts ("© 2020 Elsevier", "Copyright (C) 2019 Wiley", "(C) 1999
+# Wiley-Liss", "(c) The Author(s) 2020", "2009 Elsevier Ltd. All rights reserved", "2020
+# The Authors. Published by Elsevier", PsycInfo's "(PsycInfo Database Record (c) 2020 APA,
+# all rights reserved)", EBSCO's "Copyright of … is the property of …"), looked for in the
+# last _RIGHTS_SPAN characters only: databases append it to the authors' text, each in its
+# own words or not at all. "(c)" starts one only before a year or "The Author(s)", as an
+# abstract's list runs "(a) … (b) … (c) …".
 _RIGHTS: Final = re.compile(
-    r"\(?\s*(?:©|\(c\)|\bcopyright\b|\bpsycinfo database record\b"
+    r"\(?\s*(?:©|\(c\)\s*(?:(?:19|20)\d\d|the authors?\b)|\bcopyright\b"
+    r"|\bpsycinfo database record\b"
+    r"|\b(?:19|20)\d\d\s+the authors?\b"
     r"|(?:\b(?:19|20)\d\d\b.{0,80}?)?\ball rights reserved\b)",
     re.IGNORECASE,
 )
-_RIGHTS_SPAN: Final = 300
+_RIGHTS_SPAN: Final = 600
+# A "<" that opens no tag ("aged <65 years", "p<0.05"): folding removes what stands between
+# "<" and ">" as a tag, which would take the numbers with it.
+_LESS_THAN: Final = re.compile(r"<(?![A-Za-z/!?])")
 
 
 def abstract(text: str) -> str:
     """An abstract in comparable form (folded as a title is), without the rights statement
-    at its end; '' for a text of fewer than :data:`ABSTRACT_WORDS` words."""
+    at its end; '' for a text of fewer than :data:`ABSTRACT_WORDS` words, or one without a
+    digit: a research abstract gives counts, years or measures, while a standing text that a
+    column or a series repeats under one title in each issue gives none."""
     if not text:
         return ""
     rights = _RIGHTS.search(text, max(0, len(text) - _RIGHTS_SPAN))
     if rights:
         text = text[: rights.start()]
+    if "&" in text:
+        text = html.unescape(text)
+    if "<" in text:
+        text = _LESS_THAN.sub(" less than ", text)
     folded = _fold(text)
-    return folded if folded.count(" ") + 1 >= ABSTRACT_WORDS else ""
+    if folded.count(" ") + 1 < ABSTRACT_WORDS or not _DIGITS.search(folded):
+        return ""
+    return folded
 
 
 def digits(text: str) -> str:
