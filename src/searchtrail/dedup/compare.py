@@ -123,12 +123,12 @@ class Comparison:
     before the article's online record is the other way round)."""
     same_abstract: npt.NDArray[np.bool_]
     """For the pairs an abstract can decide (see :func:`compare`): both records give an
-    abstract (:func:`normalise.abstract`, thirty words or more), their texts differ by no
-    more than a database's edits (similarity 95 or more: a section heading, a letter
-    spelt out) and they hold the same digits in the same order (a later version of a work,
-    or another study's abstract written from it, changes its dates and counts; the digits
-    are compared without what stands between them, which databases write differently). False for
-    the other pairs."""
+    abstract (:func:`normalise.abstract`: thirty words or more, with a digit), their texts
+    differ by no more than a database's edits (similarity 95 or more: a section heading, a
+    letter spelt out) and they hold the same digits in the same order (a later version of
+    a work, or another study's abstract written from it, changes its dates and counts; the
+    digits are compared without what stands between them, which databases write
+    differently). False for the other pairs."""
     article_number: npt.NDArray[np.bool_]
     """Both records give the same electronic article number ("e000457", written alike:
     BMJ's "k1234" and "l1234" are two), which a journal gives one article of a volume, as

@@ -21,7 +21,7 @@ Every function here takes what an export holds and returns a comparable form:
 - DOIs: lower case, without ``https://doi.org/``, ``doi:`` or URL escapes;
 - abstracts: as text, without the rights statement a database or publisher appends
   (``© 2020 Elsevier Ltd. All rights reserved.``), and none where the field holds fewer
-  than :data:`ABSTRACT_WORDS` words (``No abstract available``).
+  than :data:`ABSTRACT_WORDS` words (``No abstract available``) or no digit.
 """
 
 from __future__ import annotations
