@@ -155,6 +155,21 @@ def test_dedup_will_not_read_one_file_twice(tmp_path):
     assert "its records would be read twice" in result.stderr
 
 
+def _run_both_ways(tmp_path, monkeypatch, *texts):
+    """Write ``texts`` as export files a.ris, b.ris, ... and run ``searchtrail dedup`` on
+    them, its files read one after the other and then in parallel; yield each run's output
+    folder and outcome."""
+    from searchtrail.dedup.files import run
+
+    paths = [tmp_path / f"{chr(ord('a') + k)}.ris" for k in range(len(texts))]
+    for path, text in zip(paths, texts, strict=True):
+        path.write_text(text, encoding="utf-8")
+    for parallel in (False, True):
+        out = tmp_path / f"out-{parallel}"
+        monkeypatch.setattr(processes, "PARALLEL_ABOVE", 0 if parallel else 10**12)
+        yield out, run(paths, out, ids="position")
+
+
 def test_abstracts_wait_aside_while_duplicates_are_found_and_come_back(tmp_path, monkeypatch):
     """The abstracts are set aside while duplicates are found (a mark of whether each is
     filled in their place) and put back for the unique records: a merged record takes the
@@ -162,7 +177,7 @@ def test_abstracts_wait_aside_while_duplicates_are_found_and_come_back(tmp_path,
     hold every abstract as read; nothing is left in the output folder but the outputs."""
     import csv
 
-    from searchtrail.dedup.files import ASIDE, run
+    from searchtrail.dedup.files import ASIDE
 
     kept = (
         "TY  - JOUR\nAU  - Larsen, Ingrid M.\nTI  - Group parent training and child conduct\n"
@@ -173,13 +188,7 @@ def test_abstracts_wait_aside_while_duplicates_are_found_and_come_back(tmp_path,
         "TY  - JOUR\nAU  - Larsen, I. M.\nTI  - Group parent training and child conduct\n"
         "PY  - 2021\nT2  - Child Dev\nAB  - Parent training helps.\nER  - \n"
     )
-    first, second = tmp_path / "a.ris", tmp_path / "b.ris"
-    first.write_text(kept, encoding="utf-8")
-    second.write_text(other, encoding="utf-8")
-    for parallel in (False, True):
-        out = tmp_path / f"out-{parallel}"
-        monkeypatch.setattr(processes, "PARALLEL_ABOVE", 0 if parallel else 10**12)
-        outcome = run([first, second], out, ids="position")
+    for out, outcome in _run_both_ways(tmp_path, monkeypatch, kept, other):
         assert list(outcome.records["abstract"]) == ["", "Parent training helps."]
         with (out / "unique.csv").open(encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
@@ -260,8 +269,6 @@ def test_abstracts_set_aside_still_decide_pairs(tmp_path, monkeypatch):
     with its full record through their one abstract, read in parallel or not."""
     import csv
 
-    from searchtrail.dedup.files import run
-
     summary = (
         "We followed 214 families for 3 years after group parent training and measured child "
         "conduct problems at 6, 12 and 36 months. Effects held at 36 months in 71 per cent of "
@@ -277,13 +284,7 @@ def test_abstracts_set_aside_still_decide_pairs(tmp_path, monkeypatch):
         "PY  - 2021\nT2  - Child Development\nVL  - 92\n"
         f"AB  - {summary} © 2021 Society for Research in Child Development.\nER  - \n"
     )
-    first, second = tmp_path / "a.ris", tmp_path / "b.ris"
-    first.write_text(full, encoding="utf-8")
-    second.write_text(bare, encoding="utf-8")
-    for parallel in (False, True):
-        out = tmp_path / f"out-{parallel}"
-        monkeypatch.setattr(processes, "PARALLEL_ABOVE", 0 if parallel else 10**12)
-        run([first, second], out, ids="position")
+    for out, _ in _run_both_ways(tmp_path, monkeypatch, full, bare):
         with (out / "pairs.csv").open(encoding="utf-8") as handle:
             [pair] = list(csv.DictReader(handle))
         assert (pair["decision"], pair["reason"]) == (

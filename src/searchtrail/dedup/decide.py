@@ -202,6 +202,29 @@ class Evidence:
         """Nothing tells the two works apart."""
         return ~self.vetoed & ~self.numbers
 
+    @property
+    def short_title_placed(self) -> Mask:
+        """What the rules for a short title need besides its issue: the same title of fewer
+        than four words by the same list of authors (not 'Anonymous'), in the same year,
+        journal and volume, with no disagreement on pages, and nothing that tells the two
+        works apart."""
+        c = self.c
+        placed = (
+            self.fuzzy_allowed
+            & c.short_title
+            & (c.title >= 97)
+            & (c.authors >= 95)
+            & c.same_author_list
+            & ~self.authors_missing
+            & self.year_same
+            & (c.journal >= 1)
+            & (c.volume == 1)
+            & ~c.anonymous
+            & (c.page != -1)
+            & (c.last_page != -1)
+        )
+        return np.asarray(placed, dtype=bool)
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -327,21 +350,7 @@ RULES: Final[tuple[Rule, ...]] = (
         "volume and issue (or the same supplement, where neither gives an issue number), and "
         "no disagreement on pages: the same authors do not publish two works of one short "
         "title in one issue",
-        lambda e: (
-            e.fuzzy_allowed
-            & e.c.short_title
-            & (e.c.title >= 97)
-            & (e.c.authors >= 95)
-            & e.c.same_author_list
-            & ~e.authors_missing
-            & e.year_same
-            & (e.c.journal >= 1)
-            & (e.c.volume == 1)
-            & ((e.c.issue == 1) | (e.c.supplement == 1))
-            & ~e.c.anonymous
-            & (e.c.page != -1)
-            & (e.c.last_page != -1)
-        ),
+        lambda e: e.short_title_placed & ((e.c.issue == 1) | (e.c.supplement == 1)),
     ),
     Rule(
         "short title and the same abstract",
@@ -352,20 +361,9 @@ RULES: Final[tuple[Rule, ...]] = (
         "in order): an editorial or introduction that recurs has no abstract of its own, or "
         "a standing text without numbers, and two works do not share one",
         lambda e: (
-            e.fuzzy_allowed
-            & e.c.short_title
-            & (e.c.title >= 97)
-            & (e.c.authors >= 95)
-            & e.c.same_author_list
-            & ~e.authors_missing
-            & e.year_same
-            & (e.c.journal >= 1)
-            & (e.c.volume == 1)
+            e.short_title_placed
             & (e.c.issue != -1)
             & (e.c.supplement != -1)
-            & ~e.c.anonymous
-            & (e.c.page != -1)
-            & (e.c.last_page != -1)
             & ~(e.conference & ~e.both_conference)
             & e.c.same_abstract
         ),

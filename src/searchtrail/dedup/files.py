@@ -33,7 +33,7 @@ from searchtrail.dedup import processes
 from searchtrail.dedup.engine import DedupResult, Verdict, deduplicate, filled
 from searchtrail.dedup.handoff import write_unique_files
 from searchtrail.dedup.output import UniqueRecords, write_groups_csv, write_pairs_csv
-from searchtrail.dedup.prepare import TextColumn
+from searchtrail.dedup.prepare import TextColumn, take_texts
 from searchtrail.dedup.verdicts import questions, read_verdicts, write_questions
 from searchtrail.errors import Problem, ReviewError
 from searchtrail.records import columnar, csv_bytes, table
@@ -180,7 +180,7 @@ class AsideTexts:
         return handle.read(end - start).decode("utf-8")
 
     def take(self, rows: npt.NDArray[np.int64]) -> TextColumn:
-        return TextColumn(pa.array([self[row] for row in rows.tolist()], pa.large_string()))
+        return take_texts(self, rows)
 
     def close(self) -> None:
         if self._open is not None:

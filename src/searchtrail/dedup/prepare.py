@@ -262,10 +262,15 @@ class TextColumn:
         """The values at ``rows``, value by value: Arrow's ``take`` joins a column's chunks
         into one array first, which copies all of the column (a million abstracts) for a
         few rows."""
-        return TextColumn(pa.array([self[row] for row in rows.tolist()], pa.large_string()))
+        return take_texts(self, rows)
 
     def __len__(self) -> int:
         return len(self.values)
+
+
+def take_texts(texts: Texts, rows: npt.NDArray[np.int64]) -> TextColumn:
+    """The texts at ``rows`` of ``texts``, read one at a time, as a column of their own."""
+    return TextColumn(pa.array([texts[row] for row in rows.tolist()], pa.large_string()))
 
 
 def _objects(values: Sequence[object]) -> npt.NDArray[np.object_]:
