@@ -8,7 +8,14 @@ import pytest
 
 from searchtrail.dedup import normalise
 from searchtrail.dedup.files import read_files
-from searchtrail.dedup.prepare import CONFERENCE, PREPRINT, RETRACTION, prepare
+from searchtrail.dedup.prepare import (
+    CONFERENCE,
+    ERRATUM,
+    PREPRINT,
+    REGISTER,
+    RETRACTION,
+    prepare,
+)
 from searchtrail.records import read_export
 from searchtrail.records.fields import standardise
 from tests.record_pairs import decision, deduplicated, records
@@ -337,6 +344,89 @@ def test_document_types_read_from_web_of_science_and_pubmed_say_what_each_record
     assert [m & kinds for m in markers] == [0, CONFERENCE, 0, 0, PREPRINT]
     result = deduplicated(*table.to_dict("records"))
     assert result.group.tolist() == [0, 1, 0, 2, 3]
+
+
+# RIS's type of work (M3) as Embase, Scopus and Cochrane CENTRAL write it beside TY, and
+# as Ovid's PsycInfo misuses it for its subject classification.
+RIS_TYPE_OF_WORK = """TY  - JOUR
+ID  - embase-1
+TI  - Inhaled corticosteroids and the risk of pneumonia in COPD: a cohort study
+AU  - Berg, Ingrid
+PY  - 2019
+T2  - European Respiratory Journal
+VL  - 54
+IS  - Suppl. 63
+SP  - PA2104
+M3  - Conference Abstract
+ER  -
+
+TY  - JOUR
+ID  - scopus-1
+TI  - Inhaled corticosteroids and the risk of pneumonia in COPD: a cohort study
+AU  - Berg, I.
+PY  - 2020
+T2  - European Respiratory Journal
+VL  - 55
+IS  - 2
+SP  - 1900412
+M3  - Erratum
+ER  -
+
+TY  - JOUR
+ID  - central-1
+TI  - Inhaled corticosteroids and pneumonia in COPD
+PY  - 2018
+T2  - https://clinicaltrials.gov/show/NCT03500001
+M3  - Trial registry record
+ER  -
+
+TY  - JOUR
+ID  - psycinfo-1
+TI  - Breathlessness, anxiety and inhaler use in COPD
+AU  - Berg, Ingrid
+PY  - 2021
+T2  - Health Psychology
+VL  - 40
+IS  - 3
+SP  - 201-210
+M3  - Health Psychology & Medicine [3360]
+M3  - Correctional Institutions [3383]
+ER  -
+"""
+
+
+def test_the_ris_type_of_work_says_what_each_record_is(tmp_path):
+    # TY is a reference type ("JOUR" for every journal item); the kind of item is in M3, the
+    # type of work. A subject classification with its code is no type and is left out.
+    (tmp_path / "records.ris").write_text(RIS_TYPE_OF_WORK, encoding="utf-8")
+    table, _ = read_files([tmp_path / "records.ris"])
+    assert table["type"].tolist() == [
+        "JOUR; Conference Abstract",
+        "JOUR; Erratum",
+        "JOUR; Trial registry record",
+        "JOUR",
+    ]
+    markers = prepare(table).markers.tolist()
+    kinds = CONFERENCE | ERRATUM | REGISTER
+    assert [m & kinds for m in markers] == [CONFERENCE, ERRATUM, REGISTER, 0]
+
+
+def test_an_erratum_typed_only_by_its_type_of_work_is_linked_not_merged(tmp_path):
+    # Scopus titles some errata as the article they correct; its type of work says what the
+    # record is, and a correction beside the article is a version of it, never a copy.
+    article = "\n".join(
+        line.replace("ID  - scopus-1", "ID  - scopus-2")
+        .replace("M3  - Erratum", "M3  - Article")
+        .replace("SP  - 1900412", "SP  - 1900311")
+        for line in RIS_TYPE_OF_WORK.split("\n\n")[1].split("\n")
+    )
+    erratum = RIS_TYPE_OF_WORK.split("\n\n")[1]
+    (tmp_path / "scopus.ris").write_text(f"{article}\n\n{erratum}", encoding="utf-8")
+    table, _ = read_files([tmp_path / "scopus.ris"])
+    result = deduplicated(*table.to_dict("records"))
+    assert result.groups == 2
+    [pair] = result.pairs.itertuples()
+    assert pair.decision == "linked version"
 
 
 # --- 1b: different authors -------------------------------------------------------------

@@ -325,6 +325,13 @@ def test_a_csl_item_leaves_out_what_the_record_does_not_have():
         ("Congress", "CONF", "paper-conference"),
         ("Comparative Study", "GEN", "document"),
         ("ELEC", "GEN", "webpage"),
+        # RIS's reference type, then its type of work (M3): the reference type decides
+        # where it names one (TRID's "JOUR" and "RPRT" with "Web"; Scopus's "SER" does not).
+        ("ELEC; Web", "GEN", "webpage"),
+        ("JOUR; Web", "JOUR", "article-journal"),
+        ("RPRT; Web", "RPRT", "report"),
+        ("JOUR; Conference Abstract", "JOUR", "article-journal"),
+        ("SER; Conference Paper", "CONF", "paper-conference"),
     ],
 )
 def test_a_records_type_as_its_database_writes_it_becomes_a_ris_and_a_csl_type(written, ris, csl):

@@ -54,6 +54,7 @@ from searchtrail.dedup.output import (
     where,
 )
 from searchtrail.fileio import chunk_writer, write_chunks, write_text
+from searchtrail.records.fields import type_parts
 
 T = TypeVar("T")
 
@@ -84,10 +85,13 @@ _YEAR: Final = re.compile(r"^\d{4}$")
 
 
 def csl_type(value: str) -> str:
-    """The CSL item type for a record's type as its export wrote it."""
-    if value.strip().lower() in _WEB_TYPES:
+    """The CSL item type for a record's type as its export wrote it: a web page where no
+    part names a kind of publication and one names the web (RIS ``ELEC``, or ``ELEC`` with
+    its type of work ``Web``)."""
+    code = ris_type(value)
+    if code == "GEN" and any(part in _WEB_TYPES for part in type_parts(value)):
         return "webpage"
-    return CSL_TYPES.get(ris_type(value), "document")
+    return CSL_TYPES.get(code, "document")
 
 
 def csl_name(author: str) -> dict[str, str]:

@@ -78,7 +78,9 @@ _PUBMED_CITATION: Final = re.compile(
 # value; "*" before a name gives all its values, one per line; "+" gathers all values of it
 # and of the other "+" names together (ISSN and ISBN fields, keywords).
 _RIS: Final = {
-    "type": ["TY"],
+    # TY, then the type of work M3 gives ("Conference Abstract", "Erratum", "Trial registry
+    # record"), which Embase, Scopus, Cochrane and EndNote write there (joined_types).
+    "type": ["+TY", "+M3"],
     "title": ["TI", "T1", "CT", "ST", "BT"],
     "authors": ["*AU", "*A1"],
     "year": ["PY", "Y1", "DA", "Y2"],
@@ -625,6 +627,12 @@ def _fix_nbib(result: Standard, by_name: dict[str, list[str]]) -> None:
     result["own_id"] = ""
 
 
+_CLASSIFICATION: Final = re.compile(r"\[\d{4}\]$")
+"""A subject classification with its four-digit code ("Health Psychology & Medicine [3360]",
+APA's), which Ovid's PsycInfo RIS writes in the type-of-work field ``M3``: a subject, not a
+kind of record."""
+
+
 def joined_types(types: str) -> str:
     """A record's types (one a line, where a format gives several) as one type, joined by
     "; " as Web of Science joins its document types. PubMed lists its publication types in
@@ -633,7 +641,8 @@ def joined_types(types: str) -> str:
     Publication", "Preprint") may come last; Web of Science's document type ("Meeting
     Abstract") says more than its source type ("J"), which still tells a journal's item
     from a book's."""
-    return "; ".join(part.strip() for part in types.split("\n") if part.strip())
+    parts = (part.strip() for part in types.split("\n"))
+    return "; ".join(part for part in parts if part and not _CLASSIFICATION.search(part))
 
 
 def type_parts(kind: str) -> list[str]:
