@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from searchtrail.dedup.files import read_files
 from searchtrail.records import read_export, standardise
 from searchtrail.records.endnote_xml import read_endnote_xml
 from searchtrail.records.fields import Standard
@@ -66,6 +67,7 @@ def test_ebscohost_criminal_justice_abstracts_doi_in_l3() -> None:
         "L2  - https://doi.org/10.1000/abc.1",
         "LK  - http://dx.doi.org/10.1000/abc.1",
         "L4  - 10.1000/abc.1",
+        "M3  - 10.1000/abc.1",
         "UR  - https://search.example.com/record/9\nUR  - https://doi.org/10.1000/abc.1",
     ],
 )
@@ -77,7 +79,53 @@ def test_link_fields_give_no_doi_when_do_has_one_and_in_their_order_otherwise() 
     both = "TY  - JOUR\nDO  - 10.1000/do\nL3  - 10.1000/l3\nER  - \n"
     assert ris(both)["doi"] == "10.1000/do"
     order = "TY  - JOUR\nL3  - 10.1000/l3\nL2  - https://doi.org/10.1000/l2\nER  - \n"
-    assert ris(order)["doi"] == "10.1000/l2"  # UR, L1, L2, LK, L3, L4
+    assert ris(order)["doi"] == "10.1000/l2"  # M3, UR, L1, L2, LK, L3, L4
+
+
+PUBLISHER_RIS = """TY  - JOUR
+T1  - Diesel exhaust particles and asthma in urban children
+A1  - Okafor, Chidi
+A1  - Berg, Ingrid
+Y1  - 2004
+JF  - International Journal of Environmental Studies
+JA  - Int. J. Environ. Stud.
+VL  - 61
+IS  - 4
+SP  - 451
+EP  - 463
+PB  - Taylor and Francis Ltd.
+SN  - 0020-7233
+M3  - 10.1080/0020723042000189886
+UR  - https://www.tandfonline.com/doi/abs/10.1080/0020723042000189886
+ER  -
+
+TY  - JOUR
+T1  - Diesel exhaust and airway inflammation
+A1  - Berg, Ingrid
+Y1  - 2005
+JF  - International Journal of Environmental Studies
+VL  - 62
+SP  - 12
+EP  - 20
+M3  - Article
+UR  - https://doi.org/10.1080/0020723042000200001
+ER  -
+"""
+
+
+def test_a_publishers_doi_in_the_type_of_work_field_is_the_doi_not_a_type(tmp_path) -> None:
+    # Publishers' RIS (Taylor & Francis, SAGE, the Royal Society of Chemistry) and Mendeley
+    # write the DOI in M3, RIS's type of work, and no DO; read line by line and by column.
+    parsed = read_ris(PUBLISHER_RIS, file="x.ris", encoding="utf-8")
+    lines = [standardise(r.fields, "ris") for r in parsed.records]
+    (tmp_path / "tandf.ris").write_text(PUBLISHER_RIS, encoding="utf-8")
+    columns, _ = read_files([tmp_path / "tandf.ris"])
+    for read_as in (lines, columns.to_dict("records")):
+        assert [r["doi"] for r in read_as] == [
+            "10.1080/0020723042000189886",
+            "10.1080/0020723042000200001",
+        ]
+        assert [r["type"] for r in read_as] == ["JOUR", "JOUR; Article"]
 
 
 def test_a_link_that_only_contains_a_doi_somewhere_is_not_taken_from_a_later_field() -> None:

@@ -1093,7 +1093,7 @@ def standardise(columns: TaggedColumns, format_name: str) -> dict[str, pa.Array]
         end = found.first("EP")
         result["pages"] = _pages(found.first("SP"), end, end, unless_dash=True)
         doi = _dois(picked["doi"])
-        slow |= _mask(pc.equal(doi, "")) & found.has(standard._RIS_LINKS)
+        slow |= _mask(pc.equal(doi, "")) & found.has(standard._RIS_BARE_DOI)
     elif format_name == "nbib":
         marked = _first_of(found, ("LID", "AID"), lambda v: pc.ends_with(v, "[doi]"))
         slow |= marked.is_null().to_numpy(zero_copy_only=False) & found.has(("AID",))

@@ -61,8 +61,11 @@ _DOI_ALONE: Final = re.compile(
     r"^(?:doi:?\s*|(?:https?://)?(?:[a-z]+\.)?doi\.org/)?10\.\d{4,9}/\S+$", re.IGNORECASE
 )
 _LEADING_AND: Final = re.compile(r"^and\s+(?=\S)")
-_RIS_LINKS: Final = ("UR", "L1", "L2", "LK", "L3", "L4")
-"""RIS's link fields, in the order their DOI is preferred when DO and DI have none."""
+_RIS_BARE_DOI: Final = ("M3", "UR", "L1", "L2", "LK", "L3", "L4")
+"""The RIS fields whose value may be a DOI and nothing else, in the order such a DOI is
+preferred when DO and DI have none: the type-of-work field, where publishers' exports
+(Taylor & Francis, SAGE, the Royal Society of Chemistry) and reference managers (Mendeley,
+NoteExpress) write the DOI, then the link fields."""
 _DOI: Final = re.compile(r"10\.\d{4,9}/\S+")
 _ISSN: Final = re.compile(r"^\d{4}-?\d{3}[\dXx]$")
 _NUMBER_KIND: Final = re.compile(r"^(?:E-?ISSN|ISSN|E-?ISBN|ISBN)[-:\s]+", re.IGNORECASE)
@@ -597,11 +600,11 @@ def _fix_ris(result: Standard, by_name: dict[str, list[str]]) -> None:
     end = (by_name.get("EP") or [""])[0].strip()
     result["pages"] = f"{start}-{end}" if start and end and "-" not in start else start or end
     if not _doi(result["doi"]):
-        # EBSCOhost writes the DOI in L3, others as a doi.org URL in UR or L2.
+        # Publishers write the DOI in M3, EBSCOhost in L3, others as a doi.org URL in UR or L2.
         result["doi"] = next(
             (
                 value.strip()
-                for name in _RIS_LINKS
+                for name in _RIS_BARE_DOI
                 for value in by_name.get(name, [])
                 if _DOI_ALONE.match(value.strip())
             ),
@@ -630,7 +633,7 @@ def _fix_nbib(result: Standard, by_name: dict[str, list[str]]) -> None:
 _CLASSIFICATION: Final = re.compile(r"\[\d{4}\]$")
 """A subject classification with its four-digit code ("Health Psychology & Medicine [3360]",
 APA's), which Ovid's PsycInfo RIS writes in the type-of-work field ``M3``: a subject, not a
-kind of record."""
+kind of record (nor is the DOI publishers write there, :data:`_RIS_BARE_DOI`)."""
 
 
 def joined_types(types: str) -> str:
@@ -642,7 +645,11 @@ def joined_types(types: str) -> str:
     Abstract") says more than its source type ("J"), which still tells a journal's item
     from a book's."""
     parts = (part.strip() for part in types.split("\n"))
-    return "; ".join(part for part in parts if part and not _CLASSIFICATION.search(part))
+    return "; ".join(
+        part
+        for part in parts
+        if part and not _CLASSIFICATION.search(part) and not _DOI_ALONE.match(part)
+    )
 
 
 def type_parts(kind: str) -> list[str]:
