@@ -128,6 +128,53 @@ def test_a_publishers_doi_in_the_type_of_work_field_is_the_doi_not_a_type(tmp_pa
         assert [r["type"] for r in read_as] == ["JOUR", "JOUR; Article"]
 
 
+SCOPUS_RIS_ARTICLE_NUMBERS = """TY  - JOUR
+AU  - Larsen, I.M.
+TI  - Inhaled corticosteroids and pneumonia in COPD
+PY  - 2024
+T2  - PLoS ONE
+VL  - 19
+IS  - 5
+C7  - e0301129
+DO  - 10.1371/journal.pone.0301129
+M3  - Article
+ER  -
+
+TY  - JOUR
+AU  - Larsen, I.M.
+TI  - Pneumonia after inhaled steroids: a register study
+PY  - 2023
+T2  - Respiratory Medicine
+VL  - 210
+C7  - 107171
+SP  - 1
+EP  - 9
+M3  - Article
+ER  -
+
+TY  - CHAP
+AU  - Larsen, I.M.
+TI  - Inhaled therapy
+PY  - 2022
+T2  - Handbook of COPD
+C7  - Revised chapter
+M3  - Book Chapter
+ER  -
+"""
+
+
+def test_a_ris_article_number_is_the_pages_of_a_record_without_pages(tmp_path) -> None:
+    # Scopus's RIS gives an electronic article's number in C7 and no SP, where its CSV gives
+    # "Art. No." and Web of Science "AR": the pages wherever no page is given, so the copies
+    # of one record agree; C7 text that is no number is not taken.
+    parsed = read_ris(SCOPUS_RIS_ARTICLE_NUMBERS, file="x.ris", encoding="utf-8")
+    lines = [standardise(r.fields, "ris") for r in parsed.records]
+    (tmp_path / "scopus.ris").write_text(SCOPUS_RIS_ARTICLE_NUMBERS, encoding="utf-8")
+    columns, _ = read_files([tmp_path / "scopus.ris"])
+    for read_as in (lines, columns.to_dict("records")):
+        assert [r["pages"] for r in read_as] == ["e0301129", "1-9", ""]
+
+
 def test_a_link_that_only_contains_a_doi_somewhere_is_not_taken_from_a_later_field() -> None:
     # A file path or a full-text link holding a DOI-like string is not a DOI field.
     text = "TY  - JOUR\nUR  - https://example.org/x\nL1  - internal-pdf://10.1000/abc.pdf\nER  - \n"

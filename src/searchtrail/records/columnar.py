@@ -1091,7 +1091,16 @@ def standardise(columns: TaggedColumns, format_name: str) -> dict[str, pa.Array]
 
     if format_name == "ris":
         end = found.first("EP")
-        result["pages"] = _pages(found.first("SP"), end, end, unless_dash=True)
+        article = found.first("C7")
+        numbered = _mask(
+            pc.match_substring_regex(article, f"^(?:{standard.ARTICLE_NUMBER.pattern})$")
+        )
+        otherwise = pc.if_else(
+            pc.greater(pc.binary_length(end), 0),
+            end,
+            pc.if_else(pa.array(numbered), article, _literal("")),
+        )
+        result["pages"] = _pages(found.first("SP"), end, otherwise, unless_dash=True)
         doi = _dois(picked["doi"])
         slow |= _mask(pc.equal(doi, "")) & found.has(standard._RIS_BARE_DOI)
     elif format_name == "nbib":

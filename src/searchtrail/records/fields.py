@@ -61,6 +61,10 @@ _DOI_ALONE: Final = re.compile(
     r"^(?:doi:?\s*|(?:https?://)?(?:[a-z]+\.)?doi\.org/)?10\.\d{4,9}/\S+$", re.IGNORECASE
 )
 _LEADING_AND: Final = re.compile(r"^and\s+(?=\S)")
+ARTICLE_NUMBER: Final = re.compile(r"[^\s]*\d[^\s]*")
+"""RIS's article number (``C7``), taken for the pages of a record that gives none, as Web of
+Science's ``AR`` and Scopus's ``Art. No.`` are: one word holding a digit (``e70655``,
+``101129``, ``3``), not the custom text other reference types may keep in ``C7``."""
 _RIS_BARE_DOI: Final = ("M3", "UR", "L1", "L2", "LK", "L3", "L4")
 """The RIS fields whose value may be a DOI and nothing else, in the order such a DOI is
 preferred when DO and DI have none: the type-of-work field, where publishers' exports
@@ -598,7 +602,10 @@ def _doi_from(text: str) -> str:
 def _fix_ris(result: Standard, by_name: dict[str, list[str]]) -> None:
     start = (by_name.get("SP") or [""])[0].strip()
     end = (by_name.get("EP") or [""])[0].strip()
-    result["pages"] = f"{start}-{end}" if start and end and "-" not in start else start or end
+    article = (by_name.get("C7") or [""])[0].strip()
+    article = article if ARTICLE_NUMBER.fullmatch(article) else ""
+    paged = f"{start}-{end}" if start and end and "-" not in start else start or end
+    result["pages"] = paged or article
     if not _doi(result["doi"]):
         # Publishers write the DOI in M3, EBSCOhost in L3, others as a doi.org URL in UR or L2.
         result["doi"] = next(
