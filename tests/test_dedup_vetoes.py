@@ -391,13 +391,15 @@ IS  - 3
 SP  - 201-210
 M3  - Health Psychology & Medicine [3360]
 M3  - Correctional Institutions [3383]
+M3  - S0140-6736(20)30183-5 [pii]
 ER  -
 """
 
 
 def test_the_ris_type_of_work_says_what_each_record_is(tmp_path):
     # TY is a reference type ("JOUR" for every journal item); the kind of item is in M3, the
-    # type of work. A subject classification with its code is no type and is left out.
+    # type of work. A subject classification with its code, or a publisher's item id, is no
+    # type and is left out.
     (tmp_path / "records.ris").write_text(RIS_TYPE_OF_WORK, encoding="utf-8")
     table, _ = read_files([tmp_path / "records.ris"])
     assert table["type"].tolist() == [
@@ -756,6 +758,7 @@ def test_a_journal_naming_a_meeting_marks_its_records_as_a_meetings(journal):
         ("English Abstract; Journal Article", False),  # PubMed: an article in another language
         ("Case Reports; Clinical Conference; Journal Article", False),  # PubMed: NEJM's cases
         ("Consensus Development Conference", False),  # PubMed: an article reporting one
+        ("RPRT; Meeting report", False),  # a report of a meeting, typed by a person
         ("Article; Proceedings Paper", False),  # Web of Science: a journal's article
         ("Journal Article", False),
     ],

@@ -332,6 +332,12 @@ def test_a_csl_item_leaves_out_what_the_record_does_not_have():
         ("RPRT; Web", "RPRT", "report"),
         ("JOUR; Conference Abstract", "JOUR", "article-journal"),
         ("SER; Conference Paper", "CONF", "paper-conference"),
+        # A reference type of its own decides: a conference's or a book's review or
+        # editorial is not a journal article.
+        ("CONF; Review", "CONF", "paper-conference"),
+        ("CONF; Journal: Conference Abstract", "CONF", "paper-conference"),
+        ("BOOK; Editorial", "BOOK", "book"),
+        ("RPRT; Journal Article", "RPRT", "report"),
     ],
 )
 def test_a_records_type_as_its_database_writes_it_becomes_a_ris_and_a_csl_type(written, ris, csl):

@@ -11,7 +11,7 @@ from searchtrail.records.endnote_xml import read_endnote_xml
 from searchtrail.records.fields import Standard
 from searchtrail.records.model import ParsedFile
 from searchtrail.records.ris import read_ris
-from searchtrail.records.tagged import read_nbib, read_wos
+from searchtrail.records.tagged import read_nbib, read_refer, read_wos
 from tests.conftest import DATA
 
 REAL = DATA / "exports" / "real"
@@ -173,6 +173,26 @@ def test_a_ris_article_number_is_the_pages_of_a_record_without_pages(tmp_path) -
     columns, _ = read_files([tmp_path / "scopus.ris"])
     for read_as in (lines, columns.to_dict("records")):
         assert [r["pages"] for r in read_as] == ["e0301129", "1-9", ""]
+
+
+def test_endnotes_and_refers_type_of_work_follows_the_reference_type_as_in_ris() -> None:
+    # One EndNote library exported as RIS (TY, M3), XML (ref-type, work-type) or tagged text
+    # (%0, %9) gives one type, so its records are the same kinds of record in each.
+    xml = (
+        "<xml><records><record><ref-type name='Journal Article'>17</ref-type>"
+        "<titles><title>Pneumonia in COPD</title></titles>"
+        "<work-type><style face='normal'>Conference Abstract</style></work-type>"
+        "</record></records></xml>"
+    )
+    parsed = read_endnote_xml(xml, file="x.xml", encoding="utf-8")
+    assert standardise(parsed.records[0].fields, "endnote-xml")["type"] == (
+        "Journal Article; Conference Abstract"
+    )
+    text = "%0 Journal Article\n%T Pneumonia in COPD\n%9 Conference Abstract\n"
+    refer = read_refer(text, file="x.txt", encoding="utf-8")
+    assert standardise(refer.records[0].fields, "refer")["type"] == (
+        "Journal Article; Conference Abstract"
+    )
 
 
 def test_a_link_that_only_contains_a_doi_somewhere_is_not_taken_from_a_later_field() -> None:

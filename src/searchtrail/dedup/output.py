@@ -58,6 +58,13 @@ _RIS_TYPES: Final = (
 value, or its start for a word longer than three letters. Tried in this order, so that a
 book chapter is a chapter and a book review a journal item."""
 
+_REFERENCE_TYPES_OF_THEIR_OWN: Final = frozenset(
+    {"chap", "echap", "conf", "cpaper", "abst", "book", "ebook", "edbook", "thes", "rprt"}
+)
+"""RIS reference types (``TY``) that name a kind of publication other than a journal's: a
+type that starts with one is that kind, whatever the type of work after it says (a
+conference's or a book's review or editorial is not a journal article)."""
+
 Part: TypeAlias = dict[str, pa.Array]
 """Consecutive rows of the merged table, column by column: text as Arrow text (missing
 values left missing), ``size`` as whole numbers."""
@@ -578,10 +585,13 @@ def ris_type(value: str) -> str:
     A type of several parts (PubMed's publication types in alphabetical order, "Comparative
     Study; Journal Article"; Web of Science's "Article; Proceedings Paper", "Article; Book
     Chapter") is the first RIS type, in :data:`_RIS_TYPES` order, that any part names: a
-    chapter before a journal article, a journal article before a conference paper."""
+    chapter before a journal article, a journal article before a conference paper. A RIS
+    reference type of its own (:data:`_REFERENCE_TYPES_OF_THEIR_OWN`) first decides alone."""
     parts = type_parts(value)
     if not parts:
         return "JOUR"
+    if parts[0] in _REFERENCE_TYPES_OF_THEIR_OWN:
+        parts = parts[:1]  # RIS's TY, refined by its type of work only where it is JOUR or GEN
     for code, words in _RIS_TYPES:
         for part in parts:
             if part in words or any(part.startswith(w) for w in words if len(w) > 3):

@@ -143,13 +143,15 @@ _SUPPLEMENT: Final = re.compile(r"(?:\b|_)suppl", re.IGNORECASE)  # "Suppl. 1", 
 # paper-conference, Meeting Abstract, BIOSIS's Meeting, ERIC's Speeches/Meeting Papers and
 # Collected Works - Proceedings, Ovid's Journal: Conference Abstract, PubMed's Congress. Not
 # PubMed's "English Abstract" (an article in another language with an abstract in English),
-# "Clinical Conference" or "Consensus Development Conference" (journal articles reporting one).
+# "Clinical Conference" or "Consensus Development Conference", nor a "Meeting Report" (journal
+# articles reporting one).
 _CONFERENCE_PART: Final = re.compile(
     r"\b(?:conf|conference|congress|meetings?|proceedings?|inproceedings|cpaper"
     r"|paper-conference)\b|^abst(?:ract)?$"
 )
 _ARTICLES_OF_A_CONFERENCE: Final = re.compile(
-    r"^(?:clinical conference|consensus development conference\b.*)$"
+    r"^(?:clinical conference|consensus development conference\b.*"
+    r"|(?:meeting|conference|congress) reports?)$"
 )
 # Web of Science's "Article; Proceedings Paper" is a journal's article that counts as a
 # proceedings paper too: proceedings beside an article part do not make a meeting's record.

@@ -139,7 +139,7 @@ _WOS: Final = {
     "publisher": ["PU"],
 }
 _REFER: Final = {
-    "type": ["%0"],
+    "type": ["+%0", "+%9"],  # the reference type, then the type of work (RIS's M3)
     "title": ["%T"],
     "authors": ["*%A"],
     "year": ["%D", "%8"],
@@ -174,7 +174,7 @@ _BIBTEX: Final = {
     "publisher": ["publisher"],
 }
 _ENDNOTE_XML: Final = {
-    "type": ["ref-type@name"],
+    "type": ["+ref-type@name", "+work-type"],  # the reference type, then the type of work
     "title": ["titles/title"],
     "authors": ["*contributors/authors/author"],
     "year": ["dates/year", "dates/pub-dates/date"],
@@ -637,10 +637,11 @@ def _fix_nbib(result: Standard, by_name: dict[str, list[str]]) -> None:
     result["own_id"] = ""
 
 
-_CLASSIFICATION: Final = re.compile(r"\[\d{4}\]$")
+_NOT_A_TYPE: Final = re.compile(r"\[\d{4}\]$|\[(?:pii|doi)\]$|10\.\d{4,9}/")
 """A subject classification with its four-digit code ("Health Psychology & Medicine [3360]",
 APA's), which Ovid's PsycInfo RIS writes in the type-of-work field ``M3``: a subject, not a
-kind of record (nor is the DOI publishers write there, :data:`_RIS_BARE_DOI`)."""
+kind of record; nor is an identifier written there (a DOI, :data:`_RIS_BARE_DOI`, or a
+publisher's item id marked "[pii]")."""
 
 
 def joined_types(types: str) -> str:
@@ -652,11 +653,7 @@ def joined_types(types: str) -> str:
     Abstract") says more than its source type ("J"), which still tells a journal's item
     from a book's."""
     parts = (part.strip() for part in types.split("\n"))
-    return "; ".join(
-        part
-        for part in parts
-        if part and not _CLASSIFICATION.search(part) and not _DOI_ALONE.match(part)
-    )
+    return "; ".join(part for part in parts if part and not _NOT_A_TYPE.search(part))
 
 
 def type_parts(kind: str) -> list[str]:
