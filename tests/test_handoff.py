@@ -338,6 +338,9 @@ def test_a_csl_item_leaves_out_what_the_record_does_not_have():
         ("CONF; Journal: Conference Abstract", "CONF", "paper-conference"),
         ("BOOK; Editorial", "BOOK", "book"),
         ("RPRT; Journal Article", "RPRT", "report"),
+        ("PCOMM; Letter", "GEN", "document"),
+        ("NEWS; Editorial", "GEN", "document"),
+        ("GEN; Article", "JOUR", "article-journal"),
     ],
 )
 def test_a_records_type_as_its_database_writes_it_becomes_a_ris_and_a_csl_type(written, ris, csl):

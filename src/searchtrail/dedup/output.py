@@ -59,11 +59,19 @@ value, or its start for a word longer than three letters. Tried in this order, s
 book chapter is a chapter and a book review a journal item."""
 
 _REFERENCE_TYPES_OF_THEIR_OWN: Final = frozenset(
-    {"chap", "echap", "conf", "cpaper", "abst", "book", "ebook", "edbook", "thes", "rprt"}
-)
-"""RIS reference types (``TY``) that name a kind of publication other than a journal's: a
-type that starts with one is that kind, whatever the type of work after it says (a
-conference's or a book's review or editorial is not a journal article)."""
+    {
+        "abst", "advs", "aggr", "ancient", "art", "bill", "blog", "book", "case", "chap",
+        "chart", "clswk", "comp", "conf", "cpaper", "ctlg", "data", "dbase", "dict", "ebook",
+        "echap", "edbook", "encyc", "equa", "figure", "govdoc", "grant", "hear", "icomm",
+        "legal", "manscpt", "map", "mpct", "multi", "music", "news", "pamp", "pat", "pcomm",
+        "rprt", "slide", "sound", "stand", "stat", "thes", "unbill", "video",
+    }
+)  # fmt: skip
+"""The RIS reference types (``TY``) that name a kind of publication other than a journal's
+item, an unpublished or generic one: a type that starts with one is that kind, whatever the
+type of work after it says (a conference's or a book's review or editorial, a newspaper's
+editorial, a personal letter are not journal articles). ``JOUR``, ``EJOUR``, ``JFULL``,
+``MGZN``, ``INPR``, ``SER``, ``UNPB``, ``GEN``, ``ELEC`` and ``WEB`` are refined by it."""
 
 Part: TypeAlias = dict[str, pa.Array]
 """Consecutive rows of the merged table, column by column: text as Arrow text (missing
