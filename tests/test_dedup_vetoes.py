@@ -431,6 +431,76 @@ def test_an_erratum_typed_only_by_its_type_of_work_is_linked_not_merged(tmp_path
     assert pair.decision == "linked version"
 
 
+ONE_CORRECTION_THREE_WAYS = """TY  - JOUR
+ID  - scopus-erratum
+TI  - Inhaled corticosteroids and the risk of pneumonia in COPD: a cohort study
+AU  - Berg, I.
+AU  - Hansen, K.L.
+PY  - 2020
+T2  - European Respiratory Journal
+VL  - 55
+IS  - 2
+C7  - 1950412
+DO  - 10.1183/13993003.50412-2019
+M3  - Erratum
+ER  -
+
+TY  - JOUR
+ID  - wos-copy
+TI  - Inhaled corticosteroids and the risk of pneumonia in COPD: a cohort study
+AU  - Berg, I.
+AU  - Hansen, K. L.
+PY  - 2020
+T2  - EUROPEAN RESPIRATORY JOURNAL
+VL  - 55
+IS  - 2
+C7  - 1950412
+DO  - 10.1183/13993003.50412-2019
+ER  -
+
+TY  - JOUR
+ID  - manager-copy
+TI  - Inhaled corticosteroids and the risk of pneumonia in COPD: a cohort study
+AU  - Berg, Ingrid
+AU  - Hansen, Kari L.
+PY  - 2020
+T2  - Eur Respir J
+VL  - 55
+IS  - 2
+SP  - 1950412
+DO  - 10.1183/13993003.50412-2019
+ER  -
+
+TY  - JOUR
+ID  - article
+TI  - Inhaled corticosteroids and the risk of pneumonia in COPD: a cohort study
+AU  - Berg, I.
+AU  - Hansen, K.L.
+PY  - 2019
+T2  - European Respiratory Journal
+VL  - 54
+IS  - 6
+C7  - 1900412
+DO  - 10.1183/13993003.00412-2019
+M3  - Article
+ER  -
+"""
+
+
+def test_a_correction_typed_in_one_database_only_is_one_record_with_its_copies(tmp_path):
+    # Scopus types the correction; Web of Science's RIS and a reference manager give no
+    # type. The same DOI, volume and first page make them one correction, in the pair rules
+    # and in the check of the group of three; the article it corrects stays apart.
+    (tmp_path / "records.ris").write_text(ONE_CORRECTION_THREE_WAYS, encoding="utf-8")
+    table, _ = read_files([tmp_path / "records.ris"])
+    result = deduplicated(*table.to_dict("records"))
+    assert result.group.tolist() == [0, 0, 0, 1]
+    assert not result.splits
+    decisions = {(r.record_a, r.record_b): r.decision for r in result.pairs.itertuples()}
+    assert decisions[("scopus-erratum", "wos-copy")] == "duplicate"
+    assert decisions[("scopus-erratum", "article")] == "linked version"
+
+
 # --- 1b: different authors -------------------------------------------------------------
 
 

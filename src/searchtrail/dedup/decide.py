@@ -112,6 +112,11 @@ class Evidence:
     misassigned: Mask
     """Identifiers conflict, but everything a citation says is the same: one record's DOI
     or id belongs to another work."""
+    one_correction: Mask
+    """One record is typed a correction and the other is not, and they share the DOI, the
+    volume and the first page: one correction, which one database types and another does
+    not (Scopus's "Erratum" beside Web of Science's RIS, which gives no type), as a
+    correction is a publication with a DOI and pages of its own."""
 
     @classmethod
     def of(cls, c: Comparison) -> Evidence:
@@ -120,9 +125,13 @@ class Evidence:
         # article, it is the article where the two share its DOI and nothing places them
         # apart; beside a record typed as the notice, likewise the notice.
         one_place = _one_placement(c)
+        one_correction = (
+            ((differ & _VERSION_KINDS) == ERRATUM) & (c.doi == 1) & (c.volume == 1) & (c.page == 1)
+        )
         version_conflict = (
             ((differ & _VERSION_KINDS) != 0)
             & ~(maybe_the_notice(c.markers_i, c.markers_j) & one_place)
+            & ~one_correction
         ) | (((differ & RETRACTED) != 0) & ~one_place)
         authors_missing = c.authors < 0
         identifier = (c.doi == 1) | (c.ids == 1)
@@ -195,6 +204,7 @@ class Evidence:
             year_same=c.year_gap == 0,
             full_range=full_range,
             misassigned=identifiers_conflict & placed & ~version_conflict,
+            one_correction=one_correction,
         )
 
     @property

@@ -419,11 +419,14 @@ def _conflict(
     cited: bool = False,
     misassigned: bool = False,
     apart: bool = False,
+    one_correction: bool = False,
 ) -> str | None:
     """Why two records cannot be one work, or None. ``cited``: the two share one complete
     citation (:func:`_excuses`), which excuses different numbers in their titles;
     ``misassigned``: they agree on everything a citation says, which excuses different
-    identifiers; ``apart``: they are placed in two journals (:func:`_apart`)."""
+    identifiers; ``apart``: they are placed in two journals (:func:`_apart`);
+    ``one_correction``: they are one correction typed so in one database only
+    (``Evidence.one_correction``)."""
     if p.doi[a] and p.doi[b] and p.doi[a] != p.doi[b] and not misassigned:
         return f"different DOIs ({p.doi[a]}, {p.doi[b]})"
     if apart:
@@ -434,8 +437,10 @@ def _conflict(
             first, second = min(mine[kind]), min(theirs[kind])
             return f"different {label(kind)} ({first}, {second})"
     same_doi = bool(p.doi[a]) and p.doi[a] == p.doi[b]
-    if (p.markers[a] ^ p.markers[b]) & _VERSION_KINDS and not (
-        same_doi and maybe_the_notice(p.markers[a : a + 1], p.markers[b : b + 1])[0]
+    if (
+        (p.markers[a] ^ p.markers[b]) & _VERSION_KINDS
+        and not (same_doi and maybe_the_notice(p.markers[a : a + 1], p.markers[b : b + 1])[0])
+        and not one_correction
     ):
         return (
             "one is an erratum, retraction, preprint, comment or trial register entry and the "
@@ -450,19 +455,24 @@ def _conflict(
 
 def _excuses(
     p: Prepared, pairs: npt.NDArray[np.int64]
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """For each pair (a row of ``pairs``) that :func:`_conflict` holds a difference against,
     whether the pair rules' own comparison excuses it, so that a group is not split where
     its pairs would have merged: different numbers in the titles where the two share one
     complete citation (``Evidence.cited``: a number mistyped in one database's title), and
     different identifiers where they agree on everything a citation says
-    (``Evidence.misassigned``: an identifier given to the wrong record)."""
+    (``Evidence.misassigned``: an identifier given to the wrong record), and a correction
+    typed in one database only (``Evidence.one_correction``)."""
     if not len(pairs):
-        return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
+        return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
     records, local = np.unique(pairs, return_inverse=True)
     local = local.reshape(pairs.shape)
     evidence = Evidence.of(compare(p.take(records), local[:, 0], local[:, 1], workers=1))
-    return np.asarray(evidence.cited, dtype=bool), np.asarray(evidence.misassigned, dtype=bool)
+    return (
+        np.asarray(evidence.cited, dtype=bool),
+        np.asarray(evidence.misassigned, dtype=bool),
+        np.asarray(evidence.one_correction, dtype=bool),
+    )
 
 
 def _apart(p: Prepared, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
@@ -538,11 +548,19 @@ def _enforce(
             placed.append(two_journals)
     # What the pair rules excuse is compared for the pairs found in conflict only.
     conflicts = np.array(found, dtype=np.int64).reshape(-1, 2)
-    cited, misassigned = _excuses(p, conflicts)
-    for (a, b), one_citation, wrong_id, two_journals in zip(
-        found, cited.tolist(), misassigned.tolist(), placed, strict=True
+    cited, misassigned, corrections = _excuses(p, conflicts)
+    for (a, b), one_citation, wrong_id, two_journals, correction in zip(
+        found, cited.tolist(), misassigned.tolist(), placed, corrections.tolist(), strict=True
     ):
-        why = _conflict(p, a, b, cited=one_citation, misassigned=wrong_id, apart=two_journals)
+        why = _conflict(
+            p,
+            a,
+            b,
+            cited=one_citation,
+            misassigned=wrong_id,
+            apart=two_journals,
+            one_correction=correction,
+        )
         if why:
             constraints.append((a, b, why))
     messages: list[Split] = []
