@@ -4,6 +4,9 @@ entries; supplement issues and pages off by one."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
 import pytest
 
 from searchtrail.dedup import normalise
@@ -19,6 +22,16 @@ from searchtrail.dedup.prepare import (
 from searchtrail.records import read_export
 from searchtrail.records.fields import standardise
 from tests.record_pairs import decision, deduplicated, records
+
+
+def read_exports(folder: Path, files: dict[str, str]) -> pd.DataFrame:
+    """The records of export files (name -> text) written in ``folder``, read as
+    ``searchtrail dedup`` reads them."""
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    table, _ = read_files([folder / name for name in files])
+    return table
+
 
 # A letter to the editor, as MEDLINE gives it.
 LETTER = {
@@ -329,9 +342,7 @@ def test_document_types_read_from_web_of_science_and_pubmed_say_what_each_record
     # PubMed lists its publication types in alphabetical order: all of them are the type,
     # as the one that tells (Preprint, Retracted Publication) may come last, and an
     # "English Abstract" (an article in another language) is no meeting abstract.
-    (tmp_path / "wos.txt").write_text(WOS_TYPED, encoding="utf-8")
-    (tmp_path / "pubmed.nbib").write_text(PUBMED_TYPED, encoding="utf-8")
-    table, _ = read_files([tmp_path / "wos.txt", tmp_path / "pubmed.nbib"])
+    table = read_exports(tmp_path, {"wos.txt": WOS_TYPED, "pubmed.nbib": PUBMED_TYPED})
     assert table["type"].tolist() == [
         "Article; Retracted Publication; J",
         "Meeting Abstract; J",
@@ -400,8 +411,7 @@ def test_the_ris_type_of_work_says_what_each_record_is(tmp_path):
     # TY is a reference type ("JOUR" for every journal item); the kind of item is in M3, the
     # type of work. A subject classification with its code, or a publisher's item id, is no
     # type and is left out.
-    (tmp_path / "records.ris").write_text(RIS_TYPE_OF_WORK, encoding="utf-8")
-    table, _ = read_files([tmp_path / "records.ris"])
+    table = read_exports(tmp_path, {"records.ris": RIS_TYPE_OF_WORK})
     assert table["type"].tolist() == [
         "JOUR; Conference Abstract",
         "JOUR; Erratum",
@@ -423,8 +433,7 @@ def test_an_erratum_typed_only_by_its_type_of_work_is_linked_not_merged(tmp_path
         for line in RIS_TYPE_OF_WORK.split("\n\n")[1].split("\n")
     )
     erratum = RIS_TYPE_OF_WORK.split("\n\n")[1]
-    (tmp_path / "scopus.ris").write_text(f"{article}\n\n{erratum}", encoding="utf-8")
-    table, _ = read_files([tmp_path / "scopus.ris"])
+    table = read_exports(tmp_path, {"scopus.ris": f"{article}\n\n{erratum}"})
     result = deduplicated(*table.to_dict("records"))
     assert result.groups == 2
     [pair] = result.pairs.itertuples()
@@ -491,8 +500,7 @@ def test_a_correction_typed_in_one_database_only_is_one_record_with_its_copies(t
     # Scopus types the correction; Web of Science's RIS and a reference manager give no
     # type. The same DOI, volume and first page make them one correction, in the pair rules
     # and in the check of the group of three; the article it corrects stays apart.
-    (tmp_path / "records.ris").write_text(ONE_CORRECTION_THREE_WAYS, encoding="utf-8")
-    table, _ = read_files([tmp_path / "records.ris"])
+    table = read_exports(tmp_path, {"records.ris": ONE_CORRECTION_THREE_WAYS})
     result = deduplicated(*table.to_dict("records"))
     assert result.group.tolist() == [0, 0, 0, 1]
     assert not result.splits
@@ -843,21 +851,19 @@ def test_a_journals_article_that_is_also_a_proceedings_paper_is_compared_as_an_a
     # at a meeting "Article; Proceedings Paper"; Scopus lists it online before its issue,
     # with its DOI and nothing of the issue. Neither is a meeting's abstract, so the two are
     # not linked as versions of one work: the pair goes to a person.
-    (tmp_path / "wos.txt").write_text(
+    wos = (
         "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Chen, L\n   Park, S\n"
         "AF Chen, Li\n   Park, Sung\nTI Magnetic anisotropy and domain structure of epitaxial "
         "CoFeB\n   thin films on MgO substrates\nSO IEEE TRANSACTIONS ON MAGNETICS\n"
         "DT Article; Proceedings Paper\nPY 2015\nVL 51\nIS 11\nAR 2003304\n"
-        "UT WOS:000360000000001\nER\n\nEF\n",
-        encoding="utf-8",
+        "UT WOS:000360000000001\nER\n\nEF\n"
     )
-    (tmp_path / "scopus.ris").write_text(
+    scopus = (
         "TY  - JOUR\nTI  - Magnetic anisotropy and domain structure of epitaxial CoFeB thin "
         "films on MgO substrates\nAU  - Chen, Li\nAU  - Park, Sung\nPY  - 2014\n"
-        "T2  - IEEE Transactions on Magnetics\nDO  - 10.1109/TMAG.2014.2331234\nER  - \n",
-        encoding="utf-8",
+        "T2  - IEEE Transactions on Magnetics\nDO  - 10.1109/TMAG.2014.2331234\nER  - \n"
     )
-    table, _ = read_files([tmp_path / "wos.txt", tmp_path / "scopus.ris"])
+    table = read_exports(tmp_path, {"wos.txt": wos, "scopus.ris": scopus})
     assert table["type"].tolist() == ["Article; Proceedings Paper; J", "JOUR"]
     assert (prepare(table).markers & CONFERENCE).tolist() == [0, 0]
     result = deduplicated(*table.to_dict("records"))

@@ -3,6 +3,8 @@ field does not have them (files in tests/data/exports/real, sources in its READM
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from searchtrail.dedup.files import read_files
@@ -20,6 +22,16 @@ REAL = DATA / "exports" / "real"
 def read(name: str) -> tuple[ParsedFile, list[Standard]]:
     parsed = read_export(REAL / name, name)
     return parsed, [standardise(r.fields, parsed.format) for r in parsed.records]
+
+
+def read_both_ways(text: str, folder: Path) -> tuple[list[Standard], list[dict[str, str]]]:
+    """A RIS file's records read line by line and by column (as ``searchtrail dedup``
+    reads it), which must give the same fields."""
+    parsed = read_ris(text, file="x.ris", encoding="utf-8")
+    lines = [standardise(r.fields, "ris") for r in parsed.records]
+    (folder / "records.ris").write_text(text, encoding="utf-8")
+    columns, _ = read_files([folder / "records.ris"])
+    return lines, columns.to_dict("records")
 
 
 def ris(text: str) -> Standard:
@@ -116,11 +128,7 @@ ER  -
 def test_a_publishers_doi_in_the_type_of_work_field_is_the_doi_not_a_type(tmp_path) -> None:
     # Publishers' RIS (Taylor & Francis, SAGE, the Royal Society of Chemistry) and Mendeley
     # write the DOI in M3, RIS's type of work, and no DO; read line by line and by column.
-    parsed = read_ris(PUBLISHER_RIS, file="x.ris", encoding="utf-8")
-    lines = [standardise(r.fields, "ris") for r in parsed.records]
-    (tmp_path / "tandf.ris").write_text(PUBLISHER_RIS, encoding="utf-8")
-    columns, _ = read_files([tmp_path / "tandf.ris"])
-    for read_as in (lines, columns.to_dict("records")):
+    for read_as in read_both_ways(PUBLISHER_RIS, tmp_path):
         assert [r["doi"] for r in read_as] == [
             "10.1080/0020723042000189886",
             "10.1080/0020723042000200001",
@@ -167,11 +175,7 @@ def test_a_ris_article_number_is_the_pages_of_a_record_without_pages(tmp_path) -
     # Scopus's RIS gives an electronic article's number in C7 and no SP, where its CSV gives
     # "Art. No." and Web of Science "AR": the pages wherever no page is given, so the copies
     # of one record agree; C7 text that is no number is not taken.
-    parsed = read_ris(SCOPUS_RIS_ARTICLE_NUMBERS, file="x.ris", encoding="utf-8")
-    lines = [standardise(r.fields, "ris") for r in parsed.records]
-    (tmp_path / "scopus.ris").write_text(SCOPUS_RIS_ARTICLE_NUMBERS, encoding="utf-8")
-    columns, _ = read_files([tmp_path / "scopus.ris"])
-    for read_as in (lines, columns.to_dict("records")):
+    for read_as in read_both_ways(SCOPUS_RIS_ARTICLE_NUMBERS, tmp_path):
         assert [r["pages"] for r in read_as] == ["e0301129", "1-9", ""]
 
 

@@ -637,7 +637,7 @@ def _fix_nbib(result: Standard, by_name: dict[str, list[str]]) -> None:
     result["own_id"] = ""
 
 
-_NOT_A_TYPE: Final = re.compile(r"\[\d{4}\]$|\[(?:pii|doi)\]$|10\.\d{4,9}/")
+_NOT_A_TYPE: Final = re.compile(rf"\[\d{{4}}\]$|\[(?:pii|doi)\]$|{_DOI.pattern}")
 """A subject classification with its four-digit code ("Health Psychology & Medicine [3360]",
 APA's), which Ovid's PsycInfo RIS writes in the type-of-work field ``M3``: a subject, not a
 kind of record; nor is an identifier written there (a DOI, :data:`_RIS_BARE_DOI`, or a
