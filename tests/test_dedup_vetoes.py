@@ -526,6 +526,76 @@ def test_different_authors_veto_a_merge_no_identifier_supports():
     assert verdict != "duplicate"
 
 
+# A letter and the reply printed after it on its page, which the Journal of Small Animal
+# Practice lists under the letter's title with no mark of a reply: Web of Science's RIS
+# through Zotero (with the accession numbers) and Zotero's BibTeX of the same library
+# (without), records 438 and 449 of zotero_from_wos.ris and zotero.bib in
+# ../shared/benchmarks/exports.
+LETTER_AND_REPLY_RIS = """TY  - JOUR
+TI  - Primary secretory otitis media in Cavalier King Charles spaniels
+AU  - Stern-Bertholtz, W
+T2  - JOURNAL OF SMALL ANIMAL PRACTICE
+PY  - 2004
+VL  - 45
+IS  - 4
+SP  - 222
+EP  - 222
+SN  - 0022-4510
+AN  - WOS:000221182800019
+ER  -
+
+TY  - JOUR
+TI  - Primary secretory otitis media in Cavalier King Charles spaniels
+AU  - Rusbridge, C
+T2  - JOURNAL OF SMALL ANIMAL PRACTICE
+PY  - 2004
+VL  - 45
+IS  - 4
+SP  - 222
+EP  - 222
+SN  - 0022-4510
+AN  - WOS:000221182800010
+ER  -
+"""
+LETTER_AND_REPLY_BIBTEX = """@article{stern-bertholtz_primary_2004,
+	title = {Primary secretory otitis media in {Cavalier} {King} {Charles} spaniels},
+	volume = {45},
+	issn = {0022-4510},
+	number = {4},
+	journal = {JOURNAL OF SMALL ANIMAL PRACTICE},
+	author = {Stern-Bertholtz, W},
+	year = {2004},
+	pages = {222--222},
+}
+
+@article{rusbridge_primary_2004,
+	title = {Primary secretory otitis media in {Cavalier} {King} {Charles} spaniels},
+	volume = {45},
+	issn = {0022-4510},
+	number = {4},
+	journal = {JOURNAL OF SMALL ANIMAL PRACTICE},
+	author = {Rusbridge, C},
+	year = {2004},
+	pages = {222--222},
+}
+"""
+
+
+def test_a_letter_and_its_reply_on_one_page_under_one_title_are_told_apart_by_authors(tmp_path):
+    # The whole citation is the same, page included; a page does not place one work, as
+    # the letter and the reply share it, so authors who share no name keep them apart in
+    # both files, and each one's two copies are merged.
+    table = read_exports(
+        tmp_path, {"wos.ris": LETTER_AND_REPLY_RIS, "zotero.bib": LETTER_AND_REPLY_BIBTEX}
+    )
+    result = deduplicated(*table.to_dict("records"))
+    assert result.group.tolist() == [0, 1, 0, 1]
+    assert not result.splits
+    decisions = {(r.record_a, r.record_b): r.decision for r in result.pairs.itertuples()}
+    ids = table["record_id"].tolist()
+    assert decisions[(ids[2], ids[3])] == "not duplicate"  # no accession numbers to tell
+
+
 def test_a_shared_doi_outweighs_different_author_forms():
     article = {**LETTER, "doi": "10.1111/anae.15301", "pages": "431-432"}
     swapped = {**article, "authors": "Chidi Okafor\nMaeve Brennan"}

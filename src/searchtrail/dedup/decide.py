@@ -137,13 +137,17 @@ class Evidence:
         identifier = (c.doi == 1) | (c.ids == 1)
         # Same title, volume, first and last page and year: a complete citation, which two
         # works share only as a letter and its reply (caught by their markers); authors that
-        # differ there are an indexing error more often than another work.
+        # differ there are an indexing error more often than another work. Not one page: a
+        # letter and the reply printed after it share their page, and a journal may list the
+        # reply under the letter's title with no mark of a reply, so there only the authors
+        # tell the two apart.
         full_citation = (
             (c.title >= 97)
             & (c.volume == 1)
             & (c.page == 1)
             & (c.last_page == 1)
             & (c.year_gap == 0)
+            & ~c.one_page
         )
         full_range = (c.page == 1) & (c.last_page == 1)
         conference = ((c.markers_i | c.markers_j) & CONFERENCE) != 0
