@@ -1110,6 +1110,47 @@ def test_parts_named_in_words_or_roman_numerals_are_different_works():
     assert decision(part, {**part, "issue": "3"})[:2] == (1, "duplicate")
 
 
+# One article as Mendeley and Zotero give it, and as Web of Science's older records print its
+# title, with the number in digits (records 507 of mendeley.xml and 465 of zotero.bib and
+# zotero_from_wos.ris in ../shared/benchmarks/exports).
+HADLEY = {
+    "title": "Spermatogenic arrest with azoospermia in two Welsh Springer Spaniels.",
+    "authors": "Hadley, J. C.",
+    "year": "1972",
+    "journal": "The Journal of small animal practice",
+    "volume": "13",
+    "issue": "3",
+    "pages": "135-138",
+    "doi": "10.1111/j.1748-5827.1972.tb06321.x",
+    "type": "JOUR",
+}
+HADLEY_WOS = {
+    **HADLEY,
+    "title": "SPERMATOGENIC ARREST WITH AZOOSPERMIA IN 2 WELSH SPRINGER SPANIELS",
+    "authors": "HADLEY, JC",
+    "journal": "JOURNAL OF SMALL ANIMAL PRACTICE",
+    "pages": "135-&",
+}
+
+
+def test_a_number_in_words_and_the_same_number_in_digits_are_one_number():
+    # With a third copy, the group check reads the titles' numbers too, and split the
+    # Web of Science copy off its group for "different numbers".
+    result = deduplicated(HADLEY, HADLEY_WOS, {**HADLEY_WOS, "authors": "Hadley, J. C."})
+    assert result.group.tolist() == [0, 0, 0]
+    assert not result.splits
+    # Without a DOI, where the last pages do not make a whole citation, only the titles'
+    # numbers could tell the two apart, and they are the same.
+    for title, other in (("in three", "IN 3"), ("of the third", "OF THE 3RD")):
+        a = {**HADLEY, "title": f"Stomatitis {title} Cavalier King Charles spaniels", "doi": ""}
+        b = {**HADLEY_WOS, "title": f"STOMATITIS {other} CAVALIER KING CHARLES SPANIELS"}
+        assert decision(a, {**b, "doi": ""})[:2] == (1, "duplicate")
+    # Different numbers stay different, in words or in digits.
+    two_dogs = {**HADLEY, "doi": "", "pages": "135-138"}
+    three_dogs = {**HADLEY_WOS, "doi": "", "title": HADLEY_WOS["title"].replace(" 2 ", " 3 ")}
+    assert decision(two_dogs, three_dogs)[:2] == (2, "not duplicate")
+
+
 def test_a_supplement_marker_in_the_issue_does_not_split_a_record():
     supplement = {**ARTICLE, "issue": "Suppl. 1", "pages": "45-52", "journal": "Br J Anaesth"}
     assert decision({**ARTICLE, "issue": "Suppl 1"}, supplement)[:2] == (1, "duplicate")

@@ -19,15 +19,19 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from searchtrail.dedup.normalise import (
+    SPELLED_NUMBER,
     abstract,
     author_names,
     digits,
     journal_agreement,
     numbers,
     same_meeting,
+    same_numbers_in_words,
     same_person,
     title_numbers,
 )
@@ -211,7 +215,8 @@ def _numbers_differ(p: Prepared, i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
     (:attr:`Prepared.title_numbers`). Only the title with the longer key is read again,
     over the letters of the shorter; when it holds no Roman numeral, straight from its key,
     and only if a digit of the key lies beyond those letters (else its numbers are all its
-    numbers again, and differ).
+    numbers again, and differ). Titles whose numbers are the same once numbers written as
+    words are read (:func:`normalise.same_numbers_in_words`) do not differ.
     """
     (numbers_code,) = _codes(p.title_numbers)
     differ: npt.NDArray[np.bool_] = numbers_code[i] != numbers_code[j]
@@ -235,6 +240,19 @@ def _numbers_differ(p: Prepared, i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
             else numbers(p.title[longer].replace(" ", "")[:letters])
         )
         differ[k] = p.title_numbers[shorter] != found
+    rows = np.flatnonzero(differ)
+    first, second = p.title[i[rows]].tolist(), p.title[j[rows]].tolist()
+    worded = np.flatnonzero(
+        np.asarray(
+            pc.or_(
+                pc.match_substring_regex(pa.array(first, pa.string()), SPELLED_NUMBER),
+                pc.match_substring_regex(pa.array(second, pa.string()), SPELLED_NUMBER),
+            ),
+            dtype=bool,
+        )
+    )
+    for k in worded.tolist():
+        differ[rows[k]] = not same_numbers_in_words(first[k], second[k])
     return differ
 
 

@@ -53,7 +53,7 @@ from searchtrail.dedup.decide import (
     maybe_the_notice,
     placed_apart,
 )
-from searchtrail.dedup.normalise import title_numbers
+from searchtrail.dedup.normalise import same_numbers_in_words, title_numbers
 from searchtrail.dedup.prepare import (
     COMMENT,
     ERRATUM,
@@ -446,7 +446,11 @@ def _conflict(
             "one is an erratum, retraction, preprint, comment or trial register entry and the "
             "other is not"
         )
-    if p.title_numbers[a] != p.title_numbers[b] and not cited:
+    if (
+        p.title_numbers[a] != p.title_numbers[b]
+        and not same_numbers_in_words(p.title[a], p.title[b])
+        and not cited
+    ):
         length = int(min(p.title_length[a], p.title_length[b]))
         if title_numbers(p.title[a], length) != title_numbers(p.title[b], length):
             return "their titles hold different numbers"

@@ -237,6 +237,26 @@ def title_numbers(folded_title: str, length: int | None = None) -> str:
     return numbers(compact)
 
 
+def same_numbers_in_words(folded_a: str, folded_b: str) -> bool:
+    """Whether two normalised titles hold the same numbers once every number written as a
+    word is read as its digits ('in two patients' as 'in 2 patients', 'third' as 3),
+    wherever it stands: Web of Science's older records print a title's numbers in digits
+    ('IN 2 WELSH SPRINGER SPANIELS') where the journal wrote them in words. It matters only
+    where the numbers :func:`title_numbers` reads differ and a title holds a number word
+    (:data:`SPELLED_NUMBER`), so only such pairs need asking."""
+    return _spelled_numbers(folded_a) == _spelled_numbers(folded_b)
+
+
+SPELLED_NUMBER: Final = rf"\b(?:{'|'.join(_SPELLED)})\b"
+"""A number written as a word, as a regular expression for Arrow (RE2) and Python alike."""
+
+
+@lru_cache(maxsize=100_000)
+def _spelled_numbers(folded_title: str) -> str:
+    words = [str(_SPELLED[w]) if w in _SPELLED else w for w in folded_title.split()]
+    return title_numbers(" ".join(words))
+
+
 def _part_number(before: str, word: str) -> str:
     """A word after 'part' as the number it names ('two' and 'second' give '2', 'i' gives
     '1'); any other word as it is."""
