@@ -456,6 +456,15 @@ def test_unique_ris_writes_an_abbreviated_page_range_in_full(tmp_path):
         ("m2", "e2045", ("e2045", None)),
         ("m3", "S27-S31", ("S27", "S31")),
         ("m4", "401-412", ("401", "412")),
+        # BibTeX's two dashes (Zotero's and Web of Science's BibTeX), an en dash:
+        ("b1", "508--513", ("508", "513")),
+        ("b2", "1320--35", ("1320", "1335")),
+        ("b3", "77\u201385", ("77", "85")),
+        # Web of Science's "and following" marks name no last page:
+        ("w1", "135-&", ("135", None)),
+        ("w2", "968-+", ("968", None)),
+        # A list of ranges is no one range: the first page is all of it.
+        ("l1", "459-66, e106-107", ("459-66, e106-107", None)),
     ]
     records = pd.DataFrame(
         [

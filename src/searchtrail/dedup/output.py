@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Final, TypeAlias
@@ -638,18 +639,32 @@ def write_unique_ris(merged: Merged, path: Path) -> None:
     )
 
 
-_PAGES: Final = r"(?s)^(?P<start>[^-]*)(?:-(?P<end>.*))?$"
-"""Pages split at the first ``-``: the start, and the end if there is one."""
+_ONE_RANGE: Final = re.compile(r"([^\s,;\-\u2013]+)\s*[-\u2013]+\s*([^\s,;\-\u2013]*)")
+"""One page range: a first page, a dash or several (BibTeX's ``--``) or an en dash, and a
+last page (which may be empty or a mark)."""
+_PAGES: Final = r"(?s)^(?P<start>[^\n]*)(?:\n(?P<end>.*))?$"
+"""RIS's first and last page as :func:`_first_and_last_page` gives them (an RE2 pattern)."""
 
 
-def _range_in_full(pages: str) -> str:
-    """A page range with an abbreviated end written out (``1320-35`` is ``1320-1335``), so
-    that RIS's end page (EP) is a page number; other page fields as they are."""
+def _first_and_last_page(pages: str) -> str:
+    """RIS's first and last page (SP and EP) of a pages field, as ``first\nlast`` (just
+    ``first`` where there is no last page). One range is split at its dash or dashes
+    (``508--513`` as BibTeX writes it, ``508-513``, an en dash), and its end is written in
+    full where it is abbreviated (``1320-35`` is 1320-1335), so that EP is a page number;
+    an end that names no page (Web of Science's ``135-+`` and ``135-&``, "and following")
+    is left out. Anything else, an article number (``e2045``) or a list of ranges
+    (``459-66, e106-107``), is the first page as it is written."""
     start, dash, end = pages.partition("-")
-    digits = start.isascii() and start.isdigit() and end.isascii() and end.isdigit()
-    if dash and digits and len(end) < len(start):
-        return f"{start}-{full_end(start, end)}"
-    return pages
+    if not (dash and start.isdigit() and end.isdigit() and start.isascii() and end.isascii()):
+        one = _ONE_RANGE.fullmatch(" ".join(pages.split()))
+        if one is None:
+            return " ".join(pages.split())
+        start, end = one.groups()
+        if not any(character.isalnum() for character in end):
+            return start
+        if not (start.isascii() and start.isdigit() and end.isascii() and end.isdigit()):
+            return f"{start}\n{end}"
+    return f"{start}\n{full_end(start, end) if len(end) < len(start) else end}"
 
 
 def ris_records(column: PartText) -> Text:
@@ -658,7 +673,7 @@ def ris_records(column: PartText) -> Text:
     pmid = column.one_line("pmid")
     has_pmid = present(pmid)
     has_pages = present(column["pages"])
-    pages = pc.extract_regex(mapped(column["pages"], _range_in_full), _PAGES)
+    pages = pc.extract_regex(mapped(column["pages"], _first_and_last_page), _PAGES)
     end = one_line(pages.field("end"))
     merged_from = joined(": merged from ", column["records"])
     note = concatenated(
