@@ -342,3 +342,47 @@ def test_only_a_pmid_of_digits_is_read_without_the_space() -> None:
     parsed = read_nbib(text, file="x.nbib", encoding="utf-8")
     assert [r.fields[0] for r in parsed.records] == [("PMID", "1"), ("TI", "Another")]
     assert "1 line(s) outside records skipped (line 4)" in parsed.notes[0]
+
+
+# --- a generational suffix in a list of names split at commas ------------------------------
+
+# Two records of a Scopus CSV export without full names (../shared/benchmarks/exports/
+# scopus.csv, records 2 and 6, affiliations and abstracts cut short; the last name of the
+# second given a "Jr." for the test): Scopus writes "Thompson F.R., III", the suffix after a
+# comma as the names are separated.
+SCOPUS_SUFFIX = (
+    "\ufeffAuthors,Author(s) ID,Title,Year,Source title,Volume,Issue,Art. No.,Page start,"
+    "Page end,Page count,Cited by,DOI,Link,Affiliations,Authors with affiliations,Abstract,"
+    "Author Keywords,Document Type,Publication Stage,Access Type,Source,EID\n"
+    '"Roach M.C., Thompson F.R., III, Jones-Farrand T.","57202399895;7202217448;57202402248;",'
+    '"Effects of pine-oak woodland restoration on breeding bird densities in the Ozark-Ouachita'
+    ' Interior Highlands",2019,"Forest Ecology and Management","437",,,"443","459",,,'
+    '"10.1016/j.foreco.2018.12.057","https://www.scopus.com/inward/record.uri?eid=2-s2.0-850613'
+    '42556","University of Missouri","Roach, M.C., University of Missouri","Restoration is '
+    'underway.","Canopy cover","Article","Final",,"Scopus","2-s2.0-85061342556"\n'
+    '"Matseur E.A., Thompson F.R., III, Dickerson B.E., Rumble M.A., Millspaugh J.J., Jr.",'
+    '"57201340849;7202217448;55345208700;55899054300;7004625579;","Black-backed woodpecker '
+    'abundance in the black hills",2018,"Journal of Wildlife Management","82","5",,"1039",'
+    '"1048",,,"10.1002/jwmg.21450","https://www.scopus.com/inward/record.uri?eid=2-s2.0-850443'
+    '80371","South Dakota State University","Matseur, E.A., South Dakota State University",'
+    '"Woodpeckers.","Black Hills","Article","Final",,"Scopus","2-s2.0-85044380371"\n'
+)
+
+
+def test_a_generational_suffix_stays_with_its_name(tmp_path: Path) -> None:
+    # "III" is not an author: the names are as many as Scopus's author ids, read line by
+    # line and by column alike.
+    path = tmp_path / "scopus.csv"
+    path.write_text(SCOPUS_SUFFIX, encoding="utf-8")
+    parsed = read_export(path, "scopus.csv")
+    lines = [standardise(r.fields, parsed.format)["authors"] for r in parsed.records]
+    columns, _ = read_files([path])
+    assert parsed.format == "scopus-csv"
+    assert (
+        lines
+        == columns["authors"].tolist()
+        == [
+            "Roach M.C.\nThompson F.R. III\nJones-Farrand T.",
+            "Matseur E.A.\nThompson F.R. III\nDickerson B.E.\nRumble M.A.\nMillspaugh J.J. Jr.",
+        ]
+    )

@@ -932,7 +932,10 @@ def _authors(authors: pa.Array, *, commas: bool) -> tuple[pa.Array, np.ndarray]:
     comma = _matches(authors, ",")
     split = semicolon | _matches(authors, r"^[^,]+ [A-Z]{1,3}\.?, ") | (joined & comma)
     if commas:
-        listed = single & comma & ~semicolon & ~joined & ~_matches(authors, r",\s*and")
+        # A generational suffix written as a part of its own ("Thompson F.R., III") is left
+        # to the rule, which puts it back after its name.
+        suffix = _matches(authors, rf",\s*{standard.GENERATION_SUFFIX}\s*(?:,|$)")
+        listed = single & comma & ~semicolon & ~joined & ~_matches(authors, r",\s*and") & ~suffix
         authors = _split_at_commas(authors, listed)
         split = (split | comma) & ~listed
     return authors, ~(easy & ~(single & split))

@@ -539,10 +539,28 @@ def split_authors(text: str, format_name: str) -> str:
     elif ";" in single:
         parts = single.split(";")
     elif format_name in COMMA_AUTHORS or re.search(r"^[^,]+ [A-Z]{1,3}\.?, ", single):
-        parts = single.split(",")
+        parts = _with_suffixes(single.split(","))
     else:
         parts = [single]
     return "\n".join(_LEADING_AND.sub("", part.strip()) for part in parts if part.strip())
+
+
+GENERATION_SUFFIX: Final = r"(?:[Jj]r|[Ss]r|II|III|IV)\.?"
+"""A name's generational suffix ("Jr.", "III"), which a list of names split at commas
+writes as a part of its own ("Roach M.C., Thompson F.R., III, Jones-Farrand T.")."""
+_SUFFIX_PART: Final = re.compile(GENERATION_SUFFIX)
+
+
+def _with_suffixes(parts: list[str]) -> list[str]:
+    """Parts of a list of names split at commas, each generational suffix put back after
+    the name before it ("Thompson F.R. III")."""
+    names: list[str] = []
+    for part in parts:
+        if names and _SUFFIX_PART.fullmatch(part.strip()):
+            names[-1] = f"{names[-1].strip()} {part.strip()}"
+        else:
+            names.append(part)
+    return names
 
 
 def _split_issn_isbn(text: str) -> tuple[str, str]:
