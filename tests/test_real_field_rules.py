@@ -347,7 +347,7 @@ def test_only_a_pmid_of_digits_is_read_without_the_space() -> None:
 # --- a generational suffix in a list of names split at commas ------------------------------
 
 # Two records of a Scopus CSV export without full names (../shared/benchmarks/exports/
-# scopus.csv, records 2 and 6, affiliations and abstracts cut short; the last name of the
+# scopus.csv, records 2 and 6, affiliations, abstracts and keywords cut short; the last name of the
 # second given a "Jr." for the test): Scopus writes "Thompson F.R., III", the suffix after a
 # comma as the names are separated.
 SCOPUS_SUFFIX = (
@@ -359,7 +359,8 @@ SCOPUS_SUFFIX = (
     ' Interior Highlands",2019,"Forest Ecology and Management","437",,,"443","459",,,'
     '"10.1016/j.foreco.2018.12.057","https://www.scopus.com/inward/record.uri?eid=2-s2.0-850613'
     '42556","University of Missouri","Roach, M.C., University of Missouri","Restoration is '
-    'underway.","Canopy cover","Article","Final",,"Scopus","2-s2.0-85061342556"\n'
+    'underway.","Canopy cover; Distance sampling; Early successional","Article","Final",,'
+    '"Scopus","2-s2.0-85061342556"\n'
     '"Matseur E.A., Thompson F.R., III, Dickerson B.E., Rumble M.A., Millspaugh J.J., Jr.",'
     '"57201340849;7202217448;55345208700;55899054300;7004625579;","Black-backed woodpecker '
     'abundance in the black hills",2018,"Journal of Wildlife Management","82","5",,"1039",'
@@ -386,3 +387,42 @@ def test_a_generational_suffix_stays_with_its_name(tmp_path: Path) -> None:
             "Matseur E.A.\nThompson F.R. III\nDickerson B.E.\nRumble M.A.\nMillspaugh J.J. Jr.",
         ]
     )
+
+
+# --- keywords listed in one cell --------------------------------------------------------
+
+# The first record of Zotero's CSV export (../shared/benchmarks/exports/zotero.csv, its tags
+# cut short): Zotero lists the tags in one cell, as Scopus does its keywords.
+ZOTERO_TAGS = (
+    "Key,Item Type,Publication Year,Author,Title,Publication Title,ISSN,DOI,Pages,Issue,"
+    "Volume,Manual Tags,Automatic Tags\n"
+    'ACSRAG7N,journalArticle,2022,"Rotter, Carina; Whittaker, Danielle; Rusbridge, Clare",'
+    "Myoclonus in older Cavalier King Charles Spaniels.,Journal of veterinary internal "
+    'medicine,1939-1676 0891-6640,10.1111/jvim.16404,1032-1038,3,36,"*Dog Diseases/diagnostic '
+    'imaging; *Myoclonus/veterinary; Animals; Dogs; Humans; R&amp;D",\n'
+)
+
+
+def test_keywords_listed_in_one_cell_are_one_a_line(tmp_path: Path) -> None:
+    # RIS writes a keyword a line (KW) and CSL-JSON a list: a cell's list is split at its
+    # semicolons, not at an HTML entity's.
+    path = tmp_path / "zotero.csv"
+    path.write_text(ZOTERO_TAGS, encoding="utf-8")
+    parsed = read_export(path, "zotero.csv")
+    [record] = [standardise(r.fields, parsed.format) for r in parsed.records]
+    assert record["keywords"].split("\n") == [
+        "*Dog Diseases/diagnostic imaging",
+        "*Myoclonus/veterinary",
+        "Animals",
+        "Dogs",
+        "Humans",
+        "R&amp;D",
+    ]
+    scopus = tmp_path / "scopus.csv"
+    scopus.write_text(SCOPUS_SUFFIX, encoding="utf-8")
+    columns, _ = read_files([scopus])
+    assert columns["keywords"].tolist()[0].split("\n") == [
+        "Canopy cover",
+        "Distance sampling",
+        "Early successional",
+    ]

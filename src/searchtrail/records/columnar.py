@@ -1155,6 +1155,9 @@ def standardise(columns: TaggedColumns, format_name: str) -> dict[str, pa.Array]
     result["pmid"] = pc.struct_field(pmid, 0).fill_null("")
     for name in ("title", "abstract", "journal"):
         result[name] = _one_spaced(result[name])
+    keywords = result["keywords"]
+    listed = pc.match_substring(keywords, ";")
+    result["keywords"] = recomputed(keywords, listed, keywords, standard.keyword_lines)
     if slow.any():
         _standardise_slowly(result, columns, format_name, np.flatnonzero(slow))
     return {name: result[name] for name in standard.STANDARD_FIELDS}

@@ -497,9 +497,25 @@ def standardiser(
         result["pmid"] = next((i.removeprefix("pmid:") for i in found if i.startswith("pmid:")), "")
         for name in ("title", "abstract", "journal"):
             result[name] = one_spaced(result[name])
+        result["keywords"] = keyword_lines(result["keywords"])
         return result
 
     return one
+
+
+_KEYWORD_LIST: Final = re.compile(r";(?:\s|$)")
+"""Where a line lists several keywords: a semicolon before a space or the end. A keyword
+holds none (MeSH headings hold commas: "Research Support, Non-U.S. Gov't"), and a
+semicolon inside a word is an HTML entity's ("R&amp;D")."""
+
+
+def keyword_lines(text: str) -> str:
+    """Keywords one a line, as RIS gives them: the lists of Scopus's and Zotero's tables and
+    of BibTeX ("Canopy cover; Distance sampling") are split at their semicolons."""
+    if ";" not in text:
+        return text
+    lines = (k.strip() for line in text.split("\n") for k in _KEYWORD_LIST.split(line))
+    return "\n".join(k for k in lines if k)
 
 
 def one_spaced(text: str) -> str:
