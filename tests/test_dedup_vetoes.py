@@ -596,6 +596,19 @@ def test_a_letter_and_its_reply_on_one_page_under_one_title_are_told_apart_by_au
     assert decisions[(ids[2], ids[3])] == "not duplicate"  # no accession numbers to tell
 
 
+@pytest.mark.parametrize("placeholder", ["Anonymous", "No authorship indicated", "Anon."])
+def test_a_placeholder_for_no_author_is_no_different_author(placeholder):
+    # A one-page editorial as one database lists it without an author and another with its
+    # writer: the placeholder names no one, so it cannot differ from a name.
+    editorial = {
+        **LETTER,
+        "title": "Screening for atrial fibrillation in primary care: the way forward",
+        "authors": "Okafor, Chidi",
+        "pages": "270-270",
+    }
+    assert decision(editorial, {**editorial, "authors": placeholder})[:2] == (1, "duplicate")
+
+
 def test_a_shared_doi_outweighs_different_author_forms():
     article = {**LETTER, "doi": "10.1111/anae.15301", "pages": "431-432"}
     swapped = {**article, "authors": "Chidi Okafor\nMaeve Brennan"}

@@ -97,7 +97,8 @@ class Comparison:
     numbers_differ: npt.NDArray[np.bool_]
     """The titles hold different numbers ('part 1' and 'part 2')."""
     authors_disjoint: npt.NDArray[np.bool_]
-    """Both records name persons as authors and share none: no surname of one can name the
+    """Both records name persons as authors (not a group, nor a placeholder such as
+    "Anonymous" or "No authorship indicated") and share none: no surname of one can name the
     same person as a surname of the other (:func:`normalise.same_person`: 'Roux' and 'Le
     Roux', 'de la Torre' and 'Garcia de la Torre'), no word of their names is common, and
     the first authors are not one name with given name and surname swapped."""
@@ -264,8 +265,10 @@ def _authors_disjoint(
     for k in np.flatnonzero(unsure).tolist():
         x, y = int(i[k]), int(j[k])
         a, b = p.surnames[x].split(), p.surnames[y].split()
-        if not a or not b or p.corporate[x] or p.corporate[y]:
-            continue  # a group's name and its members' names are written differently
+        if not a or not b or p.corporate[x] or p.corporate[y] or p.anonymous[x] or p.anonymous[y]:
+            # A group's name and its members' names are written differently; a placeholder
+            # ("No authorship indicated") names no one.
+            continue
         initials_x, initials_y = p.first_initials[x], p.first_initials[y]
         if p.first_author[x][:1] in initials_y and p.first_author[y][:1] in initials_x:
             continue  # "Amber C. F." and "Cicek F. A.": given names and surnames swapped
