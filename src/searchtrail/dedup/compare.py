@@ -19,12 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from searchtrail.dedup.normalise import (
-    SPELLED_NUMBER,
     abstract,
     author_names,
     digits,
@@ -241,19 +238,8 @@ def _numbers_differ(p: Prepared, i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
             else numbers(p.title[longer].replace(" ", "")[:letters])
         )
         differ[k] = p.title_numbers[shorter] != found
-    rows = np.flatnonzero(differ)
-    first, second = p.title[i[rows]].tolist(), p.title[j[rows]].tolist()
-    worded = np.flatnonzero(
-        np.asarray(
-            pc.or_(
-                pc.match_substring_regex(pa.array(first, pa.string()), SPELLED_NUMBER),
-                pc.match_substring_regex(pa.array(second, pa.string()), SPELLED_NUMBER),
-            ),
-            dtype=bool,
-        )
-    )
-    for k in worded.tolist():
-        differ[rows[k]] = not same_numbers_in_words(first[k], second[k])
+    for k in np.flatnonzero(differ & (p.title_worded[i] | p.title_worded[j])).tolist():
+        differ[k] = not same_numbers_in_words(p.title[i[k]], p.title[j[k]])
     return differ
 
 

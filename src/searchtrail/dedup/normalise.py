@@ -251,7 +251,6 @@ SPELLED_NUMBER: Final = rf"\b(?:{'|'.join(_SPELLED)})\b"
 """A number written as a word, as a regular expression for Arrow (RE2) and Python alike."""
 
 
-@lru_cache(maxsize=100_000)
 def _spelled_numbers(folded_title: str) -> str:
     words = [str(_SPELLED[w]) if w in _SPELLED else w for w in folded_title.split()]
     return title_numbers(" ".join(words))

@@ -170,6 +170,9 @@ class Prepared:
     made where needed from :attr:`title`)."""
     title_words: npt.NDArray[np.int64]
     title_roman: npt.NDArray[np.bool_]
+    title_worded: npt.NDArray[np.bool_]
+    """The title holds a number written as a word (:data:`normalise.SPELLED_NUMBER`), which
+    :func:`normalise.same_numbers_in_words` reads."""
     """The title holds a number in words that :func:`normalise.title_numbers` reads, a Roman
     numeral or a part ('part two') (:data:`normalise.WORD_NUMBER`, as Arrow's regular
     expressions find it)."""
@@ -567,6 +570,7 @@ class _Titles:
     numbers: list[str]
     markers: npt.NDArray[np.int64]
     roman: npt.NDArray[np.bool_]
+    worded: npt.NDArray[np.bool_]
     last_digit: npt.NDArray[np.int64]
 
 
@@ -586,6 +590,7 @@ def _titles(values: list[str]) -> _Titles:
         for t, found in zip(titles, has_numbers.tolist(), strict=True)
     ]
     roman = pc.match_substring_regex(folded.arrow, normalise.WORD_NUMBER.pattern)
+    worded = pc.match_substring_regex(folded.arrow, normalise.SPELLED_NUMBER)
     keys = pc.replace_substring(folded.arrow, " ", "")
     last_digit = pc.find_substring_regex(keys, r"[0-9][^0-9]*$")
     return _Titles(
@@ -593,6 +598,7 @@ def _titles(values: list[str]) -> _Titles:
         numbers,
         _title_markers(folded, notes),
         np.asarray(roman.to_numpy(zero_copy_only=False), dtype=bool),
+        np.asarray(worded.to_numpy(zero_copy_only=False), dtype=bool),
         np.asarray(last_digit.to_numpy(), dtype=np.int64),
     )
 
@@ -781,6 +787,7 @@ def _prepare(
     ]
     markers |= title.markers[title_codes]
     title_roman = title.roman[title_codes]
+    title_worded = title.worded[title_codes]
     title_last_digit = title.last_digit[title_codes]
     del title
     return Prepared(
@@ -789,6 +796,7 @@ def _prepare(
         title_length=title_length,
         title_words=title_words,
         title_roman=title_roman,
+        title_worded=title_worded,
         title_last_digit=title_last_digit,
         title_numbers=title_numbers,
         year=years,
