@@ -426,3 +426,39 @@ def test_keywords_listed_in_one_cell_are_one_a_line(tmp_path: Path) -> None:
         "Distance sampling",
         "Early successional",
     ]
+
+
+# --- an e-mail address after an author's name -------------------------------------------
+
+# The first record of a BIOSIS Previews export in Web of Science's tab-delimited form
+# (../shared/benchmarks/exports/wos_biosis_tabdelimited.txt, its columns cut to those
+# shown): BIOSIS writes the corresponding author's e-mail address after the name.
+BIOSIS_EMAIL = (
+    "\ufeffPT\tAU\tTI\tSO\tPY\tVL\tIS\tBP\tEP\tDI\tUT\n"
+    "J\tTingley, Morgan W. (morgan.tingley@uconn.edu) ; Stillman, Andrew N.; Wilkerson, "
+    "Robert L.; Howell, Christine A.; Sawyer, Sarah C.; Siegel, Rodney B.\tCross-scale "
+    "occupancy dynamics of a postfire specialist in response to variation across a fire "
+    "regime\tJournal of Animal Ecology\t2018\t87\t5\t1484\t1496\t10.1111/1365-2656.12851\t"
+    "BIOSIS:PREV201800796061\n"
+)
+
+
+def test_an_email_address_after_a_name_is_no_part_of_it(tmp_path: Path) -> None:
+    path = tmp_path / "biosis.txt"
+    path.write_text(BIOSIS_EMAIL, encoding="utf-8")
+    parsed = read_export(path, "biosis.txt")
+    lines = [standardise(r.fields, parsed.format)["authors"] for r in parsed.records]
+    columns, _ = read_files([path])
+    assert parsed.format == "wos-tab"
+    expected = "Tingley, Morgan W.\nStillman, Andrew N.\nWilkerson, Robert L.\nHowell, "
+    expected += "Christine A.\nSawyer, Sarah C.\nSiegel, Rodney B."
+    assert lines == columns["authors"].tolist() == [expected]
+    # One name a line with the address in it, as a RIS export of the same record gives it.
+    ris = "TY  - JOUR\nAU  - Tingley, Morgan W. (morgan.tingley@uconn.edu)\nAU  - Siegel, "
+    ris += "Rodney B.\nTI  - Cross-scale occupancy dynamics\nPY  - 2018\nER  - \n"
+    line_read, column_read = read_both_ways(ris, tmp_path)
+    assert (
+        line_read[0]["authors"]
+        == column_read[0]["authors"]
+        == ("Tingley, Morgan W.\nSiegel, Rodney B.")
+    )

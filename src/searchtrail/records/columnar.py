@@ -920,13 +920,17 @@ def _dois(values: pa.Array) -> pa.Array:
 def _authors(authors: pa.Array, *, commas: bool) -> tuple[pa.Array, np.ndarray]:
     """:func:`~searchtrail.records.fields.split_authors` of each record's authors, and the
     records it must be left to: author lines are kept as they are unless one begins with
-    "and", is empty or has white space at an end, or a single line holds several authors.
+    "and", is empty, has white space at an end or holds an e-mail address in brackets, or a
+    single line holds several authors.
     With ``commas`` (the format's one-line lists are split at commas), a single line with
     commas and none of ";", " and " or a part beginning with "and" is split here."""
     # A line with white space at either end (a table's cell of several lines, "\r\n" in it)
     # is stripped by the rule, as white space of any script.
     space = r"[\t\n\x0b\x0c\r\x1c-\x1f \x{85}\p{Z}]"
-    easy = ~_matches(authors, rf"(?:^|\n)and|^\n|\n\n|\n$|{space}\n|\n{space}|^{space}|{space}$")
+    easy = ~_matches(
+        authors,
+        rf"(?:^|\n)and|^\n|\n\n|\n$|{space}\n|\n{space}|^{space}|{space}$|{standard.EMAIL_IN_NAME}",
+    )
     single = ~_matches(authors, "\n")
     semicolon, joined = _matches(authors, ";"), _matches(authors, " and ")
     comma = _matches(authors, ",")

@@ -541,7 +541,22 @@ def split_authors(text: str, format_name: str) -> str:
     """Authors one per line, whichever way the format lists them. An "and " left at the
     start of an author after splitting is a separator too ("Smith, J.\\n and Jones, K.",
     "Smith J; Jones K; and Lee M"). In BibTeX a line break is layout (a long author field
-    wrapped over lines, as Web of Science writes it): only " and " separates."""
+    wrapped over lines, as Web of Science writes it): only " and " separates. An e-mail
+    address in brackets after a name (BIOSIS Previews' corresponding author, "Tingley,
+    Morgan W. (morgan.tingley@uconn.edu)") is no part of it."""
+    names = _split_authors(text, format_name)
+    if "@" not in names:
+        return names
+    return "\n".join(_EMAIL_IN_NAME.sub("", name).strip() for name in names.split("\n"))
+
+
+EMAIL_IN_NAME: Final = r"\s*\([^()\s@]+@[^()\s]+\)"
+"""An e-mail address in brackets, as a database writes it after a corresponding author's
+name."""
+_EMAIL_IN_NAME: Final = re.compile(EMAIL_IN_NAME)
+
+
+def _split_authors(text: str, format_name: str) -> str:
     if not text:
         return ""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
