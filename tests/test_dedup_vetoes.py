@@ -350,9 +350,8 @@ def test_document_types_read_from_web_of_science_and_pubmed_say_what_each_record
         "English Abstract; Journal Article",
         "Journal Article; Preprint",
     ]
-    markers = prepare(table).markers.tolist()
     kinds = CONFERENCE | RETRACTION | PREPRINT
-    assert [m & kinds for m in markers] == [0, CONFERENCE, 0, 0, PREPRINT]
+    assert (prepare(table).markers & kinds).tolist() == [0, CONFERENCE, 0, 0, PREPRINT]
     result = deduplicated(*table.to_dict("records"))
     assert result.group.tolist() == [0, 1, 0, 2, 3]
 
@@ -418,9 +417,8 @@ def test_the_ris_type_of_work_says_what_each_record_is(tmp_path):
         "JOUR; Trial registry record",
         "JOUR",
     ]
-    markers = prepare(table).markers.tolist()
     kinds = CONFERENCE | ERRATUM | REGISTER
-    assert [m & kinds for m in markers] == [CONFERENCE, ERRATUM, REGISTER, 0]
+    assert (prepare(table).markers & kinds).tolist() == [CONFERENCE, ERRATUM, REGISTER, 0]
 
 
 def test_an_erratum_typed_only_by_its_type_of_work_is_linked_not_merged(tmp_path):

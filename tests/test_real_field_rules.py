@@ -24,13 +24,18 @@ def read(name: str) -> tuple[ParsedFile, list[Standard]]:
     return parsed, [standardise(r.fields, parsed.format) for r in parsed.records]
 
 
-def read_both_ways(text: str, folder: Path) -> tuple[list[Standard], list[dict[str, str]]]:
-    """A RIS file's records read line by line and by column (as ``searchtrail dedup``
-    reads it), which must give the same fields."""
-    parsed = read_ris(text, file="x.ris", encoding="utf-8")
-    lines = [standardise(r.fields, "ris") for r in parsed.records]
-    (folder / "records.ris").write_text(text, encoding="utf-8")
-    columns, _ = read_files([folder / "records.ris"])
+def read_both_ways(
+    text: str, folder: Path, name: str = "records.ris", format_name: str = "ris"
+) -> tuple[list[Standard], list[dict[str, str]]]:
+    """An export file's records (a RIS file unless ``name`` and ``format_name`` say
+    otherwise) read line by line and by column (as ``searchtrail dedup`` reads it), which
+    must give the same fields."""
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    parsed = read_export(path, name)
+    assert parsed.format == format_name
+    lines = [standardise(r.fields, parsed.format) for r in parsed.records]
+    columns, _ = read_files([path])
     return lines, columns.to_dict("records")
 
 
@@ -373,15 +378,10 @@ SCOPUS_SUFFIX = (
 def test_a_generational_suffix_stays_with_its_name(tmp_path: Path) -> None:
     # "III" is not an author: the names are as many as Scopus's author ids, read line by
     # line and by column alike.
-    path = tmp_path / "scopus.csv"
-    path.write_text(SCOPUS_SUFFIX, encoding="utf-8")
-    parsed = read_export(path, "scopus.csv")
-    lines = [standardise(r.fields, parsed.format)["authors"] for r in parsed.records]
-    columns, _ = read_files([path])
-    assert parsed.format == "scopus-csv"
+    lines, columns = read_both_ways(SCOPUS_SUFFIX, tmp_path, "scopus.csv", "scopus-csv")
     assert (
-        lines
-        == columns["authors"].tolist()
+        [r["authors"] for r in lines]
+        == [r["authors"] for r in columns]
         == [
             "Roach M.C.\nThompson F.R. III\nJones-Farrand T.",
             "Matseur E.A.\nThompson F.R. III\nDickerson B.E.\nRumble M.A.\nMillspaugh J.J. Jr.",
@@ -405,12 +405,10 @@ ZOTERO_TAGS = (
 
 def test_keywords_listed_in_one_cell_are_one_a_line(tmp_path: Path) -> None:
     # RIS writes a keyword a line (KW) and CSL-JSON a list: a cell's list is split at its
-    # semicolons, not at an HTML entity's.
-    path = tmp_path / "zotero.csv"
-    path.write_text(ZOTERO_TAGS, encoding="utf-8")
-    parsed = read_export(path, "zotero.csv")
-    [record] = [standardise(r.fields, parsed.format) for r in parsed.records]
-    assert record["keywords"].split("\n") == [
+    # semicolons, not at an HTML entity's, line by line and by column alike.
+    lines, columns = read_both_ways(ZOTERO_TAGS, tmp_path, "zotero.csv", "zotero-csv")
+    assert lines[0]["keywords"] == columns[0]["keywords"]
+    assert lines[0]["keywords"].split("\n") == [
         "*Dog Diseases/diagnostic imaging",
         "*Myoclonus/veterinary",
         "Animals",
@@ -418,10 +416,9 @@ def test_keywords_listed_in_one_cell_are_one_a_line(tmp_path: Path) -> None:
         "Humans",
         "R&amp;D",
     ]
-    scopus = tmp_path / "scopus.csv"
-    scopus.write_text(SCOPUS_SUFFIX, encoding="utf-8")
-    columns, _ = read_files([scopus])
-    assert columns["keywords"].tolist()[0].split("\n") == [
+    lines, columns = read_both_ways(SCOPUS_SUFFIX, tmp_path, "scopus.csv", "scopus-csv")
+    assert lines[0]["keywords"] == columns[0]["keywords"]
+    assert columns[0]["keywords"].split("\n") == [
         "Canopy cover",
         "Distance sampling",
         "Early successional",
@@ -444,15 +441,10 @@ BIOSIS_EMAIL = (
 
 
 def test_an_email_address_after_a_name_is_no_part_of_it(tmp_path: Path) -> None:
-    path = tmp_path / "biosis.txt"
-    path.write_text(BIOSIS_EMAIL, encoding="utf-8")
-    parsed = read_export(path, "biosis.txt")
-    lines = [standardise(r.fields, parsed.format)["authors"] for r in parsed.records]
-    columns, _ = read_files([path])
-    assert parsed.format == "wos-tab"
+    lines, columns = read_both_ways(BIOSIS_EMAIL, tmp_path, "biosis.txt", "wos-tab")
     expected = "Tingley, Morgan W.\nStillman, Andrew N.\nWilkerson, Robert L.\nHowell, "
     expected += "Christine A.\nSawyer, Sarah C.\nSiegel, Rodney B."
-    assert lines == columns["authors"].tolist() == [expected]
+    assert [r["authors"] for r in lines] == [r["authors"] for r in columns] == [expected]
     # One name a line with the address in it, as a RIS export of the same record gives it.
     ris = "TY  - JOUR\nAU  - Tingley, Morgan W. (morgan.tingley@uconn.edu)\nAU  - Siegel, "
     ris += "Rodney B.\nTI  - Cross-scale occupancy dynamics\nPY  - 2018\nER  - \n"

@@ -238,7 +238,9 @@ def _numbers_differ(p: Prepared, i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
             else numbers(p.title[longer].replace(" ", "")[:letters])
         )
         differ[k] = p.title_numbers[shorter] != found
-    for k in np.flatnonzero(differ & (p.title_worded[i] | p.title_worded[j])).tolist():
+    rows = np.flatnonzero(differ)
+    rows = rows[p.title_worded[i[rows]] | p.title_worded[j[rows]]]
+    for k in rows.tolist():
         differ[k] = not same_numbers_in_words(p.title[i[k]], p.title[j[k]])
     return differ
 

@@ -448,8 +448,8 @@ def _conflict(
         )
     if (
         p.title_numbers[a] != p.title_numbers[b]
-        and not same_numbers_in_words(p.title[a], p.title[b])
         and not cited
+        and not same_numbers_in_words(p.title[a], p.title[b])
     ):
         length = int(min(p.title_length[a], p.title_length[b]))
         if title_numbers(p.title[a], length) != title_numbers(p.title[b], length):
