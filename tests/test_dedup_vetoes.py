@@ -1380,3 +1380,158 @@ def test_one_posting_under_two_names_of_its_server_is_one_record():
     arxiv = {**POSTING, "doi": "10.48550/arXiv.2305.18290", "journal": "arXiv", "type": "JOUR"}
     dblp = {**arxiv, "journal": "CoRR", "volume": "abs/2305.18290", "type": "article"}
     assert decision(arxiv, dblp)[:2] == (1, "duplicate")
+
+
+# CAB Abstracts lists one title of J. Med. Plants Res. in two issues of volume 4, and a
+# reference manager's copy without the issue matches both (CiteSource, commit ea6f159,
+# vignettes/working_example_data/CAB.ris records 264 and 267 and TiAb.ris record 1299;
+# abstracts and short titles left out).
+CAB_TWO_ISSUES_RIS = """TY  - JOUR
+AU  - Hassan, Sher
+AU  - Al-Yemeni, M.
+AU  - Hazrat, Sher
+IS  - 12
+PY  - 2010
+SN  - 1996-0875
+SP  - 1197-1208
+T2  - Journal of Medicinal Plants Research
+TI  - Forest resource utilization assessment for economic development of rural community in northern parts of Pakistan
+VL  - 4
+ID  - 3778
+ER  -
+
+TY  - JOUR
+AU  - Hassan, Sher
+AU  - Mohammad, Al-Yemeni
+AU  - Hazrat, Sher
+IS  - 17
+PY  - 2010
+SN  - 1996-0875
+SP  - 1786-1798
+T2  - Journal of Medicinal Plants Research
+TI  - Forest resource utilization assessment for economic development of rural community in northern parts of Pakistan
+VL  - 4
+ID  - 3781
+ER  -
+"""
+TIAB_NO_ISSUE_RIS = """TY  - JOUR
+AU  - Sher, Hassan
+AU  - Al-Yemeni, M.
+AU  - Sher, Hazrat
+KW  - eppi-reviewer4
+PY  - 2010
+SP  - 1197-1208
+T2  - Journal of Medicinal Plants Research
+TI  - Forest resource utilization assessment for economic development of rural community in northern parts of Pakistan
+VL  - 4
+ID  - 8735
+ER  -
+"""
+
+
+def test_two_issues_of_one_volume_stay_two_works_when_a_copy_without_issue_matches_both(
+    tmp_path,
+):
+    table = read_exports(tmp_path, {"cab.ris": CAB_TWO_ISSUES_RIS, "tiab.ris": TIAB_NO_ISSUE_RIS})
+    result = deduplicated(*table.to_dict("records"))
+    decisions = {
+        (r.record_a, r.record_b): (r.decision, r.reason) for r in result.pairs.itertuples()
+    }
+    # The copy without an issue matches each: the same citation as the first, and the same
+    # long title, authors, journal and volume as the second.
+    assert decisions[("3778", "8735")] == ("duplicate", "same citation")
+    assert decisions[("3781", "8735")][0] == "duplicate"
+    assert decisions[("3778", "3781")][0] == "not duplicate"
+    # The group is split at the link whose records disagree on their pages.
+    assert result.group.tolist() == [0, 1, 0]
+    [split] = result.splits
+    assert "two issues of volume 4 (12, 17)" in split.why
+    assert split.removed == ("8735 - 3781",)
+
+
+def test_one_issue_with_two_paginations_stays_one_group(tmp_path):
+    # Print and online pagination of one issue: pages that differ in the same issue are
+    # one article, as the pair rules hold, and the group is not split.
+    one_issue = CAB_TWO_ISSUES_RIS.replace("IS  - 17", "IS  - 12")
+    table = read_exports(tmp_path, {"cab.ris": one_issue, "tiab.ris": TIAB_NO_ISSUE_RIS})
+    result = deduplicated(*table.to_dict("records"))
+    assert result.group.tolist() == [0, 0, 0]
+    assert not result.splits
+
+
+# One MDPI article as Lens gives it (its title as published) and as Dimensions and Web of
+# Science give it (without "Part 1"), all with its DOI (CiteSource, commit ea6f159,
+# vignettes/new_stage_data/lens_343.ris record 241, Dimensions_246.ris record 210 and
+# wos_278.ris record 79; abstracts, keywords and links left out).
+BUSHFIRE_LENS_RIS = """TY  - JOUR
+AU  - Strahan, Kenneth William
+AU  - Gilbert, John
+DA  - 2021/02/01
+DO  - 10.3390/fire4010004
+ID  - 126-720-011-004-002
+IS  - 1
+JF  - Fire
+PB  - MDPI AG
+PY  - 2021
+SN  - 25716255
+SP  - 4
+TI  - Protective Decision-Making in Bushfire Part 1: A Rapid Systematic Review of the \u2018Wait and See\u2019 Literature
+VL  - 4
+ER  -
+"""  # noqa: E501
+BUSHFIRE_DIMENSIONS_RIS = """TY  - JOUR
+AN  - pub.1135057544
+TI  - The Wait and See Literature: A Rapid Systematic Review
+AU  - Strahan, Kenneth
+AU  - Gilbert, John
+PY  - 2021
+JO  - Fire
+VL  - 4
+IS  - 1
+SP  - 4
+DO  - 10.3390/fire4010004
+ER  -
+"""
+BUSHFIRE_WOS_RIS = """TY  - JOUR
+AU  - Strahan, K
+AU  - Gilbert, J
+TI  - The Wait and See Literature: A Rapid Systematic Review
+T2  - FIRE-SWITZERLAND
+SN  - 2571-6255
+DA  - MAR
+PY  - 2021
+VL  - 4
+IS  - 1
+C7  - 4
+DO  - 10.3390/fire4010004
+AN  - WOS:000639383800001
+ER  -
+"""
+
+
+def test_a_shared_doi_keeps_a_title_without_the_part_number_in_its_group(tmp_path):
+    files = {
+        "lens.ris": BUSHFIRE_LENS_RIS,
+        "dimensions.ris": BUSHFIRE_DIMENSIONS_RIS,
+        "wos.ris": BUSHFIRE_WOS_RIS,
+    }
+    result = deduplicated(*read_exports(tmp_path, files).to_dict("records"))
+    assert result.group.tolist() == [0, 0, 0]
+    assert not result.splits
+
+
+def test_a_shared_doi_does_not_join_two_numbered_parts(tmp_path):
+    # The same DOI given to the second part as well: both titles hold numbers, and they
+    # differ, so the two parts are split however the third record joins them.
+    part_2 = BUSHFIRE_LENS_RIS.replace("Part 1", "Part 2").replace(
+        "ID  - 126-720-011-004-002", "ID  - 126-720-011-004-003"
+    )
+    files = {
+        "lens.ris": BUSHFIRE_LENS_RIS + "\n" + part_2,
+        "dimensions.ris": BUSHFIRE_DIMENSIONS_RIS,
+    }
+    result = deduplicated(*read_exports(tmp_path, files).to_dict("records"))
+    part_1_group, part_2_group, _ = result.group.tolist()
+    assert part_1_group != part_2_group
+    [split] = result.splits
+    assert split.why == "their titles hold different numbers"
