@@ -3,6 +3,7 @@ behind by a killed run, and inputs it will not overwrite or read twice."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -199,6 +200,98 @@ def test_abstracts_wait_aside_while_duplicates_are_found_and_come_back(tmp_path,
             ["unique.ris", "unique.csv", "unique.json", "groups.csv", "pairs.csv"]
         )
         assert not (out / ASIDE).exists()
+
+
+# One MDPI article as EBSCO's Environment Index gives it (pages "N.PAG": no pagination), here
+# as a tool written in R writes a file it read, an empty abstract as "NA"; and as Dimensions
+# gives it, with its article number and abstract (CiteSource, commit ea6f159,
+# vignettes/new_stage_data/envindex_100.ris record 16 and Dimensions_246.ris record 45,
+# notes, links and the abstract's later sentences left out). And an AGRIS record as
+# CiteSource wrote it (vignettes/working_example_data/AGRIS.ris record 1).
+EBSCO_NO_PAGES_RIS = """TY  - JOUR
+AU  - Alayan, Rahaf
+AU  - Rotich, Brian
+AU  - Lakner, Zolt\u00e1n
+T1  - A Comprehensive Framework for Forest Restoration after Forest Fires in Theory and Practice: A Systematic Review.
+JO  - Forests (19994907)
+JF  - Forests (19994907)
+Y1  - 2022/09//
+VL  - 13
+IS  - 9
+M3  - Article
+SP  - N.PAG
+EP  - N.PAG
+SN  - 19994907
+AB  - NA
+KW  - FOREST restoration
+KW  - FOREST fires
+KW  - POST-fire forests
+DO  - 10.3390/f13091354
+DP  - EBSCOhost
+DB  - egh
+ER  -
+"""
+DIMENSIONS_PAGES_RIS = """TY  - JOUR
+AN  - pub.1150521318
+TI  - A Comprehensive Framework for Forest Restoration after Forest Fires in Theory and Practice: A Systematic Review
+AU  - Alayan, Rahaf
+AU  - Rotich, Brian
+AU  - Lakner, Zolt\u00e1n
+PY  - 2022
+JO  - Forests
+VL  - 13
+IS  - 9
+SP  - 1354
+DO  - 10.3390/f13091354
+AB  - Incidences of forest fires have increased in recent decades largely as a result of climate change and human factors, resulting in great environmental and socioeconomic losses.
+ER  -
+"""  # noqa: E501
+AGRIS_NA_RIS = """TY  - JOUR
+AB  - NA
+AU  - Ahmad, S. S.
+AU  - Husain, S. Z.
+KW  - species
+PY  - 2008
+TI  - Ethno medicinal survey of plants from salt range (Kallar Kahar) of Pakistan
+VL  - v. 40
+ER  -
+"""
+
+
+def test_a_value_that_says_there_is_none_gives_way_in_the_merged_record(tmp_path, monkeypatch):
+    """A merged record takes a real abstract and real pages from another copy rather than
+    the kept record's "NA" and "N.PAG", and writes none where no copy has one; the records
+    keep what they were exported with, read in parallel or not, and the merged table of the
+    pipeline (abstracts in memory) is the same."""
+    import csv
+
+    from searchtrail.dedup.output import merged_records
+
+    texts = (EBSCO_NO_PAGES_RIS, DIMENSIONS_PAGES_RIS, AGRIS_NA_RIS)
+    for out, outcome in _run_both_ways(tmp_path, monkeypatch, *texts):
+        assert outcome.records["abstract"].tolist()[::2] == ["NA", "NA"]
+        assert outcome.records["pages"].tolist()[0] == "N.PAG-N.PAG"
+        with (out / "unique.csv").open(encoding="utf-8") as handle:
+            article, survey = csv.DictReader(handle)
+        assert article["record_id"] == "a.ris:1"  # the kept record: the more complete
+        assert article["journal"] == "Forests (19994907)"
+        assert article["abstract"].startswith("Incidences of forest fires")
+        assert (article["abstract_from"], article["pages"], article["pages_from"]) == (
+            "b.ris:1",
+            "1354",
+            "b.ris:1",
+        )
+        assert (survey["abstract"], survey["abstract_from"], survey["volume"]) == ("", "", "v. 40")
+        ris = (out / "unique.ris").read_text(encoding="utf-8")
+        assert "N.PAG" not in ris
+        assert "AB  - NA" not in ris
+        assert ris.count("AB  - ") == 1
+        items = json.loads((out / "unique.json").read_text(encoding="utf-8"))
+        assert items[0]["page"] == "1354"
+        assert "abstract" not in items[1]
+        in_memory = merged_records(outcome.records, outcome.result)
+        assert in_memory["abstract"].tolist() == [article["abstract"], ""]
+        assert in_memory["pages"].tolist()[0] == "1354"
 
 
 def test_abstracts_set_aside_are_read_one_at_a_time_as_they_were_written(tmp_path):

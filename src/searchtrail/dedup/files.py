@@ -32,7 +32,7 @@ from pyarrow import feather
 from searchtrail.dedup import processes
 from searchtrail.dedup.engine import DedupResult, Verdict, deduplicate, filled
 from searchtrail.dedup.handoff import write_unique_files
-from searchtrail.dedup.output import UniqueRecords, write_groups_csv, write_pairs_csv
+from searchtrail.dedup.output import NO_VALUE, UniqueRecords, write_groups_csv, write_pairs_csv
 from searchtrail.dedup.prepare import TextColumn, take_texts
 from searchtrail.dedup.verdicts import questions, read_verdicts, write_questions
 from searchtrail.errors import Problem, ReviewError
@@ -101,9 +101,12 @@ def _set_aside(records: pa.Table, path: Path) -> pa.Table:
     place = records.schema.get_field_index("abstract")
     abstracts = records.column(place)
     feather.write_feather(pa.table({"abstract": abstracts}), path, compression="uncompressed")
+    says_none = pc.fill_null(pc.match_substring_regex(abstracts, NO_VALUE["abstract"]), False)
     marks = pc.if_else(
         pa.array(filled(abstracts)),
-        pa.scalar(_FILLED, pa.large_string()),
+        # An abstract that says there is none is its own mark, so that the merged record
+        # sees it as such (:data:`~searchtrail.dedup.output.NO_VALUE`).
+        pc.if_else(says_none, abstracts, pa.scalar(_FILLED, pa.large_string())),
         pa.scalar("", pa.large_string()),
     )
     return records.set_column(place, "abstract", marks)

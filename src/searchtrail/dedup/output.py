@@ -125,7 +125,10 @@ class UniqueRecords:
             order = np.lexsort((multi, -score[multi], ~kept[multi], groups[multi]))
             ranked_rows = multi[order]
         for name in MERGED_FIELDS:
-            filled = np.concatenate([_filled(piece) for piece in self.values[name].pieces])
+            pieces = self.values[name].pieces
+            filled = np.concatenate([_filled(piece) for piece in pieces])
+            if name in NO_VALUE:
+                filled &= ~np.concatenate([_says_none(piece, NO_VALUE[name]) for piece in pieces])
             source_rows = self.keep_rows.copy()
             if multi.size:
                 with_value = ranked_rows[filled[ranked_rows]]
@@ -165,6 +168,9 @@ class UniqueRecords:
                 part[name] = self.origins.take(origin)
             else:
                 part[name] = self.values[name].take(self.sources[name][rows])
+                if name in NO_VALUE:
+                    traced = pa.array(self.traced[name][rows])
+                    part[name] = pc.if_else(traced, part[name], pa.scalar("", pa.large_string()))
         return part
 
     def frame(self) -> pd.DataFrame:
@@ -184,6 +190,8 @@ class UniqueRecords:
         for name in MERGED_FIELDS:
             source_rows = self.sources[name]
             merged[name] = table[name].take(source_rows).reset_index(drop=True)
+            if name in NO_VALUE:
+                merged[name] = merged[name].where(self.traced[name], "")
             origin = ids.take(source_rows).reset_index(drop=True)
             merged[f"{name}_from"] = origin.where(self.traced[name], "")
         return merged
@@ -264,6 +272,28 @@ def arrow_text(values: pd.Series) -> Text:
     if column.type != pa.large_string():
         column = column.cast(pa.large_string())
     return column
+
+
+_NO_NUMBER: Final = r"(?i)^\s*(?:NA|N/A|ahead[- ]of[- ]print)\s*$"
+NO_VALUE: Final = {
+    "abstract": r"(?i)^\s*(?:NA|N/A|\[?no abstract(?: available)?\.?\]?|abstract not available\.?)\s*$",
+    "pages": r"(?i)^\s*(?:n\.?\s?pag\.?(?:\s*-\s*n\.?\s?pag\.?)?|unpaginated|no-specified|NA|N/A)\s*$",
+    "volume": _NO_NUMBER,
+    "issue": _NO_NUMBER,
+}
+"""Values that say a field has none, by field (RE2 patterns): R's missing value ``NA``,
+which tools written in R (CiteSource, synthesisr, revtools) write into the empty fields of
+the files they export, and ``N/A``; the databases' ``No abstract available``; EBSCO's
+``N.PAG`` (no pagination), ``unpaginated`` and Ovid's ``No-Specified`` for pages;
+``ahead-of-print`` for a volume or issue not yet given. The merged record takes a real
+value from another copy in the group, or leaves the field empty; the records keep what they
+were exported with (their ids and the choice of the kept record do not change)."""
+
+
+def _says_none(values: Text, pattern: str) -> npt.NDArray[np.bool_]:
+    """Which values match ``pattern``, a value that says there is none."""
+    found = pc.fill_null(pc.match_substring_regex(values, pattern), False)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _filled(values: Text) -> npt.NDArray[np.bool_]:
