@@ -246,6 +246,23 @@ DO  - 10.3390/f13091354
 AB  - Incidences of forest fires have increased in recent decades largely as a result of climate change and human factors, resulting in great environmental and socioeconomic losses.
 ER  -
 """  # noqa: E501
+# Ovid MEDLINE's RIS with the journal's NLM id in IS (CiteSource, commit ea6f159,
+# vignettes/new_stage_data/medline_84.ris record 18; authors between the first and the last,
+# keywords and links left out).
+OVID_NLM_ID_RIS = """TY  - JOUR
+TI  - Wildfire smoke exposure during pregnancy and perinatal, obstetric, and early childhood health outcomes: A systematic review and meta-analysis.
+AU  - Foo, Damien
+AU  - Bell, Michelle L
+T2  - Environmental research
+PY  - 2024
+DO  - 10.1016/j.envres.2023.117527
+VL  - 241
+IS  - ei2, 0147621
+SP  - 117527
+SN  - 1096-0953
+DB  - Ovid MEDLINE(R)
+ER  -
+"""  # noqa: E501
 AGRIS_NA_RIS = """TY  - JOUR
 AB  - NA
 AU  - Ahmad, S. S.
@@ -267,12 +284,14 @@ def test_a_value_that_says_there_is_none_gives_way_in_the_merged_record(tmp_path
 
     from searchtrail.dedup.output import merged_records
 
-    texts = (EBSCO_NO_PAGES_RIS, DIMENSIONS_PAGES_RIS, AGRIS_NA_RIS)
+    texts = (EBSCO_NO_PAGES_RIS, DIMENSIONS_PAGES_RIS, AGRIS_NA_RIS, OVID_NLM_ID_RIS)
     for out, outcome in _run_both_ways(tmp_path, monkeypatch, *texts):
-        assert outcome.records["abstract"].tolist()[::2] == ["NA", "NA"]
+        assert outcome.records["abstract"].tolist()[:3:2] == ["NA", "NA"]
         assert outcome.records["pages"].tolist()[0] == "N.PAG-N.PAG"
+        assert outcome.records["issue"].tolist()[3] == "ei2, 0147621"
         with (out / "unique.csv").open(encoding="utf-8") as handle:
-            article, survey = csv.DictReader(handle)
+            article, survey, smoke = csv.DictReader(handle)
+        assert (smoke["volume"], smoke["issue"], smoke["issue_from"]) == ("241", "", "")
         assert article["record_id"] == "a.ris:1"  # the kept record: the more complete
         assert article["journal"] == "Forests (19994907)"
         assert article["abstract"].startswith("Incidences of forest fires")
@@ -286,12 +305,14 @@ def test_a_value_that_says_there_is_none_gives_way_in_the_merged_record(tmp_path
         assert "N.PAG" not in ris
         assert "AB  - NA" not in ris
         assert ris.count("AB  - ") == 1
+        assert "IS  - ei2" not in ris
         items = json.loads((out / "unique.json").read_text(encoding="utf-8"))
         assert items[0]["page"] == "1354"
         assert "abstract" not in items[1]
         in_memory = merged_records(outcome.records, outcome.result)
-        assert in_memory["abstract"].tolist() == [article["abstract"], ""]
+        assert in_memory["abstract"].tolist() == [article["abstract"], "", ""]
         assert in_memory["pages"].tolist()[0] == "1354"
+        assert in_memory["issue"].tolist() == ["9", "", ""]
 
 
 def test_abstracts_set_aside_are_read_one_at_a_time_as_they_were_written(tmp_path):

@@ -1535,3 +1535,53 @@ def test_a_shared_doi_does_not_join_two_numbered_parts(tmp_path):
     assert part_1_group != part_2_group
     [split] = result.splits
     assert split.why == "their titles hold different numbers"
+
+
+# One AGRIS record as AGRIS gives it and as a reference manager's file gives it, neither
+# with the journal's name (CiteSource, commit ea6f159, vignettes/working_example_data/AGRIS.ris
+# record 1 and RM.ris record 19; keywords after the first left out).
+AGRIS_NO_JOURNAL_RIS = """TY  - JOUR
+AB  - NA
+AU  - Ahmad, S. S.
+AU  - Husain, S. Z.
+KW  - species
+PY  - 2008
+ST  - Ethno medicinal survey of plants from salt range (Kallar Kahar) of Pakistan
+TI  - Ethno medicinal survey of plants from salt range (Kallar Kahar) of Pakistan
+VL  - v. 40
+ID  - 4202
+ER  -
+"""
+RM_NO_JOURNAL_RIS = """TY  - GEN
+AB  - NA
+AU  - Ahmad, S. S.
+AU  - Husain, S. Z.
+KW  - drug plants
+PY  - 2008
+ST  - Ethno medicinal survey of plants from salt range (Kallar Kahar) of Pakistan
+TI  - Ethno medicinal survey of plants from salt range (Kallar Kahar) of Pakistan
+VL  - v. 40
+ID  - 4305
+ER  -
+"""
+
+
+def test_a_volume_agrees_where_neither_record_names_its_journal(tmp_path):
+    # Nothing disagrees: the same title, authors, year and volume, and no journal name on
+    # either side to be compatible or not.
+    files = {"agris.ris": AGRIS_NO_JOURNAL_RIS, "rm.ris": RM_NO_JOURNAL_RIS}
+    result = deduplicated(*read_exports(tmp_path, files).to_dict("records"))
+    [pair] = result.pairs.itertuples()
+    assert (pair.decision, pair.reason) == ("duplicate", "title, authors and volume")
+
+
+def test_a_journal_named_on_one_side_only_is_not_known_to_agree(tmp_path):
+    # One record names a journal and the other does not: the volume may be another
+    # journal's, so the pair stays a question, as before.
+    named = AGRIS_NO_JOURNAL_RIS.replace(
+        "VL  - v. 40", "VL  - v. 40\nT2  - Pakistan Journal of Botany"
+    )
+    files = {"agris.ris": named, "rm.ris": RM_NO_JOURNAL_RIS}
+    result = deduplicated(*read_exports(tmp_path, files).to_dict("records"))
+    [pair] = result.pairs.itertuples()
+    assert pair.decision == "uncertain"

@@ -107,6 +107,8 @@ class Comparison:
     """Neither record names an author."""
     no_journal: npt.NDArray[np.bool_]
     """Neither record names a journal, volume or issue: reports, books, web pages."""
+    no_journal_names: npt.NDArray[np.bool_]
+    """Neither record names a journal (whatever their volumes and issues)."""
     first_same: npt.NDArray[np.bool_]
     """The first authors' surnames can name one person (:func:`normalise.same_person`: a
     particle dropped or moved, a compound surname given in part)."""
@@ -456,8 +458,8 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         )
     )
     del page_i
-    no_journal = (volume_i < 0) & (volume_j < 0) & (issue_i < 0) & (issue_j < 0) & (journals[i] < 0)
-    no_journal &= journals[j] < 0
+    no_journal_names = (journals[i] < 0) & (journals[j] < 0)
+    no_journal = (volume_i < 0) & (volume_j < 0) & (issue_i < 0) & (issue_j < 0) & no_journal_names
     volume = _agreement(volume_i, volume_j)
     issue = _agreement(issue_i, issue_j)
     ahead_of_print = ((volume_i < 0) & (volume_j >= 0) & (p.year[j] - p.year[i] == 1)) | (
@@ -524,6 +526,7 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         publisher=_field_agreement(p.publisher, i, j),
         no_authors=no_surnames[i] & no_surnames[j],
         no_journal=no_journal,
+        no_journal_names=no_journal_names,
         first_same=first_same,
         page_gap=_page_gap(p, i, j),
         page_one=(p.page[i] == "1") | (p.page[j] == "1"),

@@ -397,7 +397,8 @@ RULES: Final[tuple[Rule, ...]] = (
     Rule(
         "title, authors and volume",
         "same title (four words or more), authors agree, year within one (online and print), "
-        "same volume, compatible journal, no disagreement on issue or pages",
+        "same volume, compatible journal (or neither record names one), no disagreement on "
+        "issue or pages",
         lambda e: (
             e.fuzzy_allowed
             & e.same_title
@@ -405,7 +406,7 @@ RULES: Final[tuple[Rule, ...]] = (
             & e.year_ok
             & (e.c.volume == 1)
             & (e.c.page != -1)
-            & (e.c.journal >= 1)
+            & ((e.c.journal >= 1) | e.c.no_journal_names)
             & (e.c.issue != -1)
             & ~e.c.short_title
         ),
