@@ -1585,3 +1585,39 @@ def test_a_journal_named_on_one_side_only_is_not_known_to_agree(tmp_path):
     result = deduplicated(*read_exports(tmp_path, files).to_dict("records"))
     [pair] = result.pairs.itertuples()
     assert pair.decision == "uncertain"
+
+
+def test_two_issues_of_one_volume_stay_one_work_where_they_share_a_pubmed_id(tmp_path):
+    # A PubMed id names one work as a DOI does: the two placements are a database's error,
+    # and the pair rule that merged the two by their identifier stands.
+    pmid = "AN  - 20000000\nDB  - MEDLINE\n"
+    both = CAB_TWO_ISSUES_RIS.replace("ID  - 3778\n", f"ID  - 3778\n{pmid}").replace(
+        "ID  - 3781\n", f"ID  - 3781\n{pmid}"
+    )
+    table = read_exports(tmp_path, {"cab.ris": both, "tiab.ris": TIAB_NO_ISSUE_RIS})
+    result = deduplicated(*table.to_dict("records"))
+    assert result.group.tolist() == [0, 0, 0]
+    assert not result.splits
+
+
+def test_two_issues_starting_at_page_1_are_not_placed_by_their_pages(tmp_path):
+    # Page 1 is where every electronic article of an issue starts: pages from 1 place
+    # nothing, so they do not make two works.
+    from_one = CAB_TWO_ISSUES_RIS.replace("SP  - 1197-1208", "SP  - 1-12")
+    copy = TIAB_NO_ISSUE_RIS.replace("SP  - 1197-1208", "SP  - 1-12")
+    table = read_exports(tmp_path, {"cab.ris": from_one, "tiab.ris": copy})
+    result = deduplicated(*table.to_dict("records"))
+    assert not any("two issues" in split.why for split in result.splits)
+
+
+@pytest.mark.parametrize("nothing", ["NA", "ahead-of-print", "Epub ahead of print", "In press"])
+def test_volumes_that_say_there_is_none_do_not_agree(tmp_path, nothing):
+    # R writes an empty volume as NA, a record ahead of print names none: two such records
+    # without a journal are not placed in one volume, and stay a question.
+    files = {
+        "agris.ris": AGRIS_NO_JOURNAL_RIS.replace("VL  - v. 40", f"VL  - {nothing}"),
+        "rm.ris": RM_NO_JOURNAL_RIS.replace("VL  - v. 40", f"VL  - {nothing}"),
+    }
+    result = deduplicated(*read_exports(tmp_path, files).to_dict("records"))
+    [pair] = result.pairs.itertuples()
+    assert pair.decision == "uncertain"

@@ -452,7 +452,8 @@ def _conflict(
             first, second = min(mine[kind]), min(theirs[kind])
             return f"different {label(kind)} ({first}, {second})"
     same_doi = bool(p.doi[a]) and p.doi[a] == p.doi[b]
-    if not same_doi and _two_places(p, a, b):
+    identified = same_doi or any(mine[kind] & theirs[kind] for kind in mine.keys() & theirs.keys())
+    if not identified and _two_places(p, a, b):
         return (
             f"they are placed in two issues of volume {p.volume[a]} ({p.issue[a]}, "
             f"{p.issue[b]}) at pages that do not meet"
@@ -469,7 +470,7 @@ def _conflict(
     if (
         p.title_numbers[a] != p.title_numbers[b]
         and not cited
-        and not (same_doi and not (p.title_numbers[a] and p.title_numbers[b]))
+        and not (identified and not (p.title_numbers[a] and p.title_numbers[b]))
         and not same_numbers_in_words(p.title[a], p.title[b])
     ):
         length = int(min(p.title_length[a], p.title_length[b]))
@@ -482,8 +483,8 @@ def _maybe_two_places(
     p: Prepared, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.bool_]:
     """Pairs that may be placed in two issues of one volume (:func:`_two_places`): the same
-    volume, two issues and two first pages, neither an article number nor in a
-    supplement."""
+    volume, two issues and two first pages, neither an article number nor in a supplement,
+    nor page 1 (an electronic article's page count, which places nothing)."""
     return np.asarray(
         (p.volume[a] != "")
         & (p.volume[a] == p.volume[b])
@@ -492,6 +493,8 @@ def _maybe_two_places(
         & (p.issue[a] != p.issue[b])
         & (p.page[a] != "")
         & (p.page[b] != "")
+        & (p.page[a] != "1")
+        & (p.page[b] != "1")
         & (p.page[a] != p.page[b])
         & ~p.article_number[a]
         & ~p.article_number[b]

@@ -451,11 +451,16 @@ def supplement(text: str, *, volume: bool = False) -> tuple[str, str]:
     return (issue.group(1) if issue else ""), label
 
 
+_NO_VOLUME: Final = re.compile(r"na|n/a|(?:epub )?ahead[- ]of[- ]print|in press")
+"""A volume field that says there is none: R's missing value, or an article not yet in a
+volume. Two such fields do not agree on a volume."""
+
+
 def volume(text: str) -> str:
     """The volume number: its leading digits, without a supplement note ("61 (Supplement 1)"
     gives '61'); '' when the value is a fragment such as "1)" or only a supplement number."""
     value = text.strip().lower() if text else ""
-    if not value:
+    if not value or _NO_VOLUME.fullmatch(value):
         return ""
     value = value.split("(")[0]
     if ")" in value:

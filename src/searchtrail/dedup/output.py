@@ -274,10 +274,13 @@ def arrow_text(values: pd.Series) -> Text:
     return column
 
 
-_NO_NUMBER: Final = r"(?i)^\s*(?:NA|N/A|ahead[- ]of[- ]print)\s*$"
+_NO_NUMBER: Final = r"(?i)^\s*(?:NA|N/A|(?:epub )?ahead[- ]of[- ]print|in press)\s*$"
 _NLM_ID: Final = r"(?i)^\s*(?:[0-9a-z]{3,4},\s*)?(?:\d{7}|\d{9}|\d{7}r)(?:,\s*[0-9a-z]{3,4})?\s*$"
 NO_VALUE: Final = {
-    "abstract": r"(?i)^\s*(?:NA|N/A|\[?no abstract(?: available)?\.?\]?|abstract not available\.?)\s*$",
+    "abstract": (
+        r"(?i)^\s*(?:NA|N/A|not available"
+        r"|\[?(?:no abstract(?: available)?|abstract (?:not available|unavailable))\.?\]?)\s*$"
+    ),
     "pages": r"(?i)^\s*(?:n\.?\s?pag\.?(?:\s*-\s*n\.?\s?pag\.?)?|unpaginated|no-specified|NA|N/A)\s*$",
     "volume": _NO_NUMBER,
     "issue": f"{_NO_NUMBER}|{_NLM_ID}",
@@ -286,7 +289,7 @@ NO_VALUE: Final = {
 ``NA``, which tools written in R (CiteSource, synthesisr, revtools) write into the empty
 fields of the files they export, and ``N/A``; the databases' ``No abstract available``;
 EBSCO's ``N.PAG`` (no pagination), ``unpaginated`` and Ovid's ``No-Specified`` for pages;
-``ahead-of-print`` for a volume or issue not yet given; and as an issue, the journal's NLM
+``ahead-of-print`` or ``in press`` for a volume or issue not yet given; and as an issue, the journal's NLM
 id (``0147621``, ``101676033``, ``2985151R``, with or without its three-letter code: ``ei2,
 0147621``), which Ovid MEDLINE's RIS writes in ``IS`` where an article has no issue, while no
 issue is numbered in millions. The merged record takes a real value from another copy in the
