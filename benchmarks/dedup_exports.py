@@ -50,8 +50,8 @@ def measure(folder: Path, out: Path) -> dict[str, object]:
     outcome = run(paths, out, ids="key", keep_abstracts=False)
     seconds = time.perf_counter() - started
     result = outcome.result
-    decisions = result.pairs["decision"].value_counts()
-    kinds = {k: int((result.merge_kind == k).sum()) for k in ("identifier", "fuzzy")}
+    decisions = result.decided
+    kinds = result.removed_by
     reasons = collections.Counter(split.why for split in result.splits)
     return {
         "folder": folder.name,
@@ -61,8 +61,8 @@ def measure(folder: Path, out: Path) -> dict[str, object]:
         "removed": len(result.record_ids) - int(result.groups),
         "by_identifier": kinds["identifier"],
         "by_fuzzy_rules": kinds["fuzzy"],
-        "linked_pairs": int(decisions.get("linked version", 0)),
-        "uncertain_pairs": int(decisions.get("uncertain", 0)),
+        "linked_pairs": decisions["linked version"],
+        "uncertain_pairs": decisions["uncertain"],
         "splits": len(result.splits),
         "split_reasons": dict(sorted(reasons.items())),
         "split_records": [[split.record_a, split.record_b, split.why] for split in result.splits],

@@ -24,6 +24,7 @@ from searchtrail.errors import ReviewError
 from searchtrail.records.reader import read_export
 from searchtrail.records.table import RecordColumns, RecordIds
 from tests.conftest import DATA
+from tests.test_dedup_vetoes import AGRIS_NO_JOURNAL_RIS
 
 EXPORTS = DATA / "exports"
 FILES = [
@@ -207,7 +208,7 @@ def test_abstracts_wait_aside_while_duplicates_are_found_and_come_back(tmp_path,
 # gives it, with its article number and abstract (CiteSource, commit ea6f159,
 # vignettes/new_stage_data/envindex_100.ris record 16 and Dimensions_246.ris record 45,
 # notes, links and the abstract's later sentences left out). And an AGRIS record as
-# CiteSource wrote it (vignettes/working_example_data/AGRIS.ris record 1).
+# CiteSource wrote it (AGRIS_NO_JOURNAL_RIS, with its abstract "NA").
 EBSCO_NO_PAGES_RIS = """TY  - JOUR
 AU  - Alayan, Rahaf
 AU  - Rotich, Brian
@@ -263,16 +264,6 @@ SN  - 1096-0953
 DB  - Ovid MEDLINE(R)
 ER  -
 """  # noqa: E501
-AGRIS_NA_RIS = """TY  - JOUR
-AB  - NA
-AU  - Ahmad, S. S.
-AU  - Husain, S. Z.
-KW  - species
-PY  - 2008
-TI  - Ethno medicinal survey of plants from salt range (Kallar Kahar) of Pakistan
-VL  - v. 40
-ER  -
-"""
 
 
 def test_a_value_that_says_there_is_none_gives_way_in_the_merged_record(tmp_path, monkeypatch):
@@ -284,7 +275,7 @@ def test_a_value_that_says_there_is_none_gives_way_in_the_merged_record(tmp_path
 
     from searchtrail.dedup.output import merged_records
 
-    texts = (EBSCO_NO_PAGES_RIS, DIMENSIONS_PAGES_RIS, AGRIS_NA_RIS, OVID_NLM_ID_RIS)
+    texts = (EBSCO_NO_PAGES_RIS, DIMENSIONS_PAGES_RIS, AGRIS_NO_JOURNAL_RIS, OVID_NLM_ID_RIS)
     for out, outcome in _run_both_ways(tmp_path, monkeypatch, *texts):
         assert outcome.records["abstract"].tolist()[:3:2] == ["NA", "NA"]
         assert outcome.records["pages"].tolist()[0] == "N.PAG-N.PAG"

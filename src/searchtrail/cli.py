@@ -63,8 +63,8 @@ def cmd_dedup(args: argparse.Namespace) -> int:
         keep_abstracts=False,
     )
     result = outcome.result
-    kinds = {k: int((result.merge_kind == k).sum()) for k in ("identifier", "fuzzy", "manual")}
-    decisions = result.pairs["decision"].value_counts()
+    kinds = result.removed_by
+    decisions = result.decided
     print(f"{len(result.record_ids):,} records, {result.groups:,} unique")
     print(
         f"{len(result.record_ids) - result.groups:,} duplicates removed: "
@@ -73,8 +73,8 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     )
     asked = f" ({outcome.new_questions:,} new in {args.verdicts})" if args.verdicts else ""
     print(
-        f"{int(decisions.get('linked version', 0)):,} pairs linked as versions of one work, "
-        f"{int(decisions.get('uncertain', 0)):,} uncertain pairs{asked}"
+        f"{decisions['linked version']:,} pairs linked as versions of one work, "
+        f"{decisions['uncertain']:,} uncertain pairs{asked}"
     )
     if outcome.skipped:
         print(f"{len(outcome.skipped):,} records could not be read and were skipped:")

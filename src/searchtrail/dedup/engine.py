@@ -136,6 +136,18 @@ class DedupResult:
         """How many unique records remain."""
         return int(self.kept.sum())
 
+    @property
+    def removed_by(self) -> dict[str, int]:
+        """How many records were removed by how they were linked to the kept record: by an
+        ``identifier``, by the ``fuzzy`` rules, by a person (``manual``)."""
+        return {kind: int((self.merge_kind == kind).sum()) for kind in _KIND_RANK}
+
+    @property
+    def decided(self) -> dict[str, int]:
+        """How many compared pairs each decision has (a decision no pair has counts 0)."""
+        counts = self.pairs["decision"].value_counts()
+        return {decision: int(counts.get(decision, 0)) for decision in DECISION_NAMES.values()}
+
 
 def deduplicate(
     records: pd.DataFrame,

@@ -451,9 +451,12 @@ def supplement(text: str, *, volume: bool = False) -> tuple[str, str]:
     return (issue.group(1) if issue else ""), label
 
 
-_NO_VOLUME: Final = re.compile(r"na|n/a|(?:epub )?ahead[- ]of[- ]print|in press")
-"""A volume field that says there is none: R's missing value, or an article not yet in a
-volume. Two such fields do not agree on a volume."""
+NO_NUMBER: Final = r"na|n/a|(?:epub )?ahead[- ]of[- ]print|in press"
+"""A volume or issue field that says there is none, in lower case (a pattern for Python
+and Arrow alike): R's missing value, or an article not yet in a volume. Two such fields do
+not agree on a volume; the merged record takes another copy's instead
+(:data:`~searchtrail.dedup.output.NO_VALUE`)."""
+_NO_VOLUME: Final = re.compile(NO_NUMBER)
 
 
 def volume(text: str) -> str:

@@ -30,7 +30,7 @@ import pyarrow.csv as arrow_csv
 
 from searchtrail.arrowtext import Text, mapped, recomputed
 from searchtrail.dedup.engine import DedupResult
-from searchtrail.dedup.normalise import full_end
+from searchtrail.dedup.normalise import NO_NUMBER, full_end
 from searchtrail.fileio import write_chunks, write_text
 from searchtrail.records.fields import STANDARD_FIELDS, type_parts
 
@@ -274,7 +274,7 @@ def arrow_text(values: pd.Series) -> Text:
     return column
 
 
-_NO_NUMBER: Final = r"(?i)^\s*(?:NA|N/A|(?:epub )?ahead[- ]of[- ]print|in press)\s*$"
+_NO_NUMBER: Final = rf"(?i)^\s*(?:{NO_NUMBER})\s*$"
 _NLM_ID: Final = r"(?i)^\s*(?:[0-9a-z]{3,4},\s*)?(?:\d{7}|\d{9}|\d{7}r)(?:,\s*[0-9a-z]{3,4})?\s*$"
 NO_VALUE: Final = {
     "abstract": (
