@@ -714,3 +714,32 @@ def test_pairs_compared_among_their_own_records_compare_as_among_all():
             continue
         mine, theirs = getattr(whole, field.name), getattr(own, field.name)
         assert np.asarray(mine).tolist() == np.asarray(theirs).tolist(), field.name
+
+
+def test_candidate_pairs_are_the_same_whatever_the_number_of_threads():
+    """The keys are made in threads, several at a time; the pairs, and their order, do not
+    depend on how many run at once or which finishes first (real export files, each record
+    again under another record's authors so that every key has blocks)."""
+    import numpy as np
+
+    from searchtrail.dedup.candidates import candidate_pairs
+    from searchtrail.dedup.files import read_files
+    from searchtrail.dedup.prepare import prepare
+    from tests.conftest import DATA
+
+    exports = [*(DATA / "exports").rglob("*.ris"), *(DATA / "exports").rglob("*.nbib")]
+    records, _ = read_files(sorted(exports), ids="position", skip_unreadable=True)
+    others = records.assign(
+        record_id=records["record_id"] + "-other",
+        authors=np.roll(records["authors"].to_numpy(), 1),
+    )
+    prepared = prepare(pd.concat([records, others], ignore_index=True))
+    one = candidate_pairs(prepared, workers=1)
+    pairs = set(zip(one[0].tolist(), one[1].tolist(), strict=True))
+    assert len(pairs) == len(one[0]) >= len(records)
+    assert all(a < b for a, b in pairs)
+    assert sorted(pairs) == list(zip(one[0].tolist(), one[1].tolist(), strict=True))
+    for workers in (2, 4):
+        many = candidate_pairs(prepared, workers=workers)
+        assert many[0].tolist() == one[0].tolist()
+        assert many[1].tolist() == one[1].tolist()

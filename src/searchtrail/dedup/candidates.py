@@ -23,7 +23,8 @@ its twin that way, and anywhere in the block when sorted from the start.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import numpy.typing as npt
@@ -151,28 +152,36 @@ def _title_keys(titles: pa.DictionaryArray) -> Iterator[tuple[npt.NDArray[np.int
     yield _key_codes(end)[title_codes], _BACKWARD
 
 
-def blocking_keys(
-    p: Prepared, titles: pa.DictionaryArray
-) -> Iterator[tuple[npt.NDArray[np.int64], bool]]:
-    """Each blocking key of every record, one key at a time, as :func:`_key_codes` (records
-    with the same number share the key; -1 means: no key), and whether its large blocks
-    are sorted by the title read backwards.
+Key = Callable[[], list[tuple[npt.NDArray[np.int64], bool]]]
+"""A blocking key, made when called: its numbers for every record, as :func:`_key_codes`
+(records with the same number share the key; -1 means: no key), and whether its large
+blocks are sorted by the title read backwards; the title's keys come as three."""
 
-    ``titles`` are the records' titles, dictionary-encoded."""
-    yield _key_codes(_text(p.doi)), _FORWARD
+
+def blocking_keys(p: Prepared, titles: pa.DictionaryArray) -> list[Key]:
+    """Each blocking key of every record (:data:`Key`). ``titles`` are the records' titles,
+    dictionary-encoded."""
+
+    def year() -> pa.Array:
+        years = pa.array(p.year)
+        return pc.if_else(pc.equal(years, 0), "", pc.cast(years, pa.large_string()))
+
+    def typed(kind: str) -> Key:
+        return lambda: [
+            (_key_codes(_text([min(ids[kind]) if kind in ids else "" for ids in p.ids])), _FORWARD)
+        ]
+
     kinds = sorted({kind for ids in p.ids for kind in ids})
-    for kind in kinds:
-        typed = _text([min(ids[kind]) if kind in ids else "" for ids in p.ids])
-        yield _key_codes(typed), _FORWARD
-    yield from _title_keys(titles)
-    yield _rare_words(titles), _FORWARD
-    year = pc.if_else(
-        pc.equal(pa.array(p.year), 0), "", pc.cast(pa.array(p.year), pa.large_string())
-    )
-    yield _key_codes(_joined(p.first_author, year, p.page)), _FORWARD
-    yield _key_codes(_joined(p.volume, p.page, year)), _FORWARD
-    yield _key_codes(_joined(p.first_author, year, p.volume)), _FORWARD
-    yield _key_codes(_joined(p.first_author, p.volume, p.page)), _FORWARD
+    return [
+        lambda: [(_key_codes(_text(p.doi)), _FORWARD)],
+        *[typed(kind) for kind in kinds],
+        lambda: list(_title_keys(titles)),
+        lambda: [(_rare_words(titles), _FORWARD)],
+        lambda: [(_key_codes(_joined(p.first_author, year(), p.page)), _FORWARD)],
+        lambda: [(_key_codes(_joined(p.volume, p.page, year())), _FORWARD)],
+        lambda: [(_key_codes(_joined(p.first_author, year(), p.volume)), _FORWARD)],
+        lambda: [(_key_codes(_joined(p.first_author, p.volume, p.page)), _FORWARD)],
+    ]
 
 
 def _ranks(titles: pa.DictionaryArray, dictionary: pa.Array) -> npt.NDArray[np.int64]:
@@ -195,28 +204,43 @@ def _merged(first: npt.NDArray[np.int64], second: npt.NDArray[np.int64]) -> npt.
     return both[np.concatenate(([True], both[1:] != both[:-1]))]
 
 
-def candidate_pairs(p: Prepared) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+def candidate_pairs(
+    p: Prepared, *, workers: int = 2
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """All candidate pairs (i < j), without repeats, in a stable order (of i, then j).
 
-    Each key's pairs are merged into those of the keys before as soon as they are found,
-    so that only the distinct pairs are held, not every key's; and the memory a key's
-    values took goes back to the system before the next key's are made (Arrow's allocator
-    would keep it). Keys made from the title alone are found for each distinct title (the
-    titles are numbered by a hash of the records' texts, not turned into Arrow text one
-    record at a time)."""
+    The keys are made and their pairs found ``workers`` keys at a time, in threads: sorting
+    and Arrow's functions run outside Python's interpreter lock, so the threads share the
+    cores. Each key's distinct pairs are merged into those of the keys before as soon as
+    they are found, so that only the distinct pairs are held, not every key's; and the
+    memory a key's values took goes back to the system (Arrow's allocator would keep it).
+    Keys made from the title alone are found for each distinct title (the titles are
+    numbered by a hash of the records' texts, not turned into Arrow text one record at a
+    time). The pairs are the same, in the same order, whatever the number of workers."""
     codes = _NONE
     title_codes, distinct_titles = pd.factorize(p.title)
     titles = pa.DictionaryArray.from_arrays(
         pa.array(title_codes, type=pa.int32()), _text(distinct_titles)
     )
     del title_codes, distinct_titles
-    forward = _ranks(titles, titles.dictionary)
-    backward = _ranks(titles, pc.utf8_reverse(titles.dictionary))
-    for keys, reverse in blocking_keys(p, titles):
-        rank = backward if reverse else forward
-        codes = _merged(codes, _unique(np.concatenate([*_pairs_for_key(keys, rank), _NONE])))
-        del keys
-        pa.default_memory_pool().release_unused()
+    with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
+        forward = pool.submit(_ranks, titles, titles.dictionary)
+        backward = pool.submit(_ranks, titles, pc.utf8_reverse(titles.dictionary))
+
+        def pairs(key: Key) -> npt.NDArray[np.int64]:
+            found = _NONE
+            for keys, reverse in key():
+                rank = (backward if reverse else forward).result()
+                found = _merged(
+                    found, _unique(np.concatenate([*_pairs_for_key(keys, rank), _NONE]))
+                )
+                del keys
+            return found
+
+        for found in pool.map(pairs, blocking_keys(p, titles)):
+            codes = _merged(codes, found)
+            del found
+            pa.default_memory_pool().release_unused()
     return codes // p.n, codes % p.n
 
 

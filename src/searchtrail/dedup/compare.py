@@ -14,6 +14,7 @@ integers: a million pairs hold many columns, and no value or comparison changes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -421,16 +422,36 @@ def _missing(values: npt.NDArray[np.object_], i: Ints, j: Ints) -> npt.NDArray[n
     return np.asarray(empty[i] | empty[j], dtype=bool)
 
 
-def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
-    """Score every candidate pair (i[k], j[k])."""
+def _scores(p: Prepared, i: Ints, j: Ints, workers: int) -> tuple[Floats, ...]:
+    """The similarity scores of every pair: title (:func:`fuzz.ratio` and
+    :func:`fuzz.token_set_ratio`), surnames, author words and first author (-1 where either
+    record has none of them)."""
     title, tokens = _similarities(p.title, i, j, (fuzz.ratio, fuzz.token_set_ratio), workers)
     (authors,) = _similarities(p.surnames, i, j, (fuzz.token_set_ratio,), workers)
-    no_surnames = np.asarray(p.surnames == "", dtype=bool)
-    authors[no_surnames[i] | no_surnames[j]] = -1.0
+    authors[_missing(p.surnames, i, j)] = -1.0
     (words,) = _similarities(p.author_words, i, j, (fuzz.token_set_ratio,), workers)
     words[_missing(p.author_words, i, j)] = -1.0
     (first,) = _similarities(p.first_author, i, j, (fuzz.ratio,), workers)
     first[_missing(p.first_author, i, j)] = -1.0
+    return title, tokens, authors, words, first
+
+
+def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
+    """Score every candidate pair (i[k], j[k]).
+
+    The similarity scores are made in a second thread while this one compares the other
+    fields: the scorers run outside Python's interpreter lock, so the two share the cores."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scoring = pool.submit(_scores, p, i, j, workers)
+        try:
+            return _compared(p, i, j, scoring)
+        finally:
+            scoring.cancel()
+
+
+def _compared(p: Prepared, i: Ints, j: Ints, scoring: Future[tuple[Floats, ...]]) -> Comparison:
+    """:func:`compare`, the similarity scores taken from ``scoring`` once the fields that do
+    not need them are compared."""
     years_i, years_j = p.year[i], p.year[j]
     year_gap = np.where((years_i > 0) & (years_j > 0), np.abs(years_i - years_j), -1)
     del years_i, years_j
@@ -443,21 +464,7 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
     (journals,) = _codes(p.journal)
     volume_i, volume_j = volumes[i], volumes[j]
     issue_i, issue_j = issues[i], issues[j]
-    page_i = pages[i]
-    # Only pairs whose authors no score calls alike, and that other evidence could call one
-    # work (a close title, or the same volume and first page), are looked at name by name.
-    unsure = (
-        (authors >= 0)
-        & (authors < 80)
-        & (first < 85)
-        & (words < 90)
-        & (
-            (title >= 85)
-            | (tokens >= 90)
-            | ((volume_i == volume_j) & (page_i == pages[j]) & (page_i >= 0))
-        )
-    )
-    del page_i
+    same_place = (volume_i == volume_j) & (pages[i] == pages[j]) & (pages[i] >= 0)
     no_journal_names = (journals[i] < 0) & (journals[j] < 0)
     no_journal = (volume_i < 0) & (volume_j < 0) & (issue_i < 0) & (issue_j < 0) & no_journal_names
     volume = _agreement(volume_i, volume_j)
@@ -470,6 +477,36 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
     in_supplement = p.supplement != ""
     supplement[(in_supplement[i] & (issue_j >= 0)) | (in_supplement[j] & (issue_i >= 0))] = -1
     del volume_i, volume_j, issue_i, issue_j
+    title_words = p.title_words.astype(np.int32)
+    short_title = (title_words[i] < 4) | (title_words[j] < 4)
+    no_surnames = np.asarray(p.surnames == "", dtype=bool)
+    fields = {
+        "doi": _field_agreement(p.doi, i, j),
+        "ids": _id_agreement(p.ids, i, j),
+        "anonymous": p.anonymous[i] | p.anonymous[j],
+        "markers_i": p.markers[i].astype(np.int8),
+        "markers_j": p.markers[j].astype(np.int8),
+        "title_words": np.minimum(title_words[i], title_words[j]),
+        "numbers_differ": _numbers_differ(p, i, j),
+        "url": _field_agreement(p.url, i, j),
+        "publisher": _field_agreement(p.publisher, i, j),
+        "no_authors": no_surnames[i] & no_surnames[j],
+        "page_gap": _page_gap(p, i, j),
+        "page_one": (p.page[i] == "1") | (p.page[j] == "1"),
+        "one_page": _one_page(p, i, j),
+        "article_number": _same_article_number(p, i, j),
+    }
+    title, tokens, authors, words, first = scoring.result()
+    # Only pairs whose authors no score calls alike, and that other evidence could call one
+    # work (a close title, or the same volume and first page), are looked at name by name.
+    unsure = (
+        (authors >= 0)
+        & (authors < 80)
+        & (first < 85)
+        & (words < 90)
+        & ((title >= 85) | (tokens >= 90) | same_place)
+    )
+    del same_place
     first_same = _first_same(
         p,
         i,
@@ -477,8 +514,6 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         first,
         (authors < 80) & (first < 85) & (words < 90) & ((title >= 88) | (tokens >= 95)),
     )
-    title_words = p.title_words.astype(np.int32)
-    short_title = (title_words[i] < 4) | (title_words[j] < 4)
     # The pairs an abstract can decide: a title and authors alike in one journal, and either
     # a short title in one volume and year where one record lacks the issue (and is in no
     # supplement), or a longer title where one record is ahead of print.
@@ -506,32 +541,19 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
         first_author=first,
         author_words=words,
         year_gap=year_gap.astype(np.int64),
-        doi=_field_agreement(p.doi, i, j),
-        ids=_id_agreement(p.ids, i, j),
         volume=volume,
         issue=issue,
         supplement=supplement,
         same_author_list=_same_author_list(p, i, j, short_title & (title >= 97) & (authors >= 95)),
-        anonymous=p.anonymous[i] | p.anonymous[j],
         page=page,
         last_page=last_page,
         journal=journal,
-        markers_i=p.markers[i].astype(np.int8),
-        markers_j=p.markers[j].astype(np.int8),
         short_title=short_title,
-        title_words=np.minimum(title_words[i], title_words[j]),
-        numbers_differ=_numbers_differ(p, i, j),
         authors_disjoint=_authors_disjoint(p, i, j, unsure),
-        url=_field_agreement(p.url, i, j),
-        publisher=_field_agreement(p.publisher, i, j),
-        no_authors=no_surnames[i] & no_surnames[j],
         no_journal=no_journal,
         no_journal_names=no_journal_names,
         first_same=first_same,
-        page_gap=_page_gap(p, i, j),
-        page_one=(p.page[i] == "1") | (p.page[j] == "1"),
-        one_page=_one_page(p, i, j),
-        article_number=_same_article_number(p, i, j),
         ahead_of_print=ahead_of_print,
         same_abstract=_same_abstract(p, i, j, abstract_needed),
+        **fields,
     )
