@@ -23,8 +23,11 @@ its twin that way, and anywhere in the block when sorted from the start.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -152,35 +155,46 @@ def _title_keys(titles: pa.DictionaryArray) -> Iterator[tuple[npt.NDArray[np.int
     yield _key_codes(end)[title_codes], _BACKWARD
 
 
-Key = Callable[[], list[tuple[npt.NDArray[np.int64], bool]]]
-"""A blocking key, made when called: its numbers for every record, as :func:`_key_codes`
-(records with the same number share the key; -1 means: no key), and whether its large
-blocks are sorted by the title read backwards; the title's keys come as three."""
+class Key(NamedTuple):
+    """A blocking key: ``make()`` gives its numbers for every record, as :func:`_key_codes`
+    (records with the same number share the key; -1 means: no key), and whether its large
+    blocks are sorted by the title read backwards (the title's keys come as three)."""
+
+    make: Callable[[], list[tuple[npt.NDArray[np.int64], bool]]]
+    large: bool = False
+    """Made from every word of every distinct title: several times the memory of another
+    key, so that no two are made at once."""
 
 
 def blocking_keys(p: Prepared, titles: pa.DictionaryArray) -> list[Key]:
-    """Each blocking key of every record (:data:`Key`). ``titles`` are the records' titles,
-    dictionary-encoded."""
+    """Each blocking key of every record (:class:`Key`), the largest first and the other
+    large one after several small ones, so that two threads rarely wait for each other.
+    ``titles`` are the records' titles, dictionary-encoded."""
 
     def year() -> pa.Array:
         years = pa.array(p.year)
         return pc.if_else(pc.equal(years, 0), "", pc.cast(years, pa.large_string()))
 
     def typed(kind: str) -> Key:
-        return lambda: [
-            (_key_codes(_text([min(ids[kind]) if kind in ids else "" for ids in p.ids])), _FORWARD)
-        ]
+        return Key(
+            lambda: [
+                (
+                    _key_codes(_text([min(ids[kind]) if kind in ids else "" for ids in p.ids])),
+                    _FORWARD,
+                )
+            ]
+        )
 
     kinds = sorted({kind for ids in p.ids for kind in ids})
     return [
-        lambda: [(_key_codes(_text(p.doi)), _FORWARD)],
+        Key(lambda: [(_rare_words(titles), _FORWARD)], large=True),
+        Key(lambda: [(_key_codes(_text(p.doi)), _FORWARD)]),
         *[typed(kind) for kind in kinds],
-        lambda: list(_title_keys(titles)),
-        lambda: [(_rare_words(titles), _FORWARD)],
-        lambda: [(_key_codes(_joined(p.first_author, year(), p.page)), _FORWARD)],
-        lambda: [(_key_codes(_joined(p.volume, p.page, year())), _FORWARD)],
-        lambda: [(_key_codes(_joined(p.first_author, year(), p.volume)), _FORWARD)],
-        lambda: [(_key_codes(_joined(p.first_author, p.volume, p.page)), _FORWARD)],
+        Key(lambda: [(_key_codes(_joined(p.first_author, year(), p.page)), _FORWARD)]),
+        Key(lambda: [(_key_codes(_joined(p.volume, p.page, year())), _FORWARD)]),
+        Key(lambda: list(_title_keys(titles)), large=True),
+        Key(lambda: [(_key_codes(_joined(p.first_author, year(), p.volume)), _FORWARD)]),
+        Key(lambda: [(_key_codes(_joined(p.first_author, p.volume, p.page)), _FORWARD)]),
     ]
 
 
@@ -211,9 +225,11 @@ def candidate_pairs(
 
     The keys are made and their pairs found ``workers`` keys at a time, in threads: sorting
     and Arrow's functions run outside Python's interpreter lock, so the threads share the
-    cores. Each key's distinct pairs are merged into those of the keys before as soon as
-    they are found, so that only the distinct pairs are held, not every key's; and the
-    memory a key's values took goes back to the system (Arrow's allocator would keep it).
+    cores; the large keys (:attr:`Key.large`) are made one at a time, so that the threads
+    do not add up their peaks of memory. Each key's distinct pairs are merged into those of
+    the keys before as soon as they are found, so that only the distinct pairs are held,
+    not every key's; and the memory a key's values took goes back to the system (Arrow's
+    allocator would keep it).
     Keys made from the title alone are found for each distinct title (the titles are
     numbered by a hash of the records' texts, not turned into Arrow text one record at a
     time). The pairs are the same, in the same order, whatever the number of workers."""
@@ -227,9 +243,13 @@ def candidate_pairs(
         forward = pool.submit(_ranks, titles, titles.dictionary)
         backward = pool.submit(_ranks, titles, pc.utf8_reverse(titles.dictionary))
 
+        one_large = threading.Lock()
+
         def pairs(key: Key) -> npt.NDArray[np.int64]:
+            with one_large if key.large else contextlib.nullcontext():
+                made = key.make()
             found = _NONE
-            for keys, reverse in key():
+            for keys, reverse in made:
                 rank = (backward if reverse else forward).result()
                 found = _merged(
                     found, _unique(np.concatenate([*_pairs_for_key(keys, rank), _NONE]))
