@@ -229,10 +229,10 @@ def candidate_pairs(
     do not add up their peaks of memory. Each key's distinct pairs are merged into those of
     the keys before as soon as they are found, so that only the distinct pairs are held,
     not every key's; and the memory a key's values took goes back to the system (Arrow's
-    allocator would keep it).
-    Keys made from the title alone are found for each distinct title (the titles are
-    numbered by a hash of the records' texts, not turned into Arrow text one record at a
-    time). The pairs are the same, in the same order, whatever the number of workers."""
+    allocator would keep it). Keys made from the title alone are found for each distinct
+    title (the titles are numbered by a hash of the records' texts, not turned into Arrow
+    text one record at a time). The pairs are the same, in the same order, whatever the
+    number of workers."""
     codes = _NONE
     title_codes, distinct_titles = pd.factorize(p.title)
     titles = pa.DictionaryArray.from_arrays(

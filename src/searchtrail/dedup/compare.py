@@ -442,11 +442,7 @@ def compare(p: Prepared, i: Ints, j: Ints, *, workers: int = -1) -> Comparison:
     The similarity scores are made in a second thread while this one compares the other
     fields: the scorers run outside Python's interpreter lock, so the two share the cores."""
     with ThreadPoolExecutor(max_workers=1) as pool:
-        scoring = pool.submit(_scores, p, i, j, workers)
-        try:
-            return _compared(p, i, j, scoring)
-        finally:
-            scoring.cancel()
+        return _compared(p, i, j, pool.submit(_scores, p, i, j, workers))
 
 
 def _compared(p: Prepared, i: Ints, j: Ints, scoring: Future[tuple[Floats, ...]]) -> Comparison:
@@ -480,22 +476,20 @@ def _compared(p: Prepared, i: Ints, j: Ints, scoring: Future[tuple[Floats, ...]]
     title_words = p.title_words.astype(np.int32)
     short_title = (title_words[i] < 4) | (title_words[j] < 4)
     no_surnames = np.asarray(p.surnames == "", dtype=bool)
-    fields = {
-        "doi": _field_agreement(p.doi, i, j),
-        "ids": _id_agreement(p.ids, i, j),
-        "anonymous": p.anonymous[i] | p.anonymous[j],
-        "markers_i": p.markers[i].astype(np.int8),
-        "markers_j": p.markers[j].astype(np.int8),
-        "title_words": np.minimum(title_words[i], title_words[j]),
-        "numbers_differ": _numbers_differ(p, i, j),
-        "url": _field_agreement(p.url, i, j),
-        "publisher": _field_agreement(p.publisher, i, j),
-        "no_authors": no_surnames[i] & no_surnames[j],
-        "page_gap": _page_gap(p, i, j),
-        "page_one": (p.page[i] == "1") | (p.page[j] == "1"),
-        "one_page": _one_page(p, i, j),
-        "article_number": _same_article_number(p, i, j),
-    }
+    doi = _field_agreement(p.doi, i, j)
+    ids = _id_agreement(p.ids, i, j)
+    anonymous = p.anonymous[i] | p.anonymous[j]
+    markers_i = p.markers[i].astype(np.int8)
+    markers_j = p.markers[j].astype(np.int8)
+    fewest_words = np.minimum(title_words[i], title_words[j])
+    numbers_differ = _numbers_differ(p, i, j)
+    url = _field_agreement(p.url, i, j)
+    publisher = _field_agreement(p.publisher, i, j)
+    no_authors = no_surnames[i] & no_surnames[j]
+    page_gap = _page_gap(p, i, j)
+    page_one = (p.page[i] == "1") | (p.page[j] == "1")
+    one_page = _one_page(p, i, j)
+    article_number = _same_article_number(p, i, j)
     title, tokens, authors, words, first = scoring.result()
     # Only pairs whose authors no score calls alike, and that other evidence could call one
     # work (a close title, or the same volume and first page), are looked at name by name.
@@ -555,5 +549,18 @@ def _compared(p: Prepared, i: Ints, j: Ints, scoring: Future[tuple[Floats, ...]]
         first_same=first_same,
         ahead_of_print=ahead_of_print,
         same_abstract=_same_abstract(p, i, j, abstract_needed),
-        **fields,
+        doi=doi,
+        ids=ids,
+        anonymous=anonymous,
+        markers_i=markers_i,
+        markers_j=markers_j,
+        title_words=fewest_words,
+        numbers_differ=numbers_differ,
+        url=url,
+        publisher=publisher,
+        no_authors=no_authors,
+        page_gap=page_gap,
+        page_one=page_one,
+        one_page=one_page,
+        article_number=article_number,
     )

@@ -173,10 +173,10 @@ def deduplicate(
     )
     say(f"normalising {len(record_ids):,} records")
     prepared = prepare(records, abstracts)
-    _release_memory()
+    release_memory()
     say("finding candidate pairs")
     i, j = candidate_pairs(prepared)
-    _release_memory()
+    release_memory()
     say(f"comparing {i.size:,} candidate pairs")
     comparison = compare(prepared, i, j, workers=workers)
     del i, j
@@ -184,7 +184,7 @@ def deduplicate(
     del comparison
     pairs = pd.DataFrame(columns, copy=False)
     del columns
-    _release_memory()
+    release_memory()
     say("applying verdicts and forming groups")
     pairs = _apply_verdicts(pairs, verdicts, index)
     identifier_rules = [RULES[0].name, RULES[1].name]  # same identifier, same register entry
@@ -212,7 +212,7 @@ def deduplicate(
     )
     splits = _enforce(graph, prepared, cannot, record_ids, verdicts)
     del prepared
-    _release_memory()
+    release_memory()
     chosen = _chosen(graph, verdicts, index)
     score = completeness(records)
     group, kept, merge_kind = _groups(graph, score, priority, chosen)
@@ -262,7 +262,7 @@ def _pair_columns(comparison: Comparison, decisions: Decisions) -> dict[str, obj
     }
 
 
-def _release_memory() -> None:
+def release_memory() -> None:
     """Hand the memory a finished stage freed back to the system, so that the next stage's
     peak is not added to it: Arrow's allocator keeps freed memory in its pool, and the C
     allocator the top of its heap."""

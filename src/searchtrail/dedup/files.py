@@ -9,12 +9,10 @@ key, ``--ids position`` always ``<file name>:<position>``.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 import json
 import os
 import shutil
-import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -29,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import feather
 
-from searchtrail.dedup import processes
+from searchtrail.dedup import engine, processes
 from searchtrail.dedup.engine import DedupResult, Verdict, deduplicate, filled
 from searchtrail.dedup.handoff import write_unique_files
 from searchtrail.dedup.output import NO_VALUE, UniqueRecords, write_groups_csv, write_pairs_csv
@@ -58,13 +56,11 @@ class DedupRun:
 
 
 def release_memory() -> None:
-    """Hand memory that a finished stage freed back to the system (the interpreter's and
-    Arrow's allocators keep it otherwise), so the next stage starts from what is in use."""
+    """Hand memory that a finished stage freed back to the system, the interpreter's
+    unreachable objects first (:func:`engine.release_memory` does the rest), so the next
+    stage starts from what is in use."""
     gc.collect()
-    pa.default_memory_pool().release_unused()
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
+    engine.release_memory()
 
 
 def _read_one(path: Path, ids: IdPolicy, keep_raw: bool, aside: Path | None = None) -> Read:
