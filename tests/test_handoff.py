@@ -6,6 +6,8 @@ records it was written from: nothing lost."""
 from __future__ import annotations
 
 import csv
+import errno
+import fcntl
 import itertools
 import json
 import os
@@ -171,27 +173,118 @@ def test_a_write_that_fails_half_way_leaves_the_old_file(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["unique.ris"]
 
 
-def test_a_large_file_is_put_on_the_disk_as_it_is_written_and_arrives_whole(tmp_path, monkeypatch):
-    """Every FLUSH_EVERY bytes the writing thread has the system put the file on the disk;
-    the pieces still arrive in order, each once, and the name shows the new file only
-    after the last of them is on the disk."""
+def _pieces() -> list[str]:
+    """RIS records of uneven lengths, about 3.7 KB in all."""
+    return [f"TY  - JOUR\nTI  - record {n} {'x' * (n % 7) * 9}\nER  - \n" for n in range(60)]
+
+
+def _goes_direct(descriptor: int) -> bool:
+    return bool(fcntl.fcntl(descriptor, fcntl.F_GETFL) & getattr(os, "O_DIRECT", 0))
+
+
+@pytest.fixture
+def writes(monkeypatch):
+    """Every write to a file open for writing straight to the disk, as (offset, bytes) at
+    the moment it was made; ``refuse`` makes the system refuse them, as some file systems
+    do."""
+    seen: list[tuple[int, int]] = []
+    write = os.write
+    refuse = {"direct": False}
+
+    def spy(descriptor: int, data) -> int:
+        if _goes_direct(descriptor):
+            if refuse["direct"]:
+                raise OSError(errno.EINVAL, "Invalid argument")
+            seen.append((os.lseek(descriptor, 0, os.SEEK_CUR), len(data)))
+        return write(descriptor, data)
+
+    monkeypatch.setattr(os, "write", spy)
+    return seen, refuse
+
+
+def _can_write_direct(folder: Path) -> bool:
+    with (folder / "probe").open("wb") as probe:
+        return fileio._write_direct(probe.fileno(), on=True)
+
+
+def test_a_large_file_goes_straight_to_the_disk_in_whole_blocks_and_arrives_whole(
+    tmp_path, monkeypatch, writes
+):
+    """Bytes go to the disk from an aligned buffer, in whole blocks (the system refuses
+    other writes straight to the disk); the last part of a block goes through the file
+    cache; the pieces arrive in order, each once, and the old file stays under the name
+    until the new one is whole."""
+    if not _can_write_direct(tmp_path):
+        pytest.skip("this file system does not take writes straight to the disk")
+    seen, _ = writes
+    path = tmp_path / "unique.ris"
+    path.write_text("old\n", encoding="utf-8")
+    monkeypatch.setattr(fileio, "DIRECT_BUFFER", 2 * fileio.DIRECT_BLOCK)
+    pieces = _pieces() * 11  # 40,216 bytes: 4 buffers, 1 block and 3,352 bytes more
+    olds = []
+    synced = []
+    monkeypatch.setattr(fileio, "_DATA_SYNC", synced.append)
+
+    def chunks():
+        for n, piece in enumerate(pieces):
+            olds.append(path.read_text(encoding="utf-8"))
+            yield piece.encode() if n % 2 else piece
+
+    write_chunks(path, chunks())
+    text = "".join(pieces)
+    assert path.read_text(encoding="utf-8") == text
+    assert set(olds) == {"old\n"}
+    block = fileio.DIRECT_BLOCK
+    assert [offset for offset, _ in seen] == list(range(0, len(text) - block, 2 * block))
+    assert [size for _, size in seen] == [2 * block] * 4 + [block]
+    assert synced == []  # what goes straight to the disk needs no flush while it is written
+    assert [p.name for p in tmp_path.iterdir()] == ["probe", "unique.ris"]
+
+
+def test_where_the_disk_refuses_direct_writes_the_file_goes_through_the_cache_and_is_flushed_as_it_grows(
+    tmp_path, monkeypatch, writes
+):
+    """A file system that refuses writes straight to the disk at the first of them: the
+    file is written through the file cache, and every FLUSH_EVERY bytes the writing thread
+    has the system put it on the disk; the pieces still arrive in order, each once, and
+    the name shows the new file only after the last of them is on the disk."""
+    seen, refuse = writes
+    refuse["direct"] = True
     path = tmp_path / "unique.ris"
     path.write_text("old\n", encoding="utf-8")
     synced: list[tuple[int, str]] = []
 
     def data_sync(descriptor: int) -> None:
+        assert not _goes_direct(descriptor)
         synced.append((os.fstat(descriptor).st_size, path.read_text(encoding="utf-8")))
 
+    monkeypatch.setattr(fileio, "DIRECT_BUFFER", 64)
     monkeypatch.setattr(fileio, "FLUSH_EVERY", 100)
     monkeypatch.setattr(fileio, "_DATA_SYNC", data_sync)
-    pieces = [f"TY  - JOUR\nTI  - record {n} {'x' * (n % 7) * 9}\nER  - \n" for n in range(60)]
+    pieces = _pieces()
     write_chunks(path, (p.encode() if n % 2 else p for n, p in enumerate(pieces)))
     assert path.read_text(encoding="utf-8") == "".join(pieces)
+    assert seen == []
     sizes = [size for size, _ in synced]
-    assert len(sizes) >= sum(map(len, pieces)) // (100 + max(map(len, pieces)))
-    assert sizes == sorted(sizes)
-    assert all(later - earlier >= 100 for earlier, later in itertools.pairwise(sizes))
+    assert len(sizes) == sum(map(len, pieces)) // 128  # two buffers of 64 bytes a sync
+    assert all(later - earlier == 128 for earlier, later in itertools.pairwise(sizes))
     assert {seen for _, seen in synced} == {"old\n"}
+
+
+def test_without_direct_writes_a_large_file_is_flushed_as_it_grows(tmp_path, monkeypatch):
+    """Where the system has no writes straight to the disk (macOS, Windows), the same."""
+    monkeypatch.setattr(fileio, "DIRECT_WRITES", False)
+    monkeypatch.setattr(fileio, "DIRECT_BUFFER", 100)
+    monkeypatch.setattr(fileio, "FLUSH_EVERY", 250)
+    synced: list[int] = []
+    monkeypatch.setattr(
+        fileio, "_DATA_SYNC", lambda descriptor: synced.append(os.fstat(descriptor).st_size)
+    )
+    path = tmp_path / "unique.ris"
+    pieces = _pieces()
+    write_chunks(path, pieces)
+    assert path.read_text(encoding="utf-8") == "".join(pieces)
+    assert synced == list(range(300, sum(map(len, pieces)) + 1, 300))
 
 
 # --- unique.json (CSL-JSON) ------------------------------------------------------------------
