@@ -15,6 +15,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -541,10 +542,14 @@ def _run(
     release_memory()
     say(f"{len(records):,} records in {result.groups:,} groups; writing {out}")
     merged = UniqueRecords(records, result)
-    merged.take_values(
-        "abstract", _put_back(records, aside, len(paths), merged.sources["abstract"])
-    )
-    write_groups_csv(result, out / "groups.csv")
+    # The abstracts the unique records take are read back while groups.csv and pairs.csv
+    # are written: reading them and taking them from their files is Arrow's work, outside
+    # Python's interpreter lock, and the two files need none of them.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        abstracts = thread.submit(_put_back, records, aside, len(paths), merged.sources["abstract"])
+        write_groups_csv(result, out / "groups.csv")
+        write_pairs_csv(result, out / "pairs.csv")
+        merged.take_values("abstract", abstracts.result())
     write_unique_files(merged, out)
     del merged
     release_memory()
@@ -552,7 +557,6 @@ def _run(
         records["abstract"] = _put_back(records, aside, len(paths)).array
     else:
         records = records.drop(columns="abstract")
-    write_pairs_csv(result, out / "pairs.csv")
     new_questions = 0
     if verdicts_file is not None:
         new = questions(result, records, rows)
