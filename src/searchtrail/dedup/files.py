@@ -546,10 +546,10 @@ def _run(
     # are written: reading them and taking them from their files is Arrow's work, outside
     # Python's interpreter lock, and the two files need none of them.
     with ThreadPoolExecutor(max_workers=1) as thread:
-        abstracts = thread.submit(_put_back, records, aside, len(paths), merged.sources["abstract"])
+        taken = thread.submit(_put_back, records, aside, len(paths), merged.sources["abstract"])
         write_groups_csv(result, out / "groups.csv")
         write_pairs_csv(result, out / "pairs.csv")
-        merged.take_values("abstract", abstracts.result())
+        merged.take_values("abstract", taken.result())
     write_unique_files(merged, out)
     del merged
     release_memory()
