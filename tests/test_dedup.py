@@ -743,3 +743,53 @@ def test_candidate_pairs_are_the_same_whatever_the_number_of_threads():
         many = candidate_pairs(prepared, workers=workers)
         assert many[0].tolist() == one[0].tolist()
         assert many[1].tolist() == one[1].tolist()
+
+
+def test_a_text_paired_with_itself_is_given_the_score_rapidfuzz_gives_it():
+    """Texts paired with themselves are not scored where the scorer gives them full marks;
+    every pair's scores are still rapidfuzz's own, for real titles and author names paired
+    with themselves and with others, and for texts with no word (empty, spaces, white space
+    that Python strips and rapidfuzz does not split at in text of one byte a character)."""
+    import numpy as np
+    from rapidfuzz import fuzz
+
+    from searchtrail.dedup.compare import FULL_MARKS_WITH_ITSELF, _similarities
+    from searchtrail.dedup.files import read_files
+    from searchtrail.dedup.prepare import prepare
+    from tests.conftest import DATA
+
+    records, _ = read_files(sorted((DATA / "exports").rglob("*.ris")), ids="position")
+    prepared = prepare(records)
+    odd = ["", " ", "\x85", "\xa0", " \xa0 ", "\u3000", "\x1c\u2028", "a", "\xa0b"]
+    rng = np.random.default_rng(3)
+    for name in ("title", "surnames", "author_words"):
+        values = np.concatenate([getattr(prepared, name), np.array(odd, dtype=object)])
+        n = values.size
+        i = np.concatenate([np.arange(n), rng.integers(0, n, 400), np.arange(n - len(odd), n)])
+        j = np.concatenate(
+            [np.arange(n), rng.integers(0, n, 400), np.arange(n - len(odd), n)[::-1]]
+        )
+        scorers = tuple(FULL_MARKS_WITH_ITSELF)
+        for scorer, scores in zip(scorers, _similarities(values, i, j, scorers, 1), strict=True):
+            expected = [scorer(values[a], values[b]) for a, b in zip(i, j, strict=True)]
+            assert scores.tolist() == np.asarray(expected, dtype=np.float32).tolist(), name
+    assert fuzz.token_set_ratio("\xa0", "\xa0") == 100  # one byte a character: not split
+    assert fuzz.token_set_ratio("\u3000", "\u3000") == 0
+
+
+@pytest.mark.parametrize("suffix", ["", "\u3000"], ids=["one byte a character", "two bytes"])
+def test_rapidfuzz_splits_words_only_at_white_space_python_strips(suffix):
+    """The ground of FULL_MARKS_WITH_ITSELF: a character that Python's ``str.strip`` keeps
+    is a word for ``fuzz.token_set_ratio``, so a text that holds one scores 100 against
+    itself; checked for every character, alone (text of one, two or four bytes a character,
+    as the character needs) and beside a space of two bytes."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    characters = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    texts = [c + suffix for c in characters]
+    scores = np.asarray(process.cpdist(texts, texts, scorer=fuzz.token_set_ratio, workers=1))
+    no_word = {c for c, score in zip(characters, scores, strict=True) if score == 0}
+    assert no_word <= {c for c in characters if not c.strip()}
+    assert " " in no_word
+    assert all(score == 100 for c, score in zip(characters, scores, strict=True) if c.strip())

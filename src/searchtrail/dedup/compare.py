@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -374,6 +375,28 @@ def _journal_agreement(journals: npt.NDArray[np.object_], i: Ints, j: Ints) -> C
     return values[inverse.reshape(-1)]
 
 
+def _has_a_word(texts: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
+    """Which texts hold a character other than white space (as Python's ``str.strip``
+    knows it)."""
+    return np.fromiter((bool(text.strip()) for text in texts), dtype=bool, count=len(texts))
+
+
+FULL_MARKS_WITH_ITSELF: Final[
+    dict[Scorer, Callable[[npt.NDArray[np.object_]], npt.NDArray[np.bool_]]]
+] = {
+    fuzz.ratio: lambda texts: np.ones(len(texts), dtype=bool),
+    fuzz.token_set_ratio: _has_a_word,
+}
+"""For each scorer, which texts score 100 against themselves, so that a text paired with
+itself need not be scored: with ``fuzz.ratio`` every text (the empty one too); with
+``fuzz.token_set_ratio`` every text with a word, since a text's words are all shared with
+itself and none is left over. A text of white space alone has no word there and scores 0:
+rapidfuzz splits words at white space that Python's ``str.strip`` also strips (at fewer
+characters in text of one byte a character: not at U+0085 or U+00A0), never at another
+character (a test checks it against every character). A text paired with itself is common
+among candidate pairs: at a million records, 17% of the distinct pairs of titles."""
+
+
 def _similarities(
     values: npt.NDArray[np.object_],
     i: Ints,
@@ -382,7 +405,8 @@ def _similarities(
     workers: int,
 ) -> list[Floats]:
     """Each scorer's score of every pair's texts (values[i[k]], values[j[k]]), in that
-    order; each distinct two texts are scored once."""
+    order; each distinct two texts are scored once, and a text paired with itself not at
+    all where the scorer gives it full marks (:data:`FULL_MARKS_WITH_ITSELF`)."""
     codes, distinct = pd.factorize(values)
     width = max(len(distinct), 1)
     pair = codes[i].astype(np.int64) * width + codes[j]
@@ -390,13 +414,21 @@ def _similarities(
     # time np.unique takes at a million records), each scored once all the same.
     inverse, keys = pd.factorize(pair)
     del pair
-    first, second = distinct[keys // width], distinct[keys % width]
-    return [
-        np.asarray(process.cpdist(first, second, scorer=scorer, workers=workers), dtype=np.float32)[
-            inverse
-        ]
-        for scorer in scorers
-    ]
+    first, second = keys // width, keys % width
+    itself = np.flatnonzero(first == second)
+    scores = []
+    for scorer in scorers:
+        full = np.zeros(keys.size, dtype=bool)
+        if scorer in FULL_MARKS_WITH_ITSELF:
+            full[itself] = FULL_MARKS_WITH_ITSELF[scorer](distinct[first[itself]])
+        scored = np.flatnonzero(~full)
+        these = np.full(keys.size, 100.0, dtype=np.float32)
+        if scored.size:
+            these[scored] = process.cpdist(
+                distinct[first[scored]], distinct[second[scored]], scorer=scorer, workers=workers
+            )
+        scores.append(these[inverse])
+    return scores
 
 
 def _one_page(p: Prepared, i: Ints, j: Ints) -> npt.NDArray[np.bool_]:
