@@ -363,7 +363,7 @@ def _journal_agreement(journals: npt.NDArray[np.object_], i: Ints, j: Ints) -> C
     width = max(len(names), 1)
     pair = np.minimum(code_i, code_j) * width + np.maximum(code_i, code_j)
     del code_i, code_j
-    distinct, inverse = np.unique(pair, return_inverse=True)
+    inverse, distinct = pd.factorize(pair)  # hashed, not sorted (as in _similarities)
     values = np.fromiter(
         (
             -1 if not a or not b else journal_agreement(a, b)
@@ -372,7 +372,7 @@ def _journal_agreement(journals: npt.NDArray[np.object_], i: Ints, j: Ints) -> C
         dtype=np.int8,
         count=distinct.size,
     )
-    return values[inverse.reshape(-1)]
+    return values[inverse]
 
 
 def _has_a_word(texts: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
