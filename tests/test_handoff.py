@@ -273,7 +273,7 @@ def test_where_the_disk_refuses_direct_writes_the_file_goes_through_the_cache_an
 
 def test_without_direct_writes_a_large_file_is_flushed_as_it_grows(tmp_path, monkeypatch):
     """Where the system has no writes straight to the disk (macOS, Windows), the same."""
-    monkeypatch.setattr(fileio, "DIRECT_WRITES", False)
+    monkeypatch.delattr(os, "O_DIRECT", raising=False)
     monkeypatch.setattr(fileio, "DIRECT_BUFFER", 100)
     monkeypatch.setattr(fileio, "FLUSH_EVERY", 250)
     synced: list[int] = []

@@ -27,9 +27,6 @@ as ``.previous/<name>``, the ones before it as ``<name>.1`` (next older) to ``<n
 FLUSH_EVERY: Final = 32 << 20
 """Bytes :func:`chunk_writer` writes through the system's file cache before it has the
 system put them on the disk (see :class:`_DiskWriter`)."""
-DIRECT_WRITES: Final = True
-"""Whether :func:`chunk_writer` writes straight to the disk where the system allows it (see
-:class:`_DiskWriter`)."""
 DIRECT_BUFFER: Final = 8 << 20
 """Bytes :func:`chunk_writer` gathers before it writes them to the disk."""
 DIRECT_BLOCK: Final = 4096
@@ -293,7 +290,7 @@ def _write_direct(descriptor: int, *, on: bool) -> bool:
     system's file cache; whether they now go straight to the disk. Systems without
     ``O_DIRECT`` (macOS, Windows), and file systems that refuse it, write through the
     cache."""
-    flag = getattr(os, "O_DIRECT", 0) if DIRECT_WRITES else 0
+    flag = getattr(os, "O_DIRECT", 0)
     if not flag:
         return False
     import fcntl  # noqa: PLC0415 (where there is O_DIRECT, there is fcntl; not on Windows)
