@@ -29,6 +29,7 @@ import ctypes
 import sys
 from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
@@ -187,6 +188,15 @@ def deduplicate(
     release_memory()
     say("applying verdicts and forming groups")
     pairs = _apply_verdicts(pairs, verdicts, index)
+    # What does not depend on the links is made beside them, in a thread: each record's
+    # completeness and the pairs' record ids are Arrow's work, outside Python's interpreter
+    # lock, while the links are checked mostly in Python.
+    beside = ThreadPoolExecutor(max_workers=1)
+    scored = beside.submit(completeness, records)
+    named = beside.submit(
+        _pair_record_ids, record_id_column, pairs["a"].to_numpy(), pairs["b"].to_numpy()
+    )
+    beside.shutdown(wait=False)
     identifier_rules = [RULES[0].name, RULES[1].name]  # same identifier, same register entry
     is_edge = pairs["decision"].to_numpy() == DUPLICATE
     edges = pairs.loc[is_edge, ["a", "b", "reason", "decided_by", "title", *_PLACING]]
@@ -214,15 +224,24 @@ def deduplicate(
     del prepared
     release_memory()
     chosen = _chosen(graph, verdicts, index)
-    score = completeness(records)
+    score = scored.result()
     group, kept, merge_kind = _groups(graph, score, priority, chosen)
-    for position, name, column in ((0, "record_a", "a"), (1, "record_b", "b")):
-        taken = record_id_column.take(pairs[column].to_numpy())
+    for position, (name, taken) in enumerate(named.result().items()):
         pairs.insert(position, name, pd.Series(taken, index=pairs.index))
     pairs["decision"] = _decision_names(pairs["decision"].to_numpy())
     pairs["reason"] = pd.Categorical(pairs["reason"])
     pairs["decided_by"] = pd.Categorical(pairs["decided_by"])
     return DedupResult(record_ids, group, kept, merge_kind, pairs, score, splits)
+
+
+def _pair_record_ids(
+    record_ids: pd.api.extensions.ExtensionArray,
+    a: npt.NDArray[np.int64],
+    b: npt.NDArray[np.int64],
+) -> dict[str, pd.api.extensions.ExtensionArray]:
+    """The record ids of each pair's two records (``a`` and ``b``, positions among the
+    records), as the columns ``record_a`` and ``record_b``."""
+    return {"record_a": record_ids.take(a), "record_b": record_ids.take(b)}
 
 
 def _decision_names(decision: npt.NDArray[np.int8]) -> pd.Categorical[str]:
