@@ -17,7 +17,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from searchtrail.dedup import processes
+from searchtrail.arrowtext import first_bytes
+from searchtrail.dedup import output, processes
 from searchtrail.dedup.engine import filled
 from searchtrail.dedup.files import SLOWER_PER_BYTE, SPOOL, read_files, reading_order
 from searchtrail.errors import ReviewError
@@ -419,6 +420,26 @@ def test_a_value_is_filled_when_it_holds_more_than_white_space_as_python_strips_
     assert filled(pa.array(values, pa.large_string())).tolist() == expected
     halves = pa.chunked_array([values[:3], values[3:]], pa.large_string())
     assert filled(halves).tolist() == expected
+    for kind in (pa.string(), pa.large_string()):  # a slice starts inside its buffers
+        assert filled(pa.array(["x", *values], kind)[1:]).tolist() == expected
+    # The merged record's fields: there, a missing value counts as filled.
+    merged = [value is None or value.strip() != "" for value in values]
+    assert output._filled(pa.array(values, pa.large_string())).tolist() == merged
+    assert output._filled(pa.array([" ", *values], pa.large_string())[1:]).tolist() == merged
+
+
+@pytest.mark.parametrize("kind", [pa.string(), pa.large_string()])
+def test_first_bytes_are_read_from_each_values_own_place(kind):
+    """The first byte of each value's UTF-8, -1 where there is none, in arrays that are
+    slices of others and in chunked arrays."""
+    values = ["Über", "", None, " a", "x", "\u3000y", "é"]
+    expected = [-1 if not v else v.encode()[0] for v in values]
+    assert first_bytes(pa.array(values, kind)).tolist() == expected
+    assert first_bytes(pa.array(["z", "zz", *values], kind)[2:]).tolist() == expected
+    chunked = pa.chunked_array([values[:2], [], values[2:]], kind)
+    assert first_bytes(chunked).tolist() == expected
+    assert first_bytes(pa.array([], kind)).tolist() == []
+    assert first_bytes(pa.array([None, None], kind)).tolist() == [-1, -1]
 
 
 @pytest.mark.parametrize("policy", ["own", "key", "position"])
@@ -463,7 +484,8 @@ def test_a_script_that_does_not_guard_its_top_level_reads_in_parallel_once(tmp_p
 HELPER_PARENT = """
 import sys, time
 sys.path.insert(0, {folder!r})
-from searchtrail.dedup import processes
+from searchtrail.arrowtext import first_bytes
+from searchtrail.dedup import output, processes
 from lingering import linger
 helper = processes.context().Process(target=linger, daemon=True)
 with processes.program_unnamed():

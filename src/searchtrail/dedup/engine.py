@@ -39,8 +39,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from searchtrail.arrowtext import first_bytes
 from searchtrail.dedup.candidates import candidate_pairs
 from searchtrail.dedup.compare import Comparison, compare
 from searchtrail.dedup.decide import (
@@ -720,10 +720,9 @@ def filled(values: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.bool_]:
     it; null is empty). A value that starts with a printable ASCII character other than a
     space is filled whatever follows, so only the other non-empty values are stripped to
     find out, and no value is copied."""
-    starts = pc.match_substring_regex(values, "^[!-~]")
-    found = np.asarray(pc.fill_null(starts, False).to_numpy(zero_copy_only=False), dtype=bool)
-    length = pc.fill_null(pc.binary_length(values), 0).to_numpy(zero_copy_only=False)
-    for k in np.flatnonzero(~found & (length > 0)).tolist():
+    first = first_bytes(values)
+    found = (first >= ord("!")) & (first <= ord("~"))
+    for k in np.flatnonzero(~found & (first >= 0)).tolist():
         found[k] = values[k].as_py().strip() != ""
     return found
 

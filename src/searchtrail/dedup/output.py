@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as arrow_csv
 
-from searchtrail.arrowtext import Text, mapped, recomputed
+from searchtrail.arrowtext import Text, first_bytes, mapped, recomputed
 from searchtrail.dedup.engine import DedupResult
 from searchtrail.dedup.normalise import NO_NUMBER, full_end
 from searchtrail.fileio import write_chunks, write_text
@@ -305,9 +305,18 @@ def _says_none(values: Text, pattern: str) -> npt.NDArray[np.bool_]:
 
 def _filled(values: Text) -> npt.NDArray[np.bool_]:
     """Which values hold more than white space (``str.strip()`` leaves text); a missing
-    value counts as filled."""
-    blank = pc.fill_null(pc.match_substring_regex(values, _BLANK), False)
-    return np.asarray(pc.invert(blank).to_numpy(zero_copy_only=False), dtype=bool)
+    value counts as filled. A value that starts with a printable ASCII character other than
+    a space is filled whatever follows (:func:`~searchtrail.arrowtext.first_bytes`); only
+    the others are searched."""
+    first = first_bytes(values)
+    filled = (first >= ord("!")) & (first <= ord("~"))
+    if values.null_count:
+        filled |= values.is_null().to_numpy(zero_copy_only=False)
+    rest = np.flatnonzero(~filled & (first >= 0))
+    if rest.size:
+        blank = pc.match_substring_regex(values.take(pa.array(rest)), _BLANK)
+        filled[rest] = ~np.asarray(blank.to_numpy(zero_copy_only=False), dtype=bool)
+    return filled
 
 
 def unique_csv_columns() -> list[str]:
