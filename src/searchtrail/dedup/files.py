@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import feather
 
+from searchtrail import threads
 from searchtrail.dedup import engine, processes
 from searchtrail.dedup.engine import DedupResult, Verdict, deduplicate, filled
 from searchtrail.dedup.handoff import write_unique_files
@@ -263,6 +264,20 @@ def read_worker(
         os.dup2(errors.fileno(), 1)
         os.dup2(errors.fileno(), 2)
     gc.freeze()  # what the imports made lives as long as the worker (as ``cli.program``)
+    with threads.cores_shared(lambda: _readers_done(spool)):
+        _read_claimed(spool, aside, ids, keep_raw, order, paths)
+    _done_reading(spool)
+
+
+def _read_claimed(
+    spool: Path,
+    aside: Path | None,
+    ids: IdPolicy,
+    keep_raw: bool,
+    order: Sequence[int],
+    paths: Sequence[Path],
+) -> None:
+    """:func:`read_worker`'s reading: each file no other reader has taken, in ``order``."""
     for index in order:
         if not _claim(spool, index):
             continue
@@ -281,6 +296,17 @@ def read_worker(
         partial = meta_path.with_suffix(".part")
         partial.write_text(json.dumps(meta), encoding="utf-8")
         partial.replace(meta_path)
+
+
+def _done_reading(folder: Path) -> None:
+    """Say that this reader has no file left to read (its core is free for another's
+    threads: :func:`threads.cores_shared`)."""
+    (folder / f"{os.getpid()}.done").touch()
+
+
+def _readers_done(folder: Path) -> int:
+    """How many readers have said they have no file left to read."""
+    return sum(1 for _ in folder.glob("*.done"))
 
 
 def _collect(folder: Path, index: int) -> Read:
@@ -343,15 +369,17 @@ def _read_in_parallel(
             say(read[2])
 
     try:
-        for index in order:
-            if _claim(folder, index):
-                try:
-                    here[index] = _read_one(
-                        paths[index], ids, keep_raw, _aside(aside, index) if aside else None
-                    )
-                except ReviewError as error:
-                    here[index] = error
-            gather(wait=False)
+        with threads.cores_shared(lambda: _readers_done(folder)):
+            for index in order:
+                if _claim(folder, index):
+                    try:
+                        here[index] = _read_one(
+                            paths[index], ids, keep_raw, _aside(aside, index) if aside else None
+                        )
+                    except ReviewError as error:
+                        here[index] = error
+                gather(wait=False)
+        _done_reading(folder)
         gather(wait=True)
     finally:
         for helper in helpers:

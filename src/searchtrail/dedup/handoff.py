@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
@@ -55,6 +54,7 @@ from searchtrail.dedup.output import (
 )
 from searchtrail.fileio import chunk_writer, write_chunks, write_text
 from searchtrail.records.fields import type_parts
+from searchtrail.threads import in_order
 
 T = TypeVar("T")
 
@@ -336,24 +336,11 @@ def write_unique_files(merged: Merged, folder: Path, *, workers: int = 2) -> Non
         json_file(b"[")
         if not starts:
             csv_file(unique_csv_part(no_rows(columns), columns, header=True))
-        for csv_rows, ris_rows, json_rows in _in_order(pool, render, starts, ahead=2 * workers):
+        for csv_rows, ris_rows, json_rows in in_order(pool, render, starts, ahead=2 * workers):
             csv_file(csv_rows)
             ris_file(ris_rows)
             json_file(json_rows)
         json_file(b"\n]\n")
-
-
-def _in_order(
-    pool: ThreadPoolExecutor, function: Callable[[int], T], items: Iterable[int], *, ahead: int
-) -> Iterator[T]:
-    """``function`` of each item, in order, made by ``pool`` at most ``ahead`` at a time."""
-    running: deque[Future[T]] = deque()
-    for item in items:
-        running.append(pool.submit(function, item))
-        if len(running) >= ahead:
-            yield running.popleft().result()
-    while running:
-        yield running.popleft().result()
 
 
 # --- ASReview ----------------------------------------------------------------------------------

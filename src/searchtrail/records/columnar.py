@@ -46,6 +46,7 @@ from searchtrail.records import fields as standard
 from searchtrail.records.identifiers import DATABASE_FIELDS, FORMS, SOURCES, _split, typed
 from searchtrail.records.model import RawRecord, kept_after_end_note, skipped_note
 from searchtrail.records.ris import CONTENT_TAGS
+from searchtrail.threads import each_in_order
 
 FORMATS: Final = frozenset({"ris", "nbib", "wos"})
 """The line-tagged formats read here when their files have the plain shape."""
@@ -129,24 +130,31 @@ def split(data: bytes, format_name: str) -> TaggedFile | None:
     reader reads it then). Each piece is read as bytes: only its lines that hold bytes
     outside ASCII are decoded, to check that they are UTF-8 and in Unicode's composed form
     (NFC); a line that is not is put in that form, as :func:`~searchtrail.decoding.decode`
-    puts the whole text, so the whole text is never held as Python text."""
+    puts the whole text, so the whole text is never held as Python text. The pieces are
+    cut first and read two at a time, in threads (:data:`~searchtrail.threads.PIECE_THREADS`)."""
     if format_name not in FORMATS:
         return None
-    piece = PIECE
     splitter = {"ris": _split_ris, "nbib": _split_nbib, "wos": _split_wos}[format_name]
     cut = _CUTS[format_name]
-    pieces: list[TaggedColumns] = []
+    bounds: list[tuple[int, int, int]] = []  # each piece's first byte, end and first line
     start, first_line = 0, 1
-    while start < len(data) or not pieces:
-        found = cut.search(data, start + piece) if start + piece < len(data) else None
+    while start < len(data) or not bounds:
+        found = cut.search(data, start + PIECE) if start + PIECE < len(data) else None
         end = found.end() if found else len(data)
+        bounds.append((start, end, first_line))
+        first_line += data.count(b"\n", start, end)
+        start = end
+
+    def piece(bound: tuple[int, int, int]) -> TaggedColumns | None:
+        start, end, first_line = bound
         lines = _Lines.of(data[start:end], _HEADS[format_name])
-        part = splitter(lines, first_line) if lines is not None else None
-        if lines is None or part is None:
+        return splitter(lines, first_line) if lines is not None else None
+
+    pieces: list[TaggedColumns] = []
+    for part in each_in_order(piece, bounds):
+        if part is None:
             return None
         pieces.append(part)
-        first_line += lines.breaks
-        start = end
     skipped = np.concatenate([part.skipped for part in pieces])
     kept = np.concatenate([part.kept for part in pieces])
     notes = []

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 
 from searchtrail.records import columnar
 from searchtrail.records.columnar import TaggedColumns, TaggedFile
+from searchtrail.threads import each_in_order
 
 FORMATS: Final = frozenset({"csv", "tsv"})
 """The formats whose UTF-8 files are read here (when their quoting is the plain kind)."""
@@ -40,21 +41,26 @@ def split_table(
     UTF-8; its first line is line ``first_line`` of the file) as columns named by
     ``header``, as
     :func:`~searchtrail.records.columnar.from_table` makes them from the CSV reader's rows;
-    None when the table is not of the plain kind. Read a piece of whole rows (16 MB) at a
-    time."""
-    pieces: list[TaggedColumns] = []
+    None when the table is not of the plain kind. Read in pieces of whole rows (16 MB), two
+    at a time in threads (:data:`~searchtrail.threads.PIECE_THREADS`)."""
+    bounds: list[tuple[int, int, int]] = []  # each piece's first byte, end and first line
     line = first_line
-    while start < len(body) or not pieces:
+    while start < len(body) or not bounds:
         end = _rows_end(body, start, start + columnar.PIECE)
+        bounds.append((start, end, line))
+        line += body.count(b"\n", start, end)
+        start = end
+
+    def piece(bound: tuple[int, int, int]) -> TaggedColumns | None:
+        start, end, line = bound
         lines = columnar._Lines.of(body[start:end], 1)
-        if lines is None:
-            return None
-        part = _rows(lines, ord(delimiter), header, line)
+        return _rows(lines, ord(delimiter), header, line) if lines is not None else None
+
+    pieces: list[TaggedColumns] = []
+    for part in each_in_order(piece, bounds):
         if part is None:
             return None
         pieces.append(part)
-        line += lines.breaks
-        start = end
     return TaggedFile(pieces, [])
 
 

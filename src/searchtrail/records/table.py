@@ -31,6 +31,7 @@ from searchtrail.records.identity import (
     told_apart,
 )
 from searchtrail.records.model import ParsedFile, RawRecord
+from searchtrail.threads import each_in_order
 
 COLUMNS: Final = (
     "record_id",
@@ -174,32 +175,45 @@ class RecordColumns:
         if release:
             parsed.columns = None
         self._store()
+
+        def standardised(
+            piece: columnar.TaggedColumns,
+        ) -> tuple[columnar.TaggedColumns, dict[str, pa.Array], pa.Array]:
+            count = len(piece)
+            raw = (
+                columnar.raw_json(piece) if keep_raw else pa.array([""] * count, pa.large_string())
+            )
+            return piece, columnar.standardise(piece, parsed.format), raw
+
         count = 0
-        for piece in _taken(found.pieces) if release else list(found.pieces):
+        pieces = _taken(found.pieces) if release else list(found.pieces)
+        # The pieces are standardised two at a time, in threads, and added in their order.
+        for piece, standard, raw in each_in_order(standardised, pieces):
             count += self._add_piece(
                 piece,
+                standard,
+                raw,
                 parsed,
                 origin_id=origin_id,
                 first_position=first_position + count,
                 record_id=record_id,
-                keep_raw=keep_raw,
             )
         return count
 
     def _add_piece(
         self,
         found: columnar.TaggedColumns,
+        standard: dict[str, pa.Array],
+        raw: pa.Array,
         parsed: ParsedFile,
         *,
         origin_id: str,
         first_position: int,
         record_id: RecordIds | None,
-        keep_raw: bool,
     ) -> int:
-        """Add the records of one piece of a file read column by column."""
+        """Add the records of one piece of a file read column by column (``standard``, its
+        standard fields; ``raw``, its original fields as JSON or empty)."""
         count = len(found)
-        standard = columnar.standardise(found, parsed.format)
-        raw = columnar.raw_json(found) if keep_raw else pa.array([""] * count, pa.large_string())
         positions = np.arange(first_position, first_position + count, dtype=np.int64)
         given: list[str | None] = (
             record_id.of_columns(standard, positions) if record_id else [None] * count
