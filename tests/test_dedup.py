@@ -9,16 +9,19 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from searchtrail.dedup import normalise
+from searchtrail.dedup import compare, normalise
 from searchtrail.dedup.engine import deduplicate
 from searchtrail.dedup.output import merged_records
 from searchtrail.dedup.verdicts import questions, read_verdicts, write_questions
 from searchtrail.errors import ReviewError
 from searchtrail.records.fields import STANDARD_FIELDS
 from searchtrail.records.identity import KnownRecords
+from searchtrail.records.reader import read_export
+from searchtrail.records.table import RecordColumns
 from searchtrail.sheets import parse_sheet, read_sheet
 from tests.conftest import REPO
 
@@ -128,6 +131,51 @@ def test_journal_abbreviations_agree():
     short = normalise.journal("J Child Psychol Psychiatry")
     assert normalise.journal_agreement(short, full) == 2
     assert normalise.journal_agreement(normalise.journal("Pediatrics"), full) == 0
+
+
+def _fixture_journals() -> list[str]:
+    """The normalised journal names of the export fixtures, and names that take each branch
+    of :func:`normalise.journal_agreement` (equal, missing, stop words alone, an acronym, an
+    abbreviation, one name inside another)."""
+    names = set()
+    for path in sorted((REPO / "tests" / "data" / "exports").rglob("*")):
+        if path.suffix not in {".ris", ".nbib", ".txt", ".csv", ".bib", ".xml"}:
+            continue
+        try:
+            parsed = read_export(path, path.name)
+        except ReviewError:
+            continue
+        gathered = RecordColumns()
+        gathered.add(parsed, origin_id=path.name)
+        names.update(gathered.frame()["journal"].fillna("").astype(str))
+    names.update(
+        [
+            "", "The", "Of the", "JAMA", "Journal of the American Medical Association",
+            "J Am Med Assoc", "BMJ", "British Medical Journal", "Am J Trop Med Hyg",
+            "American Journal of Tropical Medicine and Hygiene", "ICIS",
+            "ICIS: Transforming Society with Digital Innovation",
+            "ECIS European Conference on Information Systems", "European Conference",
+            "Dtsch Med Wochenschr", "Deutsche Medizinische Wochenschrift", "Medicine",
+            "Internal Medicine", "Medicine Internal", "Journal of Internal Medicine",
+        ]
+    )  # fmt: skip
+    return sorted({normalise.journal(name) for name in names})
+
+
+def test_journal_agreement_of_many_pairs_is_that_of_each_pair():
+    """The array form (most pairs of different journals, told apart by their first letters)
+    gives what the rule gives pair by pair, on every pair of names both ways round."""
+    names = _fixture_journals()
+    assert len(names) > 80  # the fixtures were read
+    every = np.arange(len(names), dtype=np.int64)
+    a, b = np.repeat(every, len(names)), np.tile(every, len(names))
+    expected = [
+        normalise.journal_agreement(names[x], names[y])
+        for x, y in zip(a.tolist(), b.tolist(), strict=True)
+    ]
+    found = compare._journal_agreements(names, a, b)
+    assert found.tolist() == expected
+    assert {0, 1, 2} <= set(expected)
 
 
 # --- decisions on crafted pairs -------------------------------------------------------------

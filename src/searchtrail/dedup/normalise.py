@@ -549,7 +549,7 @@ def journal_agreement(a: str, b: str) -> int:
         return 0
     if a == b:
         return 2
-    (short, short_joined), (long, long_joined) = _journal_words(a), _journal_words(b)
+    (short, short_joined), (long, long_joined) = journal_words(a), journal_words(b)
     if (len(short), len(short_joined)) > (len(long), len(long_joined)):
         short, long = long, short
     if not short:
@@ -575,7 +575,7 @@ def journal_agreement(a: str, b: str) -> int:
 
 
 @lru_cache(maxsize=200_000)
-def _journal_words(name: str) -> tuple[tuple[str, ...], str]:
+def journal_words(name: str) -> tuple[tuple[str, ...], str]:
     """The words of a normalised journal name that are not stop words, and those words
     joined."""
     words = tuple(w for w in name.split() if w not in _JOURNAL_STOP)
