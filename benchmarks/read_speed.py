@@ -14,7 +14,9 @@ parse into records or columns alone; ``table``: standardising and the table, rec
 by their position as ``speed.py`` runs ``searchtrail dedup``; ``column_parse``: the column
 reader's parse timed in turns with the floor, and its ratio to it). The floor is
 a loop that decodes the file and goes through its lines, counting the tag lines, with
-nothing kept. Output: ``results/read_speed.json`` and ``.md``.
+nothing kept. Each file is read one piece at a time, as a reader does while another
+reads beside it (:func:`searchtrail.threads.cores_shared`), so that the figures are those
+of one core. Output: ``results/read_speed.json`` and ``.md``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 
 from searchtrail.records.reader import read_export
 from searchtrail.records.table import RecordColumns, RecordIds
+from searchtrail.threads import cores_shared
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -109,11 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     folder = corpus(args.size)
     rows = []
-    for path in sorted(folder.iterdir()):
-        if path.name == "truth.csv" or not path.is_file():
-            continue
-        rows.append(measure(path, args.runs))
-        print(json.dumps(rows[-1]), file=sys.stderr)
+    with cores_shared(lambda: 0):  # one piece at a time: one core
+        for path in sorted(folder.iterdir()):
+            if path.name == "truth.csv" or not path.is_file():
+                continue
+            rows.append(measure(path, args.runs))
+            print(json.dumps(rows[-1]), file=sys.stderr)
     args.out.mkdir(parents=True, exist_ok=True)
     report = {"size": args.size, "runs": args.runs, "files": rows}
     (args.out / "read_speed.json").write_text(json.dumps(report, indent=2) + "\n")
