@@ -274,11 +274,23 @@ def _pair_columns(comparison: Comparison, decisions: Decisions) -> dict[str, obj
         "page": comparison.page,
         "last_page": comparison.last_page,
         "decision": decisions.decision,
-        "reason": decisions.reason,
+        "reason": _categorical(decisions.reason),
         "decided_by": pd.Categorical.from_codes(
             np.zeros(len(comparison), dtype=np.int8), categories=pd.Index(["machine"])
         ),
     }
+
+
+def _categorical(values: npt.NDArray[np.object_]) -> pd.Categorical[str]:
+    """``pd.Categorical(values)`` (the categories in sorted order) for a column of few
+    distinct texts, made from its distinct values: a few names among two million pairs take
+    a tenth of a second this way, where pandas first makes every value a string of its own
+    kind."""
+    codes, names = pd.factorize(values)
+    order = np.argsort(np.asarray(names, dtype=str), kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    return pd.Categorical.from_codes(rank[codes], categories=pd.Index(names[order]))
 
 
 def release_memory() -> None:
