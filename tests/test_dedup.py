@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from searchtrail.dedup import compare, normalise
+from searchtrail.dedup import compare, engine, normalise
 from searchtrail.dedup.engine import deduplicate
 from searchtrail.dedup.output import merged_records
 from searchtrail.dedup.verdicts import questions, read_verdicts, write_questions
@@ -841,3 +841,21 @@ def test_rapidfuzz_splits_words_only_at_white_space_python_strips(suffix):
     assert no_word <= {c for c in characters if not c.strip()}
     assert " " in no_word
     assert all(score == 100 for c, score in zip(characters, scores, strict=True) if c.strip())
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["same DOI", "no", "same DOI", "title, volume and page"],
+        ["a", None, "b"],
+        [float("nan"), "x"],
+        [],
+        ["only"],
+        ["b", "a", "", "é", "a"],
+    ],
+)
+def test_the_pairs_reasons_are_the_categorical_pandas_makes(values):
+    made = engine._categorical(np.array(values, dtype=object))
+    expected = pd.Categorical(np.array(values, dtype=object))
+    assert made.codes.tolist() == expected.codes.tolist()
+    assert list(made.categories) == list(expected.categories)

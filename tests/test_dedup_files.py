@@ -484,8 +484,7 @@ def test_a_script_that_does_not_guard_its_top_level_reads_in_parallel_once(tmp_p
 HELPER_PARENT = """
 import sys, time
 sys.path.insert(0, {folder!r})
-from searchtrail.arrowtext import first_bytes
-from searchtrail.dedup import output, processes
+from searchtrail.dedup import processes
 from lingering import linger
 helper = processes.context().Process(target=linger, daemon=True)
 with processes.program_unnamed():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -92,3 +93,62 @@ def test_readers_say_when_they_have_no_file_left(tmp_path):
     assert files._readers_done(tmp_path) == 1
     (tmp_path / "12345.done").touch()  # another process's
     assert files._readers_done(tmp_path) == 2
+
+
+@needs_two
+def test_a_reading_block_in_one_thread_does_not_set_another_threads_reading():
+    """Each thread has its own say: a block another thread entered first and leaves while
+    this one is in its own leaves this one's as it was."""
+    inside = threading.Event()
+    leave = threading.Event()
+
+    def other() -> None:
+        with threads.cores_shared(lambda: 100):
+            inside.set()
+            leave.wait(5)
+
+    helper = threading.Thread(target=other)
+    helper.start()
+    inside.wait(5)
+    with threads.cores_shared(lambda: 0):
+        leave.set()
+        helper.join(5)
+        watch = _Watch()
+        list(threads.each_in_order(watch, range(6)))
+        assert watch.most == 1
+
+
+@pytest.mark.parametrize(
+    ("cores", "readers", "done", "spare"),
+    [
+        (2, 2, 0, 0),  # both readers read: one piece at a time each
+        (2, 2, 1, 1),  # one is done: the other takes its core
+        (8, 8, 1, 0),  # seven readers still share eight cores
+        (8, 8, 4, 1),  # four readers, eight cores
+        (4, 2, 0, 1),  # more cores than readers from the start
+        (1, 1, 0, 0),
+        (2, 1, 1, 1),  # a reader alone (its own mark counted too)
+    ],
+)
+def test_a_reader_takes_a_second_thread_only_where_the_cores_outnumber_the_readers(
+    monkeypatch, cores, readers, done, spare
+):
+    monkeypatch.setattr(threads.os, "cpu_count", lambda: cores)
+    assert threads.spare_cores(readers, done) == spare
+
+
+def test_the_command_says_when_it_has_no_file_left_to_read(tmp_path, monkeypatch):
+    """The command's own mark, left once it has no file to claim, frees its core for the
+    workers' pieces while it waits for them."""
+    marked = []
+    original = files._done_reading
+
+    def mark(folder):
+        marked.append(folder)
+        original(folder)
+
+    monkeypatch.setattr(files, "_done_reading", mark)
+    paths = sorted((Path(__file__).parent / "data" / "exports").glob("*.ris"))[:2]
+    records, _ = files.read_files(paths, parallel_above=0, spool=tmp_path)
+    assert len(records) > 0
+    assert marked == [tmp_path / files.SPOOL]

@@ -10,6 +10,7 @@ at once."""
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -30,20 +31,30 @@ def _alone() -> int:
     return PIECE_THREADS - 1
 
 
-_SPARE: Final[list[Callable[[], int]]] = [_alone]
-"""How many more threads than one the reading in this process may use now, as the last
-:func:`cores_shared` block entered tells it."""
+_SPARE: Final[contextvars.ContextVar[Callable[[], int]]] = contextvars.ContextVar(
+    "spare", default=_alone
+)
+"""How many more threads than one the reading in this thread may use now, as the
+:func:`cores_shared` block it is in tells it (each thread has its own)."""
 
 
 @contextlib.contextmanager
 def cores_shared(spare: Callable[[], int]) -> Iterator[None]:
-    """While in the block, :func:`each_in_order` asks ``spare`` how many threads beyond one
-    it may use (asked before each item: other readers may be done by then)."""
-    _SPARE.append(spare)
+    """While in the block, :func:`each_in_order` called in this thread asks ``spare`` how
+    many threads beyond one it may use (asked before each item: other readers may be done
+    by then)."""
+    token = _SPARE.set(spare)
     try:
         yield
     finally:
-        _SPARE.pop()
+        _SPARE.reset(token)
+
+
+def spare_cores(readers: int, done: int) -> int:
+    """The threads beyond one that each of the ``readers - done`` readers still reading may
+    use, the machine's cores shared among them (none while every core has a reader)."""
+    reading = max(readers - done, 1)
+    return max((os.cpu_count() or 1) - reading, 0) // reading
 
 
 def in_order(
@@ -74,5 +85,5 @@ def each_in_order(function: Callable[[T], R], items: Iterable[T]) -> Iterator[R]
         return
     with ThreadPoolExecutor(max_workers=PIECE_THREADS) as pool:
         yield from in_order(
-            pool, function, items, ahead=lambda: 1 + min(_SPARE[-1](), PIECE_THREADS - 1)
+            pool, function, items, ahead=lambda: 1 + min(_SPARE.get()(), PIECE_THREADS - 1)
         )

@@ -290,7 +290,8 @@ def _categorical(values: npt.NDArray[np.object_]) -> pd.Categorical[str]:
     order = np.argsort(np.asarray(names, dtype=str), kind="stable")
     rank = np.empty_like(order)
     rank[order] = np.arange(order.size)
-    return pd.Categorical.from_codes(rank[codes], categories=pd.Index(names[order]))
+    sorted_codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)  # -1: missing
+    return pd.Categorical.from_codes(sorted_codes, categories=pd.Index(names[order]))
 
 
 def release_memory() -> None:

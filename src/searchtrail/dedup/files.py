@@ -252,19 +252,22 @@ def read_worker(
     order: Sequence[int],
     paths: Sequence[Path],
     log: Path,
+    readers: int,
 ) -> None:
     """A worker process (made by :func:`processes.context`): take the input files one at a
     time, in ``order`` (:func:`reading_order`), that no other reader has taken, and leave
     each one's records in an Arrow file in ``spool`` and what else the parent needs (records
     that cannot be read, a progress line, or the file's own error) in a JSON file beside it,
     written last under its final name. Its own output and errors go to ``log``; ``aside``
-    is the folder where abstracts are set aside (None: they stay with the records)."""
+    is the folder where abstracts are set aside (None: they stay with the records);
+    ``readers`` counts this one, the others and the parent (a reader with no file left
+    frees its core for the others' pieces: :func:`threads.spare_cores`)."""
     processes.watch_parent()
     with log.open("wb") as errors:
         os.dup2(errors.fileno(), 1)
         os.dup2(errors.fileno(), 2)
     gc.freeze()  # what the imports made lives as long as the worker (as ``cli.program``)
-    with threads.cores_shared(lambda: _readers_done(spool)):
+    with threads.cores_shared(lambda: threads.spare_cores(readers, _readers_done(spool))):
         _read_claimed(spool, aside, ids, keep_raw, order, paths)
     _done_reading(spool)
 
@@ -337,7 +340,7 @@ def _read_in_parallel(
     helpers = [
         processes.context().Process(
             target=read_worker,
-            args=(folder, aside, ids, keep_raw, order, list(paths), log),
+            args=(folder, aside, ids, keep_raw, order, list(paths), log, workers),
             daemon=True,
         )
         for log in logs
@@ -369,7 +372,7 @@ def _read_in_parallel(
             say(read[2])
 
     try:
-        with threads.cores_shared(lambda: _readers_done(folder)):
+        with threads.cores_shared(lambda: threads.spare_cores(workers, _readers_done(folder))):
             for index in order:
                 if _claim(folder, index):
                     try:
