@@ -267,38 +267,32 @@ def read_worker(
         os.dup2(errors.fileno(), 1)
         os.dup2(errors.fileno(), 2)
     gc.freeze()  # what the imports made lives as long as the worker (as ``cli.program``)
-    with threads.cores_shared(lambda: threads.spare_cores(readers, _readers_done(spool))):
-        _read_claimed(spool, aside, ids, keep_raw, order, paths)
+    with _sharing_cores(spool, readers):
+        for index in order:
+            if not _claim(spool, index):
+                continue
+            target, meta_path = _spooled(spool, index)
+            meta: dict[str, Any]
+            try:
+                records, failures, message = _read_one(
+                    paths[index], ids, keep_raw, _aside(aside, index) if aside else None
+                )
+            except ReviewError as error:
+                meta = {"error": [asdict(p) for p in error.problems], "summary": error.summary}
+            else:
+                feather.write_feather(records, target, compression="uncompressed")
+                del records
+                meta = {"failures": [asdict(p) for p in failures], "message": message}
+            partial = meta_path.with_suffix(".part")
+            partial.write_text(json.dumps(meta), encoding="utf-8")
+            partial.replace(meta_path)
     _done_reading(spool)
 
 
-def _read_claimed(
-    spool: Path,
-    aside: Path | None,
-    ids: IdPolicy,
-    keep_raw: bool,
-    order: Sequence[int],
-    paths: Sequence[Path],
-) -> None:
-    """:func:`read_worker`'s reading: each file no other reader has taken, in ``order``."""
-    for index in order:
-        if not _claim(spool, index):
-            continue
-        target, meta_path = _spooled(spool, index)
-        meta: dict[str, Any]
-        try:
-            records, failures, message = _read_one(
-                paths[index], ids, keep_raw, _aside(aside, index) if aside else None
-            )
-        except ReviewError as error:
-            meta = {"error": [asdict(p) for p in error.problems], "summary": error.summary}
-        else:
-            feather.write_feather(records, target, compression="uncompressed")
-            del records
-            meta = {"failures": [asdict(p) for p in failures], "message": message}
-        partial = meta_path.with_suffix(".part")
-        partial.write_text(json.dumps(meta), encoding="utf-8")
-        partial.replace(meta_path)
+def _sharing_cores(folder: Path, readers: int) -> contextlib.AbstractContextManager[None]:
+    """The reading of one of ``readers`` readers sharing the spool ``folder``: a second
+    thread for its pieces while the cores outnumber the readers still reading."""
+    return threads.cores_shared(lambda: threads.spare_cores(readers, _readers_done(folder)))
 
 
 def _done_reading(folder: Path) -> None:
@@ -372,7 +366,7 @@ def _read_in_parallel(
             say(read[2])
 
     try:
-        with threads.cores_shared(lambda: threads.spare_cores(workers, _readers_done(folder))):
+        with _sharing_cores(folder, workers):
             for index in order:
                 if _claim(folder, index):
                     try:

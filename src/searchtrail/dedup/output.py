@@ -28,8 +28,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as arrow_csv
 
-from searchtrail.arrowtext import Text, first_bytes, mapped, recomputed
-from searchtrail.dedup.engine import DedupResult
+from searchtrail.arrowtext import Text, mapped, recomputed
+from searchtrail.dedup.engine import DedupResult, filled
 from searchtrail.dedup.normalise import NO_NUMBER, full_end
 from searchtrail.fileio import write_chunks, write_text
 from searchtrail.records.fields import STANDARD_FIELDS, type_parts
@@ -304,19 +304,12 @@ def _says_none(values: Text, pattern: str) -> npt.NDArray[np.bool_]:
 
 
 def _filled(values: Text) -> npt.NDArray[np.bool_]:
-    """Which values hold more than white space (``str.strip()`` leaves text); a missing
-    value counts as filled. A value that starts with a printable ASCII character other than
-    a space is filled whatever follows (:func:`~searchtrail.arrowtext.first_bytes`); only
-    the others are searched."""
-    first = first_bytes(values)
-    filled = (first >= ord("!")) & (first <= ord("~"))
+    """Which values hold more than white space (:func:`~searchtrail.dedup.engine.filled`);
+    a missing value counts as filled."""
+    found = filled(values)
     if values.null_count:
-        filled |= values.is_null().to_numpy(zero_copy_only=False)
-    rest = np.flatnonzero(~filled & (first >= 0))
-    if rest.size:
-        blank = pc.match_substring_regex(values.take(pa.array(rest)), _BLANK)
-        filled[rest] = ~np.asarray(blank.to_numpy(zero_copy_only=False), dtype=bool)
-    return filled
+        found |= values.is_null().to_numpy(zero_copy_only=False)
+    return found
 
 
 def unique_csv_columns() -> list[str]:
@@ -495,8 +488,6 @@ NOT_ONE_LINE: Final = (
 """Text that ``" ".join(text.split())`` would change (an RE2 pattern)."""
 _NOT_STRIPPED: Final = f"^{_SPACE_CLASS}|{_SPACE_CLASS}$"
 """Text that ``text.strip()`` would change (an RE2 pattern)."""
-_BLANK: Final = f"^{_SPACE_CLASS}*$"
-"""Text that ``text.strip()`` leaves empty (an RE2 pattern)."""
 
 
 NEEDS_ESCAPE: Final = r'["\\\x{0}-\x{1f}]'
