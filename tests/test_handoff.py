@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 import rispy
 
@@ -30,7 +31,13 @@ from searchtrail.dedup.handoff import (
     write_asreview_csv,
     write_unique_json,
 )
-from searchtrail.dedup.output import merged_records, ris_type, write_unique_ris
+from searchtrail.dedup.output import (
+    _first_and_last_page,
+    first_and_last_pages,
+    merged_records,
+    ris_type,
+    write_unique_ris,
+)
 from searchtrail.fileio import write_chunks
 from searchtrail.layout import OUTPUTS
 from searchtrail.pipeline import stage_dedup, stage_records, stage_screening
@@ -571,3 +578,71 @@ def test_unique_ris_writes_an_abbreviated_page_range_in_full(tmp_path):
     for rid, _, (start, end) in rows:
         assert entries[rid]["start_page"] == start
         assert entries[rid].get("end_page") == end
+
+
+# Text that JSON escapes or that is not one line, in the places a record holds it: quotes
+# and backslashes alone (escaped by Arrow), and with control characters, tabs, line
+# breaks, doubled spaces and Unicode spaces (escaped through Python's json).
+AWKWARD = (
+    'A "quoted" phrase',
+    "C:\\path\\to and a \\u0041 that is text",
+    'quote " and line\nbreak',
+    "tab\there and a bell \x07 and \x1f unit separator",
+    "  leading and trailing  ",
+    "no\u00a0break\u2028line separator\u3000ideographic space",
+    "ends in a backslash \\",
+    '"',
+    "plain words",
+    "",
+)
+
+
+def test_csl_json_escapes_every_awkward_value_as_json_dumps_does(tmp_path):
+    fields = ("title", "journal", "volume", "pages", "url", "abstract", "publisher", "doi")
+    records = pd.DataFrame(
+        [
+            {
+                "record_id": f"r{index}",
+                "origin_id": "o",
+                **{
+                    name: AWKWARD[(index + shift) % len(AWKWARD)]
+                    for shift, name in enumerate(fields)
+                },
+                "keywords": f"{value}\nsecond \\ keyword",
+                "issn": f"1234-5678\n{value}",
+            }
+            for index, value in enumerate(AWKWARD)
+        ]
+    ).reindex(columns=["record_id", "origin_id", *STANDARD_FIELDS], fill_value="")
+    merged = merged_records(records, deduplicate(records, workers=1))
+    path = tmp_path / "unique.json"
+    write_unique_json(merged, path)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[0] == "["
+    assert lines[-2:] == ["]", ""]
+    items = [line.removesuffix(",") for line in lines[1:-2]]
+    expected = [
+        json.dumps(csl_item(row), ensure_ascii=False)
+        for row in merged.astype(str).to_dict("records")
+    ]
+    assert items == expected
+    assert any('\\"quoted\\"' in item for item in items)  # the rows Arrow escapes are there
+    assert any("\\u0007" in item for item in items)  # and the rows Python escapes
+    ris = tmp_path / "unique.ris"
+    write_unique_ris(merged, ris)
+    entries = rispy.loads(ris.read_text(encoding="utf-8"))
+    for entry, row in zip(entries, merged.astype(str).to_dict("records"), strict=True):
+        assert entry["id"] == row["record_id"]
+        assert entry.get("title", "") == _fold(row["title"])
+        assert entry.get("abstract", "") == _fold(row["abstract"])
+        assert entry.get("urls", [""]) == [_fold(row["url"])]
+
+
+def test_ris_pages_split_by_arrow_match_the_rule_for_every_form():
+    forms = [
+        "123-145", "123-45", "1320-35", "9-12", "99-100", "0012-0019", "5-5", "10-9",
+        "e2045", "S27-S31", "508--513", "77\u201385", "135-&", "968-+", "459-66, e106-107",
+        " 123-145", "123 - 145", "\u0661\u0662-\u0661\u0663", "-12", "12-", "", "1-2-3",
+    ]  # fmt: skip
+    values = pa.array(forms, pa.large_string())
+    assert first_and_last_pages(values).to_pylist() == [_first_and_last_page(v) for v in forms]

@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from searchtrail.arrowtext import Text, mapped, recomputed
+from searchtrail.arrowtext import Text, mapped
 from searchtrail.csvtext import csv_text
 from searchtrail.dedup.output import (
     NEEDS_ESCAPE,
@@ -39,11 +39,12 @@ from searchtrail.dedup.output import (
     concatenated,
     each_line,
     joined,
-    json_one_line,
+    json_text,
     line_lists,
     merged_part,
     merged_parts,
     no_rows,
+    optional,
     present,
     ris_records,
     ris_type,
@@ -188,22 +189,24 @@ def csl_json_items(column: PartText, leads: Text | str = "") -> Text:
         json_strings(column["record_id"]),
         ', "type": ',
         json_strings(mapped(column["type"], csl_type)),
-        _member("title", column.json_line("title")),
+        *_member("title", column.json_line("title")),
         where(pc.greater(pc.list_value_length(authors), 0), joined(', "author": [', names, "]")),
         mapped(column["year"], _issued_member),
-        _member("container-title", column.json_line("journal")),
-        _member("volume", column.json_line("volume")),
-        _member("issue", column.json_line("issue")),
-        _member("page", column.json_line("pages")),
-        _member("DOI", column.json_line("doi")),
-        _member("PMID", column.json_line("pmid")),
-        _member("ISSN", json_escaped(_comma_separated(line_lists(column["issn"])), one_line=True)),
-        _member("ISBN", json_escaped(_comma_separated(line_lists(column["isbn"])), one_line=True)),
-        _member("URL", column.json_line("url")),
-        _member("abstract", column.json_line("abstract")),
-        _member("keyword", json_escaped(_comma_separated(column.lines("keywords")), one_line=True)),
-        _member("language", column.json_line("language")),
-        _member("publisher", column.json_line("publisher")),
+        *_member("container-title", column.json_line("journal")),
+        *_member("volume", column.json_line("volume")),
+        *_member("issue", column.json_line("issue")),
+        *_member("page", column.json_line("pages")),
+        *_member("DOI", column.json_line("doi")),
+        *_member("PMID", column.json_line("pmid")),
+        *_member("ISSN", json_escaped(_comma_separated(line_lists(column["issn"])), one_line=True)),
+        *_member("ISBN", json_escaped(_comma_separated(line_lists(column["isbn"])), one_line=True)),
+        *_member("URL", column.json_line("url")),
+        *_member("abstract", column.json_line("abstract")),
+        *_member(
+            "keyword", json_escaped(_comma_separated(column.lines("keywords")), one_line=True)
+        ),
+        *_member("language", column.json_line("language")),
+        *_member("publisher", column.json_line("publisher")),
         ', "note": ',
         json_strings(note),
         "}",
@@ -220,18 +223,13 @@ def json_escaped(values: Text, *, one_line: bool = False) -> Text:
     value, ensure_ascii=False)`` escapes it); with ``one_line``, the value made one line
     (``" ".join(value.split())``) first."""
     pattern = f"{NOT_ONE_LINE}|{NEEDS_ESCAPE}" if one_line else NEEDS_ESCAPE
-    changed = pc.match_substring_regex(values, pattern)
-    return recomputed(values, changed, values, json_one_line if one_line else _escaped)
+    return json_text(values, pc.match_substring_regex(values, pattern), one_line=one_line)
 
 
-def _escaped(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)[1:-1]
-
-
-def _member(key: str, escaped: Text) -> Text:
-    """``, "<key>": <value>`` where the value (made one line and escaped) is not empty
-    (missing where it is)."""
-    return joined(f', "{key}": "', where(present(escaped), escaped), '"')
+def _member(key: str, escaped: Text) -> tuple[Text, Text, Text]:
+    """``, "<key>": "<value>"`` where the value (made one line and escaped) is not empty,
+    as pieces of the item's :func:`concatenated`."""
+    return optional(present(escaped), f', "{key}": "', escaped, '"')
 
 
 def _comma_separated(lines: pa.ListArray) -> Text:

@@ -492,6 +492,9 @@ _NOT_STRIPPED: Final = f"^{_SPACE_CLASS}|{_SPACE_CLASS}$"
 
 NEEDS_ESCAPE: Final = r'["\\\x{0}-\x{1f}]'
 """Text that a JSON string cannot hold as it is (an RE2 pattern)."""
+_CONTROL: Final = r"[\x{0}-\x{1f}]"
+"""A control character, which a JSON string holds only as an escape sequence (an RE2
+pattern)."""
 _UNUSUAL: Final = f"{NOT_ONE_LINE}|{NEEDS_ESCAPE}"
 """Text that is not one line, or that a JSON string cannot hold as it is (an RE2
 pattern)."""
@@ -528,18 +531,39 @@ class PartText(Mapping[str, Text]):
 
     def one_line(self, name: str) -> Text:
         """The column made one line, as :func:`one_line` makes it."""
-        return recomputed(self[name], self._unusual_rows(name), self[name], _one_line)
+        return one_line_where(self[name], self._unusual_rows(name))
 
     def json_line(self, name: str) -> Text:
         """The column made one line and escaped for a JSON string, as ``json.dumps(" ".join(
         value.split()), ensure_ascii=False)`` writes it between its quotes."""
-        return recomputed(self[name], self._unusual_rows(name), self[name], json_one_line)
+        return json_text(self[name], self._unusual_rows(name), one_line=True)
 
     def lines(self, name: str) -> pa.ListArray:
         """The column's lines, as :func:`line_lists` gives them."""
         if name not in self._lines:
             self._lines[name] = line_lists(self[name])
         return self._lines[name]
+
+
+def json_text(values: Text, rows: pa.BooleanArray, *, one_line: bool) -> Text:
+    """``values`` as they go between the quotes of a JSON string, as ``json.dumps(value,
+    ensure_ascii=False)`` escapes them (each made one line first with ``one_line``), where
+    ``rows`` holds at least every row that needs a change. Most such rows only hold a quote
+    or a backslash (a title's quoted phrase); Arrow puts a backslash before each. Only a
+    row with a control character, or not one line, goes through Python's ``json``."""
+    if not pc.any(rows).as_py():
+        return values
+    changing = values.filter(rows)
+    by_python = pc.match_substring_regex(
+        changing, f"{NOT_ONE_LINE}|{_CONTROL}" if one_line else _CONTROL
+    )
+    escaped = pc.replace_substring_regex(changing, r'(["\\])', r"\\\1")
+    fixed = recomputed(escaped, by_python, changing, json_one_line if one_line else _escaped)
+    return pc.replace_with_mask(values, rows, fixed)
+
+
+def _escaped(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)[1:-1]
 
 
 def json_one_line(value: str) -> str:
@@ -573,6 +597,21 @@ def where(condition: pa.BooleanArray, values: Text) -> Text:
     )
 
 
+def optional(
+    condition: pa.BooleanArray, before: str, values: Text, after: str
+) -> tuple[Text, Text, Text]:
+    """``before``, each value and ``after`` in the rows where ``condition`` holds, as three
+    pieces of :func:`concatenated`, missing (left out) in the other rows. Where
+    :func:`joined` would copy each value into a line that the record's concatenation copies
+    again, a value is copied once, into its record."""
+    missing = pa.scalar(None, pa.large_string())
+    return (
+        pc.if_else(condition, before, missing),
+        where(condition, values),
+        pc.if_else(condition, after, missing),
+    )
+
+
 def present(values: Text) -> pa.BooleanArray:
     """Which values are not empty."""
     return pc.not_equal(values, pa.scalar("", pa.large_string()))
@@ -582,6 +621,14 @@ def one_line(values: Text) -> Text:
     """Each value with its whitespace runs made one space and its ends trimmed, as
     ``" ".join(value.split())`` gives."""
     return recomputed(values, pc.match_substring_regex(values, NOT_ONE_LINE), values, _one_line)
+
+
+def one_line_where(values: Text, rows: pa.BooleanArray) -> Text:
+    """:func:`one_line` of ``values``, where ``rows`` holds at least every row that is not
+    one line: only those rows are tested."""
+    if not pc.any(rows).as_py():
+        return values
+    return pc.replace_with_mask(values, rows, one_line(values.filter(rows)))
 
 
 def stripped(values: Text) -> Text:
@@ -704,13 +751,31 @@ def _first_and_last_page(pages: str) -> str:
     return f"{start}\n{full_end(start, end) if len(end) < len(start) else end}"
 
 
+_FULL_RANGE: Final = r"^(?P<start>[0-9]+)-(?P<end>[0-9]+)$"
+"""A range of two page numbers (an RE2 pattern); where its end has as many digits as its
+start or more, it is written in full."""
+
+
+def first_and_last_pages(pages: Text) -> Text:
+    """:func:`_first_and_last_page` of each value. A range of two page numbers whose end is
+    written in full, the form most exports use, is split by Arrow; the others (an
+    abbreviated end, article numbers, lists) go through Python."""
+    range_ = pc.extract_regex(pages, _FULL_RANGE)
+    start, end = range_.field("start"), range_.field("end")
+    # A value that is no such range has a missing range whose fields are empty, not missing.
+    in_full = pc.and_(
+        range_.is_valid(), pc.greater_equal(pc.binary_length(end), pc.binary_length(start))
+    )
+    return recomputed(joined(start, "\n", end), pc.invert(in_full), pages, _first_and_last_page)
+
+
 def ris_records(column: PartText) -> Text:
     """Each unique record of a part of the merged table as RIS: its tagged lines,
     ``ER  - `` and a blank line, each line ending in ``\\n``."""
     pmid = column.one_line("pmid")
     has_pmid = present(pmid)
     has_pages = present(column["pages"])
-    pages = pc.extract_regex(mapped(column["pages"], _first_and_last_page), _PAGES)
+    pages = pc.extract_regex(first_and_last_pages(column["pages"]), _PAGES)
     end = one_line(pages.field("end"))
     merged_from = joined(": merged from ", column["records"])
     note = concatenated(
@@ -719,20 +784,24 @@ def ris_records(column: PartText) -> Text:
         where(pc.not_equal(column.sizes, 1), merged_from),
     )
     return concatenated(
-        _tagged("TY", mapped(column["type"], ris_type)),
-        _tagged("ID", one_line(column["record_id"])),
-        _tagged("TI", column.one_line("title"), present(column["title"])),
+        *_tagged("TY", mapped(column["type"], ris_type)),
+        *_tagged("ID", one_line(column["record_id"])),
+        *_tagged("TI", column.one_line("title"), present(column["title"])),
         _tagged_lines("AU", column.lines("authors")),
-        *(_tagged(tag, column.one_line(name), present(column[name])) for name, tag in _RIS_SIMPLE),
+        *(
+            piece
+            for name, tag in _RIS_SIMPLE
+            for piece in _tagged(tag, column.one_line(name), present(column[name]))
+        ),
         where(has_pmid, joined("AN  - ", pmid, "\nU2  - PMID: ", pmid, "\n")),
-        _tagged("SP", one_line(pages.field("start")), has_pages),
-        _tagged("EP", end, pc.and_(has_pages, present(end))),
+        *_tagged("SP", one_line(pages.field("start")), has_pages),
+        *_tagged("EP", end, pc.and_(has_pages, present(end))),
         _tagged_lines("SN", line_lists(column["issn"], stripped)),
         _tagged_lines("SN", line_lists(column["isbn"], stripped)),
-        _tagged("UR", column.one_line("url"), present(column["url"])),
+        *_tagged("UR", column.one_line("url"), present(column["url"])),
         _tagged_lines("KW", column.lines("keywords")),
-        _tagged("N1", one_line(note)),
-        _tagged("N1", joined("PMID: ", pmid), has_pmid),
+        *_tagged("N1", one_line(note)),
+        *_tagged("N1", joined("PMID: ", pmid), has_pmid),
         "ER  - \n\n",
     )
 
@@ -744,10 +813,14 @@ _RIS_COLUMNS: Final = (
 """The columns of the merged table that RIS carries."""
 
 
-def _tagged(tag: str, values: Text, condition: pa.BooleanArray | None = None) -> Text:
-    """The line ``<tag>  - <value>`` for each row (missing where ``condition`` does not
-    hold)."""
-    return joined(f"{tag}  - ", values if condition is None else where(condition, values), "\n")
+def _tagged(
+    tag: str, values: Text, condition: pa.BooleanArray | None = None
+) -> tuple[Text, Text, Text]:
+    """The line ``<tag>  - <value>`` for each row where the value is not missing and
+    ``condition`` holds, as pieces of the record's :func:`concatenated`."""
+    return optional(
+        values.is_valid() if condition is None else condition, f"{tag}  - ", values, "\n"
+    )
 
 
 def _tagged_lines(tag: str, lists: pa.ListArray) -> Text:
