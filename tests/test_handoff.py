@@ -33,8 +33,10 @@ from searchtrail.dedup.handoff import (
 )
 from searchtrail.dedup.output import (
     _first_and_last_page,
+    concatenated,
     first_and_last_pages,
     merged_records,
+    optional,
     ris_type,
     write_unique_ris,
 )
@@ -646,3 +648,32 @@ def test_ris_pages_split_by_arrow_match_the_rule_for_every_form():
     ]  # fmt: skip
     values = pa.array(forms, pa.large_string())
     assert first_and_last_pages(values).to_pylist() == [_first_and_last_page(v) for v in forms]
+
+
+def test_a_tagged_line_or_member_is_left_out_where_its_value_is_missing():
+    values = pa.array(["a", None, "c", ""], pa.large_string())
+    condition = pa.array([True, True, False, True])
+    pieces = optional(condition, "X  - ", values, "\n")
+    assert concatenated("<", *pieces, ">").to_pylist() == ["<X  - a\n>", "<>", "<>", "<X  - \n>"]
+
+
+def test_a_year_with_unusual_white_space_is_issued_in_csl_json(tmp_path):
+    # Python's str.strip() takes \x1c-\x1f and \x85 as white space; int() does not.
+    records = pd.DataFrame(
+        [
+            {"record_id": "y1", "origin_id": "o", "title": "One", "year": "\x1d2019\t\t"},
+            {"record_id": "y2", "origin_id": "o", "title": "Two", "year": "\x852020"},
+        ]
+    ).reindex(columns=["record_id", "origin_id", *STANDARD_FIELDS], fill_value="")
+    merged = merged_records(records, deduplicate(records, workers=1))
+    path = tmp_path / "unique.json"
+    write_unique_json(merged, path)
+    items = json.loads(path.read_text(encoding="utf-8"))
+    assert [item["issued"] for item in items] == [
+        {"date-parts": [[2019]]},
+        {"date-parts": [[2020]]},
+    ]
+    assert [csl_item(row)["issued"] for row in merged.astype(str).to_dict("records")] == [
+        {"date-parts": [[2019]]},
+        {"date-parts": [[2020]]},
+    ]

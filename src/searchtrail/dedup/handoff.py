@@ -126,8 +126,9 @@ def csl_item(record: Mapping[str, str]) -> dict[str, Any]:
     authors = [csl_name(a) for a in record["authors"].split("\n") if a.strip()]
     if authors:
         item["author"] = authors
-    if _YEAR.match(record["year"].strip()):
-        item["issued"] = {"date-parts": [[int(record["year"])]]}
+    year = record["year"].strip()  # int() takes fewer characters for white space than strip()
+    if _YEAR.match(year):
+        item["issued"] = {"date-parts": [[int(year)]]}
     put("container-title", record["journal"])
     put("volume", record["volume"])
     put("issue", record["issue"])
@@ -293,7 +294,8 @@ def _csl_name_json(author: str) -> str:
 
 
 def _issued_member(year: str) -> str:
-    if not _YEAR.match(year.strip()):
+    year = year.strip()
+    if not _YEAR.match(year):
         return ""
     return ', "issued": ' + json.dumps({"date-parts": [[int(year)]]})
 

@@ -600,11 +600,13 @@ def where(condition: pa.BooleanArray, values: Text) -> Text:
 def optional(
     condition: pa.BooleanArray, before: str, values: Text, after: str
 ) -> tuple[Text, Text, Text]:
-    """``before``, each value and ``after`` in the rows where ``condition`` holds, as three
-    pieces of :func:`concatenated`, missing (left out) in the other rows. Where
-    :func:`joined` would copy each value into a line that the record's concatenation copies
-    again, a value is copied once, into its record."""
+    """``before``, each value and ``after`` in the rows where ``condition`` holds and the
+    value is not missing, as three pieces of :func:`concatenated`, missing (left out) in the
+    other rows. Where :func:`joined` would copy each value into a line that the record's
+    concatenation copies again, a value is copied once, into its record."""
     missing = pa.scalar(None, pa.large_string())
+    if values.null_count:
+        condition = pc.and_(condition, values.is_valid())
     return (
         pc.if_else(condition, before, missing),
         where(condition, values),
