@@ -35,7 +35,7 @@ from searchtrail.threads import cores_shared
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from speed import corpus  # noqa: E402
+from speed import corpus, markdown_table  # noqa: E402
 
 
 def _fastest(runs: int, work: Callable[[], object]) -> float:
@@ -131,9 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         f"# Reading speed, one core ({args.size:,}-record corpus, fastest of {args.runs} runs)",
         "",
-        "| " + " | ".join(columns) + " |",
-        "|" + "---|" * len(columns),
-        *("| " + " | ".join(str(row[c]) for c in columns) + " |" for row in rows),
+        *markdown_table(rows, columns),
         "",
     ]
     (args.out / "read_speed.md").write_text("\n".join(lines))

@@ -52,6 +52,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -212,6 +213,16 @@ def bib_dedupe(python: str, folder: Path, work: Path) -> dict[str, float]:
     }
 
 
+def markdown_table(rows: Sequence[Mapping[str, object]], columns: Sequence[str]) -> list[str]:
+    """``rows`` as the lines of a Markdown table of ``columns`` (a cell a row lacks is
+    empty)."""
+    return [
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+        *("| " + " | ".join(str(row.get(c, "")) for c in columns) + " |" for row in rows),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -270,8 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         {key for row in results for key in row},
         key=lambda k: list(results[0]).index(k) if k in results[0] else 99,
     )
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines.extend("| " + " | ".join(str(row.get(c, "")) for c in columns) + " |" for row in results)
+    lines = markdown_table(results, columns)
     (args.out / "speed.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
     return 0

@@ -52,7 +52,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate_corpus import FILES  # noqa: E402
-from speed import corpus  # noqa: E402
+from speed import corpus, markdown_table  # noqa: E402
 
 RIS_TAGS = (
     ("title", "TI"), ("year", "PY"), ("journal", "T2"), ("volume", "VL"), ("issue", "IS"),
@@ -182,9 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         f"# Writing speed, one core ({report['records']:,}-record corpus, "
         f"{report['unique_records']:,} unique records, fastest of {args.runs} runs)",
         "",
-        "| " + " | ".join(columns) + " |",
-        "|" + "---|" * len(columns),
-        *("| " + " | ".join(str(row[c]) for c in columns) + " |" for row in files),
+        *markdown_table(files, columns),
         "",
     ]
     (args.out / "write_speed.md").write_text("\n".join(lines))

@@ -178,12 +178,7 @@ def csl_json_items(column: PartText, leads: Text | str = "") -> Text:
     ``json.dumps(csl_item(record), ensure_ascii=False)`` writes it, after its ``leads``."""
     authors = column.lines("authors")
     names = each_line(authors, csl_names_json, ", ")
-    merged_from = joined(": merged from ", column["records"])
-    note = concatenated(
-        "searchtrail duplicate group ",
-        column["duplicate_group"],
-        where(pc.not_equal(column.sizes, 1), merged_from),
-    )
+    note = column.note()
     return concatenated(
         leads,
         '{"id": ',

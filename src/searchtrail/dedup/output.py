@@ -503,7 +503,8 @@ pattern)."""
 class PartText(Mapping[str, Text]):
     """A part of the merged table as text (missing values empty), its sizes as whole
     numbers (:attr:`sizes`), and what several writers make of a column, each made once:
-    its one-line form, that form escaped for a JSON string, its lines."""
+    its one-line form, that form escaped for a JSON string, its lines; and each record's
+    note (:meth:`note`)."""
 
     def __init__(self, part: Part) -> None:
         self.part = part
@@ -511,6 +512,7 @@ class PartText(Mapping[str, Text]):
         self._text: dict[str, Text] = {}
         self._unusual: dict[str, pa.BooleanArray] = {}
         self._lines: dict[str, pa.ListArray] = {}
+        self._note: Text | None = None
 
     def __getitem__(self, name: str) -> Text:
         if name not in self._text:
@@ -537,6 +539,18 @@ class PartText(Mapping[str, Text]):
         """The column made one line and escaped for a JSON string, as ``json.dumps(" ".join(
         value.split()), ensure_ascii=False)`` writes it between its quotes."""
         return json_text(self[name], self._unusual_rows(name), one_line=True)
+
+    def note(self) -> Text:
+        """Each record's note, as RIS and CSL-JSON write it: its duplicate group, and the
+        records merged into it where there are several."""
+        if self._note is None:
+            merged_from = joined(": merged from ", self["records"])
+            self._note = concatenated(
+                "searchtrail duplicate group ",
+                self["duplicate_group"],
+                where(pc.not_equal(self.sizes, 1), merged_from),
+            )
+        return self._note
 
     def lines(self, name: str) -> pa.ListArray:
         """The column's lines, as :func:`line_lists` gives them."""
@@ -568,7 +582,7 @@ def _escaped(value: str) -> str:
 
 def json_one_line(value: str) -> str:
     """``value`` made one line, as it goes between the quotes of a JSON string."""
-    return json.dumps(" ".join(value.split()), ensure_ascii=False)[1:-1]
+    return _escaped(" ".join(value.split()))
 
 
 def joined(*parts: pa.Array | str) -> Text:
@@ -779,12 +793,7 @@ def ris_records(column: PartText) -> Text:
     has_pages = present(column["pages"])
     pages = pc.extract_regex(first_and_last_pages(column["pages"]), _PAGES)
     end = one_line(pages.field("end"))
-    merged_from = joined(": merged from ", column["records"])
-    note = concatenated(
-        "searchtrail duplicate group ",
-        column["duplicate_group"],
-        where(pc.not_equal(column.sizes, 1), merged_from),
-    )
+    note = column.note()
     return concatenated(
         *_tagged("TY", mapped(column["type"], ris_type)),
         *_tagged("ID", one_line(column["record_id"])),
